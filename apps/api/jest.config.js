@@ -1,0 +1,3 @@
+const { jestConfigFor } = require('../../jest.preset');
+
+module.exports = jestConfigFor(__dirname);

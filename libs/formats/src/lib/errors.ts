@@ -1,0 +1,23 @@
+// Typed errors of @negmine/formats: every failure carries a code and the details a caller can act on.
+
+export enum FormatsErrorCode {
+  NpyBadMagic = 'NPY_BAD_MAGIC',
+  NpyBadHeader = 'NPY_BAD_HEADER',
+  NpyUnsupportedDtype = 'NPY_UNSUPPORTED_DTYPE',
+  NpyFortranOrder = 'NPY_FORTRAN_ORDER',
+  NpyTruncated = 'NPY_TRUNCATED',
+  NpyShapeMismatch = 'NPY_SHAPE_MISMATCH',
+  OnnxInvalidGraph = 'ONNX_INVALID_GRAPH',
+}
+
+export class FormatsError extends Error {
+  override readonly name = 'FormatsError';
+
+  constructor(
+    readonly code: FormatsErrorCode,
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,2 @@
+// Test helpers of @negmine/mining.
+export {};

@@ -1,0 +1,40 @@
+// File helpers shared by CLI commands: .npy and JSON in and out, with errors that name the file.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseNpy, serializeNpy, type NpyArray, type NpyData, type NpyDtype } from '@negmine/formats';
+import { CliUsageError } from './command';
+
+export function readNpyFile(path: string): NpyArray {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new CliUsageError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return parseNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (error) {
+    throw new CliUsageError(`${path}: ${(error as Error).message}`);
+  }
+}
+
+export function writeNpyFile(path: string, data: NpyData, shape: readonly number[], dtype?: NpyDtype): void {
+  writeFileSync(path, serializeNpy(data, shape, dtype));
+}
+
+export function readJsonFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CliUsageError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliUsageError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export function writeJson(stream: NodeJS.WritableStream, value: unknown): void {
+  stream.write(`${JSON.stringify(value)}\n`);
+}
