@@ -1,0 +1,52 @@
+// The one place in @negmine/mining that creates onnxruntime-node sessions: dense-math graphs built
+// in memory (OnnxGraphBuilder) run as CPU kernels. Internal to the kernels folder.
+import * as ort from 'onnxruntime-node';
+import { MiningError, MiningErrorCode } from '../errors';
+
+export interface KernelOptions {
+  /** Intra-op threads for onnxruntime; default: 0 (onnxruntime picks one per physical core). */
+  readonly threads?: number;
+}
+
+export type KernelFeed = Record<string, ort.Tensor>;
+
+/** An onnxruntime session over an in-memory graph; call `dispose()` when done. */
+export class OrtKernelSession {
+  private constructor(private readonly session: ort.InferenceSession) {}
+
+  static async create(modelBytes: Uint8Array, options: KernelOptions = {}): Promise<OrtKernelSession> {
+    try {
+      const session = await ort.InferenceSession.create(modelBytes, {
+        executionProviders: ['cpu'],
+        graphOptimizationLevel: 'all',
+        intraOpNumThreads: options.threads ?? 0,
+        interOpNumThreads: 1,
+        enableCpuMemArena: true,
+      });
+      return new OrtKernelSession(session);
+    } catch (error) {
+      throw new MiningError(MiningErrorCode.KernelFailure, `onnxruntime could not load a kernel graph: ${(error as Error).message}`);
+    }
+  }
+
+  async run(feeds: KernelFeed): Promise<Record<string, ort.Tensor>> {
+    try {
+      return await this.session.run(feeds);
+    } catch (error) {
+      const shapes = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, t.dims]));
+      throw new MiningError(MiningErrorCode.KernelFailure, `kernel run failed: ${(error as Error).message}`, { shapes });
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+export function float32Tensor(data: Float32Array, dims: readonly number[]): ort.Tensor {
+  return new ort.Tensor('float32', data, dims);
+}
+
+export function int64Tensor(data: BigInt64Array, dims: readonly number[]): ort.Tensor {
+  return new ort.Tensor('int64', data, dims);
+}
