@@ -1,0 +1,44 @@
+// Typed errors of @negmine/encoders. Each failure has a code from EncodersErrorCode and structured
+// details; messages say what was wrong and what is accepted. Public.
+
+export enum EncodersErrorCode {
+  /** A required model-folder file is absent. */
+  MissingFile = 'MISSING_FILE',
+  /** A file exists but cannot be parsed (JSON, gzip, ONNX protobuf, vocabulary). */
+  CorruptFile = 'CORRUPT_FILE',
+  /** An ONNX graph's inputs/outputs do not match the CLIP tower signature. */
+  SignatureMismatch = 'SIGNATURE_MISMATCH',
+  /** Text and vision towers disagree on the embedding width. */
+  DimensionMismatch = 'DIMENSION_MISMATCH',
+  /** preprocessor_config.json has a value this pipeline cannot honour. */
+  InvalidPreprocessorConfig = 'INVALID_PREPROCESSOR_CONFIG',
+  /** The tokenizer source is missing, ambiguous or inconsistent. */
+  InvalidTokenizer = 'INVALID_TOKENIZER',
+  /** An option passed by the caller is out of range or of the wrong kind. */
+  InvalidOption = 'INVALID_OPTION',
+  /** The requested execution provider is not in the installed onnxruntime-node. */
+  UnsupportedExecutionProvider = 'UNSUPPORTED_EXECUTION_PROVIDER',
+  /** An image file could not be read or decoded. */
+  ImageDecodeFailed = 'IMAGE_DECODE_FAILED',
+  /** onnxruntime failed while running a tower. */
+  InferenceFailed = 'INFERENCE_FAILED',
+  /** The encoder was used after dispose(). */
+  Disposed = 'DISPOSED',
+}
+
+export class EncodersError extends Error {
+  override readonly name = 'EncodersError';
+
+  constructor(
+    readonly code: EncodersErrorCode,
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Internal assumption check (graphql-js style); a failure is a bug, not bad input. */
+export function invariant(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`invariant failed: ${message}`);
+}
