@@ -1,0 +1,33 @@
+// Loads Prisma's wasm schema engine (the offline replacement for the `prisma migrate` CLI, which
+// downloads a native engine). Internal to apps/api: used by migrate.ts and the migration script.
+import { readFileSync } from 'node:fs';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import type * as SchemaEngineBg from '@prisma/schema-engine-wasm/schema_engine_bg';
+import type { PoolConfig } from 'pg';
+
+export type SchemaEngine = SchemaEngineBg.SchemaEngine;
+
+let wasmModule: typeof SchemaEngineBg | undefined;
+
+async function loadWasm(): Promise<typeof SchemaEngineBg> {
+  if (wasmModule !== undefined) return wasmModule;
+  // Node 20 cannot import `.wasm` files, so the module is instantiated by hand.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const bg = require('@prisma/schema-engine-wasm/schema_engine_bg') as typeof SchemaEngineBg;
+  const wasmFile = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm');
+  const { instance } = await WebAssembly.instantiate(readFileSync(wasmFile), { './schema_engine_bg.js': bg as never });
+  bg.__wbg_set_wasm(instance.exports);
+  (instance.exports['__wbindgen_start'] as (() => void) | undefined)?.();
+  wasmModule = bg;
+  return bg;
+}
+
+/** A schema engine over the given datamodel, connected through adapter-pg to `pool` in `schema`. */
+export async function openSchemaEngine(datamodel: string, pool: PoolConfig, schema: string): Promise<SchemaEngine> {
+  const bg = await loadWasm();
+  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool, { schema }));
+  return bg.SchemaEngine.new({ datamodels: [['schema.prisma', datamodel]] }, () => undefined, adapter);
+}
+
+export const NO_FILTERS = { externalTables: [], externalEnums: [] };
