@@ -1,0 +1,36 @@
+// The keep rule shared by the selection strategies: separately per part of speech, keep the
+// floor(count × keepFraction) candidates with the smallest statistic, ascending; nouns first, then
+// adjectives (paper §4 / NegLabel NegMining). Ties keep the lower index first, so results are stable.
+import type { PartOfSpeech } from '../corpus/part-of-speech';
+import { MiningError, MiningErrorCode } from '../errors';
+
+export type KeepFractions = Readonly<Record<PartOfSpeech, number>>;
+
+export function validateKeepFraction(value: number, name: string): void {
+  if (!Number.isFinite(value) || value <= 0 || value > 1) {
+    throw new MiningError(MiningErrorCode.InvalidParameter, `${name} must be a fraction in (0, 1]; got ${value}`, { name, value });
+  }
+}
+
+/** floor(count × fraction) of the float64 product, exactly as the reference code's `int(n * frac)`. */
+export function keptCount(count: number, fraction: number): number {
+  return Math.floor(count * fraction);
+}
+
+export function keepSmallestPerPartOfSpeech(
+  statistic: Float64Array,
+  partsOfSpeech: readonly PartOfSpeech[],
+  fractions: KeepFractions,
+): { selectedIndices: Int32Array; keptCounts: Record<PartOfSpeech, number> } {
+  const selected: number[] = [];
+  const keptCounts: Record<PartOfSpeech, number> = { noun: 0, adj: 0 };
+  for (const pos of ['noun', 'adj'] as const) {
+    const members: number[] = [];
+    for (let i = 0; i < partsOfSpeech.length; i++) if (partsOfSpeech[i] === pos) members.push(i);
+    members.sort((a, b) => statistic[a]! - statistic[b]! || a - b);
+    const keep = keptCount(members.length, fractions[pos]);
+    keptCounts[pos] = keep;
+    for (let r = 0; r < keep; r++) selected.push(members[r]!);
+  }
+  return { selectedIndices: Int32Array.from(selected), keptCounts };
+}

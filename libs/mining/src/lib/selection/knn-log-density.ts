@@ -1,0 +1,174 @@
+// The kNN log-density statistic of Debiased Negative Mining (paper Eq. for ρ; official code
+// `utils/detection_util.py`): ρ_i = mean of log D_ij over the k+1 smallest D_ij of row i. The
+// products run blockwise in onnxruntime (Gemm + TopK), so memory stays O(N·(d + k)), never N×N.
+// Internal to the selection folder.
+import { MiningError, MiningErrorCode } from '../errors';
+import { defaultBlockRows, SimilarityTopKKernel } from '../kernels/similarity-topk.kernel';
+import type { KernelOptions } from '../kernels/ort-session';
+import { rowNorms, type EmbeddingMatrix } from './embedding-matrix';
+import type { SelectionPrecision } from './selection-strategy';
+
+/**
+ * 'official': D_ij = r_i + r_j − 2·u_i·u_j, mixing raw norms and cosine exactly as the official
+ * code does; the candidate itself (D_ii = 2r_i − 2) is one of the k+1 neighbours.
+ * 'cosine': the corrected D_ij = 2 − 2·u_i·u_j. Here D_ii = 0 (log undefined), so the k nearest
+ * OTHER candidates are used instead of k+1 including itself.
+ */
+export type KnnDistance = 'official' | 'cosine';
+
+export interface KnnLogDensityOptions {
+  readonly k: number;
+  readonly distance: KnnDistance;
+  readonly precision: SelectionPrecision;
+  /** Query rows per onnxruntime call; default from the candidate count (~64 MB score block). */
+  readonly blockRows?: number;
+  /** float64 mode: extra float32 neighbours fetched per row and re-ranked in float64. */
+  readonly rerankMargin?: number;
+}
+
+export interface KnnLogDensity {
+  /** ρ per candidate (float64, length N): mean log distance to its neighbours; small = dense. */
+  readonly logDensity: Float64Array;
+  /** float64 mode: rows whose float32 shortlist could not be certified and were recomputed in full. */
+  readonly fullRowRecomputes: number;
+}
+
+const FLOAT32_UNIT_ROUNDOFF = 2 ** -24;
+
+export async function knnLogDensity(matrix: EmbeddingMatrix, options: KnnLogDensityOptions, kernel: KernelOptions = {}): Promise<KnnLogDensity> {
+  const { rows: n, cols: d, data } = matrix;
+  const official = options.distance === 'official';
+  // Neighbours taken per row: k+1 including itself (official), or k others (cosine).
+  const taken = official ? options.k + 1 : options.k;
+  const margin = options.precision === 'float64' ? Math.max(0, options.rerankMargin ?? 16) : 0;
+  // Cosine mode fetches one more so the candidate itself can be dropped.
+  const fetched = Math.min(n, taken + (official ? 0 : 1) + margin);
+  const norms = rowNorms(matrix);
+
+  // Keys [−2u_j, r_j] against queries [u_i, 1] give score_ij = r_j − 2·u_i·u_j, so
+  // D_ij = r_i + score_ij and the per-row constant r_i cannot change the TopK order; no elementwise
+  // pass over the block is needed. Cosine: keys −2u_j, queries u_i, D_ij = 2 + score_ij.
+  const stride = official ? d + 1 : d;
+  const keys = new Float32Array(n * stride);
+  for (let j = 0; j < n; j++) {
+    const norm = norms[j]!;
+    for (let c = 0; c < d; c++) keys[j * stride + c] = (-2 * data[j * d + c]!) / norm;
+    if (official) keys[j * stride + d] = norm;
+  }
+  let maxNorm = 0;
+  for (let j = 0; j < n; j++) maxNorm = Math.max(maxNorm, norms[j]!);
+  // Forward error bound of a float32 score (Higham's γ_m on |terms| ≤ 2 + r_j, plus input rounding).
+  const scoreErrorBound = 1.01 * (stride + 4) * FLOAT32_UNIT_ROUNDOFF * (2 + (official ? maxNorm : 0));
+
+  const topk = await SimilarityTopKKernel.create({ keys, keyCount: n, dim: stride, count: fetched, largest: false, precision: 'float32' }, kernel);
+  const logDensity = new Float64Array(n);
+  let fullRowRecomputes = 0;
+  const blockRows = Math.max(1, Math.floor(options.blockRows ?? defaultBlockRows(n)));
+  const rowDistances = new Float64Array(fetched);
+  const rowOrder = new Int32Array(fetched);
+  try {
+    for (let start = 0; start < n; start += blockRows) {
+      const rows = Math.min(blockRows, n - start);
+      const queries = new Float32Array(rows * stride);
+      for (let r = 0; r < rows; r++) {
+        const i = start + r;
+        const norm = norms[i]!;
+        for (let c = 0; c < d; c++) queries[r * stride + c] = data[i * d + c]! / norm;
+        if (official) queries[r * stride + d] = 1;
+      }
+      const best = await topk.run(queries, rows);
+      for (let r = 0; r < rows; r++) {
+        const i = start + r;
+        const rowConstant = official ? norms[i]! : 2;
+        const base = r * fetched;
+        if (options.precision === 'float32') {
+          let sum = 0;
+          let used = 0;
+          for (let t = 0; t < fetched && used < taken; t++) {
+            const j = best.indices[base + t]!;
+            if (!official && j === i) continue;
+            sum += logOfDistance(rowConstant + best.values[base + t]!, i, j);
+            used++;
+          }
+          logDensity[i] = sum / used;
+          continue;
+        }
+        // float64: exact distances for the float32 shortlist, re-ranked.
+        let count = 0;
+        for (let t = 0; t < fetched; t++) {
+          const j = best.indices[base + t]!;
+          if (!official && j === i) continue;
+          rowDistances[count] = exactDistance(matrix, norms, i, j, official);
+          rowOrder[count] = j;
+          count++;
+        }
+        const shortlist = sortedPrefix(rowDistances, rowOrder, count, taken);
+        // Any key outside the shortlist has float32 score ≥ the last one returned, so its exact
+        // distance is ≥ that bound; if the taken-th exact distance is within it, the set is exact.
+        const outsideLowerBound = rowConstant + best.values[base + fetched - 1]! - scoreErrorBound;
+        const certified = fetched === n || shortlist.distances[taken - 1]! <= outsideLowerBound;
+        const final = certified ? shortlist : fullRow(matrix, norms, i, official, taken);
+        if (!certified) fullRowRecomputes++;
+        let sum = 0;
+        for (let t = 0; t < taken; t++) sum += logOfDistance(final.distances[t]!, i, final.indices[t]!);
+        logDensity[i] = sum / taken;
+      }
+    }
+  } finally {
+    await topk.dispose();
+  }
+  return { logDensity, fullRowRecomputes };
+}
+
+function logOfDistance(distance: number, candidate: number, neighbour: number): number {
+  if (!(distance > 0)) {
+    throw new MiningError(
+      MiningErrorCode.NonPositiveDistance,
+      `kNN distance between candidate ${candidate} and its neighbour ${neighbour} is ${distance}; log density needs D > 0 ` +
+        `(with distance 'official', D_ii = 2·||t_i|| − 2 needs embedding norms above 1; use distance 'cosine' for unit-norm embeddings)`,
+      { candidate, neighbour, distance },
+    );
+  }
+  return Math.log(distance);
+}
+
+/** D_ij in float64 from the raw float32 rows (products of float32 values are exact in float64). */
+function exactDistance(matrix: EmbeddingMatrix, norms: Float64Array, i: number, j: number, official: boolean): number {
+  const { cols: d, data } = matrix;
+  let dot = 0;
+  for (let c = 0, a = i * d, b = j * d; c < d; c++) dot += data[a + c]! * data[b + c]!;
+  const cosine = dot / (norms[i]! * norms[j]!);
+  return official ? norms[i]! + norms[j]! - 2 * cosine : 2 - 2 * cosine;
+}
+
+interface Neighbours {
+  readonly distances: Float64Array;
+  readonly indices: Int32Array;
+}
+
+/** The `take` smallest (distance, index) pairs of the first `count`, ascending; ties by index. */
+function sortedPrefix(distances: Float64Array, indices: Int32Array, count: number, take: number): Neighbours {
+  const order = Array.from({ length: count }, (_, t) => t);
+  order.sort((a, b) => distances[a]! - distances[b]! || indices[a]! - indices[b]!);
+  const out = { distances: new Float64Array(take), indices: new Int32Array(take) };
+  for (let t = 0; t < take; t++) {
+    out.distances[t] = distances[order[t]!]!;
+    out.indices[t] = indices[order[t]!]!;
+  }
+  return out;
+}
+
+/** Exact neighbours of row i over every candidate: the rare fallback when the shortlist is uncertified. */
+function fullRow(matrix: EmbeddingMatrix, norms: Float64Array, i: number, official: boolean, take: number): Neighbours {
+  const n = matrix.rows;
+  const distances = new Float64Array(n);
+  const indices = new Int32Array(n);
+  let count = 0;
+  for (let j = 0; j < n; j++) {
+    if (!official && j === i) continue;
+    distances[count] = exactDistance(matrix, norms, i, j, official);
+    indices[count] = j;
+    count++;
+  }
+  return sortedPrefix(distances, indices, count, take);
+}
