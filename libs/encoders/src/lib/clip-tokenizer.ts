@@ -36,7 +36,9 @@ function lowercasePerCodePoint(text: string): string {
   return out;
 }
 
-// Python's str.split()/re \s set, which simple_tokenizer's whitespace_clean uses.
+// Python's re \s set, which simple_tokenizer's whitespace_clean uses, includes the ASCII
+// separators U+001C..U+001F and U+0085 that JavaScript's \s lacks.
+// eslint-disable-next-line no-control-regex
 const PYTHON_WHITESPACE_RUN = /[\s\x1c-\x1f\x85]+/gu;
 
 function openAiClean(text: string): string {
