@@ -39,3 +39,39 @@ export {
 } from './lib/scoring/scoring-presets';
 export { DEBIASED_GUARDS, type DebiasedGuard } from './lib/scoring/debiased.score';
 export { SeededRandom } from './lib/scoring/seeded-random';
+export { isPartOfSpeech, PARTS_OF_SPEECH, type PartOfSpeech } from './lib/corpus/part-of-speech';
+export { CANDIDATE_LEXNAMES, DEFAULT_EXCLUDED_LEXNAMES, WORDNET_LEXNAMES, type WordNetLexname } from './lib/corpus/wordnet-lexnames';
+export { parseWordNetDatabase, type WordNetDatabase, type WordNetDataTexts, type WordNetSynset } from './lib/corpus/wordnet-synsets';
+export { loadWordNetDatabase, readWordNetDataTexts, wordNetDictFolder } from './lib/corpus/wordnet-files';
+export { buildWordNetCorpus, type WordNetCorpusOptions } from './lib/corpus/wordnet-corpus';
+export { buildCustomCorpus, type CustomCorpusItem, type CustomCorpusOptions } from './lib/corpus/custom-corpus';
+export {
+  countEntriesByLexname,
+  DEFAULT_PROMPT_TEMPLATES,
+  idLabelPrompts,
+  type CandidateCorpus,
+  type CorpusEntry,
+  type PromptTemplates,
+} from './lib/corpus/candidate-corpus';
+export { CSP_SUPERCLASSES, type ConjugationOptions } from './lib/corpus/conjugated-pool';
+export { sha256Hex, sha256HexOfText } from './lib/hash/sha256';
+export {
+  SELECTION_METHOD_IDS,
+  type SelectionInput,
+  type SelectionMethodId,
+  type SelectionPrecision,
+  type SelectionResult,
+  type SelectionStrategy,
+} from './lib/selection/selection-strategy';
+export { knnDensitySelection, type KnnDensityParams } from './lib/selection/knn-density.selection';
+export { type KnnDistance } from './lib/selection/knn-log-density';
+export { negLabelSelection, type NegLabelParams } from './lib/selection/neglabel.selection';
+export { isSelectionMethodId, selectionStrategy, selectWithout, SELECTION_STRATEGIES, type SelectionParamsById } from './lib/selection/selection-registry';
+export { KNN_DENSITY_PRESETS, knnDensityPreset, type KnnDensityPreset } from './lib/selection/selection-presets';
+export {
+  diagnoseFalseNegatives,
+  type FalseNegativeDiagnosis,
+  type FalseNegativeFlags,
+  type FalseNegativeInput,
+  type FalseNegativeOptions,
+} from './lib/selection/false-negative-diagnostics';

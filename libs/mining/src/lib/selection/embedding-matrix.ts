@@ -1,13 +1,9 @@
-// Row-major embedding matrices as the selection strategies take them, and the checks every input
-// gets before any math runs (shape, dimension agreement, finiteness, non-zero rows). Public type.
+// Checks every embedding matrix gets before selection math runs (shape, finiteness, non-zero rows),
+// and the row norms / unit rows the strategies share. The matrix type is the lib's one EmbeddingMatrix. Internal.
 import { MiningError, MiningErrorCode } from '../errors';
+import type { EmbeddingMatrix } from '../scoring/ood-score-method';
 
-/** rows × cols float32 values, row-major; raw (not normalised) unless a name says so. */
-export interface EmbeddingMatrix {
-  readonly rows: number;
-  readonly cols: number;
-  readonly data: Float32Array;
-}
+export type { EmbeddingMatrix };
 
 /** Throws a typed error unless `matrix` is a well-formed, finite, non-empty matrix with no zero rows. */
 export function validateEmbeddingMatrix(matrix: EmbeddingMatrix, what: string): void {
