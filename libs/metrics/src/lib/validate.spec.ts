@@ -45,7 +45,7 @@ describe('score validation', () => {
     const error = errorOf(() => auroc({ idScores: [1, '2' as unknown as number], oodScores: [0] }));
     expect(error.code).toBe(MetricsErrorCode.NonFiniteScore);
     expect(error.details).toMatchObject({ set: 'id', index: 1 });
-    expect(error.message).toContain('a string');
+    expect(error.message).toBe('id score at index 1 is not a number (string); scores must be finite numbers');
   });
 
   it('rejects mixed kinds, naming both', () => {

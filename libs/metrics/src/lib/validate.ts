@@ -52,7 +52,7 @@ function checkSet(set: ScoreSetName, scores: unknown): ScoreKind {
     if (!Number.isFinite(value)) {
       throw new MetricsError(
         MetricsErrorCode.NonFiniteScore,
-        `${set} score at index ${i} is ${typeof value === 'number' ? String(value) : `a ${describe(value)}`}; scores must be finite numbers`,
+        `${set} score at index ${i} is ${typeof value === 'number' ? String(value) : `not a number (${describe(value)})`}; scores must be finite numbers`,
         { set, index: i, value: String(value) },
       );
     }
