@@ -11,8 +11,8 @@ import { validateCountOption, validateScoreSets, type ScoreSets } from './valida
  */
 export interface RocSweep {
   readonly thresholds: Float64Array;
-  readonly idAccepted: Float64Array;
-  readonly oodAccepted: Float64Array;
+  readonly idAccepted: Uint32Array;
+  readonly oodAccepted: Uint32Array;
   readonly nId: number;
   readonly nOod: number;
 }
@@ -31,10 +31,13 @@ export const DEFAULT_ROC_POINTS = 200;
 export function sweepSortedPool(pool: SortedPool): RocSweep {
   const { values, isOod } = pool;
   const n = values.length;
-  // Counts stay exact in float64 (integers below 2^53) and feed float math without conversions.
-  const thresholds = new Float64Array(n);
-  const idAccepted = new Float64Array(n);
-  const oodAccepted = new Float64Array(n);
+  // Sized exactly: tied scores (float32 scores often are) need far fewer entries than samples.
+  let distinctCount = n > 0 ? 1 : 0;
+  for (let i = 1; i < n; i++) if (values[i] !== values[i - 1]) distinctCount++;
+  const thresholds = new Float64Array(distinctCount);
+  // Counts fit 32 bits: 2^32 pooled scores would already need a 32 GiB pool buffer.
+  const idAccepted = new Uint32Array(distinctCount);
+  const oodAccepted = new Uint32Array(distinctCount);
   let distinct = 0;
   let ood = 0;
   let i = n - 1;
@@ -51,13 +54,7 @@ export function sweepSortedPool(pool: SortedPool): RocSweep {
     distinct++;
     i = j;
   }
-  return {
-    thresholds: thresholds.subarray(0, distinct),
-    idAccepted: idAccepted.subarray(0, distinct),
-    oodAccepted: oodAccepted.subarray(0, distinct),
-    nId: pool.nId,
-    nOod: pool.nOod,
-  };
+  return { thresholds, idAccepted, oodAccepted, nId: pool.nId, nOod: pool.nOod };
 }
 
 /** Validates the sets, sorts them once and returns the sweep. */
