@@ -1,5 +1,5 @@
 // The selection registry and selection with excluded candidates.
-import { MiningError, MiningErrorCode } from '../errors';
+import { type MiningError, MiningErrorCode } from '../errors';
 import { syntheticTextEmbeddings } from '../../testing';
 import type { PartOfSpeech } from '../corpus/part-of-speech';
 import { knnDensitySelection } from './knn-density.selection';
