@@ -1,7 +1,13 @@
 // The one list of `negmine` subcommands. Each lives in its own file in this folder.
 import type { CliCommand } from '../command';
 import { metricsCommand } from './metrics';
+import { embedTextCommand } from './embed-text';
+import { embedImagesCommand } from './embed-images';
+import { makeTestModelCommand } from './make-test-model';
 
 export const commands: readonly CliCommand[] = [
   metricsCommand,
+  embedTextCommand,
+  embedImagesCommand,
+  makeTestModelCommand,
 ];

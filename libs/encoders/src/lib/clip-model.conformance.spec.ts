@@ -4,6 +4,9 @@ import path from 'node:path';
 import { describeWithSharedFixtures, readJson, readNpy } from '@negmine/formats/testing';
 import { loadClipModel, type ClipModel } from './clip-model';
 
+// Model loading and image decoding share 2 CPU cores with other jobs: allow slow machines.
+jest.setTimeout(60_000);
+
 const EMBEDDING_TOLERANCE = 1e-4;
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {

@@ -8,6 +8,9 @@ import { writeSyntheticImages, writeTinyClipModel } from '../testing';
 import { loadClipModel, type ClipModel } from './clip-model';
 import { EncodersErrorCode } from './errors';
 
+// Model loading and image decoding share 2 CPU cores with other jobs: allow slow machines.
+jest.setTimeout(60_000);
+
 const TOLERANCE = 1e-5;
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {

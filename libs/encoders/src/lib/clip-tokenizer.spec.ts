@@ -7,6 +7,9 @@ import { byteToUnicodeEntries, clipVocabularyFromMerges } from './bpe-vocabulary
 import { ClipTokenizer } from './clip-tokenizer';
 import { EncodersErrorCode } from './errors';
 
+// Model loading and image decoding share 2 CPU cores with other jobs: allow slow machines.
+jest.setTimeout(60_000);
+
 interface GoldenItem {
   readonly index: number;
   readonly category: string;

@@ -6,6 +6,9 @@ import { writeTinyClipModel } from '../testing';
 import { loadClipModel, type ClipModel } from './clip-model';
 import { InMemoryEmbeddingCache, encodeTextsCached, textInputKey } from './embedding-cache';
 
+// Model loading and image decoding share 2 CPU cores with other jobs: allow slow machines.
+jest.setTimeout(60_000);
+
 describe('InMemoryEmbeddingCache', () => {
   it('keys by model hash and evicts the least recently used entry', async () => {
     const cache = new InMemoryEmbeddingCache(2);

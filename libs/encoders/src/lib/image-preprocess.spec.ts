@@ -9,6 +9,9 @@ import { resizeBicubicPillow } from './pillow-resize';
 import { parsePreprocessorConfig } from './preprocessor-config';
 import { EncodersErrorCode } from './errors';
 
+// Model loading and image decoding share 2 CPU cores with other jobs: allow slow machines.
+jest.setTimeout(60_000);
+
 const PIXEL_VALUES_TOLERANCE = 1e-6;
 
 describe('image preprocessing geometry', () => {

@@ -6,6 +6,9 @@ import { EncodersErrorCode } from '../lib/errors';
 import { trainBpeMerges } from './bpe-trainer';
 import { writeTinyClipModel } from './tiny-clip-model';
 
+// Model loading and image decoding share 2 CPU cores with other jobs: allow slow machines.
+jest.setTimeout(60_000);
+
 describe('writeTinyClipModel', () => {
   let root: string;
   beforeAll(() => {

@@ -1,0 +1,79 @@
+// `negmine embed-images` end to end: folders walked, rows in sorted path order, failures listed in
+// <out>.files.json, progress quiet when stderr is not a terminal.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { parseNpy } from '@negmine/formats';
+import { loadClipModel } from '@negmine/encoders';
+import { writeSyntheticImages, writeTinyClipModel } from '@negmine/encoders/testing';
+import { main } from '../negmine';
+import { filesJsonPath } from './embed-images';
+
+// Model loading and image decoding share 2 CPU cores with other jobs: allow slow machines.
+jest.setTimeout(60_000);
+
+class Capture extends Writable {
+  text = '';
+
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
+    this.text += chunk.toString();
+    callback();
+  }
+}
+
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'negmine-embed-images-'));
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('negmine embed-images', () => {
+  it('writes rows in sorted path order and lists failures', async () => {
+    const modelDir = path.join(dir, 'model');
+    writeTinyClipModel(modelDir, { seed: 2, dim: 8 });
+    const images = path.join(dir, 'images');
+    const written = await writeSyntheticImages(path.join(images, 'b'), 3, { seed: 3, minSide: 64, maxSide: 200 });
+    const more = await writeSyntheticImages(path.join(images, 'a'), 2, { seed: 4, minSide: 64, maxSide: 200, formats: ['webp'] });
+    writeFileSync(path.join(images, 'a', 'broken.png'), 'not a png');
+    writeFileSync(path.join(images, 'notes.txt'), 'ignored: not an image extension');
+    const out = path.join(dir, 'emb.npy');
+    const stdout = new Capture();
+    const stderr = new Capture();
+    const code = await main(['embed-images', '--model', modelDir, '--in', images, '--out', out, '--batch-size', '2'], { stdout, stderr });
+    expect(code).toBe(0);
+    expect(stderr.text).toBe('');
+    const summary = JSON.parse(stdout.text) as Record<string, unknown>;
+    expect(summary).toMatchObject({ rows: 5, failed: 1, dim: 8 });
+
+    const expectedOrder = [...more, ...written].sort();
+    const listing = JSON.parse(readFileSync(filesJsonPath(out), 'utf8')) as { files: string[]; failures: Array<{ path: string; reason: string }> };
+    expect(listing.files).toEqual(expectedOrder);
+    expect(listing.failures.map((f) => f.path)).toEqual([path.join(images, 'a', 'broken.png')]);
+
+    const bytes = readFileSync(out);
+    const array = parseNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    expect(array.shape).toEqual([5, 8]);
+    const model = await loadClipModel(modelDir, { towers: 'vision' });
+    const direct = await model.image!.encodeFiles(expectedOrder);
+    await model.dispose();
+    const data = array.data as Float32Array;
+    for (let i = 0; i < data.length; i++) expect(Math.abs(data[i]! - direct.embeddings[i]!)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('derives the listing name from the output name', () => {
+    expect(filesJsonPath('/x/emb.npy')).toBe('/x/emb.files.json');
+    expect(filesJsonPath('/x/emb')).toBe('/x/emb.files.json');
+  });
+
+  it('exits 2 when nothing to embed is found', async () => {
+    const empty = path.join(dir, 'empty');
+    mkdirSync(empty);
+    const stderr = new Capture();
+    const code = await main(['embed-images', '--model', path.join(dir, 'model'), '--in', empty, '--out', path.join(dir, 'e.npy')], { stdout: new Capture(), stderr });
+    expect(code).toBe(2);
+    expect(stderr.text).toContain('no image files found');
+  });
+});

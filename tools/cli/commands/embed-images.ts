@@ -1,0 +1,95 @@
+// `negmine embed-images`: embeds image files (folders are walked) with a CLIP model folder's vision
+// tower; rows in sorted path order, plus <out>.files.json with the row order and the failures.
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadClipModel } from '@negmine/encoders';
+import { CliUsageError, numberOption, requiredString, type CliCommand } from '../command';
+import { writeJson, writeNpyFile } from '../io';
+import { progressBar } from './embed-progress';
+import { positiveIntegerOption, variantOption } from './embed-text';
+
+export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif', '.heic', '.heif'];
+
+function walk(dir: string, into: string[]): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) walk(full, into);
+    else if (entry.isFile() && IMAGE_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) into.push(full);
+  }
+}
+
+/** Files named directly (any extension) plus image files under folders; sorted, without duplicates. */
+export function collectImagePaths(inputs: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const input of inputs) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(input).isDirectory();
+    } catch {
+      throw new CliUsageError(`--in ${input}: no such file or folder`);
+    }
+    if (isDirectory) walk(input, found);
+    else found.push(input);
+  }
+  return [...new Set(found)].sort();
+}
+
+/** `emb.npy` -> `emb.files.json`; other names get `.files.json` appended. */
+export function filesJsonPath(out: string): string {
+  return `${out.endsWith('.npy') ? out.slice(0, -4) : out}.files.json`;
+}
+
+export const embedImagesCommand: CliCommand = {
+  name: 'embed-images',
+  summary: 'embed image files/folders with a CLIP model folder (vision tower) into a float32 .npy + .files.json',
+  options: [
+    { name: 'model', type: 'string', value: 'DIR', required: true, description: 'Hugging Face-layout CLIP ONNX folder' },
+    { name: 'in', type: 'string', value: 'FOLDER|FILE', required: true, multiple: true, description: `image file or folder (walked for ${IMAGE_EXTENSIONS.join(' ')})` },
+    { name: 'out', type: 'string', value: 'FILE.npy', required: true, description: 'float32 [n, dim] output, rows in sorted path order' },
+    { name: 'batch-size', type: 'string', value: 'N', default: '16', description: 'images per ONNX run' },
+    { name: 'decode-concurrency', type: 'string', value: 'N', default: '4', description: 'images decoded at the same time' },
+    { name: 'threads', type: 'string', value: 'N', description: 'onnxruntime intra-op threads (default: onnxruntime decides)' },
+    { name: 'variant', type: 'string', value: 'fp32|quantized|fp16', default: 'fp32', description: 'which ONNX files to load' },
+    { name: 'normalize', type: 'boolean', description: 'L2-normalise rows (default: raw image_embeds)' },
+  ],
+  async run(options, io) {
+    const inputs = options['in'];
+    const files = collectImagePaths(Array.isArray(inputs) ? inputs : [requiredString(options, 'in')]);
+    if (files.length === 0) throw new CliUsageError(`no image files found in ${JSON.stringify(inputs)} (accepted extensions: ${IMAGE_EXTENSIONS.join(' ')})`);
+    const out = requiredString(options, 'out');
+    const batchSize = positiveIntegerOption(options, 'batch-size');
+    const decodeConcurrency = positiveIntegerOption(options, 'decode-concurrency');
+    const threads = numberOption(options, 'threads');
+    const model = await loadClipModel(requiredString(options, 'model'), {
+      towers: 'vision',
+      variant: variantOption(options),
+      ...(threads === undefined ? {} : { intraOpThreads: threads }),
+    });
+    try {
+      const bar = progressBar(io, 'images');
+      const started = performance.now();
+      const result = await model.image!.encodeFiles(files, {
+        normalize: options['normalize'] === true,
+        onProgress: (done, total) => bar.update(done, total),
+        ...(batchSize === undefined ? {} : { batchSize }),
+        ...(decodeConcurrency === undefined ? {} : { decodeConcurrency }),
+      });
+      const seconds = (performance.now() - started) / 1000;
+      bar.finish();
+      writeNpyFile(out, result.embeddings, [result.files.length, result.embeddingDim], 'float32');
+      const listing = filesJsonPath(out);
+      writeFileSync(listing, `${JSON.stringify({ modelHash: model.contentHash, dim: result.embeddingDim, files: result.files, failures: result.failures }, null, 2)}\n`);
+      writeJson(io.stdout, {
+        out,
+        files: listing,
+        rows: result.files.length,
+        failed: result.failures.length,
+        dim: result.embeddingDim,
+        modelHash: model.contentHash,
+        imagesPerSecond: seconds > 0 ? files.length / seconds : null,
+      });
+    } finally {
+      await model.dispose();
+    }
+  },
+};

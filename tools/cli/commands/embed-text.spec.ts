@@ -1,0 +1,94 @@
+// `negmine embed-text` and `make-test-model` end to end through main() on a generated model:
+// rows follow the input order, templates apply, JSON inputs keep tabs/newlines, bad input exits 2.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { parseNpy } from '@negmine/formats';
+import { loadClipModel, type ClipModel } from '@negmine/encoders';
+import { main } from '../negmine';
+
+// Model loading and image decoding share 2 CPU cores with other jobs: allow slow machines.
+jest.setTimeout(60_000);
+
+class Capture extends Writable {
+  text = '';
+
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
+    this.text += chunk.toString();
+    callback();
+  }
+}
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await main(args, { stdout, stderr });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+function readRows(file: string): { shape: readonly number[]; data: Float32Array } {
+  const bytes = readFileSync(file);
+  const array = parseNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  expect(array.dtype).toBe('float32');
+  return { shape: array.shape, data: array.data as Float32Array };
+}
+
+let dir: string;
+let modelDir: string;
+let model: ClipModel;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'negmine-embed-text-'));
+  modelDir = path.join(dir, 'model');
+  const made = await run(['make-test-model', '--out', modelDir, '--seed', '4', '--dim', '16']);
+  expect(made.code).toBe(0);
+  expect(JSON.parse(made.stdout)).toMatchObject({ embeddingDim: 16 });
+  model = await loadClipModel(modelDir, { towers: 'text' });
+});
+
+afterAll(async () => {
+  await model.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('negmine embed-text', () => {
+  it('embeds a line file in input order, with a template', async () => {
+    const input = path.join(dir, 'labels.txt');
+    writeFileSync(input, 'dog\r\ngolden retriever\n\ncat\n');
+    const out = path.join(dir, 'labels.npy');
+    const result = await run(['embed-text', '--model', modelDir, '--in', input, '--out', out, '--template', 'the nice {}', '--batch-size', '2']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toMatchObject({ rows: 4, dim: 16, normalized: false, modelHash: model.contentHash });
+    const rows = readRows(out);
+    expect(rows.shape).toEqual([4, 16]);
+    const expected = await model.text!.encode(['the nice dog', 'the nice golden retriever', 'the nice ', 'the nice cat']);
+    expect(rows.data).toEqual(expected);
+  });
+
+  it('keeps JSON strings exactly, including tabs and newlines', async () => {
+    const texts = ['a\tb', 'two\nlines', '  spaced  '];
+    const input = path.join(dir, 'texts.json');
+    writeFileSync(input, JSON.stringify(texts));
+    const out = path.join(dir, 'texts.npy');
+    expect((await run(['embed-text', '--model', modelDir, '--in', input, '--out', out, '--normalize'])).code).toBe(0);
+    expect(readRows(out).data).toEqual(await model.text!.encode(texts, { normalize: true }));
+  });
+
+  it('exits 2 with a clear message for bad input', async () => {
+    const input = path.join(dir, 'bad.json');
+    writeFileSync(input, JSON.stringify(['ok', 3]));
+    const bad = await run(['embed-text', '--model', modelDir, '--in', input, '--out', path.join(dir, 'x.npy')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('item 1');
+    const lines = path.join(dir, 'ok.txt');
+    writeFileSync(lines, 'dog\n');
+    const template = await run(['embed-text', '--model', modelDir, '--in', lines, '--out', path.join(dir, 'x.npy'), '--template', 'no slot']);
+    expect(template.code).toBe(2);
+    expect(template.stderr).toContain("exactly one '{}'");
+    const missingModel = await run(['embed-text', '--model', path.join(dir, 'nope'), '--in', lines, '--out', path.join(dir, 'x.npy')]);
+    expect(missingModel.code).toBe(2);
+    expect(missingModel.stderr).toContain('MISSING_FILE');
+  });
+});
