@@ -172,6 +172,7 @@ export const adanegScore: OodScoreMethod = {
   id: 'adaneg',
   summary: 'AdaNeg (NeurIPS 2024): grouped score on test-time adaptive label proxies + 0.1 × NegLabel score; depends on stream order',
   negatives: 'required',
+  adaptsToStream: true,
   parameters,
   resolveParams: (overrides) => resolveAdanegParams(overrides),
   async score(images, idText, negText, overrides, options): Promise<ScoreResult> {

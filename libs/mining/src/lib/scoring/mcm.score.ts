@@ -21,6 +21,7 @@ export const mcmScore: OodScoreMethod = {
   id: 'mcm',
   summary: 'MCM: maximum softmax probability over the ID labels (T = 1); uses no negatives',
   negatives: 'unused',
+  adaptsToStream: false,
   parameters,
   resolveParams: (overrides) => resolveParameters('mcm', parameters, overrides),
   async score(images, idText, _negText, overrides, options): Promise<ScoreResult> {

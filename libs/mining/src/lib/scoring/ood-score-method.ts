@@ -85,6 +85,11 @@ export interface OodScoreMethod {
   readonly summary: string;
   /** Whether `negText` is required; 'unused' methods ignore it. */
   readonly negatives: 'required' | 'unused';
+  /**
+   * True when a score depends on the images scored before it in the same call (test-time
+   * adaptation): the order of `images` is then an input, and callers must pass one whole stream.
+   */
+  readonly adaptsToStream: boolean;
   /** Hyperparameters with defaults, accepted ranges and a sweep grid. */
   readonly parameters: ParameterSchema;
   /** Applies defaults and validates; throws MiningError(INVALID_PARAMETER) on a bad value. */

@@ -54,7 +54,7 @@ describeWithSharedFixtures('dnm-parity', 'scoring parity with the dnm-parity fix
               expect(maxRelativeError(result.scores, expected)).toBeLessThan(RELATIVE_TOLERANCE[precision]);
               expect(result.guardHits).toBe(0);
             }
-          });
+          }, 120_000);
         }
       }
     });

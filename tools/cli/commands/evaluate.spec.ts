@@ -1,0 +1,123 @@
+// `negmine evaluate` end to end: metrics of our own scores match dnm-parity's metrics.json within
+// the README tolerances (FPR95 within 2/n_ood, AUROC/AUPR within 1e-4), plus input errors.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { asFloat32Matrix, asIndexVector, serializeNpy } from '@negmine/formats';
+import { describeWithSharedFixtures, readJson, readNpy } from '@negmine/formats/testing';
+import { main } from '../negmine';
+
+class Capture extends Writable {
+  text = '';
+
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
+    this.text += chunk.toString();
+    callback();
+  }
+}
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await main(args, { stdout, stderr });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+interface Row {
+  fprAtTprId: number;
+  auroc: number;
+  auprIn: number;
+  auprOut: number;
+  nOod: number;
+}
+interface Table {
+  method: string;
+  sets: Record<string, Row>;
+  mean: Record<string, number>;
+}
+type FixtureMetrics = Record<string, Record<string, { fpr95: number; auroc: number; aupr_in: number; aupr_out: number }>>;
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'negmine-evaluate-cli-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes the selected rows of the corpus embeddings (the negatives in selection order) to a .npy. */
+function writeSelected(caseDir: string, selection: string, out: string): string {
+  const corpus = asFloat32Matrix(readNpy(path.join(caseDir, 'corpus_text_emb.npy')), 'corpus');
+  const selected = asIndexVector(readNpy(path.join(caseDir, 'expected', `selected_${selection}.npy`)), 'selected');
+  const data = new Float32Array(selected.length * corpus.cols);
+  selected.forEach((row, i) => data.set(corpus.data.subarray(row * corpus.cols, (row + 1) * corpus.cols), i * corpus.cols));
+  const file = path.join(dir, out);
+  writeFileSync(file, serializeNpy(data, [selected.length, corpus.cols]));
+  return file;
+}
+
+describeWithSharedFixtures('dnm-parity', 'negmine evaluate on dnm-parity', (root) => {
+  for (const name of ['p1-k10-n2000', 'p2-k100-n5000', 'p3-k1000-n12000']) {
+    const caseDir = path.join(root, name);
+    for (const [fixtureMethod, method, selection] of [
+      ['seed', 'debiased', 'seed'],
+      ['neglabel', 'neglabel', 'neglabel'],
+      ['mcm', 'mcm', undefined],
+    ] as const) {
+      it(`${name}: ${method} metrics match metrics.json[${fixtureMethod}]`, async () => {
+        const meta = readJson<{ ood_sets: string[] }>(path.join(caseDir, 'meta.json'));
+        const expected = readJson<FixtureMetrics>(path.join(caseDir, 'expected', 'metrics.json'));
+        const args = ['evaluate', '--method', method, '--images-id', path.join(caseDir, 'images_id.npy'), '--id-emb', path.join(caseDir, 'id_text_emb.npy')];
+        for (const set of meta.ood_sets) args.push('--images-ood', `${set}=${path.join(caseDir, `images_${set}.npy`)}`);
+        if (selection !== undefined) {
+          args.push('--neg-emb', writeSelected(caseDir, selection, `${name}-${selection}.npy`));
+          args.push('--permutation', path.join(caseDir, 'expected', `perm_${selection}.npy`));
+        }
+        const { code, stdout, stderr } = await run(args);
+        expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+        const table = JSON.parse(stdout) as Table;
+        expect(Object.keys(table.sets)).toEqual(meta.ood_sets);
+        for (const set of meta.ood_sets) {
+          const ours = table.sets[set]!;
+          const theirs = expected[set]![fixtureMethod]!;
+          expect(Math.abs(ours.fprAtTprId - theirs.fpr95)).toBeLessThanOrEqual(2 / ours.nOod);
+          expect(Math.abs(ours.auroc - theirs.auroc)).toBeLessThanOrEqual(1e-4);
+          expect(Math.abs(ours.auprIn - theirs.aupr_in)).toBeLessThanOrEqual(1e-4);
+          expect(Math.abs(ours.auprOut - theirs.aupr_out)).toBeLessThanOrEqual(1e-4);
+        }
+        const meanAuroc = meta.ood_sets.reduce((s, set) => s + table.sets[set]!.auroc, 0) / meta.ood_sets.length;
+        expect(table.mean['auroc']).toBeCloseTo(meanAuroc, 14);
+      }, 120_000);
+    }
+  }
+});
+
+describe('negmine evaluate inputs', () => {
+  let images: string;
+  let labels: string;
+  beforeAll(() => {
+    images = path.join(dir, 'images.npy');
+    labels = path.join(dir, 'labels.npy');
+    writeFileSync(images, serializeNpy(Float32Array.from({ length: 40 }, (_, i) => Math.sin(i + 1)), [10, 4]));
+    writeFileSync(labels, serializeNpy(Float32Array.from({ length: 12 }, (_, i) => Math.cos(3 * i + 1)), [3, 4]));
+  });
+
+  it('prints one JSON table with a mean row, scoring stream-adaptive methods per ID + OOD pair', async () => {
+    const { code, stdout } = await run(['evaluate', '--method', 'adaneg', '--groups', '1', '--images-id', images, '--images-ood', `a=${images}`, '--images-ood', `b=${images}`, '--id-emb', labels, '--neg-emb', labels]);
+    expect(code).toBe(0);
+    const table = JSON.parse(stdout) as Table;
+    expect(Object.keys(table.sets)).toEqual(['a', 'b']);
+    // Identical ID and OOD streams: a restart per pair makes both sets' metrics identical.
+    expect(table.sets['a']).toEqual(table.sets['b']);
+    expect(Object.keys(table.mean).sort()).toEqual(['auprIn', 'auprOut', 'auroc', 'fprAtTprId', 'fprAtTprOod']);
+  });
+
+  it.each([
+    [['--images-ood', 'noequals'], /--images-ood takes NAME=FILE/],
+    [['--images-ood', 'a=x.npy', '--images-ood', 'a=y.npy'], /names must be unique/],
+    [['--images-ood', 'mean=x.npy'], /not 'mean'/],
+  ])('fails with exit 2 on %j', async (flags, message) => {
+    const { code, stderr } = await run(['evaluate', '--method', 'mcm', '--images-id', images, '--id-emb', labels, ...flags]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+});

@@ -1,0 +1,106 @@
+// `negmine evaluate`: scores ID and OOD image embeddings with one method and prints a JSON table of
+// every metric per OOD set and their mean. Ties scoring (@negmine/mining) to metrics (@negmine/metrics).
+import { evaluate, MetricsError, type OodMetrics } from '@negmine/metrics';
+import type { EmbeddingMatrix } from '@negmine/mining';
+import { CliUsageError, numberOption, requiredString, type CliCommand } from '../command';
+import { writeJson } from '../io';
+import { METHOD_OPTIONS, readEmbeddingFile, readMethodSelection, wrapMiningAsync, type MethodSelection } from './score';
+
+const METRIC_NAMES = ['fprAtTprId', 'fprAtTprOod', 'auroc', 'auprIn', 'auprOut'] as const;
+type MetricRow = Record<(typeof METRIC_NAMES)[number], number> & { thresholdAtTprId: number; nId: number; nOod: number };
+
+function parseOodSets(raw: unknown): Array<{ name: string; file: string }> {
+  const entries = Array.isArray(raw) ? (raw as string[]) : [];
+  if (entries.length === 0) throw new CliUsageError('give at least one --images-ood NAME=FILE');
+  const sets = entries.map((entry) => {
+    const match = /^([^=]+)=(.+)$/.exec(entry);
+    if (match === null) throw new CliUsageError(`--images-ood takes NAME=FILE; got '${entry}'`);
+    return { name: match[1]!, file: match[2]! };
+  });
+  const names = sets.map((s) => s.name);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate !== undefined || names.includes('mean')) throw new CliUsageError(`--images-ood names must be unique and not 'mean'; got ${names.join(', ')}`);
+  return sets;
+}
+
+function concatRows(a: EmbeddingMatrix, b: EmbeddingMatrix): EmbeddingMatrix {
+  const data = new Float64Array(a.data.length + b.data.length);
+  data.set(a.data, 0);
+  data.set(b.data, a.data.length);
+  return { data, rows: a.rows + b.rows, cols: a.cols };
+}
+
+async function scoreAll(selection: MethodSelection, images: EmbeddingMatrix): Promise<Float64Array> {
+  const result = await wrapMiningAsync(() => selection.method.score(images, selection.idText, selection.negText, selection.params, selection.run));
+  return result.scores;
+}
+
+function metricRow(metrics: OodMetrics): MetricRow {
+  return {
+    fprAtTprId: metrics.fprAtTprId,
+    fprAtTprOod: metrics.fprAtTprOod,
+    auroc: metrics.auroc,
+    auprIn: metrics.auprIn,
+    auprOut: metrics.auprOut,
+    thresholdAtTprId: metrics.thresholdAtTprId,
+    nId: metrics.nId,
+    nOod: metrics.nOod,
+  };
+}
+
+export const evaluateCommand: CliCommand = {
+  name: 'evaluate',
+  summary: 'score ID and OOD image embeddings with one method and print every metric per OOD set and their mean (JSON)',
+  options: [
+    { name: 'images-id', type: 'string', value: 'FILE', required: true, description: 'ID image embeddings, M × d .npy (raw)' },
+    {
+      name: 'images-ood',
+      type: 'string',
+      value: 'NAME=FILE',
+      multiple: true,
+      required: true,
+      description: 'an OOD set: name and M × d .npy; stream-adaptive methods (adaneg) see the ID images, then this set',
+    },
+    ...METHOD_OPTIONS,
+    { name: 'recall', type: 'string', value: 'LEVEL', default: '0.95', description: 'recall level of both FPR metrics, in (0, 1]' },
+  ],
+  async run(options, io) {
+    const oodSets = parseOodSets(options['images-ood']);
+    const recall = numberOption(options, 'recall');
+    const selection = readMethodSelection(options);
+    const idImages = readEmbeddingFile(requiredString(options, 'images-id'), 'images-id');
+    // A method that adapts to its stream restarts for every ID + OOD pair (as AdaNeg's protocol
+    // does); the others score the ID images once.
+    const idScoresOnce = selection.method.adaptsToStream ? undefined : await scoreAll(selection, idImages);
+    const table: Record<string, MetricRow> = {};
+    for (const set of oodSets) {
+      const oodImages = readEmbeddingFile(set.file, `images-ood ${set.name}`);
+      let idScores: Float64Array;
+      let oodScores: Float64Array;
+      if (idScoresOnce !== undefined) {
+        idScores = idScoresOnce;
+        oodScores = await scoreAll(selection, oodImages);
+      } else {
+        const both = await scoreAll(selection, concatRows(idImages, oodImages));
+        idScores = both.subarray(0, idImages.rows);
+        oodScores = both.subarray(idImages.rows);
+      }
+      try {
+        table[set.name] = metricRow(evaluate({ idScores, oodScores }, { recall }));
+      } catch (error) {
+        if (error instanceof MetricsError) throw new CliUsageError(`${set.name}: [${error.code}] ${error.message}`);
+        throw error;
+      }
+    }
+    const rows = Object.values(table);
+    const mean = Object.fromEntries(METRIC_NAMES.map((m) => [m, rows.reduce((s, r) => s + r[m], 0) / rows.length]));
+    writeJson(io.stdout, {
+      method: selection.method.id,
+      params: selection.method.resolveParams(selection.params),
+      precision: selection.run.precision,
+      recall: recall ?? 0.95,
+      sets: table,
+      mean,
+    });
+  },
+};
