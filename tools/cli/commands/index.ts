@@ -6,6 +6,8 @@ import { evaluateCommand } from './evaluate';
 import { embedTextCommand } from './embed-text';
 import { embedImagesCommand } from './embed-images';
 import { makeTestModelCommand } from './make-test-model';
+import { selectCommand } from './select';
+import { corpusCommand } from './corpus';
 
 export const commands: readonly CliCommand[] = [
   metricsCommand,
@@ -14,4 +16,6 @@ export const commands: readonly CliCommand[] = [
   embedTextCommand,
   embedImagesCommand,
   makeTestModelCommand,
+  selectCommand,
+  corpusCommand,
 ];
