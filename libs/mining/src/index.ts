@@ -75,3 +75,4 @@ export {
   type FalseNegativeInput,
   type FalseNegativeOptions,
 } from './lib/selection/false-negative-diagnostics';
+export { MatmulKernel } from './lib/kernels/score-matmul.kernel';
