@@ -1,8 +1,42 @@
-// Bootstrap of the negmine API (placeholder until the GraphQL service lands): a health endpoint.
-import { createServer } from 'node:http';
+// Entry point of `npm start`: the GraphQL API (with workers unless NEGMINE_WORKERS=0), the
+// embedded Postgres when DATABASE_URL is unset, and the demo data on a first start.
+import 'reflect-metadata';
+import { startApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { seedDemo } from './db/seed-demo';
+import { createLogger } from './logger';
 
-const port = Number(process.env['PORT'] ?? 4000);
-createServer((_req, res) => {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ status: 'ok', service: 'negmine' }));
-}).listen(port, () => process.stderr.write(`negmine listening on http://localhost:${port}\n`));
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`negmine: configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const app = await startApp(config, logger, { http: true });
+  if (config.seedDemo) await seedDemo(app.services, config, logger);
+  logger.info({ url: app.server!.url, embeddedDatabase: app.database.embedded, workers: config.workerCount }, 'negmine API ready');
+  process.stderr.write(`negmine API ready: ${app.server!.url} (GraphiQL in a browser)\n`);
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`negmine: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,6 +1,9 @@
 // Where the API's tables live: a Postgres URL plus the schema inside it. `?schema=NAME` in the URL
 // selects a schema (tests use one per file); the pg pool pins `search_path` to it.
-import type { PoolConfig } from 'pg';
+import type { PrismaPg } from '@prisma/adapter-pg';
+
+/** The pool settings adapter-pg takes (its own copy of @types/pg, hence derived from it). */
+export type PoolConfig = Exclude<ConstructorParameters<typeof PrismaPg>[0], string | { connect(): unknown }>;
 
 export interface DatabaseConnection {
   /** The URL without the `schema` parameter (what `pg` understands). */

@@ -4,19 +4,24 @@ import { readFileSync } from 'node:fs';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type * as SchemaEngineBg from '@prisma/schema-engine-wasm/schema_engine_bg';
-import type { PoolConfig } from 'pg';
+import type { PoolConfig } from './connection';
 
 export type SchemaEngine = SchemaEngineBg.SchemaEngine;
 
 let wasmModule: typeof SchemaEngineBg | undefined;
 
+/** The slice of the WebAssembly global used here (the ES2022 lib has no WebAssembly types). */
+interface WasmGlobal {
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
+}
+
 async function loadWasm(): Promise<typeof SchemaEngineBg> {
   if (wasmModule !== undefined) return wasmModule;
   // Node 20 cannot import `.wasm` files, so the module is instantiated by hand.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const bg = require('@prisma/schema-engine-wasm/schema_engine_bg') as typeof SchemaEngineBg;
   const wasmFile = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm');
-  const { instance } = await WebAssembly.instantiate(readFileSync(wasmFile), { './schema_engine_bg.js': bg as never });
+  const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmGlobal };
+  const { instance } = await WebAssembly.instantiate(readFileSync(wasmFile), { './schema_engine_bg.js': bg });
   bg.__wbg_set_wasm(instance.exports);
   (instance.exports['__wbindgen_start'] as (() => void) | undefined)?.();
   wasmModule = bg;

@@ -1,0 +1,155 @@
+// The API's configuration, parsed once from the environment (explicit overrides win) and validated:
+// a bad value stops start-up with an error naming the variable and the accepted form.
+import { homedir } from 'node:os';
+import path from 'node:path';
+
+export interface ApiConfig {
+  /** HTTP port (PORT). */
+  readonly port: number;
+  /** Interface to listen on (HOST). */
+  readonly host: string;
+  /** External Postgres URL (DATABASE_URL); undefined = start the embedded Postgres. */
+  readonly databaseUrl: string | undefined;
+  /** Folder for the embedded database and default data roots (NEGMINE_DATA_DIR). */
+  readonly dataDir: string;
+  /** Data folder of the embedded Postgres (NEGMINE_PG_DIR). */
+  readonly embeddedPgDir: string;
+  /** Port of the embedded Postgres (NEGMINE_EMBEDDED_PG_PORT). */
+  readonly embeddedPgPort: number;
+  /** Folders image sets may be registered from (NEGMINE_IMAGE_ROOTS). */
+  readonly imageRoots: readonly string[];
+  /** Folders ONNX models may be registered from (NEGMINE_MODEL_ROOTS). */
+  readonly modelRoots: readonly string[];
+  /** Folders `.npy` files may be imported from by path (NEGMINE_IMPORT_ROOTS). */
+  readonly importRoots: readonly string[];
+  /** Jobs this process runs at once (NEGMINE_WORKERS); 0 = enqueue only, no workers. */
+  readonly workerCount: number;
+  /** onnxruntime intra-op threads per session (NEGMINE_THREADS). */
+  readonly threads: number;
+  /** Images or texts per encoding shard job (NEGMINE_SHARD_SIZE). */
+  readonly shardSize: number;
+  /** Largest `first` a connection accepts (NEGMINE_MAX_PAGE_SIZE). */
+  readonly maxPageSize: number;
+  /** Seconds between a running job's heartbeats (NEGMINE_HEARTBEAT_SECONDS). */
+  readonly heartbeatSeconds: number;
+  /** A running run without a heartbeat for this long is stale (NEGMINE_STALE_AFTER_SECONDS). */
+  readonly staleAfterSeconds: number;
+  /** Times a failed job is retried (NEGMINE_JOB_RETRIES). */
+  readonly jobRetries: number;
+  /** Seed the demo data on first start (NEGMINE_SEED_DEMO). */
+  readonly seedDemo: boolean;
+  /** pino level (LOG_LEVEL). */
+  readonly logLevel: string;
+  /** Include stack traces in GraphQL errors (NODE_ENV != production). */
+  readonly exposeErrorDetails: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `'${raw}' is not accepted: expected an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, `'${raw}' is not accepted: expected true/false (or 1/0, yes/no)`);
+}
+
+function absolutePath(name: string, raw: string): string {
+  const expanded = raw.startsWith('~/') ? path.join(homedir(), raw.slice(2)) : raw;
+  if (!path.isAbsolute(expanded)) {
+    throw new ConfigError(name, `'${raw}' is not accepted: expected an absolute path (or one starting with ~/)`);
+  }
+  return path.resolve(expanded);
+}
+
+function pathList(env: Env, name: string, fallback: readonly string[]): readonly string[] {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  return raw
+    .split(path.delimiter)
+    .filter((part) => part !== '')
+    .map((part) => absolutePath(name, part));
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const raw = env['DATABASE_URL'];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a URL: expected postgresql://user[:password]@host:port/database[?schema=name]');
+  }
+  if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
+    throw new ConfigError('DATABASE_URL', `protocol '${url.protocol}' is not accepted: expected postgresql://…`);
+  }
+  return raw;
+}
+
+/**
+ * `<data dir>/pg`, except for root: Postgres refuses to run as root, so the cluster runs as the OS
+ * user `postgres`, which cannot enter root's private home; a root service keeps it in /var/lib.
+ */
+function defaultPgDir(dataDir: string): string {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  return isRoot && dataDir.startsWith(homedir()) ? '/var/lib/negmine/pg' : path.join(dataDir, 'pg');
+}
+
+/** Reads the configuration from `env` (default: process.env); `overrides` beat the environment. */
+export function loadConfig(env: Env = process.env, overrides: Partial<ApiConfig> = {}): ApiConfig {
+  const dataDir = absolutePath('NEGMINE_DATA_DIR', env['NEGMINE_DATA_DIR'] || path.join(homedir(), '.negmine'));
+  const logLevel = env['LOG_LEVEL'] || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `'${logLevel}' is not accepted: expected one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const heartbeatSeconds = integer(env, 'NEGMINE_HEARTBEAT_SECONDS', 10, 1, 3600);
+  const staleAfterSeconds = integer(env, 'NEGMINE_STALE_AFTER_SECONDS', 120, 2, 86400);
+  if (staleAfterSeconds <= heartbeatSeconds) {
+    throw new ConfigError('NEGMINE_STALE_AFTER_SECONDS', `must be larger than NEGMINE_HEARTBEAT_SECONDS (${heartbeatSeconds})`);
+  }
+  const config: ApiConfig = {
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    host: env['HOST'] || '127.0.0.1',
+    databaseUrl: databaseUrl(env),
+    dataDir,
+    embeddedPgDir: env['NEGMINE_PG_DIR'] ? absolutePath('NEGMINE_PG_DIR', env['NEGMINE_PG_DIR']) : defaultPgDir(dataDir),
+    embeddedPgPort: integer(env, 'NEGMINE_EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    imageRoots: pathList(env, 'NEGMINE_IMAGE_ROOTS', [path.join(dataDir, 'images')]),
+    modelRoots: pathList(env, 'NEGMINE_MODEL_ROOTS', [path.join(dataDir, 'models')]),
+    importRoots: pathList(env, 'NEGMINE_IMPORT_ROOTS', [path.join(dataDir, 'imports')]),
+    workerCount: integer(env, 'NEGMINE_WORKERS', 1, 0, 64),
+    threads: integer(env, 'NEGMINE_THREADS', 1, 1, 256),
+    shardSize: integer(env, 'NEGMINE_SHARD_SIZE', 512, 1, 1_000_000),
+    maxPageSize: integer(env, 'NEGMINE_MAX_PAGE_SIZE', 500, 1, 10_000),
+    heartbeatSeconds,
+    staleAfterSeconds,
+    jobRetries: integer(env, 'NEGMINE_JOB_RETRIES', 2, 0, 100),
+    seedDemo: boolean(env, 'NEGMINE_SEED_DEMO', true),
+    logLevel,
+    exposeErrorDetails: env['NODE_ENV'] !== 'production',
+  };
+  return { ...config, ...overrides };
+}

@@ -1,0 +1,79 @@
+// The per-request GraphQL context: the services (shared) and fresh DataLoaders (per request, so
+// batching never leaks data between requests and a field over a list costs one query, not N).
+import DataLoader from 'dataloader';
+import type { ApiConfig } from './config';
+import type { PrismaClient } from './db/prisma.service';
+import type { Logger } from './logger';
+import type { EvaluationService } from './modules/evaluation/evaluation.service';
+import type { ImageSetService } from './modules/image-set/image-set.service';
+import type { ImportService } from './modules/import/import.service';
+import type { LabelSetService } from './modules/label-set/label-set.service';
+import type { MiningService } from './modules/mining/mining.service';
+import type { ModelService } from './modules/model/model.service';
+import type { RunService } from './modules/run/run.service';
+
+export interface ApiServices {
+  readonly config: ApiConfig;
+  readonly prisma: PrismaClient;
+  readonly logger: Logger;
+  readonly labelSets: LabelSetService;
+  readonly models: ModelService;
+  readonly imageSets: ImageSetService;
+  readonly imports: ImportService;
+  readonly mining: MiningService;
+  readonly evaluations: EvaluationService;
+  readonly runs: RunService;
+}
+
+type Row<K extends keyof PrismaClient> = PrismaClient[K] extends { findMany(args: never): Promise<(infer R)[]> } ? R : never;
+
+function byId<T extends { id: string }>(load: (ids: string[]) => Promise<T[]>): DataLoader<string, T | null> {
+  return new DataLoader<string, T | null>(async (ids) => {
+    const rows = await load([...ids]);
+    const map = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => map.get(id) ?? null);
+  });
+}
+
+function groupedBy<T>(load: (keys: string[]) => Promise<T[]>, keyOf: (row: T) => string): DataLoader<string, T[]> {
+  return new DataLoader<string, T[]>(async (keys) => {
+    const rows = await load([...keys]);
+    const groups = new Map<string, T[]>();
+    for (const row of rows) {
+      const key = keyOf(row);
+      groups.set(key, [...(groups.get(key) ?? []), row]);
+    }
+    return keys.map((key) => groups.get(key) ?? []);
+  });
+}
+
+export function createLoaders(prisma: PrismaClient) {
+  return {
+    labelSet: byId<Row<'labelSet'>>((ids) => prisma.labelSet.findMany({ where: { id: { in: ids } } })),
+    model: byId<Row<'encoderModel'>>((ids) => prisma.encoderModel.findMany({ where: { id: { in: ids } } })),
+    imageSet: byId<Row<'imageSet'>>((ids) => prisma.imageSet.findMany({ where: { id: { in: ids } } })),
+    corpus: byId<Row<'corpus'>>((ids) => prisma.corpus.findMany({ where: { id: { in: ids } }, omit: { entries: true } }) as never),
+    miningRun: byId<Row<'miningRun'>>((ids) => prisma.miningRun.findMany({ where: { id: { in: ids } } })),
+    evaluationResults: groupedBy<Row<'evaluationResult'>>(
+      (ids) => prisma.evaluationResult.findMany({ where: { evaluationRunId: { in: ids } } }),
+      (row) => row.evaluationRunId,
+    ),
+    negativeCount: new DataLoader<string, number>(async (ids) => {
+      const counts = await prisma.negativeLabel.groupBy({ by: ['miningRunId'], where: { miningRunId: { in: [...ids] } }, _count: { _all: true } });
+      const map = new Map(counts.map((row) => [row.miningRunId, row._count._all]));
+      return ids.map((id) => map.get(id) ?? 0);
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+export interface ApiContext {
+  readonly services: ApiServices;
+  readonly loaders: Loaders;
+  readonly logger: Logger;
+}
+
+export function createContext(services: ApiServices): ApiContext {
+  return { services, loaders: createLoaders(services.prisma), logger: services.logger };
+}

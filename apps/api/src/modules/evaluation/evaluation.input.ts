@@ -1,0 +1,111 @@
+// Inputs of evaluations: launchEvaluation and the evaluationRuns filter/ordering.
+import { GraphQLJSON } from 'graphql-scalars';
+import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsUUID, Length, Max, Min } from 'class-validator';
+import { ArgsType, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { RunStatus, ScoringMethod } from '../common/enums';
+import { PageArgs } from '../common/pagination';
+
+@InputType()
+export class LaunchEvaluationInput {
+  @Field(() => ID, { nullable: true, description: 'Mining run whose negatives the method uses (required by neglabel, debiased, adaneg)' })
+  @IsOptional()
+  @IsUUID()
+  miningRunId?: string;
+
+  @Field(() => ID, { nullable: true, description: "Label set (default: the mining run's)" })
+  @IsOptional()
+  @IsUUID()
+  labelSetId?: string;
+
+  @Field(() => ID, { nullable: true, description: "Model (default: the mining run's)" })
+  @IsOptional()
+  @IsUUID()
+  modelId?: string;
+
+  @Field(() => ScoringMethod)
+  method!: ScoringMethod;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: 'Hyperparameter overrides, e.g. {"temperature": 0.01, "groups": 100, "tau": 0.5}' })
+  @IsOptional()
+  params?: Record<string, unknown>;
+
+  @Field({ nullable: true, description: "Debiased preset id (a backbone such as vit-b16, or a shifted ID set such as imagenet-a); default: the model's backbone" })
+  @IsOptional()
+  @Length(1, 50)
+  preset?: string;
+
+  @Field(() => Int, { nullable: true, description: 'Seed of the grouping permutations (grouped methods); default 0' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(0xffffffff)
+  seed?: number;
+
+  @Field(() => Int, { nullable: true, description: 'Number of permutations averaged (grouped methods); default 1' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  permutations?: number;
+
+  @Field(() => ID)
+  @IsUUID()
+  idImageSetId!: string;
+
+  @Field(() => [ID])
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true })
+  oodImageSetIds!: string[];
+
+  @Field({ nullable: true, description: 'Launching again with the same key returns the same run instead of a new one' })
+  @IsOptional()
+  @Length(1, 200)
+  idempotencyKey?: string;
+}
+
+@InputType()
+export class EvaluationRunFilter {
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsUUID()
+  labelSetId?: string;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsUUID()
+  modelId?: string;
+
+  @Field(() => ScoringMethod, { nullable: true })
+  @IsOptional()
+  method?: ScoringMethod;
+
+  @Field(() => RunStatus, { nullable: true })
+  @IsOptional()
+  status?: RunStatus;
+
+  @Field(() => Date, { nullable: true, description: 'Created at or after' })
+  @IsOptional()
+  createdAfter?: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Created before' })
+  @IsOptional()
+  createdBefore?: Date;
+}
+
+export enum EvaluationRunOrder {
+  created_desc = 'created_desc',
+  created_asc = 'created_asc',
+}
+
+registerEnumType(EvaluationRunOrder, { name: 'EvaluationRunOrder' });
+
+@ArgsType()
+export class EvaluationRunsArgs extends PageArgs {
+  @Field(() => EvaluationRunFilter, { nullable: true })
+  @IsOptional()
+  filter?: EvaluationRunFilter;
+
+  @Field(() => EvaluationRunOrder, { defaultValue: EvaluationRunOrder.created_desc })
+  orderBy!: EvaluationRunOrder;
+}

@@ -1,0 +1,92 @@
+// GraphQL operations on evaluations: launchEvaluation, evaluationRuns, evaluationRun (with results
+// and curves), compareRuns.
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { ApiContext } from '../../context';
+import { notFound } from '../../errors';
+import { connectionTypes, type Page } from '../common/pagination';
+import { ImageSet } from '../image-set/image-set.type';
+import { LabelSet } from '../label-set/label-set.type';
+import { MiningRun } from '../mining/mining.type';
+import { EncoderModel } from '../model/model.type';
+import { EvaluationRunsArgs, LaunchEvaluationInput } from './evaluation.input';
+import { EvaluationResult, EvaluationRun, RocPoint, RunComparison, ScoreHistograms } from './evaluation.type';
+
+export const EvaluationRunConnection = connectionTypes(EvaluationRun, 'EvaluationRun');
+
+/** The stored curve columns of a result row (JSON in the database). */
+interface StoredCurves {
+  readonly rocPoints?: unknown;
+  readonly histograms?: unknown;
+}
+
+@Resolver(() => EvaluationRun)
+export class EvaluationResolver {
+  @Mutation(() => EvaluationRun, { description: 'Records an evaluation run and enqueues its `evaluate` job; the same idempotencyKey returns the same run' })
+  launchEvaluation(@Ctx() ctx: ApiContext, @Arg('input', () => LaunchEvaluationInput) input: LaunchEvaluationInput): Promise<EvaluationRun> {
+    return ctx.services.evaluations.launch(input);
+  }
+
+  @Query(() => EvaluationRunConnection)
+  evaluationRuns(@Ctx() ctx: ApiContext, @Args(() => EvaluationRunsArgs) args: EvaluationRunsArgs): Promise<Page<EvaluationRun>> {
+    return ctx.services.evaluations.list(args);
+  }
+
+  @Query(() => EvaluationRun)
+  evaluationRun(@Ctx() ctx: ApiContext, @Arg('id', () => ID) id: string): Promise<EvaluationRun> {
+    return ctx.services.evaluations.get(id);
+  }
+
+  @Query(() => RunComparison, { description: 'Metrics of evaluation runs side by side per OOD set' })
+  compareRuns(@Ctx() ctx: ApiContext, @Arg('ids', () => [ID]) ids: string[]): Promise<RunComparison> {
+    return ctx.services.evaluations.compare(ids);
+  }
+
+  @FieldResolver(() => [EvaluationResult], { description: 'One result per OOD set (empty until the run succeeds)' })
+  results(@Root() run: EvaluationRun, @Ctx() ctx: ApiContext): Promise<EvaluationResult[]> {
+    return ctx.loaders.evaluationResults.load(run.id);
+  }
+
+  @FieldResolver(() => LabelSet)
+  async labelSet(@Root() run: EvaluationRun, @Ctx() ctx: ApiContext): Promise<LabelSet> {
+    return (await ctx.loaders.labelSet.load(run.labelSetId)) ?? Promise.reject(notFound('label set', run.labelSetId));
+  }
+
+  @FieldResolver(() => EncoderModel)
+  async model(@Root() run: EvaluationRun, @Ctx() ctx: ApiContext): Promise<EncoderModel> {
+    return (await ctx.loaders.model.load(run.modelId)) ?? Promise.reject(notFound('model', run.modelId));
+  }
+
+  @FieldResolver(() => MiningRun, { nullable: true })
+  async miningRun(@Root() run: EvaluationRun, @Ctx() ctx: ApiContext): Promise<MiningRun | null> {
+    return run.miningRunId === null ? null : ctx.loaders.miningRun.load(run.miningRunId);
+  }
+
+  @FieldResolver(() => ImageSet)
+  async idImageSet(@Root() run: EvaluationRun, @Ctx() ctx: ApiContext): Promise<ImageSet> {
+    return (await ctx.loaders.imageSet.load(run.idImageSetId)) ?? Promise.reject(notFound('image set', run.idImageSetId));
+  }
+
+  @FieldResolver(() => [ImageSet])
+  async oodImageSets(@Root() run: EvaluationRun, @Ctx() ctx: ApiContext): Promise<ImageSet[]> {
+    const sets = await ctx.loaders.imageSet.loadMany(run.oodImageSetIds);
+    return sets.filter((set): set is ImageSet => set !== null && !(set instanceof Error));
+  }
+}
+
+@Resolver(() => EvaluationResult)
+export class EvaluationResultResolver {
+  @FieldResolver(() => ImageSet)
+  async oodImageSet(@Root() result: EvaluationResult, @Ctx() ctx: ApiContext): Promise<ImageSet> {
+    return (await ctx.loaders.imageSet.load(result.oodImageSetId)) ?? Promise.reject(notFound('image set', result.oodImageSetId));
+  }
+
+  @FieldResolver(() => [RocPoint], { description: 'ROC curve, at most 200 points, from (0, 0) to (1, 1)' })
+  rocPoints(@Root() result: EvaluationResult): RocPoint[] {
+    return ((result as EvaluationResult & StoredCurves).rocPoints as RocPoint[] | undefined) ?? [];
+  }
+
+  @FieldResolver(() => ScoreHistograms, { description: 'ID and OOD score histograms over shared bins' })
+  histograms(@Root() result: EvaluationResult): ScoreHistograms {
+    return ((result as EvaluationResult & StoredCurves).histograms as ScoreHistograms | undefined) ?? { edges: [], idCounts: [], oodCounts: [] };
+  }
+}

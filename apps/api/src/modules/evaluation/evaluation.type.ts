@@ -1,0 +1,190 @@
+// GraphQL types of evaluations: runs, their per-OOD-set results with curves, and run comparisons.
+import { GraphQLJSON } from 'graphql-scalars';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { RunStatus, ScoringMethod } from '../common/enums';
+
+@ObjectType()
+export class RocPoint {
+  @Field(() => Float)
+  fpr!: number;
+
+  @Field(() => Float)
+  tpr!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Score threshold (null for the (0, 0) end, whose threshold is +infinity)' })
+  threshold!: number | null;
+}
+
+@ObjectType()
+export class ScoreHistograms {
+  @Field(() => [Float], { description: 'bins + 1 increasing edges' })
+  edges!: number[];
+
+  @Field(() => [Int])
+  idCounts!: number[];
+
+  @Field(() => [Int])
+  oodCounts!: number[];
+}
+
+@ObjectType()
+export class EvaluationResult {
+  @Field(() => ID)
+  evaluationRunId!: string;
+
+  @Field(() => ID)
+  oodImageSetId!: string;
+
+  @Field(() => Float, { description: 'FPR at 95% TPR, ID positive (the paper, MCM, NegLabel)' })
+  fprAtTprId!: number;
+
+  @Field(() => Float, { description: 'FPR at 95% TPR, OOD positive (OpenOOD v1.5)' })
+  fprAtTprOod!: number;
+
+  @Field(() => Float)
+  auroc!: number;
+
+  @Field(() => Float)
+  auprIn!: number;
+
+  @Field(() => Float)
+  auprOut!: number;
+
+  @Field(() => Int)
+  nId!: number;
+
+  @Field(() => Int)
+  nOod!: number;
+
+  @Field(() => Float, { description: 'Score threshold of fprAtTprId (scores >= it are accepted as ID)' })
+  thresholdAtTprId!: number;
+
+  @Field(() => Int, { description: 'Images where a numerical guard of the scoring method changed the arithmetic' })
+  guardHits!: number;
+}
+
+@ObjectType()
+export class EvaluationRun {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { nullable: true })
+  idempotencyKey!: string | null;
+
+  @Field(() => ID)
+  labelSetId!: string;
+
+  @Field(() => ID)
+  modelId!: string;
+
+  @Field(() => ID, { nullable: true })
+  miningRunId!: string | null;
+
+  @Field(() => ScoringMethod)
+  method!: ScoringMethod;
+
+  @Field(() => GraphQLJSON, { description: 'Every scoring hyperparameter after preset and defaults' })
+  params!: unknown;
+
+  @Field(() => Int)
+  seed!: number;
+
+  @Field(() => Int)
+  permutations!: number;
+
+  @Field(() => ID)
+  idImageSetId!: string;
+
+  @Field(() => [ID])
+  oodImageSetIds!: string[];
+
+  @Field()
+  modelHash!: string;
+
+  @Field(() => Int)
+  shardSize!: number;
+
+  @Field(() => RunStatus)
+  status!: RunStatus;
+
+  @Field(() => Float)
+  progress!: number;
+
+  @Field(() => String, { nullable: true })
+  statusReason!: string | null;
+
+  @Field(() => String, { nullable: true })
+  error!: string | null;
+
+  @Field(() => String, { nullable: true })
+  errorCode!: string | null;
+
+  @Field()
+  codeVersion!: string;
+
+  @Field(() => Int)
+  attempts!: number;
+
+  @Field(() => Date, { nullable: true })
+  heartbeatAt!: Date | null;
+
+  @Field()
+  createdAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  startedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  finishedAt!: Date | null;
+}
+
+@ObjectType()
+export class ComparisonCell {
+  @Field(() => ID)
+  evaluationRunId!: string;
+
+  @Field(() => ScoringMethod)
+  method!: ScoringMethod;
+
+  @Field(() => Float)
+  fprAtTprId!: number;
+
+  @Field(() => Float)
+  fprAtTprOod!: number;
+
+  @Field(() => Float)
+  auroc!: number;
+
+  @Field(() => Float)
+  auprIn!: number;
+
+  @Field(() => Float)
+  auprOut!: number;
+}
+
+@ObjectType()
+export class ComparisonRow {
+  @Field(() => ID)
+  oodImageSetId!: string;
+
+  @Field()
+  oodImageSetName!: string;
+
+  @Field(() => [ComparisonCell], { description: 'One cell per compared run that evaluated this OOD set, in the order of ids' })
+  cells!: ComparisonCell[];
+
+  @Field(() => ID, { nullable: true, description: 'Run with the lowest fprAtTprId on this set' })
+  bestByFprAtTprId!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Run with the highest AUROC on this set' })
+  bestByAuroc!: string | null;
+}
+
+@ObjectType()
+export class RunComparison {
+  @Field(() => [EvaluationRun])
+  runs!: EvaluationRun[];
+
+  @Field(() => [ComparisonRow], { description: 'Per OOD set, then an "average" row over the sets every run evaluated' })
+  rows!: ComparisonRow[];
+}

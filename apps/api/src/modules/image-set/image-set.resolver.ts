@@ -1,0 +1,18 @@
+// GraphQL operations on image sets.
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import type { ApiContext } from '../../context';
+import { RegisterImageSetInput } from './image-set.input';
+import { ImageSet } from './image-set.type';
+
+@Resolver(() => ImageSet)
+export class ImageSetResolver {
+  @Query(() => [ImageSet])
+  imageSets(@Ctx() ctx: ApiContext): Promise<ImageSet[]> {
+    return ctx.services.imageSets.list();
+  }
+
+  @Mutation(() => ImageSet, { description: 'Registers a folder of images under an allowed root (files are content-hashed now, encoded by evaluations)' })
+  registerImageSet(@Ctx() ctx: ApiContext, @Arg('input', () => RegisterImageSetInput) input: RegisterImageSetInput): Promise<ImageSet> {
+    return ctx.services.imageSets.registerFolder(input);
+  }
+}

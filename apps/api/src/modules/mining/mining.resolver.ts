@@ -1,0 +1,60 @@
+// GraphQL operations on mining: mineNegatives, miningRuns, miningRun, negatives, corpora.
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { ApiContext } from '../../context';
+import { notFound } from '../../errors';
+import { connectionTypes, type Page } from '../common/pagination';
+import { LabelSet } from '../label-set/label-set.type';
+import { EncoderModel } from '../model/model.type';
+import { MineNegativesInput, MiningRunsArgs, NegativesArgs } from './mining.input';
+import { Corpus, MiningRun, NegativeLabel } from './mining.type';
+
+export const NegativeLabelConnection = connectionTypes(NegativeLabel, 'NegativeLabel');
+export const MiningRunConnection = connectionTypes(MiningRun, 'MiningRun');
+
+@Resolver(() => MiningRun)
+export class MiningResolver {
+  @Mutation(() => MiningRun, { description: 'Records a mining run and enqueues its `mine` job; follow it with runProgress or miningRun' })
+  mineNegatives(@Ctx() ctx: ApiContext, @Arg('input', () => MineNegativesInput) input: MineNegativesInput): Promise<MiningRun> {
+    return ctx.services.mining.mineNegatives(input);
+  }
+
+  @Query(() => MiningRunConnection, { description: 'Mining runs, newest first' })
+  miningRuns(@Ctx() ctx: ApiContext, @Args(() => MiningRunsArgs) args: MiningRunsArgs): Promise<Page<MiningRun>> {
+    return ctx.services.mining.list(args);
+  }
+
+  @Query(() => MiningRun)
+  miningRun(@Ctx() ctx: ApiContext, @Arg('id', () => ID) id: string): Promise<MiningRun> {
+    return ctx.services.mining.get(id);
+  }
+
+  @Query(() => NegativeLabelConnection, { description: 'Negative labels of a mining run (or of the latest succeeded run of a label set and model)' })
+  negatives(@Ctx() ctx: ApiContext, @Args(() => NegativesArgs) args: NegativesArgs): Promise<Page<NegativeLabel>> {
+    return ctx.services.mining.negatives(args);
+  }
+
+  @Query(() => [Corpus])
+  corpora(@Ctx() ctx: ApiContext): Promise<Corpus[]> {
+    return ctx.services.prisma.corpus.findMany({ omit: { entries: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  }
+
+  @FieldResolver(() => LabelSet)
+  async labelSet(@Root() run: MiningRun, @Ctx() ctx: ApiContext): Promise<LabelSet> {
+    return (await ctx.loaders.labelSet.load(run.labelSetId)) ?? Promise.reject(notFound('label set', run.labelSetId));
+  }
+
+  @FieldResolver(() => EncoderModel)
+  async model(@Root() run: MiningRun, @Ctx() ctx: ApiContext): Promise<EncoderModel> {
+    return (await ctx.loaders.model.load(run.modelId)) ?? Promise.reject(notFound('model', run.modelId));
+  }
+
+  @FieldResolver(() => Corpus)
+  async corpus(@Root() run: MiningRun, @Ctx() ctx: ApiContext): Promise<Corpus> {
+    return (await ctx.loaders.corpus.load(run.corpusId)) ?? Promise.reject(notFound('corpus', run.corpusId));
+  }
+
+  @FieldResolver(() => Int)
+  negativeCount(@Root() run: MiningRun, @Ctx() ctx: ApiContext): Promise<number> {
+    return ctx.loaders.negativeCount.load(run.id);
+  }
+}

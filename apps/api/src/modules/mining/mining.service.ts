@@ -1,0 +1,166 @@
+// Mining runs: validate and record a run (everything needed to reproduce it), enqueue its `mine`
+// job, list runs, and page through a run's negative labels with filters and keyset cursors.
+import type { ApiConfig } from '../../config';
+import type { Db, PrismaClient } from '../../db/prisma.service';
+import { type Prisma } from '../../db/prisma.service';
+import { badInput, notFound } from '../../errors';
+import type { JobQueue } from '../../jobs/queue';
+import { codeVersion } from '../common/code-version';
+import { ModelKind, RunStatus } from '../common/enums';
+import { importedCorpusRowInputHash, importedLabelInputHash } from '../common/hashing';
+import { checkPageSize, decodeCursor, encodeCursor, toPage, type Page } from '../common/pagination';
+import type { MiningLibrary } from './mining-library';
+import { NegativeOrder, type MineNegativesInput, type MiningRunsArgs, type NegativesArgs } from './mining.input';
+import type { MiningRun, NegativeLabel } from './mining.type';
+
+export class MiningService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly queue: Pick<JobQueue, 'send'>,
+    private readonly library: MiningLibrary,
+    private readonly config: Pick<ApiConfig, 'maxPageSize'>,
+  ) {}
+
+  async mineNegatives(input: MineNegativesInput): Promise<MiningRun> {
+    const labelSet = await this.prisma.labelSet.findUnique({ where: { id: input.labelSetId } });
+    if (labelSet === null) throw notFound('label set', input.labelSetId);
+    if (labelSet.archived) throw badInput(`label set '${labelSet.name}' is archived; unarchive it (updateLabelSet archived: false) to mine for it`);
+    const model = await this.prisma.encoderModel.findUnique({ where: { id: input.modelId } });
+    if (model === null) throw notFound('model', input.modelId);
+    const corpusId = input.corpusId ?? (model.kind === ModelKind.onnx_folder ? (await this.library.ensureWordNetCorpus(this.prisma)).id : undefined);
+    if (corpusId === undefined) {
+      throw badInput(`model '${model.name}' is an imported space: import a corpus (importEmbeddings target corpus) and pass its corpusId`);
+    }
+    const corpus = await this.prisma.corpus.findUnique({ where: { id: corpusId }, omit: { entries: true } });
+    if (corpus === null) throw notFound('corpus', corpusId);
+    if (model.kind === ModelKind.imported_space) await this.assertImportedEmbeddings(model.contentHash, labelSet.labels, corpus.versionHash, corpus.entryCount);
+    const selectionParams = this.library.resolveSelectionParams(input.selectionMethod, model.backbone, input.params ?? {});
+    const run = await this.prisma.miningRun.create({
+      data: {
+        labelSetId: labelSet.id,
+        modelId: model.id,
+        corpusId: corpus.id,
+        selectionMethod: input.selectionMethod,
+        selectionParams: selectionParams as Prisma.InputJsonValue,
+        labelsSnapshot: labelSet.labels,
+        modelHash: model.contentHash,
+        codeVersion: codeVersion(),
+      },
+    });
+    await this.queue.send('mine', { runId: run.id }, `mine:${run.id}`);
+    return run;
+  }
+
+  /** An imported space has nothing to encode, so missing vectors are reported now, not by a failing job. */
+  private async assertImportedEmbeddings(modelHash: string, labels: readonly string[], corpusHash: string, entryCount: number): Promise<void> {
+    const labelHashes = labels.map(importedLabelInputHash);
+    const haveLabels = await this.prisma.textEmbedding.count({ where: { modelHash, inputHash: { in: labelHashes } } });
+    if (haveLabels !== labels.length) {
+      throw badInput(`${labels.length - haveLabels} of ${labels.length} labels have no imported embedding in this space; import them (importEmbeddings target label_names)`);
+    }
+    const lastRow = importedCorpusRowInputHash(corpusHash, entryCount - 1);
+    const firstRow = importedCorpusRowInputHash(corpusHash, 0);
+    const haveCorpus = await this.prisma.textEmbedding.count({ where: { modelHash, inputHash: { in: [firstRow, lastRow] } } });
+    if (haveCorpus !== (entryCount === 1 ? 1 : 2)) {
+      throw badInput('the corpus has no embeddings in this imported space; import them (importEmbeddings target corpus) with the same model');
+    }
+  }
+
+  async get(id: string, db: Db = this.prisma): Promise<MiningRun> {
+    const run = await db.miningRun.findUnique({ where: { id } });
+    if (run === null) throw notFound('mining run', id);
+    return run;
+  }
+
+  async list(args: MiningRunsArgs): Promise<Page<MiningRun>> {
+    checkPageSize(args.first, this.config.maxPageSize);
+    const where: Prisma.MiningRunWhereInput = { labelSetId: args.labelSetId, modelId: args.modelId, status: args.status };
+    const after = args.after === undefined ? undefined : decodeCursor(args.after, 2);
+    const keyset: Prisma.MiningRunWhereInput =
+      after === undefined
+        ? {}
+        : { OR: [{ createdAt: { lt: new Date(String(after[0])) } }, { createdAt: new Date(String(after[0])), id: { lt: String(after[1]) } }] };
+    const [rows, totalCount] = await Promise.all([
+      this.prisma.miningRun.findMany({ where: { AND: [where, keyset] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: args.first + 1 }),
+      this.prisma.miningRun.count({ where }),
+    ]);
+    return toPage(rows, args.first, (row) => encodeCursor([row.createdAt.toISOString(), row.id]), totalCount);
+  }
+
+  /** The run a negatives query reads: the given one, or the latest succeeded run of a label set and model. */
+  async resolveRunId(args: Pick<NegativesArgs, 'miningRunId' | 'labelSetId' | 'modelId'>): Promise<string> {
+    if (args.miningRunId !== undefined) return args.miningRunId;
+    if (args.labelSetId === undefined || args.modelId === undefined) {
+      throw badInput('give miningRunId, or labelSetId and modelId (for their latest succeeded mining run)');
+    }
+    const latest = await this.prisma.miningRun.findFirst({
+      where: { labelSetId: args.labelSetId, modelId: args.modelId, status: RunStatus.succeeded },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      select: { id: true },
+    });
+    if (latest === null) throw notFound('succeeded mining run for label set and model', `${args.labelSetId}/${args.modelId}`);
+    return latest.id;
+  }
+
+  async negatives(args: NegativesArgs): Promise<Page<NegativeLabel>> {
+    checkPageSize(args.first, this.config.maxPageSize);
+    const miningRunId = await this.resolveRunId(args);
+    const filter = args.filter ?? {};
+    const where: Prisma.NegativeLabelWhereInput = {
+      miningRunId,
+      pos: filter.pos,
+      lexname: filter.lexname,
+      flagged: filter.flagged ?? undefined,
+      word: filter.search === undefined ? undefined : { contains: filter.search, mode: 'insensitive' },
+    };
+    const { orderBy, keyset, cursorOf } = negativeOrdering(args.orderBy, args.after);
+    const [rows, totalCount] = await Promise.all([
+      this.prisma.negativeLabel.findMany({ where: { AND: [where, keyset] }, orderBy, take: args.first + 1 }),
+      this.prisma.negativeLabel.count({ where }),
+    ]);
+    if (rows.length === 0 && totalCount === 0 && args.after === undefined) await this.get(miningRunId);
+    return toPage(rows, args.first, cursorOf, totalCount);
+  }
+}
+
+interface Ordering {
+  readonly orderBy: Prisma.NegativeLabelOrderByWithRelationInput[];
+  readonly keyset: Prisma.NegativeLabelWhereInput;
+  readonly cursorOf: (row: NegativeLabel) => string;
+}
+
+/** Keyset pagination: the cursor holds the sort key and the rank (unique within a run) as tie-breaker. */
+function negativeOrdering(order: NegativeOrder, after: string | undefined): Ordering {
+  switch (order) {
+    case NegativeOrder.rank_asc: {
+      const key = after === undefined ? undefined : decodeCursor(after, 1);
+      return {
+        orderBy: [{ rank: 'asc' }],
+        keyset: key === undefined ? {} : { rank: { gt: Number(key[0]) } },
+        cursorOf: (row) => encodeCursor([row.rank]),
+      };
+    }
+    case NegativeOrder.statistic_asc:
+    case NegativeOrder.statistic_desc: {
+      const direction = order === NegativeOrder.statistic_asc ? 'asc' : 'desc';
+      const key = after === undefined ? undefined : decodeCursor(after, 2);
+      const beyond = direction === 'asc' ? 'gt' : 'lt';
+      return {
+        orderBy: [{ statistic: direction }, { rank: 'asc' }],
+        keyset:
+          key === undefined
+            ? {}
+            : { OR: [{ statistic: { [beyond]: Number(key[0]) } }, { statistic: Number(key[0]), rank: { gt: Number(key[1]) } }] },
+        cursorOf: (row) => encodeCursor([row.statistic, row.rank]),
+      };
+    }
+    case NegativeOrder.word_asc: {
+      const key = after === undefined ? undefined : decodeCursor(after, 2);
+      return {
+        orderBy: [{ word: 'asc' }, { rank: 'asc' }],
+        keyset: key === undefined ? {} : { OR: [{ word: { gt: String(key[0]) } }, { word: String(key[0]), rank: { gt: Number(key[1]) } }] },
+        cursorOf: (row) => encodeCursor([row.word, row.rank]),
+      };
+    }
+  }
+}
