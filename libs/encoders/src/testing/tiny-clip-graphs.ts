@@ -1,6 +1,7 @@
 // ONNX graphs of the generated tiny CLIP towers, built in memory with OnnxGraphBuilder and seeded
-// weights. Same signatures as the Hugging Face exports: text pools at argmax(input_ids) (the first end
-// token) like the real export; vision patchifies with a strided Conv and mean-pools the patches.
+// weights. Same signatures as the Hugging Face exports: the text tower is a small causal transformer
+// pooled at argmax(input_ids) (the first end token) like the real export; vision patchifies with a
+// strided Conv and mean-pools the patches.
 import { OnnxGraphBuilder, type OnnxTensor } from '@negmine/formats';
 import { normalArray, type SeededRandom } from './seeded-random';
 
@@ -13,9 +14,14 @@ export interface TinyTowerShape {
   readonly embeddingDim: number;
   readonly imageSize: number;
   readonly patchSize: number;
+  /** Text transformer blocks and attention heads (width must divide by heads). */
+  readonly layers: number;
+  readonly heads: number;
 }
 
 const LAYER_NORM_EPSILON = 1e-5;
+/** Additive attention mask value: large enough that softmax weights vanish, finite to avoid NaN. */
+const MASKED = -1e9;
 
 function f32(dims: readonly number[], data: Float32Array): OnnxTensor {
   return { type: 'float32', dims, data };
@@ -44,37 +50,99 @@ function addMixingBlock(g: OnnxGraphBuilder, p: string, input: string, width: nu
   return `${p}ln`;
 }
 
+/** Pre-LN LayerNorm over the last axis with seeded scale and bias. */
+function addLayerNorm(g: OnnxGraphBuilder, p: string, input: string, width: number, random: SeededRandom): string {
+  g.initializer(`${p}scale`, f32([width], Float32Array.from(normalArray(random, width, 0.1), (v) => 1 + v)))
+    .initializer(`${p}bias`, f32([width], normalArray(random, width, 0.1)))
+    .node('LayerNormalization', [input, `${p}scale`, `${p}bias`], [`${p}out`], { axis: { int: -1 }, epsilon: { float: LAYER_NORM_EPSILON } });
+  return `${p}out`;
+}
+
+/** x @ W + b with seeded weights; returns the output name. */
+function addLinear(g: OnnxGraphBuilder, p: string, input: string, inWidth: number, outWidth: number, random: SeededRandom): string {
+  g.initializer(`${p}w`, f32([inWidth, outWidth], normalArray(random, inWidth * outWidth, 1 / Math.sqrt(inWidth))))
+    .initializer(`${p}b`, f32([outWidth], normalArray(random, outWidth, 0.1)))
+    .node('MatMul', [input, `${p}w`], [`${p}xw`])
+    .node('Add', [`${p}xw`, `${p}b`], [`${p}out`]);
+  return `${p}out`;
+}
+
 /**
- * Text tower nodes: token + position embeddings, padding masked out, causal running mean (so a
- * token never sees later ones, as in CLIP's causal attention), mixing block, pooled at argmax(ids).
+ * One CLIP text block: x + MHA(LN1(x)) with a causal mask and masked padding keys (HF semantics),
+ * then x + MLP(LN2(x)) with QuickGELU. `additiveMask` is [batch, 1, seq, seq].
  */
+function addTextBlock(g: OnnxGraphBuilder, p: string, input: string, additiveMask: string, shape: TinyTowerShape, random: SeededRandom): string {
+  const { width, heads } = shape;
+  const headWidth = width / heads;
+  const ln1 = addLayerNorm(g, `${p}ln1_`, input, width, random);
+  const q = addLinear(g, `${p}q_`, ln1, width, width, random);
+  const k = addLinear(g, `${p}k_`, ln1, width, width, random);
+  const v = addLinear(g, `${p}v_`, ln1, width, width, random);
+  g.initializer(`${p}heads_shape`, i64([0, 0, heads, headWidth]))
+    .initializer(`${p}merge_shape`, i64([0, 0, width]))
+    .initializer(`${p}scale`, f32([], Float32Array.from([1 / Math.sqrt(headWidth)])))
+    .node('Reshape', [q, `${p}heads_shape`], [`${p}q4`])
+    .node('Transpose', [`${p}q4`], [`${p}qh`], { perm: { ints: [0, 2, 1, 3] } })
+    .node('Reshape', [k, `${p}heads_shape`], [`${p}k4`])
+    .node('Transpose', [`${p}k4`], [`${p}kt`], { perm: { ints: [0, 2, 3, 1] } })
+    .node('Reshape', [v, `${p}heads_shape`], [`${p}v4`])
+    .node('Transpose', [`${p}v4`], [`${p}vh`], { perm: { ints: [0, 2, 1, 3] } })
+    .node('MatMul', [`${p}qh`, `${p}kt`], [`${p}scores_raw`])
+    .node('Mul', [`${p}scores_raw`, `${p}scale`], [`${p}scores_scaled`])
+    .node('Add', [`${p}scores_scaled`, additiveMask], [`${p}scores`])
+    .node('Softmax', [`${p}scores`], [`${p}weights`], { axis: { int: -1 } })
+    .node('MatMul', [`${p}weights`, `${p}vh`], [`${p}context_h`])
+    .node('Transpose', [`${p}context_h`], [`${p}context_t`], { perm: { ints: [0, 2, 1, 3] } })
+    .node('Reshape', [`${p}context_t`, `${p}merge_shape`], [`${p}context`]);
+  const attended = addLinear(g, `${p}o_`, `${p}context`, width, width, random);
+  g.node('Add', [input, attended], [`${p}res1`]);
+  const ln2 = addLayerNorm(g, `${p}ln2_`, `${p}res1`, width, random);
+  const hidden = addLinear(g, `${p}fc1_`, ln2, width, width * 4, random);
+  g.initializer(`${p}gelu_k`, f32([], Float32Array.from([1.702])))
+    .node('Mul', [hidden, `${p}gelu_k`], [`${p}gelu_in`])
+    .node('Sigmoid', [`${p}gelu_in`], [`${p}gelu_gate`])
+    .node('Mul', [hidden, `${p}gelu_gate`], [`${p}gelu`]);
+  const projected = addLinear(g, `${p}fc2_`, `${p}gelu`, width * 4, width, random);
+  g.node('Add', [`${p}res1`, projected], [`${p}out`]);
+  return `${p}out`;
+}
+
+/** Text tower nodes: token + position embeddings, `layers` causal transformer blocks, final LN, pooled at argmax(ids). */
 export function addTextTower(g: OnnxGraphBuilder, p: string, shape: TinyTowerShape, random: SeededRandom, output: string): void {
   const { vocabSize, contextLength, width, embeddingDim } = shape;
+  const causal = new Float32Array(contextLength * contextLength);
+  for (let i = 0; i < contextLength; i++) for (let j = i + 1; j < contextLength; j++) causal[i * contextLength + j] = MASKED;
   g.initializer(`${p}token_embedding`, f32([vocabSize, width], normalArray(random, vocabSize * width, 1)))
     .initializer(`${p}position_embedding`, f32([contextLength, width], normalArray(random, contextLength * width, 0.2)))
     .initializer(`${p}projection`, f32([width, embeddingDim], normalArray(random, width * embeddingDim, 1 / Math.sqrt(width))))
+    .initializer(`${p}causal_mask`, f32([contextLength, contextLength], causal))
     .initializer(`${p}c_zero`, i64([0]))
+    .initializer(`${p}c_zeros2`, i64([0, 0]))
     .initializer(`${p}c_one`, i64([1]))
     .initializer(`${p}c_two`, i64([2]))
-    .initializer(`${p}c_axis1`, { type: 'int64', dims: [], data: BigInt64Array.from([1n]) })
-    .initializer(`${p}c_min_count`, f32([], Float32Array.from([1])))
+    .initializer(`${p}c_axes12`, i64([1, 2]))
+    .initializer(`${p}c_one_f`, f32([], Float32Array.from([1])))
+    .initializer(`${p}c_masked`, f32([], Float32Array.from([MASKED])))
     .node('Gather', [`${p}token_embedding`, 'input_ids'], [`${p}tok`], { axis: { int: 0 } })
     .node('Shape', ['input_ids'], [`${p}ids_shape`])
     .node('Slice', [`${p}ids_shape`, `${p}c_one`, `${p}c_two`], [`${p}seq_len`])
     .node('Slice', [`${p}position_embedding`, `${p}c_zero`, `${p}seq_len`, `${p}c_zero`], [`${p}pos`])
     .node('Add', [`${p}tok`, `${p}pos`], [`${p}x0`])
+    // Additive mask [batch, 1, seq, seq]: causal part from the 77x77 table, padding keys from attention_mask.
+    .node('Concat', [`${p}seq_len`, `${p}seq_len`], [`${p}seq_square`], { axis: { int: 0 } })
+    .node('Slice', [`${p}causal_mask`, `${p}c_zeros2`, `${p}seq_square`], [`${p}causal`])
     .node('Cast', ['attention_mask'], [`${p}mask_f`], { to: { int: 1 } })
-    .node('Unsqueeze', [`${p}mask_f`, `${p}c_two`], [`${p}mask3`])
-    .node('Mul', [`${p}x0`, `${p}mask3`], [`${p}x`])
-    .node('CumSum', [`${p}x`, `${p}c_axis1`], [`${p}x_cumsum`])
-    .node('CumSum', [`${p}mask3`, `${p}c_axis1`], [`${p}count`])
-    .node('Max', [`${p}count`, `${p}c_min_count`], [`${p}count_safe`])
-    .node('Div', [`${p}x_cumsum`, `${p}count_safe`], [`${p}causal_mean`]);
-  const mixed = addMixingBlock(g, `${p}mix_`, `${p}causal_mean`, width, random);
+    .node('Sub', [`${p}c_one_f`, `${p}mask_f`], [`${p}mask_off`])
+    .node('Mul', [`${p}mask_off`, `${p}c_masked`], [`${p}pad_additive`])
+    .node('Unsqueeze', [`${p}pad_additive`, `${p}c_axes12`], [`${p}pad4`])
+    .node('Add', [`${p}pad4`, `${p}causal`], [`${p}additive_mask`]);
+  let x = `${p}x0`;
+  for (let layer = 0; layer < shape.layers; layer++) x = addTextBlock(g, `${p}layer${layer}_`, x, `${p}additive_mask`, shape, random);
+  const final = addLayerNorm(g, `${p}final_ln_`, x, width, random);
   // Pool at the first end token: ArgMax over the ids cast to int32, as the HF export does.
   g.node('Cast', ['input_ids'], [`${p}ids_i32`], { to: { int: 6 } })
     .node('ArgMax', [`${p}ids_i32`], [`${p}eot_index`], { axis: { int: 1 }, keepdims: { int: 1 } })
-    .node('GatherND', [mixed, `${p}eot_index`], [`${p}pooled`], { batch_dims: { int: 1 } })
+    .node('GatherND', [final, `${p}eot_index`], [`${p}pooled`], { batch_dims: { int: 1 } })
     .node('MatMul', [`${p}pooled`, `${p}projection`], [output]);
 }
 

@@ -25,6 +25,8 @@ export interface TinyClipModelOptions {
   /** Square input size and patch size of the vision tower; defaults 224 and 32 (CLIP ViT-B/32 geometry). */
   readonly imageSize?: number;
   readonly patchSize?: number;
+  /** Text transformer blocks; default 2. Heads: 4 (width must be a multiple of 4). */
+  readonly layers?: number;
 }
 
 export interface TinyClipModelInfo {
@@ -55,6 +57,9 @@ export function writeTinyClipModel(dir: string, options: TinyClipModelOptions = 
   const imageSize = positiveInt(options.imageSize ?? 224, 'imageSize');
   const patchSize = positiveInt(options.patchSize ?? 32, 'patchSize');
   if (imageSize % patchSize !== 0) throw new EncodersError(EncodersErrorCode.InvalidOption, `imageSize ${imageSize} must be a multiple of patchSize ${patchSize}`);
+  const layers = positiveInt(options.layers ?? 2, 'layers');
+  const heads = 4;
+  if (width % heads !== 0) throw new EncodersError(EncodersErrorCode.InvalidOption, `width ${width} must be a multiple of ${heads} attention heads`);
   const layout = options.layout ?? 'separate';
   if (layout !== 'separate' && layout !== 'combined') {
     throw new EncodersError(EncodersErrorCode.InvalidOption, `layout must be 'separate' or 'combined'; got '${String(layout)}'`);
@@ -62,7 +67,7 @@ export function writeTinyClipModel(dir: string, options: TinyClipModelOptions = 
 
   const merges = trainBpeMerges(TRAINING_WORDS, positiveInt(options.merges ?? 300, 'merges'));
   const vocab = clipVocabularyFromMerges(merges);
-  const shape: TinyTowerShape = { vocabSize: vocab.size, contextLength: CLIP_CONTEXT_LENGTH, width, embeddingDim, imageSize, patchSize };
+  const shape: TinyTowerShape = { vocabSize: vocab.size, contextLength: CLIP_CONTEXT_LENGTH, width, embeddingDim, imageSize, patchSize, layers, heads };
   // Separate streams per tower, so the combined graph holds exactly the separate towers' weights.
   const textRandom = (): ReturnType<typeof seededRandom> => seededRandom(seed * 2 + 1);
   const visionRandom = (): ReturnType<typeof seededRandom> => seededRandom(seed * 2 + 2);
@@ -76,7 +81,7 @@ export function writeTinyClipModel(dir: string, options: TinyClipModelOptions = 
         architectures: ['CLIPModel'],
         model_type: 'clip',
         projection_dim: embeddingDim,
-        text_config: { model_type: 'clip_text_model', vocab_size: vocab.size, max_position_embeddings: CLIP_CONTEXT_LENGTH, hidden_size: width, projection_dim: embeddingDim },
+        text_config: { model_type: 'clip_text_model', vocab_size: vocab.size, max_position_embeddings: CLIP_CONTEXT_LENGTH, hidden_size: width, num_hidden_layers: layers, num_attention_heads: heads, projection_dim: embeddingDim },
         vision_config: { model_type: 'clip_vision_model', image_size: imageSize, patch_size: patchSize, num_channels: 3, hidden_size: width, projection_dim: embeddingDim },
         negmine: { generator: 'writeTinyClipModel', seed, layout },
       }),
