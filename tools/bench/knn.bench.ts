@@ -1,0 +1,80 @@
+// `npm run bench -- knn [--candidates 56620 --dim 512 --k 100 --threads 0]`: the knn-density
+// selection (blockwise Gemm + TopK in onnxruntime, float32) on synthetic CLIP-like text embeddings,
+// beside this machine's plain MatMul rate measured in the same run at the same block shape.
+// Figures: wall_s, gflops (achieved, 2·N²·d nominal flops), matmul_gflops, peak_rss_mb.
+import { OnnxGraphBuilder } from '@negmine/formats';
+import { knnDensitySelection, type PartOfSpeech } from '@negmine/mining';
+import { syntheticTextEmbeddings } from '@negmine/mining/testing';
+import * as ort from 'onnxruntime-node';
+import { numberFlags, report, trackPeakRss } from './bench-report';
+
+/** Rows per onnxruntime call, as the kernel picks them (~64 MB of float32 scores per block). */
+function blockRowsFor(candidates: number): number {
+  return Math.max(16, Math.min(1024, Math.floor((64 * 1024 * 1024) / (4 * candidates))));
+}
+
+/**
+ * Plain MatMul rate: [rows × d] · [d × N] blocks through onnxruntime (same thread settings), each
+ * product returned to JS as a plain graph would; timed over enough blocks to last about 3 s.
+ */
+async function measureMatmulGflops(candidates: number, dim: number, threads: number): Promise<{ gflops: number; blocks: number }> {
+  const rows = blockRowsFor(candidates);
+  const graph = new OnnxGraphBuilder('plain_matmul')
+    .input('a', 'float32', [rows, dim])
+    .input('b', 'float32', [dim, candidates])
+    .node('MatMul', ['a', 'b'], ['c'])
+    .output('c', 'float32', [rows, candidates]);
+  const session = await ort.InferenceSession.create(graph.toBytes(), {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+  });
+  const a = new ort.Tensor('float32', syntheticTextEmbeddings(rows, dim, 7).data, [rows, dim]);
+  const b = new ort.Tensor('float32', syntheticTextEmbeddings(candidates, dim, 8).data, [dim, candidates]);
+  try {
+    await session.run({ a, b });
+    let blocks = 0;
+    const start = process.hrtime.bigint();
+    let elapsed = 0;
+    while (elapsed < 3 || blocks < 3) {
+      await session.run({ a, b });
+      blocks++;
+      elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+    }
+    return { gflops: (2 * rows * candidates * dim * blocks) / elapsed / 1e9, blocks };
+  } finally {
+    await session.release();
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const flags = numberFlags(argv, { candidates: 56620, dim: 512, k: 100, threads: 0 });
+  const { candidates, dim, k, threads } = flags;
+  if (!Number.isInteger(candidates) || candidates < 2 || !Number.isInteger(dim) || dim < 1 || !Number.isInteger(k) || k < 1 || k >= candidates) {
+    throw new Error(`need integers --candidates ≥ 2, --dim ≥ 1 and 1 ≤ --k < --candidates; got ${JSON.stringify(flags)}`);
+  }
+  const embeddings = syntheticTextEmbeddings(candidates, dim, 1);
+  // The paper's pool is about 80% nouns.
+  const partsOfSpeech: PartOfSpeech[] = Array.from({ length: candidates }, (_, i) => (i % 5 === 4 ? 'adj' : 'noun'));
+
+  const matmul = await measureMatmulGflops(candidates, dim, threads);
+  const rss = trackPeakRss();
+  const start = process.hrtime.bigint();
+  const result = await knnDensitySelection.select({ candidateEmbeddings: embeddings, partsOfSpeech }, { k, precision: 'float32' }, { threads });
+  const wallS = Number(process.hrtime.bigint() - start) / 1e9;
+  const peakRssMb = rss.stop();
+  const gflops = (2 * candidates * candidates * dim) / wallS / 1e9;
+
+  report(
+    'knn',
+    { candidates, dim, k, threads, precision: 'float32', blockRows: blockRowsFor(candidates), matmulBlocks: matmul.blocks, selected: result.selectedIndices.length },
+    [
+      { metric: 'wall_s', value: wallS, unit: 's' },
+      { metric: 'gflops', value: gflops, unit: 'GFLOP/s' },
+      { metric: 'matmul_gflops', value: matmul.gflops, unit: 'GFLOP/s' },
+      { metric: 'gflops_fraction_of_matmul', value: gflops / matmul.gflops, unit: 'ratio' },
+      { metric: 'peak_rss_mb', value: peakRssMb, unit: 'MB' },
+    ],
+  );
+}
