@@ -8,7 +8,9 @@
 //   idSum   = ReduceSum(shifted[:, :K], axis 1)           B × 1           = A · exp(−rowMax)
 //   groupSums = ReduceSum(Reshape(shifted[:, K:], [B, G, Q]), axis 2)     B × G
 // The negatives are laid out in group order before the graph is built, so groups are consecutive
-// columns and a Reshape replaces any gather.
+// columns and a Reshape replaces any gather. W is a fixed graph INPUT fed with the same buffer on
+// every run rather than an initializer: serialising a 13000 × 512 initializer into the model and
+// loading it back costs over a second per call, while feeding it costs nothing measurable.
 import { OnnxGraphBuilder, type OnnxElementType } from '@negmine/formats';
 import * as ort from 'onnxruntime-node';
 import { invariant } from '../errors';
@@ -43,13 +45,15 @@ export class GroupSumsKernel {
   private constructor(
     private readonly session: OrtKernelSession,
     private readonly spec: GroupSumsKernelSpec,
+    private readonly text: ort.Tensor,
   ) {}
 
   static async create(spec: GroupSumsKernelSpec, options: KernelOptions = {}): Promise<GroupSumsKernel> {
     invariant(spec.idText.length === spec.idCount * spec.dim, 'idText is K × d');
     invariant(spec.groupedNegText.length === spec.groups * spec.groupSize * spec.dim, 'groupedNegText is (G·Q) × d');
-    const bytes = buildGroupSumsGraph(spec);
-    return new GroupSumsKernel(await OrtKernelSession.create(bytes, options), spec);
+    const session = await OrtKernelSession.create(buildGroupSumsGraph(spec), options);
+    const columns = spec.idCount + spec.groups * spec.groupSize;
+    return new GroupSumsKernel(session, spec, new ort.Tensor(spec.precision, scaledText(spec), [columns, spec.dim]));
   }
 
   /** Runs one chunk of `rows` L2-normalised images (rows × d, row-major). */
@@ -57,7 +61,7 @@ export class GroupSumsKernel {
     const { dim, groups, precision } = this.spec;
     invariant(images.length === rows * dim, 'image chunk is rows × d');
     const data = precision === 'float64' ? images : Float32Array.from(images);
-    const out = await this.session.run({ images: new ort.Tensor(precision, data, [rows, dim]) });
+    const out = await this.session.run({ images: new ort.Tensor(precision, data, [rows, dim]), text: this.text });
     const rowMax = out['row_max'];
     const idSum = out['id_sum'];
     const groupSums = out['group_sums'];
@@ -74,15 +78,21 @@ export class GroupSumsKernel {
   }
 }
 
-function buildGroupSumsGraph(spec: GroupSumsKernelSpec): Uint8Array {
+/** [ID; grouped negatives] / T in the kernel's precision: folding 1/T in saves a pass over the logits. */
+function scaledText(spec: GroupSumsKernelSpec): Float32Array | Float64Array {
   const { idCount: k, groups, groupSize, dim, temperature, precision } = spec;
   const columns = k + groups * groupSize;
-  const type: OnnxElementType = precision;
   const weights = precision === 'float64' ? new Float64Array(columns * dim) : new Float32Array(columns * dim);
-  // Folding 1/T into the text matrix saves one pass over the B × columns logits.
   const inverseT = 1 / temperature;
   for (let i = 0; i < k * dim; i++) weights[i] = spec.idText[i]! * inverseT;
   for (let i = 0; i < groups * groupSize * dim; i++) weights[k * dim + i] = spec.groupedNegText[i]! * inverseT;
+  return weights;
+}
+
+function buildGroupSumsGraph(spec: GroupSumsKernelSpec): Uint8Array {
+  const { idCount: k, groups, groupSize, dim, precision } = spec;
+  const columns = k + groups * groupSize;
+  const type: OnnxElementType = precision;
   const int64 = (values: number[]): { type: 'int64'; dims: number[]; data: BigInt64Array } => ({
     type: 'int64',
     dims: [values.length],
@@ -90,7 +100,7 @@ function buildGroupSumsGraph(spec: GroupSumsKernelSpec): Uint8Array {
   });
   const g = new OnnxGraphBuilder('score_group_sums')
     .input('images', type, ['batch', dim])
-    .initializer('text', { type, dims: [columns, dim], data: weights })
+    .input('text', type, [columns, dim])
     .node('Gemm', ['images', 'text'], ['logits'], { transB: { int: 1 } })
     .node('ReduceMax', ['logits'], ['row_max'], { axes: { ints: [1] }, keepdims: { int: 1 } })
     .node('Sub', ['logits', 'row_max'], ['centred'])
