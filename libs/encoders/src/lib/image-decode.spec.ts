@@ -1,0 +1,136 @@
+// Decoding every accepted container to Pillow-style RGB: formats, EXIF orientation, grayscale,
+// grayscale+alpha, palette, RGBA (alpha dropped, not composited), CMYK (Pillow's formula), bad bytes.
+import sharp from 'sharp';
+import { decodeImageToRgb } from './image-decode';
+import { EncodersErrorCode } from './errors';
+
+jest.setTimeout(60_000);
+
+const WIDTH = 6;
+const HEIGHT = 4;
+
+/** A 6x4 RGB test card whose pixel (x, y) is (40x, 60y, 100 + 10x) — distinct, lossless-friendly. */
+function testCard(): Buffer {
+  const pixels = Buffer.alloc(WIDTH * HEIGHT * 3);
+  for (let y = 0; y < HEIGHT; y++) {
+    for (let x = 0; x < WIDTH; x++) pixels.set([40 * x, 60 * y, 100 + 10 * x], (y * WIDTH + x) * 3);
+  }
+  return pixels;
+}
+
+/** A minimal uncompressed baseline TIFF holding raw CMYK samples (sharp cannot write given CMYK values). */
+function cmykTiff(width: number, height: number, samples: readonly number[]): Buffer {
+  const entries: Array<[tag: number, type: 3 | 4, count: number, value: number]> = [
+    [256, 4, 1, width],
+    [257, 4, 1, height],
+    [258, 3, 4, 134],
+    [259, 3, 1, 1],
+    [262, 3, 1, 5],
+    [273, 4, 1, 142],
+    [277, 3, 1, 4],
+    [278, 4, 1, height],
+    [279, 4, 1, samples.length],
+    [284, 3, 1, 1],
+  ];
+  const out = Buffer.alloc(142 + samples.length);
+  out.write('II', 0, 'latin1');
+  out.writeUInt16LE(42, 2);
+  out.writeUInt32LE(8, 4);
+  out.writeUInt16LE(entries.length, 8);
+  entries.forEach(([tag, type, count, value], i) => {
+    const at = 10 + i * 12;
+    out.writeUInt16LE(tag, at);
+    out.writeUInt16LE(type, at + 2);
+    out.writeUInt32LE(count, at + 4);
+    if (type === 3 && count === 1) out.writeUInt16LE(value, at + 8);
+    else out.writeUInt32LE(value, at + 8);
+  });
+  out.writeUInt32LE(0, 10 + entries.length * 12);
+  for (let i = 0; i < 4; i++) out.writeUInt16LE(8, 134 + i * 2);
+  Buffer.from(samples).copy(out, 142);
+  return out;
+}
+
+function card(): sharp.Sharp {
+  return sharp(testCard(), { raw: { width: WIDTH, height: HEIGHT, channels: 3 } });
+}
+
+describe('decodeImageToRgb', () => {
+  it.each([['png'], ['webp'], ['tiff'], ['gif']] as const)('decodes lossless %s to the exact RGB pixels', async (format) => {
+    const options = format === 'webp' ? { lossless: true } : format === 'tiff' ? { compression: 'lzw' as const } : {};
+    const bytes = await card().toFormat(format, options).toBuffer();
+    const image = await decodeImageToRgb(bytes, `card.${format}`);
+    expect([image.width, image.height]).toEqual([WIDTH, HEIGHT]);
+    if (format === 'gif') {
+      // GIF is palette-quantised: only check the size and channel layout.
+      expect(image.pixels).toHaveLength(WIDTH * HEIGHT * 3);
+    } else {
+      expect(Buffer.from(image.pixels).equals(testCard())).toBe(true);
+    }
+  });
+
+  it('decodes JPEG and AVIF (lossy) to the right size', async () => {
+    for (const format of ['jpeg', 'avif'] as const) {
+      const bytes = await sharp(testCard(), { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).resize(64, 48).toFormat(format).toBuffer();
+      const image = await decodeImageToRgb(bytes, `card.${format}`);
+      expect([image.width, image.height]).toEqual([64, 48]);
+    }
+  });
+
+  it('applies EXIF orientation (6 = rotate 90° clockwise) unless disabled', async () => {
+    const bytes = await card().png().withMetadata({ orientation: 6 }).toBuffer();
+    const rotated = await decodeImageToRgb(bytes, 'rotated.png');
+    expect([rotated.width, rotated.height]).toEqual([HEIGHT, WIDTH]);
+    // After a clockwise turn, the top-left pixel is the original bottom-left one (x=0, y=3).
+    expect(Array.from(rotated.pixels.subarray(0, 3))).toEqual([0, 180, 100]);
+    const raw = await decodeImageToRgb(bytes, 'rotated.png', { applyExifOrientation: false });
+    expect([raw.width, raw.height]).toEqual([WIDTH, HEIGHT]);
+  });
+
+  it('replicates grayscale (with or without alpha) into three channels', async () => {
+    const gray = Buffer.from(Array.from({ length: WIDTH * HEIGHT }, (_, i) => i * 10));
+    const lBytes = await sharp(gray, { raw: { width: WIDTH, height: HEIGHT, channels: 1 } }).png().toBuffer();
+    const l = await decodeImageToRgb(lBytes, 'gray.png');
+    expect(Array.from(l.pixels.subarray(0, 6))).toEqual([0, 0, 0, 10, 10, 10]);
+    const la = Buffer.alloc(WIDTH * HEIGHT * 2);
+    gray.forEach((v, i) => la.set([v, 7], i * 2));
+    const laBytes = await sharp(la, { raw: { width: WIDTH, height: HEIGHT, channels: 2 } }).png().toBuffer();
+    const decoded = await decodeImageToRgb(laBytes, 'gray-alpha.png');
+    expect(Array.from(decoded.pixels.subarray(3, 6))).toEqual([10, 10, 10]);
+  });
+
+  it('drops alpha without compositing, as convert("RGB") does', async () => {
+    const rgba = Buffer.alloc(WIDTH * HEIGHT * 4);
+    const rgb = testCard();
+    for (let i = 0; i < WIDTH * HEIGHT; i++) rgba.set([rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!, 0], i * 4);
+    const bytes = await sharp(rgba, { raw: { width: WIDTH, height: HEIGHT, channels: 4 } }).png().toBuffer();
+    const image = await decodeImageToRgb(bytes, 'transparent.png');
+    expect(Buffer.from(image.pixels).equals(rgb)).toBe(true);
+  });
+
+  it('expands palette PNGs to their RGB colours', async () => {
+    const bytes = await card().png({ palette: true, colours: 256, dither: 0 }).toBuffer();
+    const image = await decodeImageToRgb(bytes, 'palette.png');
+    expect(image.pixels).toHaveLength(WIDTH * HEIGHT * 3);
+    let maxDiff = 0;
+    const expected = testCard();
+    for (let i = 0; i < expected.length; i++) maxDiff = Math.max(maxDiff, Math.abs(expected[i]! - image.pixels[i]!));
+    expect(maxDiff).toBeLessThanOrEqual(8);
+  });
+
+  it("converts CMYK with Pillow's formula, ignoring ICC", async () => {
+    const bytes = cmykTiff(4, 1, [0, 255, 255, 0, 0, 0, 0, 128, 255, 0, 0, 0, 10, 20, 30, 40]);
+    const meta = await sharp(bytes).metadata();
+    expect(meta.space).toBe('cmyk');
+    const image = await decodeImageToRgb(bytes, 'cmyk.tiff');
+    // Pillow: r = (255-k) - MULDIV255(c, 255-k) per channel, e.g. (10, 20, 30, 40) -> (207, 198, 190).
+    expect(Array.from(image.pixels)).toEqual([255, 0, 0, 127, 127, 127, 0, 255, 255, 207, 198, 190]);
+  });
+
+  it('reports undecodable bytes with the source name and the accepted formats', async () => {
+    await expect(decodeImageToRgb(Buffer.from('not an image'), 'notes.jpg')).rejects.toMatchObject({
+      code: EncodersErrorCode.ImageDecodeFailed,
+      message: expect.stringMatching(/notes\.jpg.*accepted: JPEG, PNG/),
+    });
+  });
+});
