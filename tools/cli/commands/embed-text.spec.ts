@@ -76,6 +76,18 @@ describe('negmine embed-text', () => {
     expect(readRows(out).data).toEqual(await model.text!.encode(texts, { normalize: true }));
   });
 
+  it('draws a progress bar only when stderr is a terminal', async () => {
+    const input = path.join(dir, 'progress.txt');
+    writeFileSync(input, 'dog\ncat\nbird\n');
+    const stdout = new Capture();
+    const stderr = Object.assign(new Capture(), { isTTY: true });
+    const code = await main(['embed-text', '--model', modelDir, '--in', input, '--out', path.join(dir, 'progress.npy'), '--batch-size', '2'], { stdout, stderr });
+    expect(code).toBe(0);
+    expect(stderr.text).toContain('2/3 texts');
+    expect(stderr.text).toContain('3/3 texts');
+    expect(stderr.text.endsWith('\n')).toBe(true);
+  });
+
   it('exits 2 with a clear message for bad input', async () => {
     const input = path.join(dir, 'bad.json');
     writeFileSync(input, JSON.stringify(['ok', 3]));
