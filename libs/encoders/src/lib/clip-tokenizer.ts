@@ -13,6 +13,7 @@ import {
   type BpeMerge,
 } from './bpe-vocabulary';
 import { EncodersError, EncodersErrorCode } from './errors';
+import { withRustWhitespace } from './rust-regex-whitespace';
 
 /**
  * - `hf`: the tokenizer.json pipeline (Hugging Face fast tokenizers, Rust semantics).
@@ -36,14 +37,15 @@ function lowercasePerCodePoint(text: string): string {
   return out;
 }
 
-// Python's re \s set, which simple_tokenizer's whitespace_clean uses, includes the ASCII
-// separators U+001C..U+001F and U+0085 that JavaScript's \s lacks.
+// Python's str \s (str.isspace), which simple_tokenizer's whitespace_clean and strip use: JavaScript's
+// \s plus the separators U+001C..U+001F and U+0085, minus U+FEFF.
 // eslint-disable-next-line no-control-regex
-const PYTHON_WHITESPACE_RUN = /[\s\x1c-\x1f\x85]+/gu;
+const PYTHON_WHITESPACE_RUN = /[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/gu;
 
 function openAiClean(text: string): string {
   const unescaped = decodeHTML(decodeHTML(text)).normalize('NFC');
-  return unescaped.replace(PYTHON_WHITESPACE_RUN, ' ').trim().toLowerCase();
+  // After collapsing, Python's strip() removes at most one space at each end.
+  return unescaped.replace(PYTHON_WHITESPACE_RUN, ' ').replace(/^ | $/g, '').toLowerCase();
 }
 
 function normalizerLowercases(config: unknown): boolean {
@@ -93,13 +95,16 @@ export class ClipTokenizer {
     if (typeof json !== 'object' || json === null || typeof (json as { model?: unknown }).model !== 'object') {
       throw new EncodersError(EncodersErrorCode.InvalidTokenizer, 'tokenizer.json must be an object with a "model" section (a Hugging Face fast-tokenizer file)');
     }
+    const source = json as Record<string, unknown>;
+    // Regexes get Rust's whitespace set, so \s means what it meant to the Rust tokenizer.
+    const patched = { ...source, normalizer: withRustWhitespace(source['normalizer']), pre_tokenizer: withRustWhitespace(source['pre_tokenizer']) };
     let tokenizer: Tokenizer;
     try {
-      tokenizer = new Tokenizer(json, {});
+      tokenizer = new Tokenizer(patched, {});
     } catch (error) {
       throw new EncodersError(EncodersErrorCode.InvalidTokenizer, `tokenizer.json could not be loaded: ${(error as Error).message}`);
     }
-    return new ClipTokenizer(tokenizer, json as Record<string, unknown>, options);
+    return new ClipTokenizer(tokenizer, source, options);
   }
 
   /** From a merge list alone, building the vocabulary as OpenAI's simple_tokenizer does. */
