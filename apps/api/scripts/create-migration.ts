@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   // The diff reads no tables, but the engine connects once, so a reachable server is required.
   const connectionString = process.env['DATABASE_URL'];
   if (connectionString === undefined) throw new Error('set DATABASE_URL to any reachable Postgres (nothing is written)');
-  const engine = await openSchemaEngine(current, { connectionString }, 'public');
+  const { engine, close } = await openSchemaEngine(current, { connectionString }, 'public');
   const from = existsSync(previousFile)
     ? { tag: 'schemaDatamodel' as const, files: [{ path: 'schema.prisma', content: readFileSync(previousFile, 'utf8') }] }
     : { tag: 'empty' as const };
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     exitCode: null,
     filters: NO_FILTERS,
   });
+  await close();
   const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
   const dir = path.join(migrationsDir, `${stamp}_${name}`);
   mkdirSync(dir, { recursive: true });

@@ -1,6 +1,7 @@
 // Composes the service from its parts: database (external or embedded, migrated), job queue,
 // services, workers (optional) and the HTTP server (optional). main.ts and worker.ts call this;
 // tests use createServices with their own database.
+import 'reflect-metadata';
 import type { ApiConfig } from './config';
 import type { ApiServices } from './context';
 import { openDatabase, type Database } from './db/database';

@@ -10,6 +10,7 @@ import { LabelSetResolver } from './modules/label-set/label-set.resolver';
 import { MiningResolver } from './modules/mining/mining.resolver';
 import { ModelResolver } from './modules/model/model.resolver';
 import { RunResolver } from './modules/run/run.resolver';
+import { LocalPubSub } from './plugins/local-pub-sub';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -27,6 +28,7 @@ export function buildApiSchema(): Promise<GraphQLSchema> {
       RunResolver,
     ],
     validate: { forbidUnknownValues: false },
+    pubSub: new LocalPubSub(),
     emitSchemaFile: false,
   });
   return built;

@@ -15,7 +15,7 @@ export async function applyMigrations(connection: DatabaseConnection, prismaDir 
   const lockFile = path.join(migrationsDir, 'migration_lock.toml');
   if (!existsSync(lockFile)) throw new Error(`no migrations found: ${lockFile} is missing`);
   const datamodel = readFileSync(path.join(prismaDir, 'schema.prisma'), 'utf8');
-  const engine = await openSchemaEngine(datamodel, { ...connection.poolConfig, max: 2 }, connection.schema);
+  const { engine, close } = await openSchemaEngine(datamodel, { ...connection.poolConfig, max: 2 }, connection.schema);
   const migrationDirectories = readdirSync(migrationsDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
@@ -28,16 +28,20 @@ export async function applyMigrations(connection: DatabaseConnection, prismaDir 
         content: { tag: 'ok' as const, value: readFileSync(path.join(migrationsDir, name, 'migration.sql'), 'utf8') },
       },
     }));
-  const out = await engine.applyMigrations({
-    migrationsList: {
-      baseDir: migrationsDir,
-      lockfile: { path: 'migration_lock.toml', content: readFileSync(lockFile, 'utf8') },
-      shadowDbInitScript: '',
-      migrationDirectories,
-    },
-    filters: NO_FILTERS,
-  });
-  return out.appliedMigrationNames;
+  try {
+    const out = await engine.applyMigrations({
+      migrationsList: {
+        baseDir: migrationsDir,
+        lockfile: { path: 'migration_lock.toml', content: readFileSync(lockFile, 'utf8') },
+        shadowDbInitScript: '',
+        migrationDirectories,
+      },
+      filters: NO_FILTERS,
+    });
+    return out.appliedMigrationNames;
+  } finally {
+    await close();
+  }
 }
 
 async function ensureSchema(connection: DatabaseConnection): Promise<void> {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type * as SchemaEngineBg from '@prisma/schema-engine-wasm/schema_engine_bg';
+import { Pool } from 'pg';
 import type { PoolConfig } from './connection';
 
 export type SchemaEngine = SchemaEngineBg.SchemaEngine;
@@ -28,11 +29,26 @@ async function loadWasm(): Promise<typeof SchemaEngineBg> {
   return bg;
 }
 
-/** A schema engine over the given datamodel, connected through adapter-pg to `pool` in `schema`. */
-export async function openSchemaEngine(datamodel: string, pool: PoolConfig, schema: string): Promise<SchemaEngine> {
+export interface OpenSchemaEngine {
+  readonly engine: SchemaEngine;
+  /** Frees the engine and ends its connection pool. */
+  close(): Promise<void>;
+}
+
+/** A schema engine over the given datamodel, connected through adapter-pg to `poolConfig` in `schema`. */
+export async function openSchemaEngine(datamodel: string, poolConfig: PoolConfig, schema: string): Promise<OpenSchemaEngine> {
   const bg = await loadWasm();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool, { schema }));
-  return bg.SchemaEngine.new({ datamodels: [['schema.prisma', datamodel]] }, () => undefined, adapter);
+  // Our own pool, so it can be ended: the adapter leaves an external pool open.
+  const pool = new Pool(poolConfig as ConstructorParameters<typeof Pool>[0]);
+  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool as never, { schema }));
+  const engine = await bg.SchemaEngine.new({ datamodels: [['schema.prisma', datamodel]] }, () => undefined, adapter);
+  return {
+    engine,
+    async close() {
+      engine.free();
+      await pool.end();
+    },
+  };
 }
 
 export const NO_FILTERS = { externalTables: [], externalEnums: [] };
