@@ -1,9 +1,9 @@
 const path = require('node:path');
 const { jestConfigFor } = require('../../jest.preset');
 
-// ESM-only dependencies (pg-boss and its serialize-error, Prisma's wasm schema engine) are compiled
+// ESM-only dependencies (pg-boss with serialize-error and non-error, Prisma's wasm schema engine) are compiled
 // to CommonJS for jest, which cannot require ES modules on Node 20.
-const ESM_PACKAGES = ['pg-boss', 'serialize-error', '@prisma/schema-engine-wasm'];
+const ESM_PACKAGES = ['pg-boss', 'serialize-error', 'non-error', '@prisma/schema-engine-wasm'];
 const base = jestConfigFor(__dirname);
 
 // type-graphql needs the reflect-metadata polyfill before any decorated class loads; the Prisma

@@ -11,6 +11,7 @@ import { MiningResolver } from './modules/mining/mining.resolver';
 import { ModelResolver } from './modules/model/model.resolver';
 import { RunResolver } from './modules/run/run.resolver';
 import { LocalPubSub } from './plugins/local-pub-sub';
+import { nullArgumentsMiddleware } from './plugins/null-arguments.middleware';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -29,6 +30,7 @@ export function buildApiSchema(): Promise<GraphQLSchema> {
     ],
     validate: { forbidUnknownValues: false },
     pubSub: new LocalPubSub(),
+    globalMiddlewares: [nullArgumentsMiddleware],
     emitSchemaFile: false,
   });
   return built;

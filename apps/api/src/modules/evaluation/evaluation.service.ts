@@ -134,15 +134,15 @@ export class EvaluationService {
     checkPageSize(args.first, this.config.maxPageSize);
     const filter = args.filter ?? {};
     const where: Prisma.EvaluationRunWhereInput = {
-      labelSetId: filter.labelSetId,
-      modelId: filter.modelId,
-      method: filter.method,
-      status: filter.status,
-      createdAt: filter.createdAfter === undefined && filter.createdBefore === undefined ? undefined : { gte: filter.createdAfter, lt: filter.createdBefore },
+      labelSetId: filter.labelSetId ?? undefined,
+      modelId: filter.modelId ?? undefined,
+      method: filter.method ?? undefined,
+      status: filter.status ?? undefined,
+      createdAt: filter.createdAfter == null && filter.createdBefore == null ? undefined : { gte: filter.createdAfter ?? undefined, lt: filter.createdBefore ?? undefined },
     };
     const direction = args.orderBy === EvaluationRunOrder.created_asc ? 'asc' : 'desc';
     const beyond = direction === 'asc' ? 'gt' : 'lt';
-    const after = args.after === undefined ? undefined : decodeCursor(args.after, 2);
+    const after = args.after == null ? undefined : decodeCursor(args.after, 2);
     const keyset: Prisma.EvaluationRunWhereInput =
       after === undefined
         ? {}

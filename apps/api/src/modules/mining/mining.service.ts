@@ -74,8 +74,8 @@ export class MiningService {
 
   async list(args: MiningRunsArgs): Promise<Page<MiningRun>> {
     checkPageSize(args.first, this.config.maxPageSize);
-    const where: Prisma.MiningRunWhereInput = { labelSetId: args.labelSetId, modelId: args.modelId, status: args.status };
-    const after = args.after === undefined ? undefined : decodeCursor(args.after, 2);
+    const where: Prisma.MiningRunWhereInput = { labelSetId: args.labelSetId ?? undefined, modelId: args.modelId ?? undefined, status: args.status ?? undefined };
+    const after = args.after == null ? undefined : decodeCursor(args.after, 2);
     const keyset: Prisma.MiningRunWhereInput =
       after === undefined
         ? {}
@@ -89,8 +89,8 @@ export class MiningService {
 
   /** The run a negatives query reads: the given one, or the latest succeeded run of a label set and model. */
   async resolveRunId(args: Pick<NegativesArgs, 'miningRunId' | 'labelSetId' | 'modelId'>): Promise<string> {
-    if (args.miningRunId !== undefined) return args.miningRunId;
-    if (args.labelSetId === undefined || args.modelId === undefined) {
+    if (args.miningRunId != null) return args.miningRunId;
+    if (args.labelSetId == null || args.modelId == null) {
       throw badInput('give miningRunId, or labelSetId and modelId (for their latest succeeded mining run)');
     }
     const latest = await this.prisma.miningRun.findFirst({
@@ -108,17 +108,17 @@ export class MiningService {
     const filter = args.filter ?? {};
     const where: Prisma.NegativeLabelWhereInput = {
       miningRunId,
-      pos: filter.pos,
-      lexname: filter.lexname,
+      pos: filter.pos ?? undefined,
+      lexname: filter.lexname ?? undefined,
       flagged: filter.flagged ?? undefined,
-      word: filter.search === undefined ? undefined : { contains: filter.search, mode: 'insensitive' },
+      word: filter.search == null ? undefined : { contains: filter.search, mode: 'insensitive' },
     };
-    const { orderBy, keyset, cursorOf } = negativeOrdering(args.orderBy, args.after);
+    const { orderBy, keyset, cursorOf } = negativeOrdering(args.orderBy, args.after ?? undefined);
     const [rows, totalCount] = await Promise.all([
       this.prisma.negativeLabel.findMany({ where: { AND: [where, keyset] }, orderBy, take: args.first + 1 }),
       this.prisma.negativeLabel.count({ where }),
     ]);
-    if (rows.length === 0 && totalCount === 0 && args.after === undefined) await this.get(miningRunId);
+    if (rows.length === 0 && totalCount === 0 && args.after == null) await this.get(miningRunId);
     return toPage(rows, args.first, cursorOf, totalCount);
   }
 }
