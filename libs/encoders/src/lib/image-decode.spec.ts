@@ -1,6 +1,6 @@
 // Decoding every accepted container to Pillow-style RGB: formats, EXIF orientation, grayscale,
 // grayscale+alpha, palette, RGBA (alpha dropped, not composited), CMYK (Pillow's formula), bad bytes.
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { decodeImageToRgb } from './image-decode';
 import { EncodersErrorCode } from './errors';
 
@@ -51,7 +51,7 @@ function cmykTiff(width: number, height: number, samples: readonly number[]): Bu
   return out;
 }
 
-function card(): sharp.Sharp {
+function card(): Sharp {
   return sharp(testCard(), { raw: { width: WIDTH, height: HEIGHT, channels: 3 } });
 }
 
