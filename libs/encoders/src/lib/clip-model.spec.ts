@@ -128,7 +128,10 @@ describe('loadClipModel layouts, variants and errors', () => {
     const a = await separate.image!.encodeFiles(images, { normalize: true });
     const b = await combined.image!.encodeFiles(images);
     expect(maxAbsDiff(b.embeddings, a.embeddings)).toBeLessThanOrEqual(1e-4);
-    await Promise.all([separate.dispose(), combined.dispose()]);
+    const textOnly = await loadClipModel(path.join(root, 'combined'), { towers: 'text' });
+    expect(textOnly.image).toBeUndefined();
+    expect(maxAbsDiff(await textOnly.text!.encode(TEXTS), expected)).toBeLessThanOrEqual(TOLERANCE);
+    await Promise.all([separate.dispose(), combined.dispose(), textOnly.dispose()]);
   });
 
   it('selects the quantized / fp16 files by variant and names the missing one', async () => {
