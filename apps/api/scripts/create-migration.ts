@@ -1,6 +1,6 @@
 // Writes a new migration folder under prisma/migrations with the SQL that turns the previous
 // schema (prisma/migrations/schema.previous.prisma, or an empty database) into prisma/schema.prisma.
-// Usage: `npm run db:migration -- <name>` (runs through @swc-node/register).
+// Usage: `DATABASE_URL=... npm run db:migration -- <name>` (any reachable Postgres; nothing is written there).
 import { existsSync, mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { NO_FILTERS, openSchemaEngine } from '../src/db/schema-engine';

@@ -1,0 +1,107 @@
+// A worker process killed (SIGKILL) in the middle of an evaluation: the queue retries its job on
+// another worker, the run completes exactly once, and its results equal an undisturbed run's.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { repositoryRoot } from '@negmine/formats/testing';
+import { createOnnxFixtures, type OnnxFixtures } from '../support/onnx-fixtures';
+import { startTestApp, waitForRun, type TestApp } from '../support/test-app';
+
+const SHARD_SIZE = 3;
+
+function startWorker(app: TestApp): ChildProcess {
+  const url = new URL(app.db.connection.url);
+  url.searchParams.set('schema', app.db.connection.schema);
+  return spawn(process.execPath, [path.join(repositoryRoot(), 'apps', 'api', 'scripts', 'run.js'), 'worker'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: url.toString(),
+      NEGMINE_WORKERS: '1',
+      NEGMINE_THREADS: '1',
+      NEGMINE_HEARTBEAT_SECONDS: '2',
+      NEGMINE_STALE_AFTER_SECONDS: '30',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('killing a worker mid-evaluation', () => {
+  let app: TestApp;
+  let fixtures: OnnxFixtures;
+  const workers: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    fixtures = createOnnxFixtures();
+    // This process only enqueues: the evaluation runs in separate worker processes.
+    app = await startTestApp({
+      workerCount: 0,
+      shardSize: SHARD_SIZE,
+      modelRoots: [path.join(fixtures.root, 'models')],
+      imageRoots: [path.join(fixtures.root, 'images')],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const worker of workers) if (worker.exitCode === null) worker.kill('SIGKILL');
+    await app?.stop();
+    fixtures?.remove();
+  });
+
+  it('completes the run once, with the results of an undisturbed run', async () => {
+    const { registerModel } = await app.gql<{ registerModel: { id: string } }>('mutation($f: String!) { registerModel(input: { name: "tiny", folder: $f }) { id } }', {
+      f: fixtures.modelDir,
+    });
+    const { createLabelSet } = await app.gql<{ createLabelSet: { id: string } }>('mutation { createLabelSet(input: { name: "kill", labels: ["red", "green", "blue"] }) { id } }');
+    const register = async (name: string, count: number, seed: number) =>
+      (
+        await app.gql<{ registerImageSet: { id: string } }>('mutation($n: String!, $f: String!) { registerImageSet(input: { name: $n, folder: $f }) { id } }', {
+          n: name,
+          f: await fixtures.imageFolder(name, count, seed),
+        })
+      ).registerImageSet.id;
+    const idSet = await register('id', 18, 1);
+    const oodSet = await register('ood', 18, 2);
+    const launch = async (key: string) =>
+      (
+        await app.gql<{ launchEvaluation: { id: string } }>('mutation($input: LaunchEvaluationInput!) { launchEvaluation(input: $input) { id } }', {
+          input: { labelSetId: createLabelSet.id, modelId: registerModel.id, method: 'mcm', idImageSetId: idSet, oodImageSetIds: [oodSet], idempotencyKey: key },
+        })
+      ).launchEvaluation.id;
+
+    const runId = await launch('disturbed');
+    const first = startWorker(app);
+    workers.push(first);
+    // Kill the first worker once it has encoded some shards but not all of them.
+    await until(async () => (await app.db.prisma.encodeShard.count({ where: { runId, status: 'done' } })) >= 2, 120_000);
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    const doneAtKill = await app.db.prisma.encodeShard.count({ where: { runId, status: 'done' } });
+    const totalShards = await app.db.prisma.encodeShard.count({ where: { runId } });
+    expect(totalShards).toBe((2 * 18) / SHARD_SIZE);
+    expect(doneAtKill).toBeLessThan(totalShards);
+
+    workers.push(startWorker(app));
+    expect(await waitForRun(app, runId, 180_000)).toEqual({ status: 'succeeded', error: null });
+    expect(await app.db.prisma.evaluationResult.count({ where: { evaluationRunId: runId } })).toBe(1);
+    expect(await app.db.prisma.sampleScores.count({ where: { evaluationRunId: runId } })).toBe(2);
+
+    const undisturbed = await launch('undisturbed');
+    expect(await waitForRun(app, undisturbed, 120_000)).toEqual({ status: 'succeeded', error: null });
+    const [a, b] = await Promise.all(
+      [runId, undisturbed].map((id) => app.db.prisma.evaluationResult.findFirstOrThrow({ where: { evaluationRunId: id } })),
+    );
+    expect({ ...a, evaluationRunId: '' }).toEqual({ ...b, evaluationRunId: '' });
+    const scores = await Promise.all(
+      [runId, undisturbed].map((id) => app.db.prisma.sampleScores.findFirstOrThrow({ where: { evaluationRunId: id, imageSetId: idSet } })),
+    );
+    expect(Buffer.from(scores[0]!.scores).equals(Buffer.from(scores[1]!.scores))).toBe(true);
+  }, 400_000);
+});
