@@ -42,37 +42,42 @@ export async function main(argv: string[]): Promise<void> {
   const columns = negText === undefined ? k : scorer.adaptsToStream ? 2 * (k + n) : k + groups * Math.floor(n / groups);
   const flop = 2 * m * columns * d;
 
+  // Baseline: a plain MatMul of the same chunks against the same number of label columns, run
+  // interleaved with the scoring runs so both see the same machine load (other processes share
+  // the cores); rates use the fastest run of each, which is the least disturbed. Only the row
+  // maxima leave onnxruntime, so the baseline pays no rows × columns copy into JS.
+  const baselineColumns = negText === undefined ? k : k + n;
+  const labels = randomMatrix(baselineColumns, d, 5).data as Float32Array;
+  const chunk = randomMatrix(chunkRows, d, 6).data as Float32Array;
+  const kernel = await MatmulKernel.create(d, 1, 'float32', { threads }, 'row-max');
+  const chunks = Math.max(1, Math.ceil(m / chunkRows));
+
   const rss = trackPeakRss();
   await scorer.score(randomMatrix(Math.min(m, chunkRows), d, 4), idText, negText, {}, { chunkRows, threads });
+  await kernel.run(chunk, chunkRows, labels, baselineColumns);
   const scoringMs: number[] = [];
+  const baselineMs: number[] = [];
   for (let i = 0; i < iterations; i++) {
     const start = performance.now();
     await scorer.score(images, idText, negText, {}, { chunkRows, threads });
     scoringMs.push(performance.now() - start);
+    const baselineStart = performance.now();
+    for (let c = 0; c < chunks; c++) await kernel.run(chunk, chunkRows, labels, baselineColumns);
+    baselineMs.push(performance.now() - baselineStart);
   }
   const peakRssMb = rss.stop();
-
-  // Baseline: a plain MatMul of the same chunks against the same number of label columns.
-  const baselineColumns = negText === undefined ? k : k + n;
-  const labels = randomMatrix(baselineColumns, d, 5).data as Float32Array;
-  const chunk = randomMatrix(chunkRows, d, 6).data as Float32Array;
-  const kernel = await MatmulKernel.create(d, 1, 'float32', { threads });
-  await kernel.run(chunk, chunkRows, labels, baselineColumns);
-  const chunks = Math.max(1, Math.ceil(m / chunkRows));
-  const baselineStart = performance.now();
-  for (let c = 0; c < chunks; c++) await kernel.run(chunk, chunkRows, labels, baselineColumns);
-  const baselineMs = performance.now() - baselineStart;
   await kernel.dispose();
-  const matmulGflops = (2 * chunks * chunkRows * baselineColumns * d) / (baselineMs * 1e6);
 
   const sorted = [...scoringMs].sort((a, b) => a - b);
   const p50 = percentile(sorted, 50);
-  const gflops = flop / (p50 * 1e6);
+  const best = sorted[0]!;
+  const gflops = flop / (best * 1e6);
+  const matmulGflops = (2 * chunks * chunkRows * baselineColumns * d) / (Math.min(...baselineMs) * 1e6);
   report(
     'score',
-    { method, images: m, labels: k, negatives: n, dim: d, iterations, warmup: 1, chunkRows, threads, precision: 'float32', p50Ms: p50, p95Ms: percentile(sorted, 95) },
+    { method, images: m, labels: k, negatives: n, dim: d, iterations, warmup: 1, chunkRows, threads, precision: 'float32', bestMs: best, p50Ms: p50, p95Ms: percentile(sorted, 95), rate: 'fastest of the interleaved runs' },
     [
-      { metric: 'images_per_s', value: m / (p50 / 1000), unit: 'images/s' },
+      { metric: 'images_per_s', value: m / (best / 1000), unit: 'images/s' },
       { metric: 'gflops', value: gflops, unit: 'GFLOP/s' },
       { metric: 'matmul_gflops', value: matmulGflops, unit: 'GFLOP/s' },
       { metric: 'fraction_of_matmul', value: gflops / matmulGflops, unit: 'ratio' },

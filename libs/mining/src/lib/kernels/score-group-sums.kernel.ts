@@ -1,17 +1,20 @@
-// The fused scoring kernel: one matrix product of an image chunk against [ID; grouped negatives]
-// and an epilogue inside the same onnxruntime graph, so JS only sees B × (2 + G) numbers. Internal.
+// The fused scoring kernel: the matrix product of an image chunk against [ID; grouped negatives]
+// and its epilogue inside one onnxruntime graph, so JS only sees B × (2 + G) numbers. Internal.
 //
-// Graph (T = temperature, W = [ID; grouped negatives] rows already L2-normalised and scaled by 1/T):
-//   logits  = Gemm(images, W, transB)                     B × (K + G·Q)   = s / T
-//   rowMax  = ReduceMax(logits, axis 1)                   B × 1
-//   shifted = Exp(logits − rowMax)                        every value in (0, 1]: never overflows
-//   idSum   = ReduceSum(shifted[:, :K], axis 1)           B × 1           = A · exp(−rowMax)
-//   groupSums = ReduceSum(Reshape(shifted[:, K:], [B, G, Q]), axis 2)     B × G
-// The negatives are laid out in group order before the graph is built, so groups are consecutive
-// columns and a Reshape replaces any gather. W is a fixed graph INPUT fed with the same buffer on
-// every run rather than an initializer: serialising a 13000 × 512 initializer into the model and
-// loading it back costs over a second per call, while feeding it costs nothing measurable.
-import { OnnxGraphBuilder, type OnnxElementType } from '@negmine/formats';
+// Graph (T = temperature; Wid, Wneg = L2-normalised label rows already scaled by 1/T):
+//   idLogits  = Gemm(images, Wid, transB)      B × K       = s_c / T
+//   negLogits = Gemm(images, Wneg, transB)     B × (G·Q)   = s_n / T
+//   rowMax    = Max(ReduceMax(idLogits), ReduceMax(negLogits))          B × 1
+//   idSum     = ReduceSum(Exp(idLogits − rowMax))                       B × 1   = A · exp(−rowMax)
+//   groupSums = ReduceSum(Reshape(Exp(negLogits − rowMax), [B, G, Q]), axis 2)   B × G
+// Every exponent is ≤ 0, so nothing overflows. The product is split in two Gemms (same FLOPs)
+// because slicing one B × (K + G·Q) product costs an extra copy of the whole matrix (measured:
+// epilogue overhead ≈ 30% of the Gemm time with Slice, ≈ 8% without). The negatives are laid
+// out in group order beforehand, so groups are consecutive columns and a Reshape replaces any
+// gather. The label matrices are fixed graph INPUTS fed with the same buffers on every run rather
+// than initializers: serialising a 13000 × 512 initializer into the model and loading it back
+// costs over a second per call, while feeding it costs nothing measurable.
+import { OnnxGraphBuilder } from '@negmine/formats';
 import * as ort from 'onnxruntime-node';
 import { invariant } from '../errors';
 import { OrtKernelSession, type KernelOptions } from './ort-session';
@@ -45,15 +48,20 @@ export class GroupSumsKernel {
   private constructor(
     private readonly session: OrtKernelSession,
     private readonly spec: GroupSumsKernelSpec,
-    private readonly text: ort.Tensor,
+    private readonly labels: Readonly<Record<string, ort.Tensor>>,
   ) {}
 
   static async create(spec: GroupSumsKernelSpec, options: KernelOptions = {}): Promise<GroupSumsKernel> {
     invariant(spec.idText.length === spec.idCount * spec.dim, 'idText is K × d');
     invariant(spec.groupedNegText.length === spec.groups * spec.groupSize * spec.dim, 'groupedNegText is (G·Q) × d');
     const session = await OrtKernelSession.create(buildGroupSumsGraph(spec), options);
-    const columns = spec.idCount + spec.groups * spec.groupSize;
-    return new GroupSumsKernel(session, spec, new ort.Tensor(spec.precision, scaledText(spec), [columns, spec.dim]));
+    const labels: Record<string, ort.Tensor> = {
+      id_text: new ort.Tensor(spec.precision, scaled(spec.idText, spec), [spec.idCount, spec.dim]),
+    };
+    if (spec.groups > 0) {
+      labels['neg_text'] = new ort.Tensor(spec.precision, scaled(spec.groupedNegText, spec), [spec.groups * spec.groupSize, spec.dim]);
+    }
+    return new GroupSumsKernel(session, spec, labels);
   }
 
   /** Runs one chunk of `rows` L2-normalised images (rows × d, row-major). */
@@ -61,7 +69,7 @@ export class GroupSumsKernel {
     const { dim, groups, precision } = this.spec;
     invariant(images.length === rows * dim, 'image chunk is rows × d');
     const data = precision === 'float64' ? images : Float32Array.from(images);
-    const out = await this.session.run({ images: new ort.Tensor(precision, data, [rows, dim]), text: this.text });
+    const out = await this.session.run({ images: new ort.Tensor(precision, data, [rows, dim]), ...this.labels });
     const rowMax = out['row_max'];
     const idSum = out['id_sum'];
     const groupSums = out['group_sums'];
@@ -78,21 +86,16 @@ export class GroupSumsKernel {
   }
 }
 
-/** [ID; grouped negatives] / T in the kernel's precision: folding 1/T in saves a pass over the logits. */
-function scaledText(spec: GroupSumsKernelSpec): Float32Array | Float64Array {
-  const { idCount: k, groups, groupSize, dim, temperature, precision } = spec;
-  const columns = k + groups * groupSize;
-  const weights = precision === 'float64' ? new Float64Array(columns * dim) : new Float32Array(columns * dim);
-  const inverseT = 1 / temperature;
-  for (let i = 0; i < k * dim; i++) weights[i] = spec.idText[i]! * inverseT;
-  for (let i = 0; i < groups * groupSize * dim; i++) weights[k * dim + i] = spec.groupedNegText[i]! * inverseT;
-  return weights;
+/** Label rows / T in the kernel's precision: folding 1/T in saves a pass over the logits. */
+function scaled(rows: Float64Array, spec: GroupSumsKernelSpec): Float32Array | Float64Array {
+  const inverseT = 1 / spec.temperature;
+  const out = spec.precision === 'float64' ? new Float64Array(rows.length) : new Float32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = rows[i]! * inverseT;
+  return out;
 }
 
 function buildGroupSumsGraph(spec: GroupSumsKernelSpec): Uint8Array {
-  const { idCount: k, groups, groupSize, dim, precision } = spec;
-  const columns = k + groups * groupSize;
-  const type: OnnxElementType = precision;
+  const { idCount: k, groups, groupSize, dim, precision: type } = spec;
   const int64 = (values: number[]): { type: 'int64'; dims: number[]; data: BigInt64Array } => ({
     type: 'int64',
     dims: [values.length],
@@ -100,26 +103,27 @@ function buildGroupSumsGraph(spec: GroupSumsKernelSpec): Uint8Array {
   });
   const g = new OnnxGraphBuilder('score_group_sums')
     .input('images', type, ['batch', dim])
-    .input('text', type, [columns, dim])
-    .node('Gemm', ['images', 'text'], ['logits'], { transB: { int: 1 } })
-    .node('ReduceMax', ['logits'], ['row_max'], { axes: { ints: [1] }, keepdims: { int: 1 } })
-    .node('Sub', ['logits', 'row_max'], ['centred'])
-    .node('Exp', ['centred'], ['shifted'])
-    .initializer('id_start', int64([0]))
-    .initializer('id_end', int64([k]))
+    .input('id_text', type, [k, dim])
     .initializer('axis1', int64([1]))
-    .node('Slice', ['shifted', 'id_start', 'id_end', 'axis1'], ['id_part'])
-    .node('ReduceSum', ['id_part', 'axis1'], ['id_sum'], { keepdims: { int: 1 } })
-    .output('row_max', type, ['batch', 1])
-    .output('id_sum', type, ['batch', 1]);
+    .node('Gemm', ['images', 'id_text'], ['id_logits'], { transB: { int: 1 } })
+    .node('ReduceMax', ['id_logits'], [groups > 0 ? 'id_max' : 'row_max'], { axes: { ints: [1] }, keepdims: { int: 1 } });
   if (groups > 0) {
-    g.initializer('neg_end', int64([columns]))
+    g.input('neg_text', type, [groups * groupSize, dim])
       .initializer('group_shape', int64([0, groups, groupSize]))
       .initializer('axis2', int64([2]))
-      .node('Slice', ['shifted', 'id_end', 'neg_end', 'axis1'], ['neg_part'])
-      .node('Reshape', ['neg_part', 'group_shape'], ['neg_grouped'])
+      .node('Gemm', ['images', 'neg_text'], ['neg_logits'], { transB: { int: 1 } })
+      .node('ReduceMax', ['neg_logits'], ['neg_max'], { axes: { ints: [1] }, keepdims: { int: 1 } })
+      .node('Max', ['id_max', 'neg_max'], ['row_max'])
+      .node('Sub', ['neg_logits', 'row_max'], ['neg_centred'])
+      .node('Exp', ['neg_centred'], ['neg_shifted'])
+      .node('Reshape', ['neg_shifted', 'group_shape'], ['neg_grouped'])
       .node('ReduceSum', ['neg_grouped', 'axis2'], ['group_sums'], { keepdims: { int: 0 } })
       .output('group_sums', type, ['batch', groups]);
   }
+  g.node('Sub', ['id_logits', 'row_max'], ['id_centred'])
+    .node('Exp', ['id_centred'], ['id_shifted'])
+    .node('ReduceSum', ['id_shifted', 'axis1'], ['id_sum'], { keepdims: { int: 1 } })
+    .output('row_max', type, ['batch', 1])
+    .output('id_sum', type, ['batch', 1]);
   return g.toBytes({ opset: 17 });
 }

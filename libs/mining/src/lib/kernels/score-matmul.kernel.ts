@@ -14,18 +14,28 @@ export class MatmulKernel {
     private readonly precision: ScorePrecision,
   ) {}
 
-  /** `alpha` scales the product (1/T turns cosines into logits). */
-  static async create(dim: number, alpha: number, precision: ScorePrecision, options: KernelOptions = {}): Promise<MatmulKernel> {
-    const bytes = new OnnxGraphBuilder('score_matmul')
+  /**
+   * `alpha` scales the product (1/T turns cosines into logits). `output` 'product' returns Y;
+   * 'row-max' returns only max_j Y[i, j], so a benchmark can time the product itself without
+   * copying rows × columns values out of onnxruntime.
+   */
+  static async create(
+    dim: number,
+    alpha: number,
+    precision: ScorePrecision,
+    options: KernelOptions = {},
+    output: 'product' | 'row-max' = 'product',
+  ): Promise<MatmulKernel> {
+    const graph = new OnnxGraphBuilder('score_matmul')
       .input('a', precision, ['rows', dim])
       .input('b', precision, ['columns', dim])
-      .node('Gemm', ['a', 'b'], ['y'], { transB: { int: 1 }, alpha: { float: alpha } })
-      .output('y', precision, ['rows', 'columns'])
-      .toBytes({ opset: 17 });
-    return new MatmulKernel(await OrtKernelSession.create(bytes, options), dim, precision);
+      .node('Gemm', ['a', 'b'], [output === 'product' ? 'y' : 'product'], { transB: { int: 1 }, alpha: { float: alpha } });
+    if (output === 'product') graph.output('y', precision, ['rows', 'columns']);
+    else graph.node('ReduceMax', ['product'], ['y'], { axes: { ints: [1] }, keepdims: { int: 0 } }).output('y', precision, ['rows']);
+    return new MatmulKernel(await OrtKernelSession.create(graph.toBytes({ opset: 17 }), options), dim, precision);
   }
 
-  /** A is rows × d, B is columns × d (both row-major, in this kernel's precision); returns rows × columns. */
+  /** A is rows × d, B is columns × d (both row-major, in this kernel's precision); returns rows × columns (or rows). */
   async run(a: Float32Array | Float64Array, rows: number, b: Float32Array | Float64Array, columns: number): Promise<Float32Array | Float64Array> {
     invariant(a.length === rows * this.dim && b.length === columns * this.dim, 'operands are rows × d and columns × d');
     const cast = (x: Float32Array | Float64Array): Float32Array | Float64Array =>
