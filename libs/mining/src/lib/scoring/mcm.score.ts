@@ -8,7 +8,7 @@ import { resolveParameters, type ParameterSchema } from './parameter-schema';
 import { temperatureSpec } from './common-parameters';
 
 const parameters: ParameterSchema = {
-  // MCM's Table (T = 1 is the paper's default for CLIP's cosine logits).
+  // MCM's default temperature T = 1 on cosine similarities (Ming et al., NeurIPS 2022).
   temperature: temperatureSpec(1, [0.01, 0.1, 1, 10]),
 };
 
