@@ -22,6 +22,8 @@ function step(title, command, args) {
 
 // The module-boundary lint rule reads Nx's project graph; build it first so it is never skipped.
 step('project graph', 'npx', ['nx', 'show', 'projects']);
+// The API's Prisma client is generated (gitignored); type-checking and the API specs need it.
+step('prisma client', 'node', ['apps/api/scripts/generate-prisma.js']);
 const checks = [
   ['lint', step('lint', 'npx', ['eslint', '--max-warnings', '0', '.'])],
   ['typecheck', step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'])],
