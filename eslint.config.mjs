@@ -8,7 +8,7 @@ const bannedBuiltinPaths = nodeBuiltins.flatMap((name) => [name, `node:${name}`]
 const dbAndGraphql = ['@prisma/*', 'prisma', 'pg', 'pg-boss', 'graphql', 'graphql-*', 'type-graphql', '@apollo/*', 'express', 'ws', 'dataloader'];
 
 export default [
-  { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', '**/generated/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', 'tmp/**', 'coverage/**', '**/generated/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
