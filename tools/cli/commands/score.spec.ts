@@ -104,7 +104,7 @@ describe('negmine score', () => {
     [['--method', 'energy'], /unknown scoring method 'energy'; accepted: mcm, neglabel, debiased, adaneg/],
     [['--method', 'debiased', '--tau', '0'], /\[INVALID_PARAMETER\] debiased: tau must be \(0, 1\]/],
     [['--method', 'debiased', '--groups', '44'], /groups must be an integer in \[1, N\] where N = 43/],
-    [['--method', 'debiased', '--guard', 'soft'], /guard must be one of clamp, none/],
+    [['--method', 'debiased', '--guard', 'soft'], /guard must be one of clamp, estimate, none/],
     [['--method', 'mcm', '--tau', '0.5'], /mcm has no parameter 'tau'/],
     [['--method', 'debiased', '--seed', '1', '--permutation', 'x.npy'], /--permutation and --seed are exclusive/],
     [['--method', 'debiased', '--groups', '6', '--permutation', 'PERM'], /permutation must have N − \(N mod G\) = 42 entries/],

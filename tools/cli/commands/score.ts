@@ -25,7 +25,7 @@ export const METHOD_OPTIONS: readonly OptionSpec[] = [
   { name: 'temperature', type: 'string', value: 'T', description: 'softmax temperature T > 0 (method default: mcm 1, others 0.01)' },
   { name: 'groups', type: 'string', value: 'G', description: 'negative groups G, an integer in [1, N] (default 100; adaneg 5)' },
   { name: 'tau', type: 'string', value: 'TAU', description: 'debiased: class prior tau in (0, 1] (default 0.5)' },
-  { name: 'guard', type: 'string', value: 'clamp|none', description: "debiased: 'clamp' (default) guards Z_j ≤ 0; 'none' is the official arithmetic" },
+  { name: 'guard', type: 'string', value: 'clamp|estimate|none', description: "debiased: 'clamp' (default) guards Z_j ≤ 0; 'estimate' clamps g_j at exp(−1/T); 'none' is the official arithmetic" },
   { name: 'permutation', type: 'string', value: 'FILE', description: 'int64 .npy of length N − (N mod G): grouped row i is negative p[i] (replaces --seed)' },
   { name: 'seed', type: 'string', value: 'S', description: 'seed of the random grouping, an integer in [0, 2^32) (default 0)' },
   { name: 'permutations', type: 'string', value: 'P', description: 'score under P seeded groupings (seeds S..S+P−1): mean, plus std (default 1)' },

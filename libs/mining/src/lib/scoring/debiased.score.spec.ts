@@ -62,6 +62,33 @@ describe('debiased score', () => {
     expect(Array.from(guarded.scores).every((s) => Number.isFinite(s) && s > 0)).toBe(true);
   });
 
+  it("offers the literal estimate clamp (g_j ≥ exp(−1/T)), which changes scores wherever g_j < exp(−1/T)", async () => {
+    const t = 0.01;
+    const x = unitRows(images);
+    const w = unitRows(idText);
+    const v = unitRows(negText);
+    const grouping = groupWithSeed(360, 3, 11);
+    const below = x.map((xi) => {
+      const mPos = w.reduce((s, wc) => s + Math.exp(dot(xi, wc) / t), 0) / 10;
+      return [0, 1, 2].some((j) => {
+        let m = 0;
+        for (let r = j * 120; r < (j + 1) * 120; r++) m += Math.exp(dot(xi, v[grouping.order[r]!]!) / t) / 120;
+        return m / 0.5 - mPos < Math.exp(-1 / t);
+      });
+    });
+    const official = await debiasedScore.score(images, idText, negText, { ...params, guard: 'none' }, { precision: 'float64' });
+    const estimate = await debiasedScore.score(images, idText, negText, { ...params, guard: 'estimate' }, { precision: 'float64' });
+    const differs = Array.from(official.scores, (s, i) => Math.abs(s - estimate.scores[i]!) > 1e-12 * Math.abs(estimate.scores[i]!));
+    expect(differs).toEqual(below);
+    expect(estimate.guardHits).toBe(below.filter(Boolean).length);
+    // With tau ≥ Q/(K + Q) no Z_j can be ≤ 0, yet g_j < exp(−1/T) still happens on confident ID
+    // images: the reason the default clamps Z_j, which leaves the paper's scores untouched there.
+    const safeEstimate = await debiasedScore.score(images, idText, negText, { ...params, tau: 0.95, guard: 'estimate' }, { precision: 'float64' });
+    const safeDefault = await debiasedScore.score(images, idText, negText, { ...params, tau: 0.95 }, { precision: 'float64' });
+    expect(safeEstimate.guardHits).toBeGreaterThan(0);
+    expect(safeDefault.guardHits).toBe(0);
+  });
+
   it('warns, without failing, when tau < Q/(K + Q)', async () => {
     const result = await debiasedScore.score(images, idText, negText, params);
     expect(result.warnings.map((w) => w.code)).toEqual(['TAU_ALLOWS_NONPOSITIVE_PARTITION']);
@@ -137,7 +164,7 @@ describe('debiased score', () => {
     [{ groups: 2.5 }, /groups must be/],
     [{ tau: 0 }, /tau must be .*\(0, 1\]/],
     [{ tau: 1.01 }, /tau must be/],
-    [{ guard: 'soft' }, /guard must be one of clamp, none/],
+    [{ guard: 'soft' }, /guard must be one of clamp, estimate, none/],
     [{ permutations: 0 }, /permutations must be/],
     [{ tauu: 0.5 }, /has no parameter 'tauu'/],
   ])('rejects %j with a typed error', async (bad, message) => {

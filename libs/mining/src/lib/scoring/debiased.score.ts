@@ -17,13 +17,15 @@
 // mean mass is below (1 − tau)·m_pos), so it would change the paper's score on almost every ID image
 // (600 of 600 on dnm-parity p1). The partition clamp changes only images with Z_j ≤ 0 (or positive
 // below (K + Q)·exp(−1/T), which float64 cannot distinguish from 0 next to A ≥ exp(max s_c / T)).
-// guard 'none' keeps the official arithmetic (sign-flipped or infinite scores included).
+// guard 'estimate' applies that literal clamp (g_j ≥ exp(−1/T), as debiased contrastive learning
+// does) for users who want it; guard 'none' keeps the official arithmetic (sign-flipped or
+// infinite scores included).
 import { groupsSpec, PERMUTATIONS_SPEC, SEED_SPEC, temperatureSpec } from './common-parameters';
 import { checkGroupedInputs, runGroupedScoring, type ChunkEpilogue } from './grouped-scoring';
 import type { OodScoreMethod, ScoreResult, ScoringWarning } from './ood-score-method';
 import { resolveParameters, type ParameterSchema } from './parameter-schema';
 
-export const DEBIASED_GUARDS = ['clamp', 'none'] as const;
+export const DEBIASED_GUARDS = ['clamp', 'estimate', 'none'] as const;
 export type DebiasedGuard = (typeof DEBIASED_GUARDS)[number];
 
 const parameters: ParameterSchema = {
@@ -40,7 +42,8 @@ const parameters: ParameterSchema = {
   },
   guard: {
     kind: 'choice',
-    description: "'clamp': clamp each partition estimate Z_j at (K + Q)·exp(−1/T) and count the images hit; 'none': the official arithmetic",
+    description:
+      "'clamp': clamp each partition estimate Z_j at (K + Q)·exp(−1/T) (changes only Z_j ≤ 0); 'estimate': clamp the negative-mass estimate g_j at exp(−1/T) (changes most ID scores); 'none': the official arithmetic",
     choices: DEBIASED_GUARDS,
     default: 'clamp',
     sweep: ['clamp'],
@@ -65,13 +68,18 @@ export function debiasedEpilogue(spec: DebiasedEpilogueSpec): ChunkEpilogue {
   return (chunk, rows, scores, guardFlags, offset) => {
     for (let i = 0; i < rows; i++) {
       const a = chunk.idSum[i]!;
-      // (K + Q)·exp(−1/T) in the shifted units of this image: times exp(−rowMax).
-      const floor = (k + q) * Math.exp(-1 / temperature - chunk.rowMaxLogit[i]!);
+      // exp(−1/T) in the shifted units of this image: times exp(−rowMax).
+      const unitFloor = Math.exp(-1 / temperature - chunk.rowMaxLogit[i]!);
+      const floor = (k + q) * unitFloor;
       const positiveMass = positiveWeight * a;
       let inverseZ = 0;
       let clamped = false;
       for (let j = 0; j < groups; j++) {
-        const negativeMass = negativeWeight * chunk.groupSums[i * groups + j]! - positiveMass;
+        let negativeMass = negativeWeight * chunk.groupSums[i * groups + j]! - positiveMass;
+        if (guard === 'estimate' && !(negativeMass >= unitFloor)) {
+          negativeMass = unitFloor;
+          clamped = true;
+        }
         let z = a + q * negativeMass;
         if (guard === 'clamp' && !(z >= floor)) {
           z = floor;
