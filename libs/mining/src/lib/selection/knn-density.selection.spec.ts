@@ -36,10 +36,16 @@ describe('knnLogDensity', () => {
     expect(maxAbsDifference(fast.logDensity, reference)).toBeLessThan(2e-6);
   });
 
-  it('does not depend on the block size', async () => {
-    const a = await knnLogDensity(matrix, { k: 5, distance: 'official', precision: 'float32', blockRows: 7 });
-    const b = await knnLogDensity(matrix, { k: 5, distance: 'official', precision: 'float32', blockRows: 300 });
-    expect(maxAbsDifference(a.logDensity, b.logDensity)).toBe(0);
+  it('agrees with the reference at any block size, including ragged last blocks', async () => {
+    for (const distance of ['official', 'cosine'] as const) {
+      const reference = referenceKnnLogDensity(matrix, 5, distance);
+      for (const blockRows of [7, 64, 299, 300]) {
+        const fast = await knnLogDensity(matrix, { k: 5, distance, precision: 'float32', blockRows });
+        expect(maxAbsDifference(fast.logDensity, reference)).toBeLessThan(2e-6);
+        const exact = await knnLogDensity(matrix, { k: 5, distance, precision: 'float64', blockRows });
+        expect(maxAbsDifference(exact.logDensity, reference)).toBeLessThan(1e-12);
+      }
+    }
   });
 
   it('recomputes whole rows in float64 when the float32 shortlist cannot be certified, and stays exact', async () => {

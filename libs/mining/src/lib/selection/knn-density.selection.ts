@@ -47,12 +47,20 @@ export const knnDensitySelection: SelectionStrategy<KnnDensityParams> = {
     if (params.distance !== 'official' && params.distance !== 'cosine') {
       throw new MiningError(MiningErrorCode.InvalidParameter, `distance must be 'official' or 'cosine'; got '${String(params.distance)}'`);
     }
+    if (params.blockRows !== undefined && !(Number.isInteger(params.blockRows) && params.blockRows >= 1)) {
+      throw new MiningError(MiningErrorCode.InvalidParameter, `blockRows must be a positive integer; got ${params.blockRows}`);
+    }
     if (params.precision !== 'float32' && params.precision !== 'float64') {
       throw new MiningError(MiningErrorCode.InvalidParameter, `precision must be 'float32' or 'float64'; got '${String(params.precision)}'`);
     }
     const density = await knnLogDensity(
       matrix,
-      { k: params.k, distance: params.distance, precision: params.precision, ...(params.blockRows !== undefined ? { blockRows: params.blockRows } : {}) },
+      {
+        k: params.k,
+        distance: params.distance,
+        precision: params.precision,
+        ...(params.blockRows !== undefined ? { blockRows: params.blockRows } : {}),
+      },
       kernel,
     );
     const kept = keepSmallestPerPartOfSpeech(density.logDensity, input.partsOfSpeech, { noun: params.keepNoun, adj: params.keepAdj });

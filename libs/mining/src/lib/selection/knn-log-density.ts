@@ -20,7 +20,7 @@ export interface KnnLogDensityOptions {
   readonly k: number;
   readonly distance: KnnDistance;
   readonly precision: SelectionPrecision;
-  /** Query rows per onnxruntime call; default from the candidate count (~64 MB score block). */
+  /** Query rows per onnxruntime call; default from N (~64 MB of float32 scores per block). */
   readonly blockRows?: number;
   /** float64 mode: extra float32 neighbours fetched per row and re-ranked in float64. */
   readonly rerankMargin?: number;
@@ -33,10 +33,19 @@ export interface KnnLogDensity {
   readonly fullRowRecomputes: number;
 }
 
+/** The `count` smallest float32 distances of every row (row-major N × count, ascending) and their columns. */
+interface Shortlist {
+  readonly count: number;
+  readonly distances: Float32Array;
+  readonly indices: Int32Array;
+  /** Bound on |float32 distance − exact distance| for any pair (Higham's γ_m on the sum of |terms|). */
+  readonly errorBound: number;
+}
+
 const FLOAT32_UNIT_ROUNDOFF = 2 ** -24;
 
 export async function knnLogDensity(matrix: EmbeddingMatrix, options: KnnLogDensityOptions, kernel: KernelOptions = {}): Promise<KnnLogDensity> {
-  const { rows: n, cols: d, data } = matrix;
+  const n = matrix.rows;
   const official = options.distance === 'official';
   // Neighbours taken per row: k+1 including itself (official), or k others (cosine).
   const taken = official ? options.k + 1 : options.k;
@@ -44,80 +53,103 @@ export async function knnLogDensity(matrix: EmbeddingMatrix, options: KnnLogDens
   // Cosine mode fetches one more so the candidate itself can be dropped.
   const fetched = Math.min(n, taken + (official ? 0 : 1) + margin);
   const norms = rowNorms(matrix);
+  const shortlist = await rowBlockShortlist(matrix, norms, official, fetched, options.blockRows, kernel);
 
-  // Keys [−2u_j, r_j] against queries [u_i, 1] give score_ij = r_j − 2·u_i·u_j, so
-  // D_ij = r_i + score_ij and the per-row constant r_i cannot change the TopK order; no elementwise
-  // pass over the block is needed. Cosine: keys −2u_j, queries u_i, D_ij = 2 + score_ij.
-  const stride = official ? d + 1 : d;
-  const keys = new Float32Array(n * stride);
-  for (let j = 0; j < n; j++) {
-    const norm = norms[j]!;
-    for (let c = 0; c < d; c++) keys[j * stride + c] = (-2 * data[j * d + c]!) / norm;
-    if (official) keys[j * stride + d] = norm;
-  }
-  let maxNorm = 0;
-  for (let j = 0; j < n; j++) maxNorm = Math.max(maxNorm, norms[j]!);
-  // Forward error bound of a float32 score (Higham's γ_m on |terms| ≤ 2 + r_j, plus input rounding).
-  const scoreErrorBound = 1.01 * (stride + 4) * FLOAT32_UNIT_ROUNDOFF * (2 + (official ? maxNorm : 0));
-
-  const topk = await SimilarityTopKKernel.create({ keys, keyCount: n, dim: stride, count: fetched, largest: false, precision: 'float32' }, kernel);
   const logDensity = new Float64Array(n);
   let fullRowRecomputes = 0;
-  const blockRows = Math.max(1, Math.floor(options.blockRows ?? defaultBlockRows(n)));
   const rowDistances = new Float64Array(fetched);
   const rowOrder = new Int32Array(fetched);
+  for (let i = 0; i < n; i++) {
+    const base = i * fetched;
+    if (options.precision === 'float32') {
+      let sum = 0;
+      let used = 0;
+      for (let t = 0; t < fetched && used < taken; t++) {
+        const j = shortlist.indices[base + t]!;
+        if (!official && j === i) continue;
+        sum += logOfDistance(shortlist.distances[base + t]!, i, j);
+        used++;
+      }
+      logDensity[i] = sum / used;
+      continue;
+    }
+    // float64: exact distances for the float32 shortlist, re-ranked.
+    let count = 0;
+    for (let t = 0; t < fetched; t++) {
+      const j = shortlist.indices[base + t]!;
+      if (!official && j === i) continue;
+      rowDistances[count] = exactDistance(matrix, norms, i, j, official);
+      rowOrder[count] = j;
+      count++;
+    }
+    const best = sortedPrefix(rowDistances, rowOrder, count, taken);
+    // Any candidate outside the shortlist has a float32 distance ≥ the last one kept, so its exact
+    // distance is ≥ that minus the error bound; if the taken-th exact distance is within it, the set is exact.
+    const outsideLowerBound = shortlist.distances[base + fetched - 1]! - shortlist.errorBound;
+    const certified = fetched === n || best.distances[taken - 1]! <= outsideLowerBound;
+    const final = certified ? best : fullRow(matrix, norms, i, official, taken);
+    if (!certified) fullRowRecomputes++;
+    let sum = 0;
+    for (let t = 0; t < taken; t++) sum += logOfDistance(final.distances[t]!, i, final.indices[t]!);
+    logDensity[i] = sum / taken;
+  }
+  return { logDensity, fullRowRecomputes };
+}
+
+/**
+ * Augmented rows whose products are distances: keys [−2u_j, r_j, 1] against queries [u_i, 1, r_i]
+ * give r_i + r_j − 2·u_i·u_j (official); with 1 in place of both norms, 2 − 2·u_i·u_j (cosine).
+ * So the graph is just Gemm + TopK, with no elementwise pass over the N-wide score block.
+ */
+function augmentedRows(matrix: EmbeddingMatrix, norms: Float64Array, official: boolean, role: 'key' | 'query', from: number, to: number): Float32Array {
+  const { cols: d, data } = matrix;
+  const stride = d + 2;
+  const out = new Float32Array((to - from) * stride);
+  for (let i = from; i < to; i++) {
+    const norm = norms[i]!;
+    const at = (i - from) * stride;
+    const scale = role === 'key' ? -2 : 1;
+    for (let c = 0; c < d; c++) out[at + c] = (scale * data[i * d + c]!) / norm;
+    const own = official ? norm : 1;
+    out[at + d] = role === 'key' ? own : 1;
+    out[at + d + 1] = role === 'key' ? 1 : own;
+  }
+  return out;
+}
+
+function errorBoundFor(dim: number, norms: Float64Array, official: boolean): number {
+  let maxNorm = 0;
+  for (const norm of norms) maxNorm = Math.max(maxNorm, norm);
+  const own = official ? maxNorm : 1;
+  return 1.01 * (dim + 2 + 4) * FLOAT32_UNIT_ROUNDOFF * (2 + 2 * own);
+}
+
+async function rowBlockShortlist(
+  matrix: EmbeddingMatrix,
+  norms: Float64Array,
+  official: boolean,
+  count: number,
+  blockRows: number | undefined,
+  kernel: KernelOptions,
+): Promise<Shortlist> {
+  const n = matrix.rows;
+  const stride = matrix.cols + 2;
+  const keys = augmentedRows(matrix, norms, official, 'key', 0, n);
+  const topk = await SimilarityTopKKernel.create({ keys, keyCount: n, dim: stride, count, largest: false, precision: 'float32' }, kernel);
+  const distances = new Float32Array(n * count);
+  const indices = new Int32Array(n * count);
+  const rowsPerBlock = Math.max(1, Math.floor(blockRows ?? defaultBlockRows(n)));
   try {
-    for (let start = 0; start < n; start += blockRows) {
-      const rows = Math.min(blockRows, n - start);
-      const queries = new Float32Array(rows * stride);
-      for (let r = 0; r < rows; r++) {
-        const i = start + r;
-        const norm = norms[i]!;
-        for (let c = 0; c < d; c++) queries[r * stride + c] = data[i * d + c]! / norm;
-        if (official) queries[r * stride + d] = 1;
-      }
-      const best = await topk.run(queries, rows);
-      for (let r = 0; r < rows; r++) {
-        const i = start + r;
-        const rowConstant = official ? norms[i]! : 2;
-        const base = r * fetched;
-        if (options.precision === 'float32') {
-          let sum = 0;
-          let used = 0;
-          for (let t = 0; t < fetched && used < taken; t++) {
-            const j = best.indices[base + t]!;
-            if (!official && j === i) continue;
-            sum += logOfDistance(rowConstant + best.values[base + t]!, i, j);
-            used++;
-          }
-          logDensity[i] = sum / used;
-          continue;
-        }
-        // float64: exact distances for the float32 shortlist, re-ranked.
-        let count = 0;
-        for (let t = 0; t < fetched; t++) {
-          const j = best.indices[base + t]!;
-          if (!official && j === i) continue;
-          rowDistances[count] = exactDistance(matrix, norms, i, j, official);
-          rowOrder[count] = j;
-          count++;
-        }
-        const shortlist = sortedPrefix(rowDistances, rowOrder, count, taken);
-        // Any key outside the shortlist has float32 score ≥ the last one returned, so its exact
-        // distance is ≥ that bound; if the taken-th exact distance is within it, the set is exact.
-        const outsideLowerBound = rowConstant + best.values[base + fetched - 1]! - scoreErrorBound;
-        const certified = fetched === n || shortlist.distances[taken - 1]! <= outsideLowerBound;
-        const final = certified ? shortlist : fullRow(matrix, norms, i, official, taken);
-        if (!certified) fullRowRecomputes++;
-        let sum = 0;
-        for (let t = 0; t < taken; t++) sum += logOfDistance(final.distances[t]!, i, final.indices[t]!);
-        logDensity[i] = sum / taken;
-      }
+    for (let start = 0; start < n; start += rowsPerBlock) {
+      const rows = Math.min(rowsPerBlock, n - start);
+      const best = await topk.run(augmentedRows(matrix, norms, official, 'query', start, start + rows), rows);
+      distances.set(best.values, start * count);
+      indices.set(best.indices, start * count);
     }
   } finally {
     await topk.dispose();
   }
-  return { logDensity, fullRowRecomputes };
+  return { count, distances, indices, errorBound: errorBoundFor(matrix.cols, norms, official) };
 }
 
 function logOfDistance(distance: number, candidate: number, neighbour: number): number {
