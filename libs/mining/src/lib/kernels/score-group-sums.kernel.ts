@@ -1,7 +1,8 @@
 // The fused scoring kernel: the matrix product of an image chunk against [ID; grouped negatives]
 // and its epilogue inside one onnxruntime graph, so JS only sees B × (2 + G) numbers. Internal.
 //
-// Graph (T = temperature; Wid, Wneg = L2-normalised label rows already scaled by 1/T):
+// Graph (T = temperature; Wid, Wneg = L2-normalised label rows already scaled by 1/T, which saves
+// a pass over the logits):
 //   idLogits  = Gemm(images, Wid, transB)      B × K       = s_c / T
 //   negLogits = Gemm(images, Wneg, transB)     B × (G·Q)   = s_n / T
 //   rowMax    = Max(ReduceMax(idLogits), ReduceMax(negLogits))          B × 1
@@ -22,16 +23,14 @@ import { OrtKernelSession, type KernelOptions } from './ort-session';
 export type ScorePrecision = 'float32' | 'float64';
 
 export interface GroupSumsKernelSpec {
-  /** K × d ID text embeddings, rows L2-normalised, row-major. */
-  readonly idText: Float64Array;
+  /** K × d ID label rows, L2-normalised and divided by T, row-major, in `precision`. */
+  readonly idWeights: Float32Array | Float64Array;
   readonly idCount: number;
-  /** (G·Q) × d negative text embeddings in group order (group j = rows [jQ, (j+1)Q)), L2-normalised. */
-  readonly groupedNegText: Float64Array;
+  /** (G·Q) × d negative rows in group order (group j = rows [jQ, (j+1)Q)), normalised and / T. */
+  readonly negWeights: Float32Array | Float64Array;
   readonly groups: number;
   readonly groupSize: number;
   readonly dim: number;
-  /** Softmax temperature T > 0; logits are cosine / T. */
-  readonly temperature: number;
   readonly precision: ScorePrecision;
 }
 
@@ -52,23 +51,26 @@ export class GroupSumsKernel {
   ) {}
 
   static async create(spec: GroupSumsKernelSpec, options: KernelOptions = {}): Promise<GroupSumsKernel> {
-    invariant(spec.idText.length === spec.idCount * spec.dim, 'idText is K × d');
-    invariant(spec.groupedNegText.length === spec.groups * spec.groupSize * spec.dim, 'groupedNegText is (G·Q) × d');
+    const { idWeights, negWeights, idCount, groups, groupSize, dim, precision } = spec;
+    invariant(idWeights.length === idCount * dim, 'idWeights is K × d');
+    invariant(negWeights.length === groups * groupSize * dim, 'negWeights is (G·Q) × d');
+    const expected = precision === 'float64' ? Float64Array : Float32Array;
+    invariant(idWeights instanceof expected && (groups === 0 || negWeights instanceof expected), 'weights are in the kernel precision');
     const session = await OrtKernelSession.create(buildGroupSumsGraph(spec), options);
-    const labels: Record<string, ort.Tensor> = {
-      id_text: new ort.Tensor(spec.precision, scaled(spec.idText, spec), [spec.idCount, spec.dim]),
-    };
-    if (spec.groups > 0) {
-      labels['neg_text'] = new ort.Tensor(spec.precision, scaled(spec.groupedNegText, spec), [spec.groups * spec.groupSize, spec.dim]);
-    }
+    const labels: Record<string, ort.Tensor> = { id_text: new ort.Tensor(precision, idWeights, [idCount, dim]) };
+    if (groups > 0) labels['neg_text'] = new ort.Tensor(precision, negWeights, [groups * groupSize, dim]);
     return new GroupSumsKernel(session, spec, labels);
   }
 
-  /** Runs one chunk of `rows` L2-normalised images (rows × d, row-major). */
-  async run(images: Float64Array, rows: number): Promise<GroupSumsChunk> {
+  get precision(): ScorePrecision {
+    return this.spec.precision;
+  }
+
+  /** Runs one chunk of `rows` L2-normalised images (rows × d, row-major, in the kernel precision). */
+  async run(images: Float32Array | Float64Array, rows: number): Promise<GroupSumsChunk> {
     const { dim, groups, precision } = this.spec;
     invariant(images.length === rows * dim, 'image chunk is rows × d');
-    const data = precision === 'float64' ? images : Float32Array.from(images);
+    const data = precision === 'float64' ? (images instanceof Float64Array ? images : Float64Array.from(images)) : images instanceof Float32Array ? images : Float32Array.from(images);
     const out = await this.session.run({ images: new ort.Tensor(precision, data, [rows, dim]), ...this.labels });
     const rowMax = out['row_max'];
     const idSum = out['id_sum'];
@@ -84,14 +86,6 @@ export class GroupSumsKernel {
   async dispose(): Promise<void> {
     await this.session.dispose();
   }
-}
-
-/** Label rows / T in the kernel's precision: folding 1/T in saves a pass over the logits. */
-function scaled(rows: Float64Array, spec: GroupSumsKernelSpec): Float32Array | Float64Array {
-  const inverseT = 1 / spec.temperature;
-  const out = spec.precision === 'float64' ? new Float64Array(rows.length) : new Float32Array(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = rows[i]! * inverseT;
-  return out;
 }
 
 function buildGroupSumsGraph(spec: GroupSumsKernelSpec): Uint8Array {

@@ -26,7 +26,9 @@ describe('score kernels', () => {
 
   it.each(['float64', 'float32'] as const)('GroupSumsKernel returns row max, ID sum and group sums (%s)', async (precision) => {
     const t = 0.05;
-    const kernel = await GroupSumsKernel.create({ idText, idCount: 3, groupedNegText: negText, groups: 2, groupSize: 3, dim, temperature: t, precision });
+    const typed = (x: Float64Array): Float32Array | Float64Array => (precision === 'float64' ? x.map((v) => v / t) : Float32Array.from(x, (v) => v / t));
+    const kernel = await GroupSumsKernel.create({ idWeights: typed(idText), idCount: 3, negWeights: typed(negText), groups: 2, groupSize: 3, dim, precision });
+    expect(kernel.precision).toBe(precision);
     const out = await kernel.run(images, 5);
     await kernel.dispose();
     const tolerance = precision === 'float64' ? 1e-12 : 1e-5;

@@ -47,3 +47,33 @@ export function normalizedRows(matrix: EmbeddingMatrix, start = 0, count = matri
   }
   return out;
 }
+
+export interface RowSelection {
+  /** First row (default 0) and row count (default all rows) when `order` is absent. */
+  readonly start?: number;
+  readonly count?: number;
+  /** Output row i is input row order[i] (e.g. negatives in group order). */
+  readonly order?: Int32Array;
+  /** Factor applied after normalising (1/T folds the temperature into label rows). */
+  readonly scale?: number;
+}
+
+/**
+ * Selected rows L2-normalised (norms in float64) and scaled, written straight into an array of the
+ * kernel precision, so no float64 copy of a large label or image matrix is made on the float32 path.
+ */
+export function normalizedRowsIn(precision: 'float32' | 'float64', matrix: EmbeddingMatrix, selection: RowSelection = {}): Float32Array | Float64Array {
+  const { data, cols } = matrix;
+  const start = selection.start ?? 0;
+  const count = selection.order?.length ?? selection.count ?? matrix.rows - start;
+  const scale = selection.scale ?? 1;
+  const out = precision === 'float64' ? new Float64Array(count * cols) : new Float32Array(count * cols);
+  for (let r = 0; r < count; r++) {
+    const base = (selection.order === undefined ? start + r : selection.order[r]!) * cols;
+    let norm = 0;
+    for (let c = 0; c < cols; c++) norm += data[base + c]! * data[base + c]!;
+    const factor = scale / Math.sqrt(norm);
+    for (let c = 0; c < cols; c++) out[r * cols + c] = data[base + c]! * factor;
+  }
+  return out;
+}

@@ -3,8 +3,8 @@
 // chunk's per-group sums to a method's epilogue. Internal to scoring/.
 import { MiningError, MiningErrorCode } from '../errors';
 import { GroupSumsKernel, type GroupSumsChunk } from '../kernels/score-group-sums.kernel';
-import { checkEmbeddings, normalizedRows } from './embedding-input';
-import { groupedRows, groupWithPermutation, groupWithSeed, type NegativeGrouping } from './grouping';
+import { checkEmbeddings, normalizedRowsIn } from './embedding-input';
+import { groupWithPermutation, groupWithSeed, type NegativeGrouping } from './grouping';
 import type { EmbeddingMatrix, GroupingRecord, ScoringOptions, ScoringPrecision } from './ood-score-method';
 import { PermutationStatistics } from './permutation-statistics';
 
@@ -53,7 +53,7 @@ export async function scoreInChunks(
 ): Promise<void> {
   for (let start = 0; start < images.rows; start += chunkRows) {
     const rows = Math.min(chunkRows, images.rows - start);
-    const chunk = await kernel.run(normalizedRows(images, start, rows), rows);
+    const chunk = await kernel.run(normalizedRowsIn(kernel.precision, images, { start, count: rows }), rows);
     epilogue(chunk, rows, scores, guardFlags, start);
   }
 }
@@ -117,21 +117,20 @@ export async function runGroupedScoring(request: GroupedRunRequest): Promise<Gro
   const negText = request.negText!;
   const groupings = groupingsFor(negText.rows, groups, permutations, seed, options);
   const dim = images.cols;
-  const idNormalized = normalizedRows(idText);
-  const negNormalized = normalizedRows(negText);
+  const inverseT = 1 / temperature;
+  const idWeights = normalizedRowsIn(run.precision, idText, { scale: inverseT });
   const guardFlags = new Uint8Array(images.rows);
   const statistics = new PermutationStatistics(images.rows);
   let single: Float64Array | undefined;
   for (const grouping of groupings) {
     const kernel = await GroupSumsKernel.create(
       {
-        idText: idNormalized,
+        idWeights,
         idCount: idText.rows,
-        groupedNegText: groupedRows(negNormalized, dim, grouping),
+        negWeights: normalizedRowsIn(run.precision, negText, { order: grouping.order, scale: inverseT }),
         groups: grouping.groups,
         groupSize: grouping.groupSize,
         dim,
-        temperature,
         precision: run.precision,
       },
       { threads: run.threads },

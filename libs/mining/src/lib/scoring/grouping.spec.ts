@@ -1,6 +1,7 @@
 // Grouping: the tail of N mod G negatives is dropped, the rest permuted and cut into G groups of Q.
 import { MiningErrorCode } from '../errors';
-import { groupedRows, groupWithPermutation, groupWithSeed } from './grouping';
+import { normalizedRowsIn } from './embedding-input';
+import { groupWithPermutation, groupWithSeed } from './grouping';
 
 describe('negative grouping', () => {
   it('drops the last N mod G negatives and permutes the rest with the seed', () => {
@@ -13,8 +14,9 @@ describe('negative grouping', () => {
   it('takes a given permutation (int64 or numbers) and lays rows out in its order', () => {
     const grouping = groupWithPermutation(5, 2, BigInt64Array.from([3n, 0n, 2n, 1n]));
     expect(grouping).toMatchObject({ groups: 2, groupSize: 2, dropped: 1 });
-    const rows = groupedRows(Float64Array.from([0, 10, 20, 30, 40]), 1, grouping);
-    expect(Array.from(rows)).toEqual([30, 0, 20, 10]);
+    const negatives = { data: Float32Array.from([1, 0, 0, 1, 1, 1, 3, 4, 9, 9]), rows: 5, cols: 2 };
+    const rows = normalizedRowsIn('float64', negatives, { order: grouping.order, scale: 10 });
+    [6, 8, 10, 0, 10 * Math.SQRT1_2, 10 * Math.SQRT1_2, 0, 10].forEach((v, i) => expect(rows[i]).toBeCloseTo(v, 14));
   });
 
   it.each([

@@ -61,13 +61,3 @@ export function groupWithPermutation(negativeCount: number, groups: number, perm
   }
   return { groups, groupSize, dropped: negativeCount - kept, order };
 }
-
-/** The grouped negative rows (G·Q × d) taken from normalised negatives (N × d) in grouping order. */
-export function groupedRows(normalizedNegatives: Float64Array, dim: number, grouping: NegativeGrouping): Float64Array {
-  const out = new Float64Array(grouping.order.length * dim);
-  for (let i = 0; i < grouping.order.length; i++) {
-    const source = grouping.order[i]! * dim;
-    out.set(normalizedNegatives.subarray(source, source + dim), i * dim);
-  }
-  return out;
-}

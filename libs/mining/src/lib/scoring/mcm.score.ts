@@ -1,7 +1,7 @@
 // MCM (Ming et al., NeurIPS 2022, "Delving into OOD detection with vision-language representations"):
 // score = max_c softmax(s_c / T) over the K ID labels, T = 1; no negatives. Public via the registry.
 import { GroupSumsKernel } from '../kernels/score-group-sums.kernel';
-import { checkEmbeddings, normalizedRows } from './embedding-input';
+import { checkEmbeddings, normalizedRowsIn } from './embedding-input';
 import { resolveRunOptions, scoreInChunks, type ChunkEpilogue } from './grouped-scoring';
 import type { OodScoreMethod, ScoreResult } from './ood-score-method';
 import { resolveParameters, type ParameterSchema } from './parameter-schema';
@@ -31,13 +31,12 @@ export const mcmScore: OodScoreMethod = {
     checkEmbeddings('idText', idText, images.cols);
     const kernel = await GroupSumsKernel.create(
       {
-        idText: normalizedRows(idText),
+        idWeights: normalizedRowsIn(run.precision, idText, { scale: 1 / (params['temperature'] as number) }),
         idCount: idText.rows,
-        groupedNegText: new Float64Array(0),
+        negWeights: new Float32Array(0),
         groups: 0,
         groupSize: 0,
         dim: images.cols,
-        temperature: params['temperature'] as number,
         precision: run.precision,
       },
       { threads: run.threads },
