@@ -1,0 +1,42 @@
+// Configuration parsing: defaults, overrides, and start-up errors that name the variable.
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('has documented defaults (port 4000, embedded database, data under the data dir)', () => {
+    const config = loadConfig({ NEGMINE_DATA_DIR: '/srv/negmine' });
+    expect(config).toMatchObject({
+      port: 4000,
+      databaseUrl: undefined,
+      dataDir: '/srv/negmine',
+      embeddedPgDir: '/srv/negmine/pg',
+      imageRoots: ['/srv/negmine/images'],
+      workerCount: 1,
+      maxPageSize: 500,
+      shardSize: 512,
+    });
+  });
+
+  it('reads lists of roots and lets explicit overrides win', () => {
+    const config = loadConfig({ NEGMINE_DATA_DIR: '/d', NEGMINE_IMAGE_ROOTS: '/a:/b', PORT: '8080' }, { port: 9090 });
+    expect(config.imageRoots).toEqual(['/a', '/b']);
+    expect(config.port).toBe(9090);
+  });
+
+  it.each([
+    ['PORT', 'eighty', /PORT: 'eighty' is not accepted: expected an integer from 0 to 65535/],
+    ['DATABASE_URL', 'mysql://x@y/z', /DATABASE_URL: protocol 'mysql:' is not accepted/],
+    ['DATABASE_URL', 'not a url', /DATABASE_URL: is not a URL/],
+    ['NEGMINE_WORKERS', '-1', /NEGMINE_WORKERS: '-1' is not accepted/],
+    ['NEGMINE_IMAGE_ROOTS', 'relative/path', /NEGMINE_IMAGE_ROOTS: 'relative\/path' is not accepted: expected an absolute path/],
+    ['NEGMINE_SEED_DEMO', 'maybe', /NEGMINE_SEED_DEMO: 'maybe' is not accepted: expected true\/false/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL: 'loud' is not accepted/],
+  ])('stops on a bad %s naming the variable and the accepted form', (variable, value, message) => {
+    const attempt = () => loadConfig({ NEGMINE_DATA_DIR: '/d', [variable]: value });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(message);
+  });
+
+  it('requires the stale threshold to exceed the heartbeat interval', () => {
+    expect(() => loadConfig({ NEGMINE_DATA_DIR: '/d', NEGMINE_HEARTBEAT_SECONDS: '30', NEGMINE_STALE_AFTER_SECONDS: '20' })).toThrow(/NEGMINE_STALE_AFTER_SECONDS/);
+  });
+});

@@ -1,0 +1,114 @@
+// Mining through the services and the job service run inline (no queue): validation of the
+// request, the negatives connection (filters, orderings, cursors), exactly-once result writes,
+// and the evaluation job on top of it.
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import { createImportedSpace, type ImportedSpace } from '../../../test/support/imported-space';
+import { RecordingQueue, testServices } from '../../../test/support/test-services';
+import type { AllServices } from '../../app';
+import { ScoringMethod, SelectionMethod } from '../common/enums';
+import { NegativeOrder } from './mining.input';
+
+describe('MiningService and the mine/evaluate jobs (Postgres)', () => {
+  let db: TestDatabase;
+  let services: AllServices;
+  let space: ImportedSpace;
+  let runId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    services = testServices(db.prisma, new RecordingQueue());
+    space = await createImportedSpace(services, 'mining');
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('refuses unknown selection parameters and an imported space without a corpus', async () => {
+    const base = { labelSetId: space.labelSetId, modelId: space.modelId, selectionMethod: SelectionMethod.knn_density };
+    await expect(services.mining.mineNegatives({ ...base, corpusId: space.corpusId, params: { kk: 3 } })).rejects.toThrow(/unknown knn-density parameters: kk; accepted: k,/);
+    await expect(services.mining.mineNegatives(base)).rejects.toThrow(/import a corpus/);
+  });
+
+  it('mines once: a second run of the same job writes nothing more', async () => {
+    const run = await services.mining.mineNegatives({
+      labelSetId: space.labelSetId,
+      modelId: space.modelId,
+      corpusId: space.corpusId,
+      selectionMethod: SelectionMethod.knn_density,
+      params: { k: 5, keepNoun: 0.5, keepAdj: 0.5 },
+    });
+    runId = run.id;
+    expect(run).toMatchObject({ status: 'queued', labelsSnapshot: space.labels, selectionParams: { k: 5, keepNoun: 0.5, keepAdj: 0.5 } });
+    await services.jobs.miningJobs.run(runId, 0);
+    await services.jobs.miningJobs.run(runId, 1);
+    const done = await services.mining.get(runId);
+    expect(done).toMatchObject({ status: 'succeeded', progress: 1, attempts: 1 });
+    expect(await db.prisma.negativeLabel.count({ where: { miningRunId: runId } })).toBe(15 + 5);
+  });
+
+  it('pages, filters and orders negatives', async () => {
+    const adjectives = await services.mining.negatives({ miningRunId: runId, first: 50, orderBy: NegativeOrder.rank_asc, filter: { pos: 'adj' } });
+    expect(adjectives.totalCount).toBe(5);
+    expect(adjectives.edges.every((e) => e.node.pos === 'adj' && e.node.lexname === 'adj.all')).toBe(true);
+    const byStatistic = await services.mining.negatives({ miningRunId: runId, first: 50, orderBy: NegativeOrder.statistic_desc });
+    const statistics = byStatistic.edges.map((e) => e.node.statistic);
+    expect(statistics).toEqual([...statistics].sort((a, b) => b - a));
+    const collected: number[] = [];
+    let after: string | undefined;
+    do {
+      const page = await services.mining.negatives({ miningRunId: runId, first: 6, after, orderBy: NegativeOrder.word_asc });
+      collected.push(...page.edges.map((e) => e.node.rank));
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : undefined;
+    } while (after !== undefined);
+    expect(new Set(collected).size).toBe(20);
+    const search = await services.mining.negatives({ miningRunId: runId, first: 50, orderBy: NegativeOrder.rank_asc, filter: { search: 'WORD1' } });
+    expect(search.edges.every((e) => e.node.word.startsWith('word1'))).toBe(true);
+    const latest = await services.mining.negatives({ labelSetId: space.labelSetId, modelId: space.modelId, first: 1, orderBy: NegativeOrder.rank_asc });
+    expect(latest.totalCount).toBe(20);
+  });
+
+  it('flags a candidate that is an ID label as a false negative', async () => {
+    const matrix = (rows: number[][]) => ({ data: Float32Array.from(rows.flat()), rows: rows.length, cols: 2 });
+    const [same, far] = await services.miningLibrary.diagnose(
+      [
+        { word: 'beta', pos: 'noun', lexname: null },
+        { word: 'zeta', pos: 'noun', lexname: null },
+      ],
+      'imported',
+      Int32Array.from([0, 1]),
+      ['alpha', 'beta'],
+      matrix([
+        [0, 1],
+        [-1, 0],
+      ]),
+      matrix([
+        [1, 0],
+        [0, 1],
+      ]),
+      1,
+    );
+    expect(same).toMatchObject({ flagged: true, flags: { synonym: true, nearIdLabel: true }, nearestIdLabel: { label: 'beta' } });
+    expect(far).toMatchObject({ flagged: false });
+    const flagged = await services.mining.negatives({ miningRunId: runId, first: 50, orderBy: NegativeOrder.rank_asc, filter: { flagged: true } });
+    expect(flagged.edges.every((e) => e.node.flagged && e.node.falseNegativeFlags.length > 0)).toBe(true);
+  });
+
+  it('evaluates once on top of the mining run, storing results and per-sample scores', async () => {
+    const run = await services.evaluations.launch({
+      miningRunId: runId,
+      method: ScoringMethod.neglabel,
+      params: { groups: 4 },
+      idImageSetId: space.idSetId,
+      oodImageSetIds: [space.oodSetId],
+    });
+    await services.jobs.evaluationJobs.run(run.id, 0);
+    await services.jobs.evaluationJobs.run(run.id, 0);
+    expect(await services.evaluations.get(run.id)).toMatchObject({ status: 'succeeded', progress: 1 });
+    const results = await db.prisma.evaluationResult.findMany({ where: { evaluationRunId: run.id } });
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ nId: 20, nOod: 20 });
+    const scores = await db.prisma.sampleScores.findMany({ where: { evaluationRunId: run.id } });
+    expect(scores.map((s) => s.scores.byteLength).sort()).toEqual([80, 80]);
+  });
+});
