@@ -3,8 +3,9 @@
 //
 // Graph (T = temperature; Wid, Wneg = L2-normalised label rows already scaled by 1/T, which saves
 // a pass over the logits):
-//   idLogits  = Gemm(images, Wid, transB)      B × K       = s_c / T
-//   negLogits = Gemm(images, Wneg, transB)     B × (G·Q)   = s_n / T
+//   x         = LpNormalization(images, p = 2)   each image row L2-normalised (raw rows go in)
+//   idLogits  = Gemm(x, Wid, transB)             B × K       = s_c / T
+//   negLogits = Gemm(x, Wneg, transB)            B × (G·Q)   = s_n / T
 //   rowMax    = Max(ReduceMax(idLogits), ReduceMax(negLogits))          B × 1
 //   idSum     = ReduceSum(Exp(idLogits − rowMax))                       B × 1   = A · exp(−rowMax)
 //   groupSums = ReduceSum(Reshape(Exp(negLogits − rowMax), [B, G, Q]), axis 2)   B × G
@@ -66,7 +67,10 @@ export class GroupSumsKernel {
     return this.spec.precision;
   }
 
-  /** Runs one chunk of `rows` L2-normalised images (rows × d, row-major, in the kernel precision). */
+  /**
+   * Runs one chunk of `rows` images (rows × d, row-major; raw: the graph L2-normalises each row, so
+   * a float32 chunk can be a zero-copy view into the caller's matrix).
+   */
   async run(images: Float32Array | Float64Array, rows: number): Promise<GroupSumsChunk> {
     const { dim, groups, precision } = this.spec;
     invariant(images.length === rows * dim, 'image chunk is rows × d');
@@ -99,13 +103,14 @@ function buildGroupSumsGraph(spec: GroupSumsKernelSpec): Uint8Array {
     .input('images', type, ['batch', dim])
     .input('id_text', type, [k, dim])
     .initializer('axis1', int64([1]))
-    .node('Gemm', ['images', 'id_text'], ['id_logits'], { transB: { int: 1 } })
+    .node('LpNormalization', ['images'], ['unit_images'], { axis: { int: 1 }, p: { int: 2 } })
+    .node('Gemm', ['unit_images', 'id_text'], ['id_logits'], { transB: { int: 1 } })
     .node('ReduceMax', ['id_logits'], [groups > 0 ? 'id_max' : 'row_max'], { axes: { ints: [1] }, keepdims: { int: 1 } });
   if (groups > 0) {
     g.input('neg_text', type, [groups * groupSize, dim])
       .initializer('group_shape', int64([0, groups, groupSize]))
       .initializer('axis2', int64([2]))
-      .node('Gemm', ['images', 'neg_text'], ['neg_logits'], { transB: { int: 1 } })
+      .node('Gemm', ['unit_images', 'neg_text'], ['neg_logits'], { transB: { int: 1 } })
       .node('ReduceMax', ['neg_logits'], ['neg_max'], { axes: { ints: [1] }, keepdims: { int: 1 } })
       .node('Max', ['id_max', 'neg_max'], ['row_max'])
       .node('Sub', ['neg_logits', 'row_max'], ['neg_centred'])
