@@ -11,7 +11,6 @@ import { MiningResolver } from './modules/mining/mining.resolver';
 import { ModelResolver } from './modules/model/model.resolver';
 import { RunResolver } from './modules/run/run.resolver';
 import { LocalPubSub } from './plugins/local-pub-sub';
-import { nullArgumentsMiddleware } from './plugins/null-arguments.middleware';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -30,7 +29,6 @@ export function buildApiSchema(): Promise<GraphQLSchema> {
     ],
     validate: { forbidUnknownValues: false },
     pubSub: new LocalPubSub(),
-    globalMiddlewares: [nullArgumentsMiddleware],
     emitSchemaFile: false,
   });
   return built;

@@ -10,6 +10,7 @@ import { MiningRun } from '../mining/mining.type';
 import { EncoderModel } from '../model/model.type';
 import { EvaluationRunsArgs, LaunchEvaluationInput } from './evaluation.input';
 import { EvaluationResult, EvaluationRun, RocPoint, RunComparison, ScoreHistograms } from './evaluation.type';
+import { NullArguments } from '../../plugins/null-arguments.middleware';
 
 export const EvaluationRunConnection = connectionTypes(EvaluationRun, 'EvaluationRun');
 
@@ -19,6 +20,7 @@ interface StoredCurves {
   readonly histograms?: unknown;
 }
 
+@NullArguments()
 @Resolver(() => EvaluationRun)
 export class EvaluationResolver {
   @Mutation(() => EvaluationRun, { description: 'Records an evaluation run and enqueues its `evaluate` job; the same idempotencyKey returns the same run' })
@@ -73,6 +75,7 @@ export class EvaluationResolver {
   }
 }
 
+@NullArguments()
 @Resolver(() => EvaluationResult)
 export class EvaluationResultResolver {
   @FieldResolver(() => ImageSet)

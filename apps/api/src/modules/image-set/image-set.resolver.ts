@@ -3,7 +3,9 @@ import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { ApiContext } from '../../context';
 import { RegisterImageSetInput } from './image-set.input';
 import { ImageSet } from './image-set.type';
+import { NullArguments } from '../../plugins/null-arguments.middleware';
 
+@NullArguments()
 @Resolver(() => ImageSet)
 export class ImageSetResolver {
   @Query(() => [ImageSet])

@@ -3,7 +3,9 @@ import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { ApiContext } from '../../context';
 import { ImportEmbeddingsInput } from './import.input';
 import { ImportEmbeddingsResult } from './import.type';
+import { NullArguments } from '../../plugins/null-arguments.middleware';
 
+@NullArguments()
 @Resolver()
 export class ImportResolver {
   @Mutation(() => ImportEmbeddingsResult, {

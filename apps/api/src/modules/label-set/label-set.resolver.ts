@@ -3,7 +3,9 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import type { ApiContext } from '../../context';
 import { CreateLabelSetInput, UpdateLabelSetInput } from './label-set.input';
 import { LabelSet } from './label-set.type';
+import { NullArguments } from '../../plugins/null-arguments.middleware';
 
+@NullArguments()
 @Resolver(() => LabelSet)
 export class LabelSetResolver {
   @Query(() => [LabelSet], { description: 'Label sets, oldest first' })

@@ -7,10 +7,12 @@ import { LabelSet } from '../label-set/label-set.type';
 import { EncoderModel } from '../model/model.type';
 import { MineNegativesInput, MiningRunsArgs, NegativesArgs } from './mining.input';
 import { Corpus, MiningRun, NegativeLabel } from './mining.type';
+import { NullArguments } from '../../plugins/null-arguments.middleware';
 
 export const NegativeLabelConnection = connectionTypes(NegativeLabel, 'NegativeLabel');
 export const MiningRunConnection = connectionTypes(MiningRun, 'MiningRun');
 
+@NullArguments()
 @Resolver(() => MiningRun)
 export class MiningResolver {
   @Mutation(() => MiningRun, { description: 'Records a mining run and enqueues its `mine` job; follow it with runProgress or miningRun' })

@@ -3,7 +3,9 @@ import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { ApiContext } from '../../context';
 import { RegisterModelInput } from './model.input';
 import { EncoderModel } from './model.type';
+import { NullArguments } from '../../plugins/null-arguments.middleware';
 
+@NullArguments()
 @Resolver(() => EncoderModel)
 export class ModelResolver {
   @Query(() => [EncoderModel])

@@ -2,7 +2,9 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { ApiContext } from '../../context';
 import { RunProgress } from './run.type';
+import { NullArguments } from '../../plugins/null-arguments.middleware';
 
+@NullArguments()
 @Resolver()
 export class RunResolver {
   @Mutation(() => RunProgress, { description: 'Cancels a queued or running mining or evaluation run (CONFLICT if it already finished)' })
