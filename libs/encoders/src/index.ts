@@ -5,7 +5,7 @@ export type { EncoderLogger, EncoderLogMethod } from './lib/encoder-logger';
 export { loadClipModel, type ClipModel, type LoadClipModelOptions } from './lib/clip-model';
 export { MODEL_VARIANTS, readModelFolder, type ModelFolderFiles, type ModelVariant, type TokenizerSourceKind, type TowerSelection } from './lib/model-folder';
 export { EXECUTION_PROVIDERS, type ExecutionProvider } from './lib/session-factory';
-export { modelContentHash, type ModelHashParts } from './lib/model-hash';
+export { modelContentHash, type ModelHashFile, type ModelHashParts, type ModelHashSettings } from './lib/model-hash';
 export { CLIP_CONTEXT_LENGTH, ClipTokenizer, type ClipTokenizerOptions, type TokenizerCleanup } from './lib/clip-tokenizer';
 export {
   CLIP_END_TOKEN,

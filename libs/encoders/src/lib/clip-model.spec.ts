@@ -86,6 +86,14 @@ describe('loadClipModel on a generated separate-tower model', () => {
     expect(maxAbsDiff(one.embeddings, result.embeddings.subarray(3 * 24, 4 * 24))).toBeLessThanOrEqual(1e-4);
   });
 
+  it('has the same content hash whichever towers are loaded', async () => {
+    for (const towers of ['text', 'vision'] as const) {
+      const partial = await loadClipModel(dir, { towers });
+      expect(partial.contentHash).toBe(model.contentHash);
+      await partial.dispose();
+    }
+  });
+
   it('has a content hash that follows the preprocessing config', async () => {
     const copy = path.join(root, 'copy');
     writeTinyClipModel(copy, { seed: 3, dim: 24 });
@@ -130,6 +138,7 @@ describe('loadClipModel layouts, variants and errors', () => {
     expect(maxAbsDiff(b.embeddings, a.embeddings)).toBeLessThanOrEqual(1e-4);
     const textOnly = await loadClipModel(path.join(root, 'combined'), { towers: 'text' });
     expect(textOnly.image).toBeUndefined();
+    expect(textOnly.contentHash).toBe(combined.contentHash);
     expect(maxAbsDiff(await textOnly.text!.encode(TEXTS), expected)).toBeLessThanOrEqual(TOLERANCE);
     await Promise.all([separate.dispose(), combined.dispose(), textOnly.dispose()]);
   });

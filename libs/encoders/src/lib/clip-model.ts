@@ -1,12 +1,12 @@
 // Loads a CLIP model folder into ready encoders: reads the files, builds the tokenizer and the
 // preprocessing spec, creates one onnxruntime session per tower, validates signatures and that both
 // towers agree on the embedding width, and computes the content hash. Public: loadClipModel.
-import { ClipTokenizer, type TokenizerCleanup } from './clip-tokenizer';
+import { CLIP_CONTEXT_LENGTH, ClipTokenizer, type TokenizerCleanup } from './clip-tokenizer';
 import { parseOpenAiBpeGz } from './bpe-vocabulary';
 import type { EncoderLogger } from './encoder-logger';
 import { EncodersError, EncodersErrorCode } from './errors';
 import { ClipImageEncoder } from './image-encoder';
-import { modelContentHash } from './model-hash';
+import { modelFilesContentHash } from './model-hash';
 import { parseFolderJson, readModelFolder, type FolderFile, type ModelFolderFiles, type ModelVariant, type TowerSelection } from './model-folder';
 import { fixedOutputSize, parsePreprocessorConfig, type PreprocessSpec } from './preprocessor-config';
 import { createTowerSession, type ExecutionProvider, type FeedTensor, type TowerSession } from './session-factory';
@@ -31,7 +31,10 @@ export interface ClipModel {
   readonly dir: string;
   readonly layout: 'separate' | 'combined';
   readonly variant: ModelVariant;
-  /** sha256 hex over ONNX bytes + tokenizer files/options + preprocessing config. */
+  /**
+   * sha256 hex over the variant's ONNX bytes + tokenizer files/options + preprocessing config; the
+   * same whichever towers were loaded (files a tower selection skips are still hashed).
+   */
   readonly contentHash: string;
   readonly embeddingDim: number;
   /** False for a combined model.onnx: its text_embeds are L2-normalised, raw norms are lost. */
@@ -159,16 +162,11 @@ export async function loadClipModel(dir: string, options: LoadClipModelOptions =
       );
     }
     const embeddingDim = (textDim ?? imageDim)!;
-    const hashFiles = [
-      ...(files.textModel !== undefined ? [{ name: 'text-onnx', bytes: files.textModel.bytes }] : []),
-      ...(files.visionModel !== undefined ? [{ name: 'vision-onnx', bytes: files.visionModel.bytes }] : []),
-      ...(files.combinedModel !== undefined ? [{ name: 'combined-onnx', bytes: files.combinedModel.bytes }] : []),
-      ...(files.tokenizer?.files.map((f) => ({ name: `tokenizer:${f.name}`, bytes: f.bytes })) ?? []),
-      ...(files.preprocessorConfig !== undefined ? [{ name: 'preprocessor_config', bytes: files.preprocessorConfig.bytes }] : []),
-    ];
-    const contentHash = modelContentHash({
-      files: hashFiles,
-      settings: { cleanup: tokenizer?.cleanup ?? 'none', contextLength: tokenizer?.contextLength ?? 0 },
+    // Whole-model identity, whichever towers were loaded: a text-only load (mining, embed-text) and a
+    // vision-only one must give the hash the API stores for the folder, or cached embeddings split.
+    const contentHash = await modelFilesContentHash(files.identityFiles, {
+      cleanup: tokenizer?.cleanup ?? options.cleanup ?? 'hf',
+      contextLength: tokenizer?.contextLength ?? CLIP_CONTEXT_LENGTH,
     });
     const text =
       tokenizer !== undefined && textTower !== undefined && textDim !== undefined

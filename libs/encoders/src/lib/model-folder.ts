@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EncodersError, EncodersErrorCode } from './errors';
+import type { ModelHashFile } from './model-hash';
 
 export type ModelVariant = 'fp32' | 'quantized' | 'fp16';
 export const MODEL_VARIANTS: readonly ModelVariant[] = ['fp32', 'quantized', 'fp16'];
@@ -31,6 +32,12 @@ export interface ModelFolderFiles {
   readonly preprocessorConfig?: FolderFile | undefined;
   /** config.json when present (informational; token ids come from the tokenizer files). */
   readonly config?: FolderFile | undefined;
+  /**
+   * Every file that defines the model, read or not: the variant's ONNX file(s), the tokenizer source
+   * and preprocessor_config.json. The content hash covers all of them, so a folder hashes the same
+   * whichever towers are loaded; files the selected towers do not need are hashed from their path.
+   */
+  readonly identityFiles: readonly ModelHashFile[];
 }
 
 function variantFile(base: string, variant: ModelVariant): string {
@@ -57,20 +64,27 @@ export function parseFolderJson(file: FolderFile, dir: string): unknown {
   }
 }
 
-async function readTokenizerSource(dir: string): Promise<{ kind: TokenizerSourceKind; files: FolderFile[] }> {
+/** The tokenizer files present, by precedence: tokenizer.json, vocab.json + merges.txt, OpenAI's .txt.gz. */
+function findTokenizerSource(dir: string): { kind: TokenizerSourceKind; names: string[] } | undefined {
   const has = (name: string): boolean => existsSync(path.join(dir, name));
-  if (has('tokenizer.json')) return { kind: 'tokenizer.json', files: [await readRequired(dir, 'tokenizer.json')] };
-  if (has('vocab.json') && has('merges.txt')) {
-    return { kind: 'vocab.json+merges.txt', files: [await readRequired(dir, 'vocab.json'), await readRequired(dir, 'merges.txt')] };
+  if (has('tokenizer.json')) return { kind: 'tokenizer.json', names: ['tokenizer.json'] };
+  if (has('vocab.json') && has('merges.txt')) return { kind: 'vocab.json+merges.txt', names: ['vocab.json', 'merges.txt'] };
+  if (has('bpe_simple_vocab_16e6.txt.gz')) return { kind: 'bpe_simple_vocab_16e6.txt.gz', names: ['bpe_simple_vocab_16e6.txt.gz'] };
+  return undefined;
+}
+
+async function readTokenizerSource(dir: string): Promise<{ kind: TokenizerSourceKind; files: FolderFile[] }> {
+  const source = findTokenizerSource(dir);
+  if (source === undefined) {
+    throw new EncodersError(
+      EncodersErrorCode.MissingFile,
+      `model folder ${dir} has no tokenizer; accepted: tokenizer.json, vocab.json + merges.txt, or bpe_simple_vocab_16e6.txt.gz`,
+      { dir, file: 'tokenizer.json' },
+    );
   }
-  if (has('bpe_simple_vocab_16e6.txt.gz')) {
-    return { kind: 'bpe_simple_vocab_16e6.txt.gz', files: [await readRequired(dir, 'bpe_simple_vocab_16e6.txt.gz')] };
-  }
-  throw new EncodersError(
-    EncodersErrorCode.MissingFile,
-    `model folder ${dir} has no tokenizer; accepted: tokenizer.json, vocab.json + merges.txt, or bpe_simple_vocab_16e6.txt.gz`,
-    { dir, file: 'tokenizer.json' },
-  );
+  const files: FolderFile[] = [];
+  for (const name of source.names) files.push(await readRequired(dir, name));
+  return { kind: source.kind, files };
 }
 
 /** Reads every file the selected towers need. */
@@ -98,17 +112,33 @@ export async function readModelFolder(dir: string, options: { variant?: ModelVar
       { dir, file: textName, variant },
     );
   }
-  const files: ModelFolderFiles = {
+  const textModel = separate && wantText ? await readRequired(dir, textName) : undefined;
+  const visionModel = separate && wantVision ? await readRequired(dir, visionName) : undefined;
+  const combinedModel = combined ? await readRequired(dir, combinedName) : undefined;
+  const tokenizer = wantText ? await readTokenizerSource(dir) : undefined;
+  // A combined graph needs a (dummy) image of the right size even for text-only use.
+  const preprocessorConfig = wantVision || combined ? await readRequired(dir, 'preprocessor_config.json') : undefined;
+  // Hash keys are part of every stored hash: renaming one changes the hash of every model.
+  const identity = (key: string, name: string, file: FolderFile | undefined): ModelHashFile[] => {
+    if (file !== undefined) return [{ name: key, bytes: file.bytes }];
+    return existsSync(path.join(dir, name)) ? [{ name: key, path: path.join(dir, name) }] : [];
+  };
+  const tokenizerNames = tokenizer?.files.map((f) => f.name) ?? findTokenizerSource(dir)?.names ?? [];
+  const identityFiles = [
+    ...(separate ? [...identity('text-onnx', textName, textModel), ...identity('vision-onnx', visionName, visionModel)] : identity('combined-onnx', combinedName, combinedModel)),
+    ...tokenizerNames.flatMap((name) => identity(`tokenizer:${name}`, name, tokenizer?.files.find((f) => f.name === name))),
+    ...identity('preprocessor_config', 'preprocessor_config.json', preprocessorConfig),
+  ];
+  return {
     dir,
     layout: separate ? 'separate' : 'combined',
     variant,
-    textModel: separate && wantText ? await readRequired(dir, textName) : undefined,
-    visionModel: separate && wantVision ? await readRequired(dir, visionName) : undefined,
-    combinedModel: combined ? await readRequired(dir, combinedName) : undefined,
-    tokenizer: wantText ? await readTokenizerSource(dir) : undefined,
-    // A combined graph needs a (dummy) image of the right size even for text-only use.
-    preprocessorConfig: wantVision || combined ? await readRequired(dir, 'preprocessor_config.json') : undefined,
+    textModel,
+    visionModel,
+    combinedModel,
+    tokenizer,
+    preprocessorConfig,
     config: existsSync(path.join(dir, 'config.json')) ? await readRequired(dir, 'config.json') : undefined,
+    identityFiles,
   };
-  return files;
 }
