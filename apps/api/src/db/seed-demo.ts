@@ -99,7 +99,8 @@ export async function seedDemo(services: AllServices, config: ApiConfig, logger:
     target: EmbeddingTarget.image_set,
     modelId: space.id,
     imageSetName: 'demo: OOD images (synthetic embeddings)',
-    npyBase64: base64Npy(around(farCentres, 300, 2.2, normal), 300),
+    // Mostly far from the ID classes, plus a near-OOD share drawn loosely around the ID labels.
+    npyBase64: base64Npy(Float32Array.from([...around(farCentres, 210, 2.2, normal), ...around(labelCentres, 90, 4.5, normal)]), 300),
   });
 
   const miningRun = await services.mining.mineNegatives({
@@ -121,7 +122,7 @@ export async function seedDemo(services: AllServices, config: ApiConfig, logger:
   const evaluation = await services.evaluations.launch({
     miningRunId: miningRun.id,
     method: ScoringMethod.debiased,
-    params: { temperature: 0.01, groups: 10, tau: 0.5 },
+    params: { temperature: 0.01, groups: 100, tau: 0.5 },
     idImageSetId: idSet.imageSetId!,
     oodImageSetIds: [oodSet.imageSetId!],
     idempotencyKey: 'demo-evaluation',
