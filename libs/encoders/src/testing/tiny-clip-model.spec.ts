@@ -36,6 +36,15 @@ describe('writeTinyClipModel', () => {
     expect(bytesOf(a.dir, 'tokenizer.json').equals(bytesOf(c.dir, 'tokenizer.json'))).toBe(true);
   });
 
+  it('rewrites a folder in the other layout without leaving the previous graphs behind', () => {
+    const dir = path.join(root, 'relayout');
+    writeTinyClipModel(dir, { seed: 1 });
+    writeTinyClipModel(dir, { seed: 1, layout: 'combined' });
+    expect(readdirSync(path.join(dir, 'onnx'))).toEqual(['model.onnx']);
+    writeTinyClipModel(dir, { seed: 1 });
+    expect(readdirSync(path.join(dir, 'onnx')).sort()).toEqual(['text_model.onnx', 'vision_model.onnx']);
+  });
+
   it('rejects bad options with typed errors', () => {
     expect(() => writeTinyClipModel(path.join(root, 'bad'), { dim: 0 })).toThrow(expect.objectContaining({ code: EncodersErrorCode.InvalidOption }));
     expect(() => writeTinyClipModel(path.join(root, 'bad'), { imageSize: 100, patchSize: 32 })).toThrow(expect.objectContaining({ code: EncodersErrorCode.InvalidOption }));

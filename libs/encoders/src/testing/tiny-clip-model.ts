@@ -1,7 +1,7 @@
 // Writes a complete, deterministic, CLIP-compatible model folder in the Hugging Face ONNX layout
 // (config, preprocessor config, its own small BPE tokenizer, onnx/ towers) for tests and demos.
 // It loads through exactly the same loadClipModel path as a real export.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CLIP_END_TOKEN, CLIP_START_TOKEN, clipTokenizerJson, clipVocabularyFromMerges } from '../lib/bpe-vocabulary';
 import { CLIP_CONTEXT_LENGTH } from '../lib/clip-tokenizer';
@@ -133,6 +133,10 @@ export function writeTinyClipModel(dir: string, options: TinyClipModelOptions = 
       : ([['onnx/model.onnx', combinedModelBytes(shape, textRandom(), visionRandom())]] as Array<[string, Uint8Array]>)),
   ];
   mkdirSync(path.join(dir, 'onnx'), { recursive: true });
+  // The loader prefers separate towers when both layouts are present, so rewriting a folder in the
+  // other layout must remove the graphs of the previous one (only the files this generator writes).
+  const otherLayoutGraphs = layout === 'separate' ? ['onnx/model.onnx'] : ['onnx/text_model.onnx', 'onnx/vision_model.onnx'];
+  for (const name of otherLayoutGraphs) rmSync(path.join(dir, name), { force: true });
   for (const [name, content] of written) writeFileSync(path.join(dir, name), content);
   return { dir, embeddingDim, vocabSize: vocab.size, files: written.map(([name]) => name) };
 }
