@@ -1,6 +1,6 @@
 // `negmine embed-images` end to end: folders walked, rows in sorted path order, failures listed in
 // <out>.files.json, progress quiet when stderr is not a terminal.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -8,7 +8,7 @@ import { parseNpy } from '@negmine/formats';
 import { loadClipModel } from '@negmine/encoders';
 import { writeSyntheticImages, writeTinyClipModel } from '@negmine/encoders/testing';
 import { main } from '../negmine';
-import { filesJsonPath } from './embed-images';
+import { collectImagePaths, filesJsonPath } from './embed-images';
 
 // Model loading and image decoding share 2 CPU cores with other jobs: allow slow machines.
 jest.setTimeout(60_000);
@@ -61,6 +61,23 @@ describe('negmine embed-images', () => {
     await model.dispose();
     const data = array.data as Float32Array;
     for (let i = 0; i < data.length; i++) expect(Math.abs(data[i]! - direct.embeddings[i]!)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('follows symlinked files and folders, walks a link cycle once and keeps dangling image links', () => {
+    const root = path.join(dir, 'links');
+    const store = path.join(root, 'store');
+    mkdirSync(path.join(store, 'sub'), { recursive: true });
+    writeFileSync(path.join(store, 'sub', 'real.png'), '');
+    const tree = path.join(root, 'tree');
+    mkdirSync(tree);
+    symlinkSync(path.join(store, 'sub', 'real.png'), path.join(tree, 'linked.png'));
+    symlinkSync(path.join(store, 'sub'), path.join(tree, 'linked-folder'));
+    symlinkSync(tree, path.join(tree, 'loop'));
+    symlinkSync(path.join(store, 'absent.jpg'), path.join(tree, 'dangling.jpg'));
+    symlinkSync(path.join(store, 'absent.txt'), path.join(tree, 'dangling.txt'));
+    expect(collectImagePaths([tree])).toEqual(
+      [path.join(tree, 'dangling.jpg'), path.join(tree, 'linked-folder', 'real.png'), path.join(tree, 'linked.png')].sort(),
+    );
   });
 
   it('derives the listing name from the output name', () => {

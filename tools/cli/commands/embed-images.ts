@@ -1,6 +1,6 @@
 // `negmine embed-images`: embeds image files (folders are walked) with a CLIP model folder's vision
 // tower; rows in sorted path order, plus <out>.files.json with the row order and the failures.
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadClipModel } from '@negmine/encoders';
 import { CliUsageError, numberOption, requiredString, type CliCommand } from '../command';
@@ -10,17 +10,39 @@ import { positiveIntegerOption, variantOption } from './embed-text';
 
 export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif', '.heic', '.heif'];
 
-function walk(dir: string, into: string[]): void {
+function isImageName(name: string): boolean {
+  return IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase());
+}
+
+/**
+ * Image datasets are often trees of symlinks, so links are followed (a Dirent alone would call them
+ * neither file nor folder and drop them silently); `visited` holds real folder paths, so a link
+ * cycle is walked once. A dangling link with an image name is kept: it is reported as a failure.
+ */
+function walk(dir: string, into: string[], visited: Set<string>): void {
+  const real = realpathSync(dir);
+  if (visited.has(real)) return;
+  visited.add(real);
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) walk(full, into);
-    else if (entry.isFile() && IMAGE_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) into.push(full);
+    let target: { isDirectory(): boolean; isFile(): boolean } = entry;
+    if (entry.isSymbolicLink()) {
+      try {
+        target = statSync(full);
+      } catch {
+        if (isImageName(entry.name)) into.push(full);
+        continue;
+      }
+    }
+    if (target.isDirectory()) walk(full, into, visited);
+    else if (target.isFile() && isImageName(entry.name)) into.push(full);
   }
 }
 
 /** Files named directly (any extension) plus image files under folders; sorted, without duplicates. */
 export function collectImagePaths(inputs: readonly string[]): string[] {
   const found: string[] = [];
+  const visited = new Set<string>();
   for (const input of inputs) {
     let isDirectory: boolean;
     try {
@@ -28,7 +50,7 @@ export function collectImagePaths(inputs: readonly string[]): string[] {
     } catch {
       throw new CliUsageError(`--in ${input}: no such file or folder`);
     }
-    if (isDirectory) walk(input, found);
+    if (isDirectory) walk(input, found, visited);
     else found.push(input);
   }
   return [...new Set(found)].sort();
