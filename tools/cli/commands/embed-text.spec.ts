@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { parseNpy } from '@negmine/formats';
 import { loadClipModel, type ClipModel } from '@negmine/encoders';
 import { main } from '../negmine';
+import { readTextInputs } from './embed-text';
 
 // Model loading and image decoding share 2 CPU cores with other jobs: allow slow machines.
 jest.setTimeout(60_000);
@@ -56,6 +57,8 @@ describe('negmine embed-text', () => {
   it('embeds a line file in input order, with a template', async () => {
     const input = path.join(dir, 'labels.txt');
     writeFileSync(input, 'dog\r\ngolden retriever\n\ncat\n');
+    // CR, a final newline and an empty line: the tokenizer would hide a stray '\r', so check the strings too.
+    expect(readTextInputs(input)).toEqual(['dog', 'golden retriever', '', 'cat']);
     const out = path.join(dir, 'labels.npy');
     const result = await run(['embed-text', '--model', modelDir, '--in', input, '--out', out, '--template', 'the nice {}', '--batch-size', '2']);
     expect(result.code).toBe(0);
@@ -71,6 +74,8 @@ describe('negmine embed-text', () => {
     const texts = ['a\tb', 'two\nlines', '  spaced  '];
     const input = path.join(dir, 'texts.json');
     writeFileSync(input, JSON.stringify(texts));
+    // CLIP's tokenizer collapses and trims whitespace, so equal embeddings alone cannot show the strings were kept.
+    expect(readTextInputs(input)).toEqual(texts);
     const out = path.join(dir, 'texts.npy');
     expect((await run(['embed-text', '--model', modelDir, '--in', input, '--out', out, '--normalize'])).code).toBe(0);
     expect(readRows(out).data).toEqual(await model.text!.encode(texts, { normalize: true }));
