@@ -2,7 +2,7 @@
 // implementation, and a text encode that only runs the model on misses. Public; apps/api supplies a DB-backed cache.
 import { createHash } from 'node:crypto';
 import { normalizeRowsInPlace } from './embedding-math';
-import { EncodersError, EncodersErrorCode } from './errors';
+import { EncodersError, EncodersErrorCode, positiveIntegerOption } from './errors';
 import type { ClipTextEncoder, TextEncodeOptions } from './text-encoder';
 
 export interface EmbeddingCache {
@@ -27,9 +27,7 @@ export class InMemoryEmbeddingCache implements EmbeddingCache {
 
   /** @param maxEntries least recently used entries are evicted beyond this; default 100,000. */
   constructor(private readonly maxEntries = 100_000) {
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-      throw new EncodersError(EncodersErrorCode.InvalidOption, `maxEntries must be a positive integer; got ${maxEntries}`);
-    }
+    positiveIntegerOption(maxEntries, 'maxEntries');
   }
 
   get size(): number {

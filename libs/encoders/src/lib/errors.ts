@@ -38,6 +38,12 @@ export class EncodersError extends Error {
   }
 }
 
+/** A caller's count option (batch size, concurrency, sizes): an InvalidOption error unless an integer >= 1. Internal. */
+export function positiveIntegerOption(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new EncodersError(EncodersErrorCode.InvalidOption, `${name} must be a positive integer; got ${value}`);
+  return value;
+}
+
 /** Internal assumption check (graphql-js style); a failure is a bug, not bad input. */
 export function invariant(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(`invariant failed: ${message}`);

@@ -2,7 +2,7 @@
 // the next batch prepared while the current one runs; undecodable files are reported, not fatal. Public.
 import { readFile } from 'node:fs/promises';
 import { normalizeRowsInPlace } from './embedding-math';
-import { EncodersError, EncodersErrorCode } from './errors';
+import { EncodersError, EncodersErrorCode, positiveIntegerOption } from './errors';
 import { decodeImageToRgb, type DecodeImageOptions } from './image-decode';
 import { preprocessImage } from './image-preprocess';
 import type { PreprocessSpec } from './preprocessor-config';
@@ -54,11 +54,6 @@ interface PreparedBatch {
   readonly pixelValues: Float32Array[];
   readonly failures: ImageFailure[];
   readonly attempted: number;
-}
-
-function positiveInteger(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new EncodersError(EncodersErrorCode.InvalidOption, `${name} must be a positive integer; got ${value}`);
-  return value;
 }
 
 /** Runs `task` over `items` with at most `limit` in flight; results in item order. */
@@ -113,8 +108,8 @@ export class ClipImageEncoder {
 
   /** Embeds image files; rows follow `files` minus failures. */
   async encodeFiles(files: readonly string[], options: ImageEncodeOptions = {}): Promise<ImageEncodeResult> {
-    const batchSize = positiveInteger(options.batchSize ?? DEFAULT_IMAGE_BATCH_SIZE, 'batchSize');
-    const concurrency = positiveInteger(options.decodeConcurrency ?? DEFAULT_DECODE_CONCURRENCY, 'decodeConcurrency');
+    const batchSize = positiveIntegerOption(options.batchSize ?? DEFAULT_IMAGE_BATCH_SIZE, 'batchSize');
+    const concurrency = positiveIntegerOption(options.decodeConcurrency ?? DEFAULT_DECODE_CONCURRENCY, 'decodeConcurrency');
     const batches: string[][] = [];
     for (let i = 0; i < files.length; i += batchSize) batches.push(files.slice(i, i + batchSize));
     const prepare = (paths: readonly string[]): Promise<PreparedBatch> =>

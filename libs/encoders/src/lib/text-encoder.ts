@@ -2,7 +2,7 @@
 // sequence (not to 77), runs ONNX once per batch and returns raw text_embeds in input order. Public.
 import type { ClipTokenizer } from './clip-tokenizer';
 import { normalizeRowsInPlace } from './embedding-math';
-import { EncodersError, EncodersErrorCode } from './errors';
+import { EncodersError, EncodersErrorCode, positiveIntegerOption } from './errors';
 import type { FeedTensor, TowerSession } from './session-factory';
 
 export interface TextEncodeOptions {
@@ -28,11 +28,6 @@ export interface TextTowerBinding {
 
 export const DEFAULT_TEXT_BATCH_SIZE = 64;
 
-function positiveInteger(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new EncodersError(EncodersErrorCode.InvalidOption, `${name} must be a positive integer; got ${value}`);
-  return value;
-}
-
 export class ClipTextEncoder {
   constructor(
     readonly tokenizer: ClipTokenizer,
@@ -50,7 +45,7 @@ export class ClipTextEncoder {
 
   /** Row-major float32 [texts.length, embeddingDim], rows in input order. */
   async encode(texts: readonly string[], options: TextEncodeOptions = {}): Promise<Float32Array> {
-    const batchSize = positiveInteger(options.batchSize ?? DEFAULT_TEXT_BATCH_SIZE, 'batchSize');
+    const batchSize = positiveIntegerOption(options.batchSize ?? DEFAULT_TEXT_BATCH_SIZE, 'batchSize');
     const padding = options.padding ?? 'longest';
     if (padding !== 'longest' && padding !== 'max_length') {
       throw new EncodersError(EncodersErrorCode.InvalidOption, `padding must be 'longest' or 'max_length'; got '${String(padding)}'`);

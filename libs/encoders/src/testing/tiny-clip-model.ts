@@ -5,7 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CLIP_END_TOKEN, CLIP_START_TOKEN, clipTokenizerJson, clipVocabularyFromMerges } from '../lib/bpe-vocabulary';
 import { CLIP_CONTEXT_LENGTH } from '../lib/clip-tokenizer';
-import { EncodersError, EncodersErrorCode } from '../lib/errors';
+import { EncodersError, EncodersErrorCode, positiveIntegerOption } from '../lib/errors';
 import { trainBpeMerges } from './bpe-trainer';
 import { seededRandom } from './seeded-random';
 import { combinedModelBytes, textModelBytes, visionModelBytes, type TinyTowerShape } from './tiny-clip-graphs';
@@ -39,11 +39,6 @@ export interface TinyClipModelInfo {
 const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073];
 const CLIP_STD = [0.26862954, 0.26130258, 0.27577711];
 
-function positiveInt(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new EncodersError(EncodersErrorCode.InvalidOption, `${name} must be a positive integer; got ${value}`);
-  return value;
-}
-
 function specialToken(content: string): Record<string, unknown> {
   return { content, lstrip: false, normalized: true, rstrip: false, single_word: false };
 }
@@ -52,12 +47,12 @@ function specialToken(content: string): Record<string, unknown> {
 export function writeTinyClipModel(dir: string, options: TinyClipModelOptions = {}): TinyClipModelInfo {
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed) || seed < 0) throw new EncodersError(EncodersErrorCode.InvalidOption, `seed must be a non-negative integer; got ${seed}`);
-  const embeddingDim = positiveInt(options.dim ?? 32, 'dim');
-  const width = positiveInt(options.width ?? 64, 'width');
-  const imageSize = positiveInt(options.imageSize ?? 224, 'imageSize');
-  const patchSize = positiveInt(options.patchSize ?? 32, 'patchSize');
+  const embeddingDim = positiveIntegerOption(options.dim ?? 32, 'dim');
+  const width = positiveIntegerOption(options.width ?? 64, 'width');
+  const imageSize = positiveIntegerOption(options.imageSize ?? 224, 'imageSize');
+  const patchSize = positiveIntegerOption(options.patchSize ?? 32, 'patchSize');
   if (imageSize % patchSize !== 0) throw new EncodersError(EncodersErrorCode.InvalidOption, `imageSize ${imageSize} must be a multiple of patchSize ${patchSize}`);
-  const layers = positiveInt(options.layers ?? 2, 'layers');
+  const layers = positiveIntegerOption(options.layers ?? 2, 'layers');
   const heads = 4;
   if (width % heads !== 0) throw new EncodersError(EncodersErrorCode.InvalidOption, `width ${width} must be a multiple of ${heads} attention heads`);
   const layout = options.layout ?? 'separate';
@@ -65,7 +60,7 @@ export function writeTinyClipModel(dir: string, options: TinyClipModelOptions = 
     throw new EncodersError(EncodersErrorCode.InvalidOption, `layout must be 'separate' or 'combined'; got '${String(layout)}'`);
   }
 
-  const merges = trainBpeMerges(TRAINING_WORDS, positiveInt(options.merges ?? 300, 'merges'));
+  const merges = trainBpeMerges(TRAINING_WORDS, positiveIntegerOption(options.merges ?? 300, 'merges'));
   const vocab = clipVocabularyFromMerges(merges);
   const shape: TinyTowerShape = { vocabSize: vocab.size, contextLength: CLIP_CONTEXT_LENGTH, width, embeddingDim, imageSize, patchSize, layers, heads };
   // Separate streams per tower, so the combined graph holds exactly the separate towers' weights.
