@@ -1,5 +1,6 @@
 // File helpers shared by CLI commands: .npy and JSON in and out, with errors that name the file.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseNpy, serializeNpy, type NpyArray, type NpyData, type NpyDtype } from '@negmine/formats';
 import { CliUsageError } from './command';
 
@@ -15,6 +16,20 @@ export function readNpyFile(path: string): NpyArray {
   } catch (error) {
     throw new CliUsageError(`${path}: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Fails fast when an output file cannot be written (missing or read-only folder, or a folder given
+ * as the file), so a long embedding run is not thrown away at its last step.
+ */
+export function checkOutputFile(path: string, flag: string): void {
+  const folder = dirname(resolve(path));
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch (error) {
+    throw new CliUsageError(`--${flag} ${path}: cannot write into ${folder}: ${(error as Error).message}`);
+  }
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) throw new CliUsageError(`--${flag} ${path} is a folder; give a file name`);
 }
 
 export function writeNpyFile(path: string, data: NpyData, shape: readonly number[], dtype?: NpyDtype): void {

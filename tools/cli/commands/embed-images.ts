@@ -4,7 +4,7 @@ import { readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadClipModel } from '@negmine/encoders';
 import { CliUsageError, numberOption, requiredString, type CliCommand } from '../command';
-import { writeJson, writeNpyFile } from '../io';
+import { checkOutputFile, writeJson, writeNpyFile } from '../io';
 import { progressBar } from './embed-progress';
 import { positiveIntegerOption, variantOption } from './embed-text';
 
@@ -79,6 +79,8 @@ export const embedImagesCommand: CliCommand = {
     const files = collectImagePaths(Array.isArray(inputs) ? inputs : [requiredString(options, 'in')]);
     if (files.length === 0) throw new CliUsageError(`no image files found in ${JSON.stringify(inputs)} (accepted extensions: ${IMAGE_EXTENSIONS.join(' ')})`);
     const out = requiredString(options, 'out');
+    checkOutputFile(out, 'out');
+    checkOutputFile(filesJsonPath(out), 'out');
     const batchSize = positiveIntegerOption(options, 'batch-size');
     const decodeConcurrency = positiveIntegerOption(options, 'decode-concurrency');
     const threads = numberOption(options, 'threads');

@@ -107,5 +107,11 @@ describe('negmine embed-text', () => {
     const missingModel = await run(['embed-text', '--model', path.join(dir, 'nope'), '--in', lines, '--out', path.join(dir, 'x.npy')]);
     expect(missingModel.code).toBe(2);
     expect(missingModel.stderr).toContain('MISSING_FILE');
+    // An unwritable --out is refused before the model loads (the model folder here does not exist).
+    const noFolder = await run(['embed-text', '--model', path.join(dir, 'nope'), '--in', lines, '--out', path.join(dir, 'absent', 'x.npy')]);
+    expect(noFolder.code).toBe(2);
+    expect(noFolder.stderr).toContain(`--out ${path.join(dir, 'absent', 'x.npy')}: cannot write into`);
+    const folderOut = await run(['embed-text', '--model', path.join(dir, 'nope'), '--in', lines, '--out', dir]);
+    expect(folderOut.stderr).toContain('is a folder');
   });
 });

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { loadClipModel, MODEL_VARIANTS, type ModelVariant, type TokenizerCleanup } from '@negmine/encoders';
 import { CliUsageError, numberOption, requiredString, stringOption, type CliCommand, type ParsedOptions } from '../command';
-import { writeJson, writeNpyFile } from '../io';
+import { checkOutputFile, writeJson, writeNpyFile } from '../io';
 import { progressBar } from './embed-progress';
 
 /** Strings of a .json file (an array of strings) or of a text file (one per line, kept exactly). */
@@ -71,6 +71,7 @@ export const embedTextCommand: CliCommand = {
   async run(options, io) {
     const texts = applyTemplate(readTextInputs(requiredString(options, 'in')), stringOption(options, 'template'));
     const out = requiredString(options, 'out');
+    checkOutputFile(out, 'out');
     const batchSize = positiveIntegerOption(options, 'batch-size');
     const threads = numberOption(options, 'threads');
     const cleanup = stringOption(options, 'cleanup') ?? 'hf';
