@@ -7,6 +7,8 @@ export enum FormatsErrorCode {
   NpyFortranOrder = 'NPY_FORTRAN_ORDER',
   NpyTruncated = 'NPY_TRUNCATED',
   NpyShapeMismatch = 'NPY_SHAPE_MISMATCH',
+  /** An int64 index does not fit the int32 index vector it is read into. */
+  NpyIndexOutOfRange = 'NPY_INDEX_OUT_OF_RANGE',
   OnnxInvalidGraph = 'ONNX_INVALID_GRAPH',
 }
 

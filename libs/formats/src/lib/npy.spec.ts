@@ -1,3 +1,4 @@
+// The .npy codec: round trips, numpy's header layout, and a typed error for each malformed input.
 import { FormatsErrorCode } from './errors';
 import { asFloat32Matrix, asIndexVector, parseNpy, serializeNpy } from './npy';
 
@@ -14,6 +15,13 @@ describe('npy codec', () => {
 
     const idx = BigInt64Array.from([3n, 0n, 7n]);
     expect(Array.from(asIndexVector(parseNpy(serializeNpy(idx, [3])), 'idx'))).toEqual([3, 0, 7]);
+  });
+
+  it('refuses int64 indices that do not fit in int32 instead of wrapping them', () => {
+    const idx = BigInt64Array.from([1n, 2n ** 31n]);
+    expect(() => asIndexVector(parseNpy(serializeNpy(idx, [2])), 'idx')).toThrow(
+      expect.objectContaining({ code: FormatsErrorCode.NpyIndexOutOfRange, details: { position: 1, value: '2147483648' } }),
+    );
   });
 
   it('aligns the header to 64 bytes and ends it with a newline, as numpy does', () => {

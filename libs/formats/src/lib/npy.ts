@@ -204,14 +204,29 @@ export function asFloat64Vector(array: NpyArray, what: string): Float64Array {
   throw new FormatsError(FormatsErrorCode.NpyUnsupportedDtype, `${what} must be float32 or float64; got ${array.dtype}`, { dtype: array.dtype });
 }
 
-/** A 1-D integer index vector (int64 or int32) as plain numbers. */
+/** A 1-D integer index vector (int64 or int32) as an Int32Array; an int64 value outside int32 is an error. */
 export function asIndexVector(array: NpyArray, what: string): Int32Array {
   if (array.shape.length !== 1) {
     throw new FormatsError(FormatsErrorCode.NpyShapeMismatch, `${what} must be a 1-D array; got shape [${array.shape.join(', ')}]`, {
       shape: array.shape,
     });
   }
-  if (array.dtype === 'int64') return Int32Array.from(array.data as BigInt64Array, (v) => Number(v));
+  if (array.dtype === 'int64') {
+    const values = array.data as BigInt64Array;
+    const out = new Int32Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      // Storing into an Int32Array would wrap silently, turning a bad index into a wrong one.
+      const value = values[i]!;
+      if (value < -2147483648n || value > 2147483647n) {
+        throw new FormatsError(FormatsErrorCode.NpyIndexOutOfRange, `${what}: index ${value} at position ${i} does not fit in int32`, {
+          position: i,
+          value: String(value),
+        });
+      }
+      out[i] = Number(value);
+    }
+    return out;
+  }
   if (array.dtype === 'int32') return array.data as Int32Array;
   throw new FormatsError(FormatsErrorCode.NpyUnsupportedDtype, `${what} must be int64 or int32; got ${array.dtype}`, { dtype: array.dtype });
 }
