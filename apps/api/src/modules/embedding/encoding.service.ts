@@ -86,22 +86,32 @@ export class EncodingService {
     });
     const missing = new Set(await this.embeddings.missing('image', run.modelHash, items.map((item) => item.inputHash)));
     const todo = items.filter((item) => missing.has(item.inputHash));
+    // A shard can take minutes on a CPU: it keeps the parent run's heartbeat fresh meanwhile.
+    const heartbeat = this.lifecycle.startHeartbeat(RunKind.evaluation, job.runId);
+    try {
+      await this.encodeImages(run.model.folder, run.modelHash, imageSet.folder, todo, job.runId);
+    } finally {
+      heartbeat.stop();
+    }
+    await this.finishShard(ShardKind.images, job.runId, job.imageSetId, job.start, RunKind.evaluation, 'evaluate');
+  }
+
+  private async encodeImages(folder: string, modelHash: string, imageFolder: string, todo: readonly { path: string | null; inputHash: string }[], runId: string): Promise<void> {
     if (todo.length > 0) {
-      const model = await this.clipModels.get(run.model.folder);
-      const files = todo.map((item) => path.join(imageSet.folder!, item.path ?? ''));
+      const model = await this.clipModels.get(folder);
+      const files = todo.map((item) => path.join(imageFolder, item.path ?? ''));
       const result = await model.image!.encodeFiles(files, {});
       const hashOf = new Map(todo.map((item, i) => [files[i]!, item.inputHash]));
       const dim = result.embeddingDim;
       await this.embeddings.store(
         'image',
-        run.modelHash,
+        modelHash,
         result.files.map((file, row) => ({ inputHash: hashOf.get(file)!, vector: result.embeddings.subarray(row * dim, (row + 1) * dim) })),
       );
       if (result.failures.length > 0) {
-        this.logger.warn({ runId: job.runId, failures: result.failures.slice(0, 5), count: result.failures.length }, 'images could not be decoded; they are left out');
+        this.logger.warn({ runId, failures: result.failures.slice(0, 5), count: result.failures.length }, 'images could not be decoded; they are left out');
       }
     }
-    await this.finishShard(ShardKind.images, job.runId, job.imageSetId, job.start, RunKind.evaluation, 'evaluate');
   }
 
   /** Encodes the prompts of corpus entries [start, end) with the run's model into the text cache. */
@@ -114,7 +124,12 @@ export class EncodingService {
     if (run.model.folder === null) throw new Error(`mining run ${job.runId} has no ONNX model to encode with`);
     const { prompts, promptStart } = this.mining.wordNetPrompts(run.corpus.versionHash);
     const shardPrompts = prompts.slice(promptStart[job.start]!, promptStart[job.end]!);
-    await this.encodePrompts(run.model.folder, run.modelHash, shardPrompts);
+    const heartbeat = this.lifecycle.startHeartbeat(RunKind.mining, job.runId);
+    try {
+      await this.encodePrompts(run.model.folder, run.modelHash, shardPrompts);
+    } finally {
+      heartbeat.stop();
+    }
     await this.finishShard(ShardKind.text, job.runId, job.corpusId, job.start, RunKind.mining, 'mine');
   }
 

@@ -38,7 +38,13 @@ export class EvaluationService {
       }
       throw error;
     }
-    await this.queue.send('evaluate', { runId: run.id }, `evaluate:${run.id}`);
+    try {
+      await this.queue.send('evaluate', { runId: run.id }, `evaluate:${run.id}`);
+    } catch (error) {
+      // A run whose job never reached the queue would stay queued forever.
+      await this.prisma.evaluationRun.update({ where: { id: run.id }, data: { status: 'failed', errorCode: 'ENQUEUE_FAILED', error: String(error), finishedAt: new Date() } });
+      throw error;
+    }
     return run;
   }
 

@@ -47,7 +47,13 @@ export class MiningService {
         codeVersion: codeVersion(),
       },
     });
-    await this.queue.send('mine', { runId: run.id }, `mine:${run.id}`);
+    try {
+      await this.queue.send('mine', { runId: run.id }, `mine:${run.id}`);
+    } catch (error) {
+      // A run whose job never reached the queue would stay queued forever.
+      await this.prisma.miningRun.update({ where: { id: run.id }, data: { status: 'failed', errorCode: 'ENQUEUE_FAILED', error: String(error), finishedAt: new Date() } });
+      throw error;
+    }
     return run;
   }
 
