@@ -83,6 +83,13 @@ export function numberOption(options: ParsedOptions, name: string): number | und
   return value;
 }
 
+/** A whole-number option >= 1 (batch sizes, concurrency), or undefined when not given. */
+export function positiveIntegerOption(options: ParsedOptions, name: string): number | undefined {
+  const value = numberOption(options, name);
+  if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new CliUsageError(`--${name} must be a positive integer; got ${value}`);
+  return value;
+}
+
 export function stringOption(options: ParsedOptions, name: string): string | undefined {
   const raw = options[name];
   if (raw === undefined) return undefined;

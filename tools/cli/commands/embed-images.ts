@@ -3,10 +3,10 @@
 import { readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadClipModel } from '@negmine/encoders';
-import { CliUsageError, numberOption, requiredString, type CliCommand } from '../command';
+import { CliUsageError, numberOption, positiveIntegerOption, requiredString, type CliCommand } from '../command';
 import { checkOutputFile, writeJson, writeNpyFile } from '../io';
 import { progressBar } from './embed-progress';
-import { positiveIntegerOption, variantOption } from './embed-text';
+import { variantOption } from './embed-text';
 
 export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif', '.heic', '.heif'];
 

@@ -2,7 +2,7 @@
 // tower into a float32 .npy whose rows follow the input order. A thin shell over @negmine/encoders.
 import { readFileSync } from 'node:fs';
 import { loadClipModel, MODEL_VARIANTS, type ModelVariant, type TokenizerCleanup } from '@negmine/encoders';
-import { CliUsageError, numberOption, requiredString, stringOption, type CliCommand, type ParsedOptions } from '../command';
+import { CliUsageError, numberOption, positiveIntegerOption, requiredString, stringOption, type CliCommand, type ParsedOptions } from '../command';
 import { checkOutputFile, writeJson, writeNpyFile } from '../io';
 import { progressBar } from './embed-progress';
 
@@ -42,12 +42,7 @@ export function applyTemplate(texts: readonly string[], template: string | undef
   return texts.map((t) => template.slice(0, slot) + t + template.slice(slot + 2));
 }
 
-export function positiveIntegerOption(options: ParsedOptions, name: string): number | undefined {
-  const value = numberOption(options, name);
-  if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new CliUsageError(`--${name} must be a positive integer; got ${value}`);
-  return value;
-}
-
+/** --variant of the embed commands: which ONNX files of the model folder to load. */
 export function variantOption(options: ParsedOptions): ModelVariant {
   const variant = stringOption(options, 'variant') ?? 'fp32';
   if (!(MODEL_VARIANTS as readonly string[]).includes(variant)) throw new CliUsageError(`--variant must be one of ${MODEL_VARIANTS.join(', ')}; got '${variant}'`);
