@@ -81,6 +81,15 @@ describe('negmine embed-text', () => {
     expect(readRows(out).data).toEqual(await model.text!.encode(texts, { normalize: true }));
   });
 
+  it('drops a leading UTF-8 byte-order mark from JSON and line files', () => {
+    const json = path.join(dir, 'bom.json');
+    writeFileSync(json, `\uFEFF${JSON.stringify(['dog', 'cat'])}`);
+    expect(readTextInputs(json)).toEqual(['dog', 'cat']);
+    const lines = path.join(dir, 'bom.txt');
+    writeFileSync(lines, '\uFEFFdog\ncat\n');
+    expect(readTextInputs(lines)).toEqual(['dog', 'cat']);
+  });
+
   it('draws a progress bar only when stderr is a terminal', async () => {
     const input = path.join(dir, 'progress.txt');
     writeFileSync(input, 'dog\ncat\nbird\n');

@@ -14,6 +14,9 @@ export function readTextInputs(file: string): string[] {
   } catch (error) {
     throw new CliUsageError(`cannot read ${file}: ${(error as Error).message}`);
   }
+  // A UTF-8 byte-order mark (editors on Windows write one) marks the encoding, not the first string:
+  // kept, it would make JSON.parse fail and change the first line's tokens.
+  if (content.startsWith('\uFEFF')) content = content.slice(1);
   if (file.toLowerCase().endsWith('.json')) {
     let parsed: unknown;
     try {
