@@ -54,10 +54,20 @@ export function createLoaders(prisma: PrismaClient) {
     imageSet: byId<Row<'imageSet'>>((ids) => prisma.imageSet.findMany({ where: { id: { in: ids } } })),
     corpus: byId<Row<'corpus'>>((ids) => prisma.corpus.findMany({ where: { id: { in: ids } }, omit: { entries: true } }) as never),
     miningRun: byId<Row<'miningRun'>>((ids) => prisma.miningRun.findMany({ where: { id: { in: ids } } })),
-    evaluationResults: groupedBy<Row<'evaluationResult'>>(
-      (ids) => prisma.evaluationResult.findMany({ where: { evaluationRunId: { in: ids } } }),
+    // Results without their curves: most lists never ask for them, and they are most of the bytes.
+    evaluationResults: groupedBy<Omit<Row<'evaluationResult'>, 'rocPoints' | 'histograms'>>(
+      (ids) => prisma.evaluationResult.findMany({ where: { evaluationRunId: { in: ids } }, omit: { rocPoints: true, histograms: true } }),
       (row) => row.evaluationRunId,
     ),
+    evaluationCurves: new DataLoader<string, { rocPoints: unknown; histograms: unknown } | null>(async (keys) => {
+      const pairs = keys.map((key) => key.split('/') as [string, string]);
+      const rows = await prisma.evaluationResult.findMany({
+        where: { OR: pairs.map(([evaluationRunId, oodImageSetId]) => ({ evaluationRunId, oodImageSetId })) },
+        select: { evaluationRunId: true, oodImageSetId: true, rocPoints: true, histograms: true },
+      });
+      const map = new Map(rows.map((row) => [`${row.evaluationRunId}/${row.oodImageSetId}`, row]));
+      return keys.map((key) => map.get(key) ?? null);
+    }),
     negativeCount: new DataLoader<string, number>(async (ids) => {
       const counts = await prisma.negativeLabel.groupBy({ by: ['miningRunId'], where: { miningRunId: { in: [...ids] } }, _count: { _all: true } });
       const map = new Map(counts.map((row) => [row.miningRunId, row._count._all]));

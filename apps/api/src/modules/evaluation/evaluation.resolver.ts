@@ -14,12 +14,6 @@ import { NullArguments } from '../../plugins/null-arguments.middleware';
 
 export const EvaluationRunConnection = connectionTypes(EvaluationRun, 'EvaluationRun');
 
-/** The stored curve columns of a result row (JSON in the database). */
-interface StoredCurves {
-  readonly rocPoints?: unknown;
-  readonly histograms?: unknown;
-}
-
 @NullArguments()
 @Resolver(() => EvaluationRun)
 export class EvaluationResolver {
@@ -84,12 +78,14 @@ export class EvaluationResultResolver {
   }
 
   @FieldResolver(() => [RocPoint], { description: 'ROC curve, at most 200 points, from (0, 0) to (1, 1)' })
-  rocPoints(@Root() result: EvaluationResult): RocPoint[] {
-    return ((result as EvaluationResult & StoredCurves).rocPoints as RocPoint[] | undefined) ?? [];
+  async rocPoints(@Root() result: EvaluationResult, @Ctx() ctx: ApiContext): Promise<RocPoint[]> {
+    const curves = await ctx.loaders.evaluationCurves.load(`${result.evaluationRunId}/${result.oodImageSetId}`);
+    return (curves?.rocPoints as RocPoint[] | undefined) ?? [];
   }
 
   @FieldResolver(() => ScoreHistograms, { description: 'ID and OOD score histograms over shared bins' })
-  histograms(@Root() result: EvaluationResult): ScoreHistograms {
-    return ((result as EvaluationResult & StoredCurves).histograms as ScoreHistograms | undefined) ?? { edges: [], idCounts: [], oodCounts: [] };
+  async histograms(@Root() result: EvaluationResult, @Ctx() ctx: ApiContext): Promise<ScoreHistograms> {
+    const curves = await ctx.loaders.evaluationCurves.load(`${result.evaluationRunId}/${result.oodImageSetId}`);
+    return (curves?.histograms as ScoreHistograms | undefined) ?? { edges: [], idCounts: [], oodCounts: [] };
   }
 }

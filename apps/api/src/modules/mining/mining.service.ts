@@ -9,7 +9,7 @@ import { codeVersion } from '../common/code-version';
 import { ModelKind, RunStatus } from '../common/enums';
 import { importedCorpusRowInputHash, importedLabelInputHash } from '../common/hashing';
 import { checkPageSize, decodeCursor, encodeCursor, toPage, type Page } from '../common/pagination';
-import type { MiningLibrary } from './mining-library';
+import { WORDNET_SOURCE, type MiningLibrary } from './mining-library';
 import { NegativeOrder, type MineNegativesInput, type MiningRunsArgs, type NegativesArgs } from './mining.input';
 import type { MiningRun, NegativeLabel } from './mining.type';
 
@@ -33,6 +33,9 @@ export class MiningService {
     }
     const corpus = await this.prisma.corpus.findUnique({ where: { id: corpusId }, omit: { entries: true } });
     if (corpus === null) throw notFound('corpus', corpusId);
+    if (model.kind === ModelKind.onnx_folder && corpus.source !== WORDNET_SOURCE) {
+      throw badInput(`corpus ${corpus.id} was imported with precomputed embeddings of another space; an ONNX model mines from the WordNet corpus (omit corpusId)`);
+    }
     if (model.kind === ModelKind.imported_space) await this.assertImportedEmbeddings(model.contentHash, labelSet.labels, corpus.versionHash, corpus.entryCount);
     const selectionParams = this.library.resolveSelectionParams(input.selectionMethod, model.backbone, input.params ?? {});
     const run = await this.prisma.miningRun.create({
