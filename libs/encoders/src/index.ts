@@ -27,7 +27,7 @@ export {
   type ImageEncodeResult,
   type ImageFailure,
 } from './lib/image-encoder';
-export { decodeImageToRgb, type DecodeImageOptions } from './lib/image-decode';
+export { DEFAULT_MAX_INPUT_PIXELS, decodeImageToRgb, type DecodeImageOptions } from './lib/image-decode';
 export { resizeBicubicPillow } from './lib/pillow-resize';
 export { centerCropRgb, preprocessImage, resizeAndCrop, resizedSize, toPixelValues } from './lib/image-preprocess';
 export { PIL_BICUBIC, fixedOutputSize, parsePreprocessorConfig, type PreprocessSpec, type ResizeSpec } from './lib/preprocessor-config';

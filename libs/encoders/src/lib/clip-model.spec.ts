@@ -4,6 +4,7 @@ import { copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { OnnxGraphBuilder } from '@negmine/formats';
+import sharp from 'sharp';
 import { writeSyntheticImages, writeTinyClipModel } from '../testing';
 import { loadClipModel, type ClipModel } from './clip-model';
 import { EncodersErrorCode } from './errors';
@@ -84,6 +85,16 @@ describe('loadClipModel on a generated separate-tower model', () => {
     expect(result.failures[0]!.reason).toContain(broken);
     const one = await model.image!.encodeFiles([images[3]!]);
     expect(maxAbsDiff(one.embeddings, result.embeddings.subarray(3 * 24, 4 * 24))).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('reports an image whose resize would be too large as a failure and goes on', async () => {
+    const [image] = await writeSyntheticImages(path.join(root, 'thin'), 1, { seed: 4 });
+    const thin = path.join(root, 'thin', 'thin.png');
+    // 600x4 resizes to 33600x224 for the model: above the limit below, which ordinary images stay under.
+    await sharp(Buffer.alloc(600 * 4 * 3, 90), { raw: { width: 600, height: 4, channels: 3 } }).png().toFile(thin);
+    const result = await model.image!.encodeFiles([thin, image!], { decode: { maxInputPixels: 200_000 } });
+    expect(result.files).toEqual([image]);
+    expect(result.failures).toEqual([{ path: thin, code: EncodersErrorCode.ImageDecodeFailed, reason: expect.stringContaining('33600x224') }]);
   });
 
   it('has the same content hash whichever towers are loaded', async () => {

@@ -5,10 +5,16 @@ import sharp from 'sharp';
 import { EncodersError, EncodersErrorCode } from './errors';
 import type { RgbImage } from './rgb-image';
 
+/** sharp's own default limit on decoded pixels (a 16383 x 16383 image). */
+export const DEFAULT_MAX_INPUT_PIXELS = 268_402_689;
+
 export interface DecodeImageOptions {
   /** Apply the EXIF orientation tag (rotate/flip) before anything else; default true. */
   readonly applyExifOrientation?: boolean;
-  /** Refuse images with more pixels than this (decompression bombs); default 268,402,689 (sharp's). */
+  /**
+   * Refuse images with more pixels than this (decompression bombs), and images whose resize for the
+   * model would exceed it (extreme aspect ratios); default DEFAULT_MAX_INPUT_PIXELS.
+   */
   readonly maxInputPixels?: number;
 }
 
@@ -35,7 +41,7 @@ function cmykToRgbPillow(cmyk: Uint8Array, pixelCount: number): Uint8Array {
 export async function decodeImageToRgb(bytes: Uint8Array, source: string, options: DecodeImageOptions = {}): Promise<RgbImage> {
   const sharpOptions = {
     autoOrient: options.applyExifOrientation ?? true,
-    limitInputPixels: options.maxInputPixels ?? 268_402_689,
+    limitInputPixels: options.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS,
     failOn: 'error' as const,
   };
   try {

@@ -3,8 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { normalizeRowsInPlace } from './embedding-math';
 import { EncodersError, EncodersErrorCode, positiveIntegerOption } from './errors';
-import { decodeImageToRgb, type DecodeImageOptions } from './image-decode';
-import { preprocessImage } from './image-preprocess';
+import { DEFAULT_MAX_INPUT_PIXELS, decodeImageToRgb, type DecodeImageOptions } from './image-decode';
+import { preprocessImage, resizedSize } from './image-preprocess';
 import type { PreprocessSpec } from './preprocessor-config';
 import type { RgbImage } from './rgb-image';
 import type { FeedTensor, TowerSession } from './session-factory';
@@ -89,11 +89,21 @@ export class ClipImageEncoder {
     } catch (error) {
       throw new EncodersError(EncodersErrorCode.ImageDecodeFailed, `cannot read image ${file}: ${(error as Error).message}`, { source: file });
     }
-    return this.preprocessRgb(await decodeImageToRgb(bytes, file, decode), file);
+    return this.preprocessRgb(await decodeImageToRgb(bytes, file, decode), file, decode?.maxInputPixels);
   }
 
-  /** Preprocess an already decoded image. */
-  preprocessRgb(image: RgbImage, source = 'image'): Float32Array {
+  /** Preprocess an already decoded image; `maxPixels` bounds the resized image (see DecodeImageOptions). */
+  preprocessRgb(image: RgbImage, source = 'image', maxPixels = DEFAULT_MAX_INPUT_PIXELS): Float32Array {
+    // The shortest-edge resize of a very thin image is huge (200000x2 -> 22400000x224): refuse it as
+    // this file's failure, before its allocation throws a RangeError that would end the whole batch.
+    const resized = resizedSize(image.width, image.height, this.tower.preprocess);
+    if (resized.width * resized.height > maxPixels) {
+      throw new EncodersError(
+        EncodersErrorCode.ImageDecodeFailed,
+        `${source}: resizing ${image.width}x${image.height} for the model gives ${resized.width}x${resized.height}, more than ${maxPixels} pixels; the aspect ratio is too extreme`,
+        { source, width: image.width, height: image.height },
+      );
+    }
     const { pixelValues, height, width } = preprocessImage(image, this.tower.preprocess);
     const [h, w] = this.tower.pixelSize;
     if (height !== h || width !== w) {
