@@ -87,7 +87,7 @@ async function readTokenizerSource(dir: string): Promise<{ kind: TokenizerSource
   return { kind: source.kind, files };
 }
 
-/** Reads every file the selected towers need. */
+/** Reads every file the selected towers need, and locates the model's other files for its content hash. */
 export async function readModelFolder(dir: string, options: { variant?: ModelVariant; towers?: TowerSelection } = {}): Promise<ModelFolderFiles> {
   const variant = options.variant ?? 'fp32';
   const towers = options.towers ?? 'both';
