@@ -110,6 +110,15 @@ describe('knnDensitySelection', () => {
     expect(error.message).toMatch(/keepAdj must be a fraction in \(0, 1\]/);
   });
 
+  it('rejects a keep fraction that keeps none of a part of speech, and accepts it when that part of speech is absent', async () => {
+    // 75 adjectives: floor(75 × 0.01) = 0.
+    const error = await errorOf({ candidateEmbeddings: matrix, partsOfSpeech }, { k: 3, keepAdj: 0.01 });
+    expect(error.code).toBe(MiningErrorCode.InvalidParameter);
+    expect(error.message).toMatch(/keepAdj = 0.01 keeps none of the 75 adjectives .*at least 1\/75/);
+    const nounsOnly = await knnDensitySelection.select({ candidateEmbeddings: matrix, partsOfSpeech: partsOfSpeech.map(() => 'noun') }, { k: 3, keepAdj: 0.01 });
+    expect(nounsOnly.keptCounts).toEqual({ noun: 69, adj: 0 });
+  });
+
   it.each([300, 301, 0, 2.5])('rejects k = %d (needs an integer 1 ≤ k < N)', async (k) => {
     const error = await errorOf({ candidateEmbeddings: matrix, partsOfSpeech }, { k });
     expect(error.code).toBe(MiningErrorCode.InvalidParameter);

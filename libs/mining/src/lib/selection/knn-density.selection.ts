@@ -4,7 +4,7 @@
 import { MiningError, MiningErrorCode } from '../errors';
 import type { KernelOptions } from '../kernels/ort-session';
 import { validateEmbeddingMatrix } from './embedding-matrix';
-import { keepSmallestPerPartOfSpeech, validateKeepFraction } from './keep-per-part-of-speech';
+import { keepSmallestPerPartOfSpeech, validateKeepFractions } from './keep-per-part-of-speech';
 import { knnLogDensity, type KnnDistance } from './knn-log-density';
 import { KNN_DENSITY_PRESETS } from './selection-presets';
 import type { SelectionInput, SelectionPrecision, SelectionResult, SelectionStrategy } from './selection-strategy';
@@ -35,8 +35,7 @@ export const knnDensitySelection: SelectionStrategy<KnnDensityParams> = {
     rejectEmptyCorpus(matrix.rows);
     validateEmbeddingMatrix(matrix, 'candidate embeddings');
     validatePartsOfSpeech(input.partsOfSpeech, matrix.rows);
-    validateKeepFraction(params.keepNoun, 'keepNoun');
-    validateKeepFraction(params.keepAdj, 'keepAdj');
+    validateKeepFractions({ noun: params.keepNoun, adj: params.keepAdj }, input.partsOfSpeech);
     if (!Number.isInteger(params.k) || params.k < 1 || params.k >= matrix.rows) {
       throw new MiningError(
         MiningErrorCode.InvalidParameter,

@@ -7,7 +7,7 @@ import { MiningError, MiningErrorCode } from '../errors';
 import type { KernelOptions } from '../kernels/ort-session';
 import { defaultBlockRows, SimilarityTopKKernel, type KernelPrecision } from '../kernels/similarity-topk.kernel';
 import { rowNorms, unitRowsFloat32, unitRowsFloat64, validateEmbeddingMatrix, type EmbeddingMatrix } from './embedding-matrix';
-import { keepSmallestPerPartOfSpeech, validateKeepFraction } from './keep-per-part-of-speech';
+import { keepSmallestPerPartOfSpeech, validateKeepFractions } from './keep-per-part-of-speech';
 import { lerp, quantileRank } from './linear-quantile';
 import type { SelectionInput, SelectionPrecision, SelectionResult, SelectionStrategy } from './selection-strategy';
 import { rejectEmptyCorpus, validatePartsOfSpeech } from './validate-parts-of-speech';
@@ -46,8 +46,7 @@ export const negLabelSelection: SelectionStrategy<NegLabelParams> = {
         { idDim: labels.cols, candidateDim: candidates.cols },
       );
     }
-    validateKeepFraction(params.keepNoun, 'keepNoun');
-    validateKeepFraction(params.keepAdj, 'keepAdj');
+    validateKeepFractions({ noun: params.keepNoun, adj: params.keepAdj }, input.partsOfSpeech);
     if (!Number.isFinite(params.quantile) || params.quantile < 0 || params.quantile > 1) {
       throw new MiningError(MiningErrorCode.InvalidParameter, `quantile must be in [0, 1]; got ${params.quantile}`, { quantile: params.quantile });
     }
