@@ -56,6 +56,30 @@ describe('diagnoseFalseNegatives', () => {
     expect(result[0]).toMatchObject({ flagged: false, nearestIdLabel: { cosine: 0 } });
   });
 
+  it('finds the nearest ID label of every candidate across several candidate blocks', async () => {
+    // 2,500 candidates against 3 labels: more rows than one kernel block (1,024 here).
+    const rows = 2500;
+    const custom = buildCustomCorpus(Array.from({ length: rows }, (_, i) => ({ word: `w${i}`, pos: 'noun' })));
+    const candidateData = Float32Array.from({ length: rows * 4 }, (_, i) => Math.sin(1.3 * i + 0.2) * (1 + (i % 7)));
+    const labelData = Float32Array.from([1, 0, 0, 0, 0, 1, 1, 0, -1, 0, 0, 1]);
+    const result = await diagnoseFalseNegatives({
+      entries: custom.entries,
+      idLabels: ['a', 'b', 'c'],
+      candidateEmbeddings: { rows, cols: 4, data: candidateData },
+      idEmbeddings: { rows: 3, cols: 4, data: labelData },
+    });
+    expect(result).toHaveLength(rows);
+    result.forEach((diagnosis, i) => {
+      const x = candidateData.subarray(i * 4, i * 4 + 4);
+      const cosines = [0, 1, 2].map((l) => {
+        const w = labelData.subarray(l * 4, l * 4 + 4);
+        return x.reduce((s, v, c) => s + v * w[c]!, 0) / (Math.hypot(...x) * Math.hypot(...w));
+      });
+      expect(diagnosis.nearestIdLabel!.cosine).toBeCloseTo(Math.max(...cosines), 5);
+      expect(cosines[diagnosis.nearestIdLabel!.index]).toBeCloseTo(Math.max(...cosines), 5);
+    });
+  });
+
   it('flags an exact copy of an ID label without WordNet', async () => {
     const custom = buildCustomCorpus([{ word: 'great white shark', pos: 'noun' }]);
     const [diagnosis] = await diagnoseFalseNegatives({ entries: custom.entries, idLabels: ['Great_White_Shark'] });

@@ -7,7 +7,7 @@ import { candidateWordOfLemma } from '../corpus/lemma';
 import { synsetKey, type WordNetDatabase } from '../corpus/wordnet-synsets';
 import { MiningError, MiningErrorCode } from '../errors';
 import type { KernelOptions } from '../kernels/ort-session';
-import { SimilarityTopKKernel } from '../kernels/similarity-topk.kernel';
+import { defaultBlockRows, SimilarityTopKKernel } from '../kernels/similarity-topk.kernel';
 import { rowNorms, unitRowsFloat32, validateEmbeddingMatrix, type EmbeddingMatrix } from './embedding-matrix';
 
 export interface FalseNegativeOptions {
@@ -190,18 +190,27 @@ async function nearestIdLabels(
   }
   if (candidates.length === 0) return [];
   const dim = corpus.cols;
-  const chosen = new Float32Array(candidates.length * dim);
-  candidates.forEach((row, r) => chosen.set(corpus.data.subarray(row * dim, (row + 1) * dim), r * dim));
-  const chosenMatrix: EmbeddingMatrix = { rows: candidates.length, cols: dim, data: chosen };
-  const queries = unitRowsFloat32(chosenMatrix, rowNorms(chosenMatrix));
   const keys = unitRowsFloat32(labels, rowNorms(labels));
+  const nearest: Array<{ index: number; cosine: number }> = [];
+  // Blocks of candidates, so neither a copy of every chosen row nor the chosen × K cosines exist at once.
+  const blockRows = defaultBlockRows(labels.rows);
   const topk = await SimilarityTopKKernel.create({ keys, keyCount: labels.rows, dim, count: 1, largest: true, precision: 'float32' }, kernel);
   try {
-    const best = await topk.run(queries, candidates.length);
-    return candidates.map((_, r) => ({ index: best.indices[r]!, cosine: best.values[r]! }));
+    for (let start = 0; start < candidates.length; start += blockRows) {
+      const rows = Math.min(blockRows, candidates.length - start);
+      const block = new Float32Array(rows * dim);
+      for (let r = 0; r < rows; r++) {
+        const row = candidates[start + r]!;
+        block.set(corpus.data.subarray(row * dim, (row + 1) * dim), r * dim);
+      }
+      const blockMatrix: EmbeddingMatrix = { rows, cols: dim, data: block };
+      const best = await topk.run(unitRowsFloat32(blockMatrix, rowNorms(blockMatrix)), rows);
+      for (let r = 0; r < rows; r++) nearest.push({ index: best.indices[r]!, cosine: best.values[r]! });
+    }
   } finally {
     await topk.dispose();
   }
+  return nearest;
 }
 
 function addTo(map: Map<string, number[]>, key: string, label: number): void {
