@@ -18,7 +18,7 @@ export enum EncodersErrorCode {
   InvalidOption = 'INVALID_OPTION',
   /** The requested execution provider is not in the installed onnxruntime-node. */
   UnsupportedExecutionProvider = 'UNSUPPORTED_EXECUTION_PROVIDER',
-  /** An image file could not be read or decoded. */
+  /** An image file could not be read or decoded, or is too large to preprocess (a per-file failure). */
   ImageDecodeFailed = 'IMAGE_DECODE_FAILED',
   /** onnxruntime failed while running a tower. */
   InferenceFailed = 'INFERENCE_FAILED',
