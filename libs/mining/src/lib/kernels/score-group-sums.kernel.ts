@@ -57,9 +57,10 @@ export class GroupSumsKernel {
     invariant(negWeights.length === groups * groupSize * dim, 'negWeights is (G·Q) × d');
     const expected = precision === 'float64' ? Float64Array : Float32Array;
     invariant(idWeights instanceof expected && (groups === 0 || negWeights instanceof expected), 'weights are in the kernel precision');
-    const session = await OrtKernelSession.create(buildGroupSumsGraph(spec), options);
+    // Tensors before the session: nothing may throw between creating the session and returning its owner.
     const labels: Record<string, ort.Tensor> = { id_text: new ort.Tensor(precision, idWeights, [idCount, dim]) };
     if (groups > 0) labels['neg_text'] = new ort.Tensor(precision, negWeights, [groups * groupSize, dim]);
+    const session = await OrtKernelSession.create(buildGroupSumsGraph(spec), options);
     return new GroupSumsKernel(session, spec, labels);
   }
 

@@ -66,9 +66,10 @@ export class SimilarityTopKKernel<P extends KernelPrecision> {
       .node('TopK', ['scores', 'k'], ['values', 'indices'], { axis: { int: 1 }, largest: { int: spec.largest ? 1 : 0 }, sorted: { int: 1 } })
       .output('values', type, ['rows', spec.count])
       .output('indices', 'int64', ['rows', spec.count]);
-    const session = await OrtKernelSession.create(graph.toBytes({ opset: 17 }), options);
-    // The keys tensor wraps the caller's array (no copy) and is fed on every call.
+    // The keys tensor wraps the caller's array (no copy) and is fed on every call. Made before the
+    // session, so nothing can throw between creating the session and handing it to its owner.
     const keysTensor = new ort.Tensor(type, spec.keys, [spec.keyCount, spec.dim]);
+    const session = await OrtKernelSession.create(graph.toBytes({ opset: 17 }), options);
     return new SimilarityTopKKernel(session, keysTensor, spec);
   }
 

@@ -114,7 +114,6 @@ async function adaptAndScore(
   const dim = images.cols;
   const labels = labelText.length / dim;
   const negCount = labels - idCount;
-  const kernel = await MatmulKernel.create(dim, 1 / settings.temperature, run.precision, { threads: run.threads });
   const vanillaText = run.precision === 'float64' ? labelText : Float32Array.from(labelText);
   const proxies = run.precision === 'float64' ? Float64Array.from(labelText) : Float32Array.from(labelText);
   const memories = new Map<number, LabelMemory>();
@@ -127,6 +126,7 @@ async function adaptAndScore(
     }
     return memory;
   };
+  const kernel = await MatmulKernel.create(dim, 1 / settings.temperature, run.precision, { threads: run.threads });
   try {
     for (let start = 0; start < images.rows; start += settings.batchSize) {
       const rows = Math.min(settings.batchSize, images.rows - start);

@@ -124,6 +124,7 @@ export async function runGroupedScoring(request: GroupedRunRequest): Promise<Gro
   const statistics = new PermutationStatistics(images.rows);
   let single: Float64Array | undefined;
   for (const grouping of groupings) {
+    const scores = new Float64Array(images.rows);
     const kernel = await GroupSumsKernel.create(
       {
         idWeights,
@@ -136,7 +137,6 @@ export async function runGroupedScoring(request: GroupedRunRequest): Promise<Gro
       },
       { threads: run.threads },
     );
-    const scores = new Float64Array(images.rows);
     try {
       await scoreInChunks(kernel, images, run.chunkRows, request.epilogueFor(grouping), scores, guardFlags);
     } finally {

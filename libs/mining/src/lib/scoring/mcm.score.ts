@@ -29,6 +29,7 @@ export const mcmScore: OodScoreMethod = {
     const run = resolveRunOptions(options);
     checkEmbeddings('images', images);
     checkEmbeddings('idText', idText, images.cols);
+    const scores = new Float64Array(images.rows);
     const kernel = await GroupSumsKernel.create(
       {
         idWeights: normalizedRowsIn(run.precision, idText, { scale: 1 / (params['temperature'] as number) }),
@@ -41,7 +42,6 @@ export const mcmScore: OodScoreMethod = {
       },
       { threads: run.threads },
     );
-    const scores = new Float64Array(images.rows);
     try {
       await scoreInChunks(kernel, images, run.chunkRows, mcmEpilogue, scores, new Uint8Array(images.rows));
     } finally {

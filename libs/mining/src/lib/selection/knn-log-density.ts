@@ -137,10 +137,10 @@ async function rowBlockShortlist(
   const n = matrix.rows;
   const stride = matrix.cols + 2;
   const keys = augmentedRows(matrix, norms, official, 'key', 0, n);
-  const topk = await SimilarityTopKKernel.create({ keys, keyCount: n, dim: stride, count, largest: false, precision: 'float32' }, kernel);
   const distances = new Float32Array(n * count);
   const indices = new Int32Array(n * count);
   const rowsPerBlock = Math.max(1, Math.floor(blockRows ?? defaultBlockRows(n)));
+  const topk = await SimilarityTopKKernel.create({ keys, keyCount: n, dim: stride, count, largest: false, precision: 'float32' }, kernel);
   try {
     for (let start = 0; start < n; start += rowsPerBlock) {
       const rows = Math.min(rowsPerBlock, n - start);

@@ -89,12 +89,12 @@ async function idSimilarityQuantiles(
   const candidateNorms = rowNorms(candidates);
   const labelNorms = rowNorms(labels);
   const keys = precision === 'float64' ? unitRowsFloat64(labels, labelNorms) : unitRowsFloat32(labels, labelNorms);
-  const topk = await SimilarityTopKKernel.create({ keys, keyCount: labelCount, dim, count, largest: true, precision }, kernel);
   const affinity = new Float64Array(candidates.rows);
   const blockRows = defaultBlockRows(labelCount);
   // Descending positions of the ascending ranks `lower` and `upper`.
   const belowAt = count - 1;
   const aboveAt = labelCount - 1 - upper;
+  const topk = await SimilarityTopKKernel.create({ keys, keyCount: labelCount, dim, count, largest: true, precision }, kernel);
   try {
     for (let start = 0; start < candidates.rows; start += blockRows) {
       const rows = Math.min(blockRows, candidates.rows - start);
