@@ -25,6 +25,11 @@ export interface CliCommand {
   readonly name: string;
   readonly summary: string;
   readonly options: readonly OptionSpec[];
+  /**
+   * A `multiple` string option that also receives the positional arguments, so `--in *.jpg` (which
+   * the shell expands to `--in a.jpg b.jpg ...`) works; commands without it take no positionals.
+   */
+  readonly positionalsTo?: string;
   run(options: ParsedOptions, io: CommandIo): Promise<void>;
 }
 
@@ -39,7 +44,7 @@ export function parseCommandOptions(command: CliCommand, argv: readonly string[]
     parsed = parseArgs({
       args: [...argv],
       strict: true,
-      allowPositionals: false,
+      allowPositionals: command.positionalsTo !== undefined,
       options: Object.fromEntries(
         command.options.map((o) => [o.name, { type: o.type, multiple: o.multiple ?? false }]),
       ),
@@ -48,6 +53,10 @@ export function parseCommandOptions(command: CliCommand, argv: readonly string[]
     throw new CliUsageError(`${(error as Error).message}\nRun 'negmine ${command.name} --help' for the accepted options.`);
   }
   const values = { ...parsed.values } as ParsedOptions;
+  if (command.positionalsTo !== undefined && parsed.positionals.length > 0) {
+    const given = values[command.positionalsTo];
+    values[command.positionalsTo] = [...(Array.isArray(given) ? given : typeof given === 'string' ? [given] : []), ...parsed.positionals];
+  }
   for (const option of command.options) {
     if (values[option.name] === undefined && option.default !== undefined) values[option.name] = option.default;
     if (option.required === true && values[option.name] === undefined) {
@@ -60,7 +69,8 @@ export function parseCommandOptions(command: CliCommand, argv: readonly string[]
 export function commandHelp(command: CliCommand): string {
   const lines = [`negmine ${command.name} — ${command.summary}`, '', 'Options:'];
   for (const o of command.options) {
-    const flag = o.type === 'string' ? `--${o.name} ${o.value ?? 'VALUE'}` : `--${o.name}`;
+    const placeholder = `${o.value ?? 'VALUE'}${o.name === command.positionalsTo ? '...' : ''}`;
+    const flag = o.type === 'string' ? `--${o.name} ${placeholder}` : `--${o.name}`;
     const extras = [
       o.required === true ? 'required' : undefined,
       o.multiple === true ? 'repeatable' : undefined,

@@ -63,6 +63,18 @@ describe('negmine embed-images', () => {
     for (let i = 0; i < data.length; i++) expect(Math.abs(data[i]! - direct.embeddings[i]!)).toBeLessThanOrEqual(1e-5);
   });
 
+  it('takes several paths after one --in, as a shell glob gives them, and documents it', async () => {
+    const images = await writeSyntheticImages(path.join(dir, 'glob'), 3, { seed: 5, minSide: 64, maxSide: 96 });
+    const out = path.join(dir, 'glob.npy');
+    const stdout = new Capture();
+    const code = await main(['embed-images', '--model', path.join(dir, 'model'), '--in', images[2]!, images[0]!, '--out', out, images[1]!], { stdout, stderr: new Capture() });
+    expect(code).toBe(0);
+    expect(JSON.parse(readFileSync(filesJsonPath(out), 'utf8')).files).toEqual([...images].sort());
+    const help = new Capture();
+    await main(['embed-images', '--help'], { stdout: help, stderr: new Capture() });
+    expect(help.text).toContain('--in FOLDER|FILE...');
+  });
+
   it('follows symlinked files and folders, walks a link cycle once and keeps dangling image links', () => {
     const root = path.join(dir, 'links');
     const store = path.join(root, 'store');

@@ -64,9 +64,17 @@ export function filesJsonPath(out: string): string {
 export const embedImagesCommand: CliCommand = {
   name: 'embed-images',
   summary: 'embed image files/folders with a CLIP model folder (vision tower) into a float32 .npy + .files.json',
+  positionalsTo: 'in',
   options: [
     { name: 'model', type: 'string', value: 'DIR', required: true, description: 'Hugging Face-layout CLIP ONNX folder' },
-    { name: 'in', type: 'string', value: 'FOLDER|FILE', required: true, multiple: true, description: `image file or folder (walked for ${IMAGE_EXTENSIONS.join(' ')})` },
+    {
+      name: 'in',
+      type: 'string',
+      value: 'FOLDER|FILE',
+      required: true,
+      multiple: true,
+      description: `image files or folders (walked for ${IMAGE_EXTENSIONS.join(' ')}); every argument without a flag is one too`,
+    },
     { name: 'out', type: 'string', value: 'FILE.npy', required: true, description: 'float32 [n, dim] output, rows in sorted path order' },
     { name: 'batch-size', type: 'string', value: 'N', default: '16', description: 'images per ONNX run' },
     { name: 'decode-concurrency', type: 'string', value: 'N', default: '4', description: 'images decoded at the same time' },
