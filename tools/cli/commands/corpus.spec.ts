@@ -72,6 +72,7 @@ describe('negmine corpus', () => {
     ['a template without a slot', ['--adj-template', 'a photo'], /must contain exactly one '\{\}'/],
     ['--superclass without a seed', ['--superclass', 'scene'], /--superclass needs --conjugate-seed/],
     ['an empty pool', ['--include', 'noun.animal', '--exclude', 'noun.animal'], /\[EMPTY_CORPUS\]/],
+    ['a --prompts-out in a missing folder', ['--prompts-out', path.join(tmpdir(), 'negmine-absent-folder', 'p.json')], /--prompts-out .*negmine-absent-folder.*: cannot write into/],
   ])('rejects %s with exit code 2', async (_, flags, message) => {
     const { code, stderr } = await run(['corpus', '--out', file('bad.json'), ...flags]);
     expect(code).toBe(2);

@@ -13,7 +13,7 @@ import {
   type PromptTemplates,
 } from '@negmine/mining';
 import { CliUsageError, numberOption, requiredString, stringOption, type CliCommand, type ParsedOptions } from '../command';
-import { writeJson } from '../io';
+import { checkOutputFile, writeJson } from '../io';
 import { readCorpusFile } from './select';
 
 function listOption(options: ParsedOptions, name: string): string[] | undefined {
@@ -58,6 +58,9 @@ export const corpusCommand: CliCommand = {
   ],
   async run(options, io) {
     const out = requiredString(options, 'out');
+    const promptsOut = stringOption(options, 'prompts-out');
+    checkOutputFile(out, 'out');
+    if (promptsOut !== undefined) checkOutputFile(promptsOut, 'prompts-out');
     const templates = templatesOption(options);
     const conjugation = conjugationOption(options);
     const customPath = stringOption(options, 'corpus');
@@ -79,7 +82,6 @@ export const corpusCommand: CliCommand = {
       });
     }
     writeFileSync(out, `${JSON.stringify(corpus.entries.map((e) => ({ word: e.word, pos: e.pos, ...(e.lexname !== undefined ? { lexname: e.lexname } : {}) })))}\n`);
-    const promptsOut = stringOption(options, 'prompts-out');
     if (promptsOut !== undefined) writeFileSync(promptsOut, `${JSON.stringify(corpus.prompts)}\n`);
     const promptsPerEntry = new Set(corpus.entries.map((_, i) => corpus.promptStart[i + 1]! - corpus.promptStart[i]!));
     writeJson(io.stdout, {

@@ -129,4 +129,13 @@ describe('negmine score', () => {
     const mismatch = await run(['score', '--method', 'mcm', '--images', file('images.npy'), '--id-emb', file('perm.npy'), '--out', file('o.npy')]);
     expect(mismatch).toMatchObject({ code: 2, stderr: expect.stringMatching(/2-D|float32 or float64/) });
   });
+
+  it('refuses an unwritable --out before reading the inputs', async () => {
+    // The images file does not exist either: the --out error comes first, so nothing is scored in vain.
+    const args = ['score', '--method', 'mcm', '--images', file('absent.npy'), '--id-emb', file('id.npy')];
+    const noFolder = await run([...args, '--out', path.join(dir, 'absent', 'o.npy')]);
+    expect(noFolder).toMatchObject({ code: 2, stderr: expect.stringContaining(`--out ${path.join(dir, 'absent', 'o.npy')}: cannot write into`) });
+    const folder = await run([...args, '--out', dir]);
+    expect(folder).toMatchObject({ code: 2, stderr: expect.stringContaining('is a folder') });
+  });
 });

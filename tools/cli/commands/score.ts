@@ -14,7 +14,7 @@ import {
   type ScoringOptions,
 } from '@negmine/mining';
 import { CliUsageError, numberOption, requiredString, stringOption, type CliCommand, type OptionSpec, type ParsedOptions } from '../command';
-import { readNpyFile, writeJson, writeNpyFile } from '../io';
+import { checkOutputFile, readNpyFile, writeJson, writeNpyFile } from '../io';
 
 /** Options shared by `score` and `evaluate`: which method, its hyperparameters and how to run it. */
 export const METHOD_OPTIONS: readonly OptionSpec[] = [
@@ -153,8 +153,10 @@ export const scoreCommand: CliCommand = {
     { name: 'out', type: 'string', value: 'FILE', required: true, description: 'float64 scores .npy (M); with --permutations > 1 also <out>.std.npy (scores.npy → scores.std.npy)' },
   ],
   async run(options, io) {
-    const images = readEmbeddingFile(requiredString(options, 'images'), 'images');
     const out = requiredString(options, 'out');
+    // Checked before scoring, not found unwritable after it (<out>.std.npy goes to the same folder).
+    checkOutputFile(out, 'out');
+    const images = readEmbeddingFile(requiredString(options, 'images'), 'images');
     const selection = readMethodSelection(options);
     const result = await wrapMiningAsync(() => selection.method.score(images, selection.idText, selection.negText, selection.params, selection.run));
     writeNpyFile(out, result.scores, [result.scores.length], 'float64');

@@ -109,6 +109,9 @@ describe('negmine select', () => {
     ['a keep fraction of 0', () => [...base(), '--method', 'neglabel', '--id-emb', file('id.npy'), '--keep-adj', '0', '--out', file('x.npy')], /keepAdj must be a fraction in \(0, 1\]/],
     ['a non-numeric k', () => [...base(), '--method', 'knn-density', '--k', 'ten', '--out', file('x.npy')], /--k must be a number/],
     ['diagnostics without labels', () => [...base(), '--method', 'knn-density', '--exclude-flagged', '--out', file('x.npy')], /need --id-labels/],
+    ['an --out in a missing folder', () => [...base(), '--method', 'knn-density', '--out', path.join(dir, 'absent', 'x.npy')], /--out .*absent.*: cannot write into/],
+    ['a folder as --statistic-out', () => [...base(), '--method', 'knn-density', '--out', file('x.npy'), '--statistic-out', dir], /--statistic-out .* is a folder/],
+    ['an unwritable --diagnostics-out', () => [...base(), '--method', 'knn-density', '--out', file('x.npy'), '--diagnostics-out', path.join(dir, 'absent', 'd.json')], /--diagnostics-out .*: cannot write into/],
   ];
   it.each(bad)('rejects %s with exit code 2', async (_, args, message) => {
     const { code, stderr } = await run(args());

@@ -20,7 +20,7 @@ import {
   type SelectionInput,
 } from '@negmine/mining';
 import { CliUsageError, numberOption, requiredString, stringOption, type CliCommand, type ParsedOptions } from '../command';
-import { readJsonFile, readNpyFile, writeJson, writeNpyFile } from '../io';
+import { checkOutputFile, readJsonFile, readNpyFile, writeJson, writeNpyFile } from '../io';
 
 /** A corpus file: a JSON array of {word, pos: 'noun'|'adj', lexname?}, parts of speech in any order. */
 export function readCorpusFile(path: string): CustomCorpusItem[] {
@@ -125,6 +125,12 @@ export const selectCommand: CliCommand = {
     if (!isSelectionMethodId(method)) throw new CliUsageError(`--method must be one of ${SELECTION_METHOD_IDS.join(', ')}; got '${method}'`);
     const corpusPath = requiredString(options, 'corpus');
     const out = requiredString(options, 'out');
+    const statisticOut = stringOption(options, 'statistic-out');
+    const diagnosticsOut = stringOption(options, 'diagnostics-out');
+    // Every output is checked before the selection runs, not found unwritable after it.
+    checkOutputFile(out, 'out');
+    if (statisticOut !== undefined) checkOutputFile(statisticOut, 'statistic-out');
+    if (diagnosticsOut !== undefined) checkOutputFile(diagnosticsOut, 'diagnostics-out');
     const params = methodParameters(method, options);
     const items = readCorpusFile(corpusPath);
     const candidateEmbeddings = readMatrix(requiredString(options, 'corpus-emb'), 'corpus-emb');
@@ -137,7 +143,6 @@ export const selectCommand: CliCommand = {
     const threads = numberOption(options, 'threads');
     const kernel = threads !== undefined ? { threads } : {};
     const labelsPath = stringOption(options, 'id-labels');
-    const diagnosticsOut = stringOption(options, 'diagnostics-out');
     const excludeFlagged = options['exclude-flagged'] === true;
     if ((diagnosticsOut !== undefined || excludeFlagged) && labelsPath === undefined) {
       throw new CliUsageError('--diagnostics-out and --exclude-flagged need --id-labels (the ID class names)');
@@ -158,7 +163,6 @@ export const selectCommand: CliCommand = {
     const strategy = selectionStrategy(method);
     const result = await selectWithout(strategy, input, excluded, params, kernel);
     writeNpyFile(out, BigInt64Array.from(result.selectedIndices, (i) => BigInt(i)), [result.selectedIndices.length], 'int64');
-    const statisticOut = stringOption(options, 'statistic-out');
     if (statisticOut !== undefined) writeNpyFile(statisticOut, result.statistic, [result.statistic.length], 'float64');
     let flaggedCount: number | undefined;
     if (diagnosticsOut !== undefined) {
