@@ -111,6 +111,29 @@ describe('negmine evaluate inputs', () => {
     expect(Object.keys(table.mean).sort()).toEqual(['auprIn', 'auprOut', 'auroc', 'fprAtTprId', 'fprAtTprOod']);
   });
 
+  it('reports guard hits per set and passes scoring warnings on to stderr', async () => {
+    // K = 3, Q = 3: tau = 0.2 < Q/(K + Q) = 0.5, so debiased warns that Z_j ≤ 0 is possible.
+    const args = ['evaluate', '--method', 'debiased', '--groups', '1', '--tau', '0.2', '--images-id', images, '--images-ood', `a=${images}`, '--id-emb', labels, '--neg-emb', labels];
+    const { code, stdout, stderr } = await run(args);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^warning \[TAU_ALLOWS_NONPOSITIVE_PARTITION\] \(images-id\): tau = 0.2 is below/m);
+    expect(stderr).toMatch(/^warning \[TAU_ALLOWS_NONPOSITIVE_PARTITION\] \(a\): /m);
+    const row = (JSON.parse(stdout) as Table).sets['a'] as Row & { guardHits: number };
+    expect(Number.isInteger(row.guardHits)).toBe(true);
+    const safe = await run(['evaluate', '--method', 'mcm', '--images-id', images, '--images-ood', `a=${images}`, '--id-emb', labels]);
+    expect(safe.stderr).toBe('');
+    expect((JSON.parse(safe.stdout) as Table).sets['a']).toMatchObject({ guardHits: 0 });
+  });
+
+  it.each(['mcm', 'adaneg'])('refuses an OOD set whose dimension differs from the ID images (%s)', async (method) => {
+    const narrow = path.join(dir, 'narrow.npy');
+    writeFileSync(narrow, serializeNpy(Float32Array.from({ length: 30 }, (_, i) => Math.sin(2 * i + 1)), [10, 3]));
+    const negatives = method === 'adaneg' ? ['--groups', '1', '--neg-emb', labels] : [];
+    const { code, stderr } = await run(['evaluate', '--method', method, '--images-id', images, '--images-ood', `n=${narrow}`, '--id-emb', labels, ...negatives]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--images-ood n has dimension 3 but --images-id has 4; both must come from the same image encoder/);
+  });
+
   it.each([
     [['--images-ood', 'noequals'], /--images-ood takes NAME=FILE/],
     [['--images-ood', 'a=x.npy', '--images-ood', 'a=y.npy'], /names must be unique/],

@@ -1,13 +1,14 @@
 // `negmine evaluate`: scores ID and OOD image embeddings with one method and prints a JSON table of
 // every metric per OOD set and their mean. Ties scoring (@negmine/mining) to metrics (@negmine/metrics).
 import { evaluate, MetricsError, type OodMetrics } from '@negmine/metrics';
-import type { EmbeddingMatrix } from '@negmine/mining';
-import { CliUsageError, numberOption, requiredString, type CliCommand } from '../command';
+import type { EmbeddingMatrix, ScoreResult } from '@negmine/mining';
+import { CliUsageError, numberOption, requiredString, type CliCommand, type CommandIo } from '../command';
 import { writeJson } from '../io';
 import { METHOD_OPTIONS, readEmbeddingFile, readMethodSelection, wrapMiningAsync, type MethodSelection } from './score';
 
 const METRIC_NAMES = ['fprAtTprId', 'fprAtTprOod', 'auroc', 'auprIn', 'auprOut'] as const;
-type MetricRow = Record<(typeof METRIC_NAMES)[number], number> & { thresholdAtTprId: number; nId: number; nOod: number };
+/** The metrics of one OOD set, and how many of the images compared (ID and OOD) a numerical guard changed. */
+type MetricRow = Record<(typeof METRIC_NAMES)[number], number> & { thresholdAtTprId: number; nId: number; nOod: number; guardHits: number };
 
 function parseOodSets(raw: unknown): Array<{ name: string; file: string }> {
   const entries = Array.isArray(raw) ? (raw as string[]) : [];
@@ -30,12 +31,20 @@ function concatRows(a: EmbeddingMatrix, b: EmbeddingMatrix): EmbeddingMatrix {
   return { data, rows: a.rows + b.rows, cols: a.cols };
 }
 
-async function scoreAll(selection: MethodSelection, images: EmbeddingMatrix): Promise<Float64Array> {
+/** Scores `images` (named `what` in warnings); warnings go to stderr as `negmine score` prints them. */
+async function scoreAll(selection: MethodSelection, images: EmbeddingMatrix, what: string, io: CommandIo): Promise<ScoreResult> {
   const result = await wrapMiningAsync(() => selection.method.score(images, selection.idText, selection.negText, selection.params, selection.run));
-  return result.scores;
+  for (const warning of result.warnings) io.stderr.write(`warning [${warning.code}] (${what}): ${warning.message}\n`);
+  return result;
 }
 
-function metricRow(metrics: OodMetrics): MetricRow {
+function checkSameWidth(oodImages: EmbeddingMatrix, idImages: EmbeddingMatrix, name: string): void {
+  if (oodImages.cols !== idImages.cols) {
+    throw new CliUsageError(`--images-ood ${name} has dimension ${oodImages.cols} but --images-id has ${idImages.cols}; both must come from the same image encoder`);
+  }
+}
+
+function metricRow(metrics: OodMetrics, guardHits: number): MetricRow {
   return {
     fprAtTprId: metrics.fprAtTprId,
     fprAtTprOod: metrics.fprAtTprOod,
@@ -45,6 +54,7 @@ function metricRow(metrics: OodMetrics): MetricRow {
     thresholdAtTprId: metrics.thresholdAtTprId,
     nId: metrics.nId,
     nOod: metrics.nOod,
+    guardHits,
   };
 }
 
@@ -71,22 +81,27 @@ export const evaluateCommand: CliCommand = {
     const idImages = readEmbeddingFile(requiredString(options, 'images-id'), 'images-id');
     // A method that adapts to its stream restarts for every ID + OOD pair (as AdaNeg's protocol
     // does); the others score the ID images once.
-    const idScoresOnce = selection.method.adaptsToStream ? undefined : await scoreAll(selection, idImages);
+    const idOnce = selection.method.adaptsToStream ? undefined : await scoreAll(selection, idImages, 'images-id', io);
     const table: Record<string, MetricRow> = {};
     for (const set of oodSets) {
       const oodImages = readEmbeddingFile(set.file, `images-ood ${set.name}`);
+      checkSameWidth(oodImages, idImages, set.name);
       let idScores: Float64Array;
       let oodScores: Float64Array;
-      if (idScoresOnce !== undefined) {
-        idScores = idScoresOnce;
-        oodScores = await scoreAll(selection, oodImages);
+      let guardHits: number;
+      if (idOnce !== undefined) {
+        const ood = await scoreAll(selection, oodImages, set.name, io);
+        idScores = idOnce.scores;
+        oodScores = ood.scores;
+        guardHits = idOnce.guardHits + ood.guardHits;
       } else {
-        const both = await scoreAll(selection, concatRows(idImages, oodImages));
-        idScores = both.subarray(0, idImages.rows);
-        oodScores = both.subarray(idImages.rows);
+        const both = await scoreAll(selection, concatRows(idImages, oodImages), `images-id + ${set.name}`, io);
+        idScores = both.scores.subarray(0, idImages.rows);
+        oodScores = both.scores.subarray(idImages.rows);
+        guardHits = both.guardHits;
       }
       try {
-        table[set.name] = metricRow(evaluate({ idScores, oodScores }, { recall }));
+        table[set.name] = metricRow(evaluate({ idScores, oodScores }, { recall }), guardHits);
       } catch (error) {
         if (error instanceof MetricsError) throw new CliUsageError(`${set.name}: [${error.code}] ${error.message}`);
         throw error;
