@@ -3,10 +3,10 @@
 import { readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadClipModel } from '@negmine/encoders';
-import { CliUsageError, numberOption, positiveIntegerOption, requiredString, type CliCommand } from '../command';
+import { CliUsageError, positiveIntegerOption, requiredString, type CliCommand } from '../command';
 import { checkOutputFile, writeJson, writeNpyFile } from '../io';
 import { progressBar } from './embed-progress';
-import { variantOption } from './embed-text';
+import { MODEL_LOAD_OPTIONS, modelLoadOptions } from './embed-text';
 
 export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif', '.heic', '.heif'];
 
@@ -78,8 +78,7 @@ export const embedImagesCommand: CliCommand = {
     { name: 'out', type: 'string', value: 'FILE.npy', required: true, description: 'float32 [n, dim] output, rows in sorted path order' },
     { name: 'batch-size', type: 'string', value: 'N', default: '16', description: 'images per ONNX run' },
     { name: 'decode-concurrency', type: 'string', value: 'N', default: '4', description: 'images decoded at the same time' },
-    { name: 'threads', type: 'string', value: 'N', description: 'onnxruntime intra-op threads (default: onnxruntime decides)' },
-    { name: 'variant', type: 'string', value: 'fp32|quantized|fp16', default: 'fp32', description: 'which ONNX files to load' },
+    ...MODEL_LOAD_OPTIONS,
     { name: 'normalize', type: 'boolean', description: 'L2-normalise rows (default: raw image_embeds)' },
   ],
   async run(options, io) {
@@ -91,12 +90,7 @@ export const embedImagesCommand: CliCommand = {
     checkOutputFile(filesJsonPath(out), 'out');
     const batchSize = positiveIntegerOption(options, 'batch-size');
     const decodeConcurrency = positiveIntegerOption(options, 'decode-concurrency');
-    const threads = numberOption(options, 'threads');
-    const model = await loadClipModel(requiredString(options, 'model'), {
-      towers: 'vision',
-      variant: variantOption(options),
-      ...(threads === undefined ? {} : { intraOpThreads: threads }),
-    });
+    const model = await loadClipModel(requiredString(options, 'model'), { towers: 'vision', ...modelLoadOptions(options) });
     try {
       const bar = progressBar(io, 'images');
       const started = performance.now();

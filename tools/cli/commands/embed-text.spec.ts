@@ -122,5 +122,7 @@ describe('negmine embed-text', () => {
     expect(noFolder.stderr).toContain(`--out ${path.join(dir, 'absent', 'x.npy')}: cannot write into`);
     const folderOut = await run(['embed-text', '--model', path.join(dir, 'nope'), '--in', lines, '--out', dir]);
     expect(folderOut.stderr).toContain('is a folder');
+    const provider = await run(['embed-text', '--model', modelDir, '--in', lines, '--out', path.join(dir, 'x.npy'), '--execution-provider', 'tpu']);
+    expect([provider.code, provider.stderr]).toEqual([2, "negmine embed-text: --execution-provider must be one of cpu, cuda; got 'tpu'\n"]);
   });
 });

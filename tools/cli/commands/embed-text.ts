@@ -1,8 +1,8 @@
 // `negmine embed-text`: embeds strings (one per line, or a JSON array) with a CLIP model folder's text
 // tower into a float32 .npy whose rows follow the input order. A thin shell over @negmine/encoders.
 import { readFileSync } from 'node:fs';
-import { loadClipModel, MODEL_VARIANTS, type ModelVariant, type TokenizerCleanup } from '@negmine/encoders';
-import { CliUsageError, numberOption, positiveIntegerOption, requiredString, stringOption, type CliCommand, type ParsedOptions } from '../command';
+import { EXECUTION_PROVIDERS, loadClipModel, MODEL_VARIANTS, type ExecutionProvider, type LoadClipModelOptions, type ModelVariant, type TokenizerCleanup } from '@negmine/encoders';
+import { CliUsageError, numberOption, positiveIntegerOption, requiredString, stringOption, type CliCommand, type OptionSpec, type ParsedOptions } from '../command';
 import { checkOutputFile, writeJson, writeNpyFile } from '../io';
 import { progressBar } from './embed-progress';
 
@@ -45,11 +45,33 @@ export function applyTemplate(texts: readonly string[], template: string | undef
   return texts.map((t) => template.slice(0, slot) + t + template.slice(slot + 2));
 }
 
-/** --variant of the embed commands: which ONNX files of the model folder to load. */
-export function variantOption(options: ParsedOptions): ModelVariant {
+/** How the embed commands load the model: the same flags for the text and the image tower. */
+export const MODEL_LOAD_OPTIONS: readonly OptionSpec[] = [
+  { name: 'threads', type: 'string', value: 'N', description: 'onnxruntime intra-op threads (default: onnxruntime decides)' },
+  { name: 'variant', type: 'string', value: MODEL_VARIANTS.join('|'), default: 'fp32', description: 'which ONNX files to load' },
+  {
+    name: 'execution-provider',
+    type: 'string',
+    value: EXECUTION_PROVIDERS.join('|'),
+    default: 'cpu',
+    description: 'onnxruntime execution provider; cuda only where the installed onnxruntime-node has it',
+  },
+];
+
+/** The loadClipModel options of MODEL_LOAD_OPTIONS, checked. */
+export function modelLoadOptions(options: ParsedOptions): Pick<LoadClipModelOptions, 'variant' | 'executionProvider' | 'intraOpThreads'> {
   const variant = stringOption(options, 'variant') ?? 'fp32';
   if (!(MODEL_VARIANTS as readonly string[]).includes(variant)) throw new CliUsageError(`--variant must be one of ${MODEL_VARIANTS.join(', ')}; got '${variant}'`);
-  return variant as ModelVariant;
+  const provider = stringOption(options, 'execution-provider') ?? 'cpu';
+  if (!(EXECUTION_PROVIDERS as readonly string[]).includes(provider)) {
+    throw new CliUsageError(`--execution-provider must be one of ${EXECUTION_PROVIDERS.join(', ')}; got '${provider}'`);
+  }
+  const threads = numberOption(options, 'threads');
+  return {
+    variant: variant as ModelVariant,
+    executionProvider: provider as ExecutionProvider,
+    ...(threads === undefined ? {} : { intraOpThreads: threads }),
+  };
 }
 
 export const embedTextCommand: CliCommand = {
@@ -61,8 +83,7 @@ export const embedTextCommand: CliCommand = {
     { name: 'out', type: 'string', value: 'FILE.npy', required: true, description: 'float32 [n, dim] output' },
     { name: 'template', type: 'string', value: 'TEXT', description: "prompt with one '{}' replaced by each string, e.g. \"the nice {}\"" },
     { name: 'batch-size', type: 'string', value: 'N', default: '64', description: 'texts per ONNX run' },
-    { name: 'threads', type: 'string', value: 'N', description: 'onnxruntime intra-op threads (default: onnxruntime decides)' },
-    { name: 'variant', type: 'string', value: 'fp32|quantized|fp16', default: 'fp32', description: 'which ONNX files to load' },
+    ...MODEL_LOAD_OPTIONS,
     { name: 'cleanup', type: 'string', value: 'hf|openai', default: 'hf', description: "tokenizer clean-up; 'openai' also html-unescapes like OpenAI's CLIP" },
     { name: 'normalize', type: 'boolean', description: 'L2-normalise rows (default: raw text_embeds, as mining needs)' },
   ],
@@ -71,15 +92,9 @@ export const embedTextCommand: CliCommand = {
     const out = requiredString(options, 'out');
     checkOutputFile(out, 'out');
     const batchSize = positiveIntegerOption(options, 'batch-size');
-    const threads = numberOption(options, 'threads');
     const cleanup = stringOption(options, 'cleanup') ?? 'hf';
     if (cleanup !== 'hf' && cleanup !== 'openai') throw new CliUsageError(`--cleanup must be 'hf' or 'openai'; got '${cleanup}'`);
-    const model = await loadClipModel(requiredString(options, 'model'), {
-      towers: 'text',
-      variant: variantOption(options),
-      cleanup: cleanup as TokenizerCleanup,
-      ...(threads === undefined ? {} : { intraOpThreads: threads }),
-    });
+    const model = await loadClipModel(requiredString(options, 'model'), { towers: 'text', cleanup: cleanup as TokenizerCleanup, ...modelLoadOptions(options) });
     try {
       const bar = progressBar(io, 'texts');
       const started = performance.now();
