@@ -9,7 +9,7 @@ export const makeTestModelCommand: CliCommand = {
   summary: 'write a tiny, seeded, CLIP-compatible ONNX model folder (for tests and demos; not a trained model)',
   options: [
     { name: 'out', type: 'string', value: 'DIR', required: true, description: 'folder to write (created if missing; files are overwritten)' },
-    { name: 'seed', type: 'string', value: 'N', default: '0', description: 'weight seed, a non-negative integer' },
+    { name: 'seed', type: 'string', value: 'N', default: '0', description: 'weight seed, an integer in [0, 2^31)' },
     { name: 'dim', type: 'string', value: 'N', default: '32', description: 'embedding width of both towers' },
     { name: 'layout', type: 'string', value: 'separate|combined', default: 'separate', description: 'onnx/text_model.onnx + vision_model.onnx, or one onnx/model.onnx' },
   ],

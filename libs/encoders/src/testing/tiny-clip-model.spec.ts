@@ -47,6 +47,7 @@ describe('writeTinyClipModel', () => {
 
   it('rejects bad options with typed errors', () => {
     expect(() => writeTinyClipModel(path.join(root, 'bad'), { dim: 0 })).toThrow(expect.objectContaining({ code: EncodersErrorCode.InvalidOption }));
+    expect(() => writeTinyClipModel(path.join(root, 'bad'), { seed: 2 ** 31 })).toThrow(expect.objectContaining({ code: EncodersErrorCode.InvalidOption }));
     expect(() => writeTinyClipModel(path.join(root, 'bad'), { imageSize: 100, patchSize: 32 })).toThrow(expect.objectContaining({ code: EncodersErrorCode.InvalidOption }));
   });
 });

@@ -12,7 +12,7 @@ import { combinedModelBytes, textModelBytes, visionModelBytes, type TinyTowerSha
 import { TRAINING_WORDS } from './training-words';
 
 export interface TinyClipModelOptions {
-  /** Seed of every weight; same seed, same bytes. Default 0. */
+  /** Seed of every weight, an integer in [0, 2^31); same seed, same bytes. Default 0. */
   readonly seed?: number;
   /** Embedding (projection) width; default 32. */
   readonly dim?: number;
@@ -46,7 +46,11 @@ function specialToken(content: string): Record<string, unknown> {
 /** Writes the folder (created if needed) and returns what was written. */
 export function writeTinyClipModel(dir: string, options: TinyClipModelOptions = {}): TinyClipModelInfo {
   const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed) || seed < 0) throw new EncodersError(EncodersErrorCode.InvalidOption, `seed must be a non-negative integer; got ${seed}`);
+  // The tower streams are seeded with 2 * seed + 1 and + 2 as 32-bit integers: a seed of 2^31 or more
+  // would wrap onto a smaller seed and give its model.
+  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 31) {
+    throw new EncodersError(EncodersErrorCode.InvalidOption, `seed must be an integer in [0, 2^31); got ${seed}`);
+  }
   const embeddingDim = positiveIntegerOption(options.dim ?? 32, 'dim');
   const width = positiveIntegerOption(options.width ?? 64, 'width');
   const imageSize = positiveIntegerOption(options.imageSize ?? 224, 'imageSize');
