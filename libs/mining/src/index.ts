@@ -43,7 +43,7 @@ export { isPartOfSpeech, PARTS_OF_SPEECH, type PartOfSpeech } from './lib/corpus
 export { CANDIDATE_LEXNAMES, DEFAULT_EXCLUDED_LEXNAMES, WORDNET_LEXNAMES, type WordNetLexname } from './lib/corpus/wordnet-lexnames';
 export { parseWordNetDatabase, type WordNetDatabase, type WordNetDataTexts, type WordNetSynset } from './lib/corpus/wordnet-synsets';
 export { loadWordNetDatabase, readWordNetDataTexts, wordNetDictFolder } from './lib/corpus/wordnet-files';
-export { buildWordNetCorpus, type WordNetCorpusOptions } from './lib/corpus/wordnet-corpus';
+export { buildWordNetCorpus, validateWordNetCorpusOptions, type WordNetCorpusOptions } from './lib/corpus/wordnet-corpus';
 export { buildCustomCorpus, type CustomCorpusItem, type CustomCorpusOptions } from './lib/corpus/custom-corpus';
 export {
   countEntriesByLexname,

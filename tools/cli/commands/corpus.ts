@@ -8,6 +8,7 @@ import {
   countEntriesByLexname,
   DEFAULT_PROMPT_TEMPLATES,
   loadWordNetDatabase,
+  validateWordNetCorpusOptions,
   type CandidateCorpus,
   type ConjugationOptions,
   type PromptTemplates,
@@ -73,13 +74,16 @@ export const corpusCommand: CliCommand = {
       if (lemmas !== 'first' && lemmas !== 'all') throw new CliUsageError(`--lemmas must be 'first' or 'all'; got '${String(lemmas)}'`);
       const include = listOption(options, 'include');
       const exclude = listOption(options, 'exclude');
-      corpus = buildWordNetCorpus(loadWordNetDatabase(), {
+      const wordNetOptions = {
         lemmas,
         templates,
         ...(include !== undefined ? { includeLexnames: include } : {}),
         ...(exclude !== undefined ? { excludeLexnames: exclude } : {}),
         ...(conjugation !== undefined ? { conjugation } : {}),
-      });
+      } as const;
+      // Bad lexicographer files or templates fail before WordNet is read and parsed (about a second).
+      validateWordNetCorpusOptions(wordNetOptions);
+      corpus = buildWordNetCorpus(loadWordNetDatabase(), wordNetOptions);
     }
     writeFileSync(out, `${JSON.stringify(corpus.entries.map((e) => ({ word: e.word, pos: e.pos, ...(e.lexname !== undefined ? { lexname: e.lexname } : {}) })))}\n`);
     if (promptsOut !== undefined) writeFileSync(promptsOut, `${JSON.stringify(corpus.prompts)}\n`);

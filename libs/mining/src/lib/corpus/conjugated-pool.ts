@@ -18,14 +18,20 @@ export interface ConjugationOptions {
   readonly seed: number;
 }
 
-/** Entries with every adjective conjugated, in the same order; nouns pass through unchanged. */
-export function conjugateAdjectives(entries: readonly CorpusEntry[], options: ConjugationOptions): CorpusEntry[] {
+/** Checks the superclass list (the seed is checked by the generator). */
+export function validateConjugation(options: ConjugationOptions): void {
   const superclasses = options.superclasses ?? CSP_SUPERCLASSES;
   if (superclasses.length === 0 || superclasses.some((s) => typeof s !== 'string' || s.trim() === '')) {
     throw new MiningError(MiningErrorCode.InvalidParameter, 'conjugation superclasses must be a non-empty list of non-empty words', {
       superclasses,
     });
   }
+}
+
+/** Entries with every adjective conjugated, in the same order; nouns pass through unchanged. */
+export function conjugateAdjectives(entries: readonly CorpusEntry[], options: ConjugationOptions): CorpusEntry[] {
+  validateConjugation(options);
+  const superclasses = options.superclasses ?? CSP_SUPERCLASSES;
   const random = new SeededRandom(options.seed);
   return entries.map((entry) => {
     if (entry.pos !== 'adj') return entry;

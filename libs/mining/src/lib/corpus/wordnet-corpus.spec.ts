@@ -1,7 +1,7 @@
 // Corpus building on the tiny WordNet: documented order, deduplication, pools, templates, CSP, hash.
 import { MiningError, MiningErrorCode } from '../errors';
 import { tinyWordNetCorpus, tinyWordNetDatabase } from '../../testing';
-import { buildWordNetCorpus } from './wordnet-corpus';
+import { buildWordNetCorpus, validateWordNetCorpusOptions } from './wordnet-corpus';
 
 function codeOf(run: () => unknown): string | undefined {
   try {
@@ -64,6 +64,16 @@ describe('buildWordNetCorpus', () => {
     expect(codeOf(() => buildWordNetCorpus(db, { excludeLexnames: ['verb.motion'] }))).toBe(MiningErrorCode.InvalidParameter);
     expect(codeOf(() => buildWordNetCorpus(db, { includeLexnames: ['noun.time'] }))).toBe(MiningErrorCode.EmptyCorpus);
     expect(codeOf(() => buildWordNetCorpus(db, { templates: { id: ['{}'], noun: ['no slot'], adj: ['{}'] } }))).toBe(MiningErrorCode.InvalidParameter);
+  });
+
+  it('validates options without any WordNet data, returning the chosen files in corpus order', () => {
+    expect(validateWordNetCorpusOptions({ includeLexnames: ['noun.plant', 'adj.all', 'noun.Tops'] })).toEqual(['adj.all', 'noun.Tops', 'noun.plant']);
+    expect(validateWordNetCorpusOptions()).toHaveLength(23);
+    expect(codeOf(() => validateWordNetCorpusOptions({ includeLexnames: ['noun.artefact'] }))).toBe(MiningErrorCode.InvalidParameter);
+    expect(codeOf(() => validateWordNetCorpusOptions({ lemmas: 'some' as never }))).toBe(MiningErrorCode.InvalidParameter);
+    expect(codeOf(() => validateWordNetCorpusOptions({ templates: { id: ['{}'], noun: ['{}'], adj: ['{} {}'] } }))).toBe(MiningErrorCode.InvalidParameter);
+    expect(codeOf(() => validateWordNetCorpusOptions({ conjugation: { seed: 1, superclasses: [' '] } }))).toBe(MiningErrorCode.InvalidParameter);
+    expect(codeOf(() => validateWordNetCorpusOptions({ includeLexnames: ['noun.animal'], excludeLexnames: ['noun.animal'] }))).toBe(MiningErrorCode.EmptyCorpus);
   });
 
   it('conjugates adjectives with superclasses chosen by the seeded generator (CSP)', () => {

@@ -3,8 +3,8 @@
 // (code-point order, so 'noun.Tops' precedes 'noun.act'), then data-file order; duplicates by the
 // final word keep the first occurrence. Public.
 import { MiningError, MiningErrorCode } from '../errors';
-import { assembleCorpus, DEFAULT_PROMPT_TEMPLATES, type CandidateCorpus, type CorpusEntry, type PromptTemplates } from './candidate-corpus';
-import { conjugateAdjectives, type ConjugationOptions } from './conjugated-pool';
+import { assembleCorpus, DEFAULT_PROMPT_TEMPLATES, validatePromptTemplates, type CandidateCorpus, type CorpusEntry, type PromptTemplates } from './candidate-corpus';
+import { conjugateAdjectives, validateConjugation, type ConjugationOptions } from './conjugated-pool';
 import { deduplicateByWord } from './deduplicate-entries';
 import { CANDIDATE_LEXNAMES, DEFAULT_EXCLUDED_LEXNAMES, isCandidateLexname, type WordNetLexname } from './wordnet-lexnames';
 import type { WordNetDatabase, WordNetSynset } from './wordnet-synsets';
@@ -25,14 +25,33 @@ export interface WordNetCorpusOptions {
   readonly conjugation?: ConjugationOptions;
 }
 
-export function buildWordNetCorpus(database: WordNetDatabase, options: WordNetCorpusOptions = {}): CandidateCorpus {
+/**
+ * Checks the options and returns the lexicographer files they choose, in corpus order. Needs no
+ * WordNet data, so callers can fail fast before loading it (about a second); buildWordNetCorpus
+ * runs it too.
+ */
+export function validateWordNetCorpusOptions(options: WordNetCorpusOptions = {}): WordNetLexname[] {
   const include = checkLexnames(options.includeLexnames ?? CANDIDATE_LEXNAMES, 'includeLexnames');
   const exclude = checkLexnames(options.excludeLexnames ?? (options.includeLexnames === undefined ? DEFAULT_EXCLUDED_LEXNAMES : []), 'excludeLexnames');
   const lemmas = options.lemmas ?? 'first';
   if (lemmas !== 'first' && lemmas !== 'all') {
     throw new MiningError(MiningErrorCode.InvalidParameter, `lemmas must be 'first' or 'all'; got '${String(lemmas)}'`);
   }
+  validatePromptTemplates(options.templates ?? DEFAULT_PROMPT_TEMPLATES);
+  if (options.conjugation !== undefined) validateConjugation(options.conjugation);
   const chosen = [...new Set(include)].filter((name) => !exclude.includes(name)).sort(compareCodePoints);
+  if (chosen.length === 0) {
+    throw new MiningError(MiningErrorCode.EmptyCorpus, 'the candidate corpus is empty: every included lexicographer file is also excluded', {
+      includeLexnames: include,
+      excludeLexnames: exclude,
+    });
+  }
+  return chosen;
+}
+
+export function buildWordNetCorpus(database: WordNetDatabase, options: WordNetCorpusOptions = {}): CandidateCorpus {
+  const chosen = validateWordNetCorpusOptions(options);
+  const lemmas = options.lemmas ?? 'first';
 
   const byLexname = new Map<string, WordNetSynset[]>();
   for (const synset of database.synsets) {
