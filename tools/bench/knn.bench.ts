@@ -2,10 +2,8 @@
 // selection (blockwise Gemm + TopK in onnxruntime, float32) on synthetic CLIP-like text embeddings,
 // beside this machine's plain MatMul rate measured in the same run at the same block shape.
 // Figures: wall_s, gflops (achieved, 2·N²·d nominal flops), matmul_gflops, peak_rss_mb.
-import { OnnxGraphBuilder } from '@negmine/formats';
-import { knnDensitySelection, type PartOfSpeech } from '@negmine/mining';
+import { knnDensitySelection, MatmulKernel, type PartOfSpeech } from '@negmine/mining';
 import { syntheticTextEmbeddings } from '@negmine/mining/testing';
-import * as ort from 'onnxruntime-node';
 import { numberFlags, report, trackPeakRss } from './bench-report';
 
 /** Rows per onnxruntime call, as the kernel picks them (~64 MB of float32 scores per block). */
@@ -15,44 +13,30 @@ function blockRowsFor(candidates: number): number {
 
 /**
  * MatMul rate at the kernel's block shape ([rows × d] · [N × d]ᵀ, same thread settings), timed over
- * enough blocks to last about 3 s. `consumed`: the product is summed in-graph (ReduceSum, one cheap
- * pass), which measures the Gemm as a kernel sees it. Otherwise the full rows × N product goes back
- * to JS as a plain graph output; onnxruntime-node's output handling makes that 2–4× slower on this
- * machine, so it is reported separately and is not the yardstick.
+ * enough blocks to last about 3 s, with the lib's plain MatmulKernel (the one place besides the
+ * selection kernels that builds onnxruntime sessions). `consumed`: only the row maxima leave the
+ * graph (ReduceMax, one cheap pass), which measures the Gemm as a kernel sees it. Otherwise the full
+ * rows × N product goes back to JS; onnxruntime-node's output handling makes that 2–4× slower on
+ * this machine, so it is reported separately and is not the yardstick.
  */
 async function measureMatmulGflops(candidates: number, dim: number, threads: number, consumed: boolean): Promise<{ gflops: number; blocks: number }> {
   const rows = blockRowsFor(candidates);
-  const graph = new OnnxGraphBuilder('plain_matmul').input('a', 'float32', [rows, dim]).input('b', 'float32', [candidates, dim]);
-  graph.node('Gemm', ['a', 'b'], ['c'], { transB: { int: 1 } });
-  if (consumed) {
-    graph
-      .initializer('axes', { type: 'int64', dims: [1], data: BigInt64Array.of(1n) })
-      .node('ReduceSum', ['c', 'axes'], ['row_sums'], { keepdims: { int: 1 } })
-      .output('row_sums', 'float32', [rows, 1]);
-  } else {
-    graph.output('c', 'float32', [rows, candidates]);
-  }
-  const session = await ort.InferenceSession.create(graph.toBytes({ opset: 18 }), {
-    executionProviders: ['cpu'],
-    graphOptimizationLevel: 'all',
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-  });
-  const a = new ort.Tensor('float32', syntheticTextEmbeddings(rows, dim, 7).data, [rows, dim]);
-  const b = new ort.Tensor('float32', syntheticTextEmbeddings(candidates, dim, 8).data, [candidates, dim]);
+  const a = syntheticTextEmbeddings(rows, dim, 7).data;
+  const b = syntheticTextEmbeddings(candidates, dim, 8).data;
+  const kernel = await MatmulKernel.create(dim, 1, 'float32', { threads }, consumed ? 'row-max' : 'product');
   try {
-    await session.run({ a, b });
+    await kernel.run(a, rows, b, candidates);
     let blocks = 0;
     const start = process.hrtime.bigint();
     let elapsed = 0;
     while (elapsed < 3 || blocks < 3) {
-      await session.run({ a, b });
+      await kernel.run(a, rows, b, candidates);
       blocks++;
       elapsed = Number(process.hrtime.bigint() - start) / 1e9;
     }
     return { gflops: (2 * rows * candidates * dim * blocks) / elapsed / 1e9, blocks };
   } finally {
-    await session.release();
+    await kernel.dispose();
   }
 }
 
