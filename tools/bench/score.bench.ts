@@ -32,6 +32,9 @@ export async function main(argv: string[]): Promise<void> {
   const { method, rest } = takeMethod(argv);
   const flags = numberFlags(rest, { images: 20000, labels: 1000, negatives: 12000, dim: 512, iterations: 3, chunkRows: 256, threads: 0 });
   const { images: m, labels: k, negatives: n, dim: d, iterations, chunkRows, threads } = flags;
+  if (![m, k, n, d, iterations, chunkRows].every((v) => Number.isInteger(v) && v >= 1)) {
+    throw new Error(`need positive integers --images, --labels, --negatives, --dim, --iterations and --chunkRows; got ${JSON.stringify(flags)}`);
+  }
   const scorer = scoringMethod(method);
   const images = randomMatrix(m, d, 1);
   const idText = randomMatrix(k, d, 2);
@@ -53,20 +56,23 @@ export async function main(argv: string[]): Promise<void> {
   const chunks = Math.max(1, Math.ceil(m / chunkRows));
 
   const rss = trackPeakRss();
-  await scorer.score(randomMatrix(Math.min(m, chunkRows), d, 4), idText, negText, {}, { chunkRows, threads });
-  await kernel.run(chunk, chunkRows, labels, baselineColumns);
   const scoringMs: number[] = [];
   const baselineMs: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const start = performance.now();
-    await scorer.score(images, idText, negText, {}, { chunkRows, threads });
-    scoringMs.push(performance.now() - start);
-    const baselineStart = performance.now();
-    for (let c = 0; c < chunks; c++) await kernel.run(chunk, chunkRows, labels, baselineColumns);
-    baselineMs.push(performance.now() - baselineStart);
+  try {
+    await scorer.score(randomMatrix(Math.min(m, chunkRows), d, 4), idText, negText, {}, { chunkRows, threads });
+    await kernel.run(chunk, chunkRows, labels, baselineColumns);
+    for (let i = 0; i < iterations; i++) {
+      const start = performance.now();
+      await scorer.score(images, idText, negText, {}, { chunkRows, threads });
+      scoringMs.push(performance.now() - start);
+      const baselineStart = performance.now();
+      for (let c = 0; c < chunks; c++) await kernel.run(chunk, chunkRows, labels, baselineColumns);
+      baselineMs.push(performance.now() - baselineStart);
+    }
+  } finally {
+    await kernel.dispose();
   }
   const peakRssMb = rss.stop();
-  await kernel.dispose();
 
   const sorted = [...scoringMs].sort((a, b) => a - b);
   const p50 = percentile(sorted, 50);
