@@ -18,6 +18,20 @@ describe('buildCustomCorpus', () => {
     expect(corpus.provenance).toMatchObject({ source: 'custom' });
   });
 
+  it('keeps a noun whose adjective twin is conjugated (CSP), but still one entry per word without conjugation', () => {
+    const items = [
+      { word: 'red', pos: 'adj' },
+      { word: 'red', pos: 'noun' },
+      { word: 'red', pos: 'adj' },
+    ];
+    expect(buildCustomCorpus(items).entries.map((e) => [e.word, e.pos])).toEqual([['red', 'adj']]);
+    const conjugated = buildCustomCorpus(items, { conjugation: { seed: 1, superclasses: ['scene'] } });
+    expect(conjugated.entries.map((e) => [e.word, e.pos])).toEqual([
+      ['red scene', 'adj'],
+      ['red', 'noun'],
+    ]);
+  });
+
   it('hashes equal lists equally', () => {
     const items = [{ word: 'lamp', pos: 'noun' }];
     expect(buildCustomCorpus(items).contentHash).toBe(buildCustomCorpus([...items]).contentHash);

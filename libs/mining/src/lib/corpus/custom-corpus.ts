@@ -2,8 +2,8 @@
 // keep the given order; duplicates by word keep the first occurrence. Public.
 import { MiningError, MiningErrorCode } from '../errors';
 import { assembleCorpus, DEFAULT_PROMPT_TEMPLATES, type CandidateCorpus, type CorpusEntry, type PromptTemplates } from './candidate-corpus';
-import { conjugateAdjectives, type ConjugationOptions } from './conjugated-pool';
-import { deduplicateByWord } from './deduplicate-entries';
+import type { ConjugationOptions } from './conjugated-pool';
+import { candidatePool } from './deduplicate-entries';
 import { isPartOfSpeech } from './part-of-speech';
 
 export interface CustomCorpusItem {
@@ -42,7 +42,6 @@ export function buildCustomCorpus(items: readonly CustomCorpusItem[], options: C
       promptRole: item.pos === 'noun' ? 'noun' : 'adj',
     };
   });
-  let pool = deduplicateByWord(entries);
-  if (options.conjugation !== undefined) pool = deduplicateByWord(conjugateAdjectives(pool, options.conjugation));
+  const pool = candidatePool(entries, options.conjugation);
   return assembleCorpus(pool, options.templates ?? DEFAULT_PROMPT_TEMPLATES, { source: 'custom', conjugation: options.conjugation ?? null });
 }

@@ -4,8 +4,8 @@
 // final word keep the first occurrence. Public.
 import { MiningError, MiningErrorCode } from '../errors';
 import { assembleCorpus, DEFAULT_PROMPT_TEMPLATES, validatePromptTemplates, type CandidateCorpus, type CorpusEntry, type PromptTemplates } from './candidate-corpus';
-import { conjugateAdjectives, validateConjugation, type ConjugationOptions } from './conjugated-pool';
-import { deduplicateByWord } from './deduplicate-entries';
+import { validateConjugation, type ConjugationOptions } from './conjugated-pool';
+import { candidatePool } from './deduplicate-entries';
 import { CANDIDATE_LEXNAMES, DEFAULT_EXCLUDED_LEXNAMES, isCandidateLexname, type WordNetLexname } from './wordnet-lexnames';
 import type { WordNetDatabase, WordNetSynset } from './wordnet-synsets';
 
@@ -68,8 +68,7 @@ export function buildWordNetCorpus(database: WordNetDatabase, options: WordNetCo
       }
     }
   }
-  let pool = deduplicateByWord(entries);
-  if (options.conjugation !== undefined) pool = deduplicateByWord(conjugateAdjectives(pool, options.conjugation));
+  const pool = candidatePool(entries, options.conjugation);
   return assembleCorpus(pool, options.templates ?? DEFAULT_PROMPT_TEMPLATES, {
     source: 'wordnet-3.1',
     lexnames: chosen,
