@@ -15,11 +15,15 @@ export class OrtKernelSession {
   private constructor(private readonly session: ort.InferenceSession) {}
 
   static async create(modelBytes: Uint8Array, options: KernelOptions = {}): Promise<OrtKernelSession> {
+    const threads = options.threads ?? 0;
+    if (!Number.isInteger(threads) || threads < 0) {
+      throw new MiningError(MiningErrorCode.InvalidParameter, `threads must be a non-negative integer (0 = one per physical core); got ${threads}`, { threads });
+    }
     try {
       const session = await ort.InferenceSession.create(modelBytes, {
         executionProviders: ['cpu'],
         graphOptimizationLevel: 'all',
-        intraOpNumThreads: options.threads ?? 0,
+        intraOpNumThreads: threads,
         interOpNumThreads: 1,
         enableCpuMemArena: true,
       });

@@ -46,6 +46,13 @@ describe('score kernels', () => {
     }
   });
 
+  it.each([1.5, -1, Number.NaN])('refuses %d onnxruntime threads with a typed error', async (threads) => {
+    await expect(MatmulKernel.create(dim, 1, 'float32', { threads })).rejects.toMatchObject({
+      code: 'INVALID_PARAMETER',
+      message: expect.stringContaining('threads must be a non-negative integer'),
+    });
+  });
+
   it('MatmulKernel returns alpha · A · Bᵀ, or only its row maxima', async () => {
     const product = await MatmulKernel.create(dim, 2, 'float64');
     const rowMax = await MatmulKernel.create(dim, 2, 'float64', {}, 'row-max');
