@@ -24,8 +24,10 @@ function parseOodSets(raw: unknown): Array<{ name: string; file: string }> {
   return sets;
 }
 
+/** ID rows then OOD rows, in float32 when both are (a float64 copy doubled the memory of the stream). */
 function concatRows(a: EmbeddingMatrix, b: EmbeddingMatrix): EmbeddingMatrix {
-  const data = new Float64Array(a.data.length + b.data.length);
+  const length = a.data.length + b.data.length;
+  const data = a.data instanceof Float32Array && b.data instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
   data.set(a.data, 0);
   data.set(b.data, a.data.length);
   return { data, rows: a.rows + b.rows, cols: a.cols };
