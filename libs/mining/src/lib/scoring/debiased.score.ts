@@ -21,7 +21,7 @@
 // does) for users who want it; guard 'none' keeps the official arithmetic (sign-flipped or
 // infinite scores included).
 import { groupsSpec, PERMUTATIONS_SPEC, SEED_SPEC, temperatureSpec } from './common-parameters';
-import { checkGroupedInputs, runGroupedScoring, type ChunkEpilogue } from './grouped-scoring';
+import { runGroupedScoring, type ChunkEpilogue } from './grouped-scoring';
 import type { OodScoreMethod, ScoreResult, ScoringWarning } from './ood-score-method';
 import { resolveParameters, type ParameterSchema } from './parameter-schema';
 
@@ -102,22 +102,18 @@ export const debiasedScore: OodScoreMethod = {
   resolveParams: (overrides) => resolveParameters('debiased', parameters, overrides),
   async score(images, idText, negText, overrides, options): Promise<ScoreResult> {
     const params = resolveParameters('debiased', parameters, overrides);
-    const negatives = checkGroupedInputs('debiased', images, idText, negText);
     const tau = params['tau'] as number;
-    const groups = params['groups'] as number;
     const out = await runGroupedScoring({
+      methodId: 'debiased',
       images,
       idText,
-      negText: negatives,
-      groups,
-      temperature: params['temperature'] as number,
-      permutations: params['permutations'] as number,
-      seed: params['seed'] as number,
+      negText,
+      params,
       options,
       epilogueFor: (grouping) =>
         debiasedEpilogue({
           idCount: idText.rows,
-          groups,
+          groups: grouping.groups,
           groupSize: grouping.groupSize,
           temperature: params['temperature'] as number,
           tau,

@@ -5,7 +5,8 @@ import { MiningError, MiningErrorCode } from '../errors';
 import { GroupSumsKernel, type GroupSumsChunk } from '../kernels/score-group-sums.kernel';
 import { checkEmbeddings, normalizedRowsIn } from './embedding-input';
 import { groupWithPermutation, groupWithSeed, type NegativeGrouping } from './grouping';
-import type { EmbeddingMatrix, GroupingRecord, ScoringOptions, ScoringPrecision } from './ood-score-method';
+import type { EmbeddingMatrix, GroupingRecord, ScoringMethodId, ScoringOptions, ScoringPrecision } from './ood-score-method';
+import type { ParameterValue } from './parameter-schema';
 import { PermutationStatistics } from './permutation-statistics';
 
 export const DEFAULT_CHUNK_ROWS = 256;
@@ -60,13 +61,13 @@ export async function scoreInChunks(
 }
 
 export interface GroupedRunRequest {
+  readonly methodId: ScoringMethodId;
   readonly images: EmbeddingMatrix;
   readonly idText: EmbeddingMatrix;
+  /** Checked here: a grouped method needs negatives. */
   readonly negText: EmbeddingMatrix | undefined;
-  readonly groups: number;
-  readonly temperature: number;
-  readonly permutations: number;
-  readonly seed: number;
+  /** The method's resolved parameters; temperature, groups, permutations and seed are read from them. */
+  readonly params: Readonly<Record<string, ParameterValue>>;
   readonly options: ScoringOptions | undefined;
   /** Builds the epilogue for one grouping (it may depend on Q). */
   readonly epilogueFor: (grouping: NegativeGrouping) => ChunkEpilogue;
@@ -80,7 +81,7 @@ export interface GroupedRunOutput {
   readonly precision: ScoringPrecision;
 }
 
-/** Checks the three inputs of a negative-label method; returns N. */
+/** Checks the three inputs of a negative-label method; returns the negatives, now known to be present. */
 export function checkGroupedInputs(methodId: string, images: EmbeddingMatrix, idText: EmbeddingMatrix, negText: EmbeddingMatrix | undefined): EmbeddingMatrix {
   checkEmbeddings('images', images);
   checkEmbeddings('idText', idText, images.cols);
@@ -113,9 +114,13 @@ export function groupingsFor(negativeCount: number, groups: number, permutations
 }
 
 export async function runGroupedScoring(request: GroupedRunRequest): Promise<GroupedRunOutput> {
-  const { images, idText, groups, temperature, permutations, seed, options } = request;
+  const { methodId, images, idText, params, options } = request;
+  const negText = checkGroupedInputs(methodId, images, idText, request.negText);
+  const temperature = params['temperature'] as number;
+  const groups = params['groups'] as number;
+  const permutations = params['permutations'] as number;
+  const seed = params['seed'] as number;
   const run = resolveRunOptions(options);
-  const negText = request.negText!;
   const groupings = groupingsFor(negText.rows, groups, permutations, seed, options);
   const dim = images.cols;
   const inverseT = 1 / temperature;

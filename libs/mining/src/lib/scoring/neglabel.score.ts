@@ -2,7 +2,7 @@
 // A = Σ_c exp(s_c/T); score = mean_j S_j; T = 0.01, G = 100 (NegLabel's grouping strategy).
 // Public via the registry.
 import { groupsSpec, PERMUTATIONS_SPEC, SEED_SPEC, temperatureSpec } from './common-parameters';
-import { checkGroupedInputs, runGroupedScoring, type ChunkEpilogue } from './grouped-scoring';
+import { runGroupedScoring, type ChunkEpilogue } from './grouped-scoring';
 import type { OodScoreMethod, ScoreResult } from './ood-score-method';
 import { resolveParameters, type ParameterSchema } from './parameter-schema';
 
@@ -34,19 +34,8 @@ export const neglabelScore: OodScoreMethod = {
   resolveParams: (overrides) => resolveParameters('neglabel', parameters, overrides),
   async score(images, idText, negText, overrides, options): Promise<ScoreResult> {
     const params = resolveParameters('neglabel', parameters, overrides);
-    const negatives = checkGroupedInputs('neglabel', images, idText, negText);
     const groups = params['groups'] as number;
-    const out = await runGroupedScoring({
-      images,
-      idText,
-      negText: negatives,
-      groups,
-      temperature: params['temperature'] as number,
-      permutations: params['permutations'] as number,
-      seed: params['seed'] as number,
-      options,
-      epilogueFor: () => neglabelEpilogue(groups),
-    });
+    const out = await runGroupedScoring({ methodId: 'neglabel', images, idText, negText, params, options, epilogueFor: () => neglabelEpilogue(groups) });
     return { method: 'neglabel', warnings: [], params, ...out };
   },
 };
