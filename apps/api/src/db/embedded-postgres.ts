@@ -67,6 +67,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
     return { url: urlFor(running, DATABASE), stop: async () => undefined };
   }
   const account = serverAccount();
+  mkdirSync(path.dirname(dataDir), { recursive: true });
   const binaries = executableBinaries(account, path.dirname(dataDir));
   // initdb refuses a non-empty folder, so a cluster is initialised only once.
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
@@ -85,6 +86,8 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
 }
 
 async function initialiseCluster(binaries: PostgresBinaries, account: ServerAccount, dataDir: string): Promise<void> {
+  // Parents keep the default mode (the server account must enter them); only the cluster folder is private.
+  mkdirSync(path.dirname(dataDir), { recursive: true });
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (account.uid !== undefined) chownSync(dataDir, account.uid, account.gid ?? account.uid);
   // The password file must be readable by the server account and by no one else.
