@@ -2,7 +2,8 @@
 // ψ_n = the 0.95 quantile (linear interpolation, as torch.quantile) of cos(t_n, w_c) over the K ID
 // labels; per part of speech the floor(0.15 × count) candidates with the smallest ψ are kept,
 // ascending, nouns first. CSP's variant (Chen et al., NeurIPS 2024) sets ψ = 1 when the largest
-// cosine to any ID label exceeds 0.95, so near-copies of ID labels are never kept. Public.
+// cosine to any ID label exceeds 0.95, so near-copies of ID labels sort last: they are kept only if
+// the keep fraction reaches every other candidate of their part of speech. Public.
 import { MiningError, MiningErrorCode } from '../errors';
 import type { KernelOptions } from '../kernels/ort-session';
 import { defaultBlockRows, SimilarityTopKKernel, type KernelPrecision } from '../kernels/similarity-topk.kernel';
