@@ -1,9 +1,9 @@
 // End to end over HTTP, as a client would: a dnm-parity case is imported as an embedding space
 // (label names, corpus, ID and OOD image embeddings), negatives are mined with both strategies and
 // paged through, and mcm / neglabel / debiased evaluations are launched, run by the queue's workers
-// and read back. Selections must equal the reference's; MCM metrics must match it within the
-// fixture's tolerances. Grouped methods draw their own seeded permutation (the reference used
-// NumPy's), so their metrics are compared within a documented band instead.
+// and read back. Selections must equal the reference's, and every method's metrics must match it
+// within the fixture's tolerances: the grouped methods are given the reference's own permutations
+// (expected/perm_*.npy, as base64 and as a list), so they group exactly as it did.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { asIndexVector } from '@negmine/formats';
@@ -11,8 +11,8 @@ import { describeWithSharedFixtures, readJson, readNpy } from '@negmine/formats/
 import { startTestApp, waitForRun, type TestApp } from '../support/test-app';
 
 const CASE = 'p1-k10-n2000';
-/** AUROC band for grouped methods whose permutation differs from the reference's. */
-const GROUPED_AUROC_BAND = 0.01;
+/** The fixture README's tolerances for metrics: FPR95 within 2 / n_ood, AUROC and AUPR within 1e-4. */
+const METRIC_TOLERANCE = 1e-4;
 
 interface Metrics {
   fpr95: number;
@@ -149,33 +149,41 @@ describeWithSharedFixtures('dnm-parity', 'GraphQL end to end on a dnm-parity cas
   it('evaluates mcm, neglabel and debiased and returns the expected metrics', async () => {
     const mcm = await launch({ labelSetId, modelId, method: 'mcm', params: { temperature: 1 }, idempotencyKey: 'parity-mcm' });
     expect(await launch({ labelSetId, modelId, method: 'mcm', params: { temperature: 1 }, idempotencyKey: 'parity-mcm' })).toBe(mcm);
-    const neglabel = await launch({ miningRunId: neglabelRunId, method: 'neglabel', params: { temperature: 0.01, groups: 100 } });
-    const debiased = await launch({ miningRunId: seedRunId, method: 'debiased', params: { temperature: 0.01, groups: 100, tau: 0.5 } });
+    const permNeglabel = Array.from(asIndexVector(readNpy(path.join(dir, 'expected', 'perm_neglabel.npy')), 'perm_neglabel'));
+    const neglabel = await launch({ miningRunId: neglabelRunId, method: 'neglabel', params: { temperature: 0.01, groups: 100 }, permutation: { indices: permNeglabel } });
+    const debiased = await launch({
+      miningRunId: seedRunId,
+      method: 'debiased',
+      params: { temperature: 0.01, groups: 100, tau: 0.5 },
+      permutation: { npyBase64: base64File(path.join(dir, 'expected', 'perm_seed.npy')) },
+    });
     for (const runId of [mcm, neglabel, debiased]) expect(await waitForRun(app, runId)).toEqual({ status: 'succeeded', error: null });
 
     const nOod = 300;
-    const mcmResults = await results(mcm);
-    for (const set of meta.ood_sets) {
-      const row = mcmResults.get(set)!;
-      const expected = expectedMetrics[set]!['mcm']!;
-      expect(Math.abs(row.fprAtTprId - expected.fpr95)).toBeLessThanOrEqual(2 / nOod);
-      expect(Math.abs(row.auroc - expected.auroc)).toBeLessThan(1e-4);
-      expect(Math.abs(row.auprIn - expected.aupr_in)).toBeLessThan(1e-4);
-      expect(Math.abs(row.auprOut - expected.aupr_out)).toBeLessThan(1e-4);
-      expect(row).toMatchObject({ nId: 600, nOod });
-      expect(row.rocPoints.at(0)).toEqual({ fpr: 0, tpr: 0 });
-      expect(row.rocPoints.at(-1)).toEqual({ fpr: 1, tpr: 1 });
-      expect(row.histograms.idCounts.reduce((a, b) => a + b, 0)).toBe(600);
-    }
     for (const [runId, method] of [
+      [mcm, 'mcm'],
       [neglabel, 'neglabel'],
       [debiased, 'seed'],
     ] as const) {
       const rows = await results(runId);
       for (const set of meta.ood_sets) {
-        expect(Math.abs(rows.get(set)!.auroc - expectedMetrics[set]![method]!.auroc)).toBeLessThan(GROUPED_AUROC_BAND);
+        const row = rows.get(set)!;
+        const expected = expectedMetrics[set]![method]!;
+        expect(Math.abs(row.fprAtTprId - expected.fpr95)).toBeLessThanOrEqual(2 / nOod);
+        expect(Math.abs(row.auroc - expected.auroc)).toBeLessThan(METRIC_TOLERANCE);
+        expect(Math.abs(row.auprIn - expected.aupr_in)).toBeLessThan(METRIC_TOLERANCE);
+        expect(Math.abs(row.auprOut - expected.aupr_out)).toBeLessThan(METRIC_TOLERANCE);
+        expect(row).toMatchObject({ nId: 600, nOod });
+        expect(row.rocPoints.at(0)).toEqual({ fpr: 0, tpr: 0 });
+        expect(row.rocPoints.at(-1)).toEqual({ fpr: 1, tpr: 1 });
+        expect(row.histograms.idCounts.reduce((a, b) => a + b, 0)).toBe(600);
       }
     }
+    const { evaluationRun } = await app.gql<{ evaluationRun: { permutations: number; groupPermutation: number[] | null } }>(
+      'query($id: ID!) { evaluationRun(id: $id) { permutations groupPermutation } }',
+      { id: neglabel },
+    );
+    expect(evaluationRun).toEqual({ permutations: 1, groupPermutation: permNeglabel });
     const { compareRuns } = await app.gql<{ compareRuns: { rows: { oodImageSetName: string; cells: unknown[]; bestByAuroc: string }[] } }>(
       'query($ids: [ID!]!) { compareRuns(ids: $ids) { rows { oodImageSetName cells { evaluationRunId auroc } bestByAuroc } } }',
       { ids: [mcm, neglabel, debiased] },

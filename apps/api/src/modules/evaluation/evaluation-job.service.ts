@@ -11,6 +11,7 @@ import { importedCorpusRowInputHash, importedLabelInputHash, promptInputHash } f
 import { EmbeddingStore, meanRows } from '../embedding/embedding-store';
 import { shardRanges, type EncodingService } from '../embedding/encoding.service';
 import type { Matrix, MiningLibrary } from '../mining/mining-library';
+import { decodeGroupPermutation } from './group-permutation';
 import { type RunLifecycle } from '../run/run-lifecycle';
 import { RunKind } from '../run/run.type';
 
@@ -85,13 +86,14 @@ export class EvaluationJobService {
     // 3. Scores per set, then metrics of ID against each OOD set.
     const method = scoringMethod(run.method);
     const { preset: _preset, ...params } = run.params as Record<string, number | string>;
+    const permutation = run.groupPermutation === null ? undefined : decodeGroupPermutation(run.groupPermutation);
     const scored: ScoredSet[] = [];
     for (const setId of setIds) {
       const hashes = itemsBySet.get(setId)!;
       const vectors = await this.embeddings.load('image', run.modelHash, hashes);
       const present = hashes.filter((hash) => vectors.has(hash));
       const images: Matrix = { data: meanRows(present.map((hash) => [hash]), vectors, dim), rows: present.length, cols: dim };
-      const result = await method.score(images, idText, negText, params as ParameterOverrides, { threads: this.options.threads });
+      const result = await method.score(images, idText, negText, params as ParameterOverrides, { threads: this.options.threads, permutation });
       scored.push({ imageSetId: setId, scores: result.scores, guardHits: result.guardHits, skipped: hashes.length - present.length });
       await this.lifecycle.progress(RunKind.evaluation, runId, 0.8 + (0.15 * scored.length) / setIds.length);
     }

@@ -1,9 +1,33 @@
 // Inputs of evaluations: launchEvaluation and the evaluationRuns filter/ordering.
 import { GraphQLJSON } from 'graphql-scalars';
-import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsUUID, Length, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsUUID, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { RunStatus, ScoringMethod } from '../common/enums';
 import { PageArgs } from '../common/pagination';
+
+/** Most indices a given permutation may have (N − N mod G negatives); far above any mined list. */
+export const MAX_PERMUTATION_LENGTH = 1_000_000;
+
+@InputType({
+  description:
+    'An explicit group permutation, as `negmine score --permutation` takes it: after the last N mod G negatives are dropped, grouped row i is negative p[i]. ' +
+    'Give exactly one of indices, npyBase64 or npyPath',
+})
+export class GroupPermutationInput {
+  @Field(() => [Int], { nullable: true, description: 'The N − (N mod G) indices p, a permutation of 0..N − (N mod G) − 1' })
+  @IsOptional()
+  @ArrayMaxSize(MAX_PERMUTATION_LENGTH)
+  indices?: number[];
+
+  @Field({ nullable: true, description: 'The indices as a 1-D int64 (or int32) .npy, base64-encoded' })
+  @IsOptional()
+  npyBase64?: string;
+
+  @Field({ nullable: true, description: 'Absolute path of that .npy under NEGMINE_IMPORT_ROOTS' })
+  @IsOptional()
+  @MaxLength(4096)
+  npyPath?: string;
+}
 
 @InputType()
 export class LaunchEvaluationInput {
@@ -47,6 +71,14 @@ export class LaunchEvaluationInput {
   @Min(1)
   @Max(1000)
   permutations?: number;
+
+  @Field(() => GroupPermutationInput, {
+    nullable: true,
+    description: 'Grouped methods: use this permutation instead of drawing one from seed (e.g. to reproduce a run of the reference code); permutations must be 1',
+  })
+  @IsOptional()
+  @ValidateNested()
+  permutation?: GroupPermutationInput;
 
   @Field(() => ID)
   @IsUUID()

@@ -1,6 +1,6 @@
 // GraphQL operations on evaluations: launchEvaluation, evaluationRuns, evaluationRun (with results
 // and curves), compareRuns.
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { ApiContext } from '../../context';
 import { notFound } from '../../errors';
 import { connectionTypes, type Page } from '../common/pagination';
@@ -9,6 +9,7 @@ import { LabelSet } from '../label-set/label-set.type';
 import { MiningRun } from '../mining/mining.type';
 import { EncoderModel } from '../model/model.type';
 import { EvaluationRunsArgs, LaunchEvaluationInput } from './evaluation.input';
+import { decodeGroupPermutation } from './group-permutation';
 import { EvaluationResult, EvaluationRun, RocPoint, RunComparison, ScoreHistograms } from './evaluation.type';
 import { NullArguments } from '../../plugins/null-arguments.middleware';
 
@@ -35,6 +36,11 @@ export class EvaluationResolver {
   @Query(() => RunComparison, { description: 'Metrics of evaluation runs side by side per OOD set' })
   compareRuns(@Ctx() ctx: ApiContext, @Arg('ids', () => [ID]) ids: string[]): Promise<RunComparison> {
     return ctx.services.evaluations.compare(ids);
+  }
+
+  @FieldResolver(() => [Int], { nullable: true, description: 'The group permutation given at launch (null when it was drawn from seed)' })
+  groupPermutation(@Root() run: EvaluationRun): number[] | null {
+    return run.groupPermutation === null ? null : Array.from(decodeGroupPermutation(run.groupPermutation));
   }
 
   @FieldResolver(() => [EvaluationResult], { description: 'One result per OOD set (empty until the run succeeds)' })

@@ -1,11 +1,13 @@
 // Launching evaluations: validation, resolved parameters on the run row, idempotency keys, listing
 // with filters and cursors. Jobs are recorded, not run.
+import { serializeNpy } from '@negmine/formats';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import { createImportedSpace, type ImportedSpace } from '../../../test/support/imported-space';
 import { RecordingQueue, testServices } from '../../../test/support/test-services';
 import type { AllServices } from '../../app';
 import { RunStatus, ScoringMethod, SelectionMethod } from '../common/enums';
 import { EvaluationRunOrder } from './evaluation.input';
+import { decodeGroupPermutation } from './group-permutation';
 
 describe('EvaluationService (Postgres)', () => {
   let db: TestDatabase;
@@ -43,6 +45,33 @@ describe('EvaluationService (Postgres)', () => {
     expect(run.params).toMatchObject({ tau: 0.3, seed: 7, permutations: 2, temperature: expect.any(Number), groups: expect.any(Number) });
     expect(run.codeVersion).toMatch(/^0\.1\.0/);
     expect(queue.sent.at(-1)).toEqual({ name: 'evaluate', data: { runId: run.id } });
+  });
+
+  it('takes an explicit group permutation (list or .npy), checks it, and stores it with the run', async () => {
+    // 11 negatives in 5 groups: the last one is dropped, so a permutation has 10 indices.
+    await db.prisma.negativeLabel.createMany({
+      data: Array.from({ length: 11 }, (_, rank) => ({ miningRunId, rank, corpusIndex: rank, word: `w${rank}`, pos: 'noun', statistic: rank, falseNegativeFlags: [], flagged: false })),
+    });
+    const p = [3, 1, 4, 0, 9, 2, 6, 5, 8, 7];
+    const grouped = { ...base(), method: ScoringMethod.neglabel, miningRunId, params: { groups: 5 } };
+    const run = await services.evaluations.launch({ ...grouped, permutation: { indices: p } });
+    expect(run.permutations).toBe(1);
+    expect(Array.from(decodeGroupPermutation(run.groupPermutation!))).toEqual(p);
+    const npy = Buffer.from(serializeNpy(BigInt64Array.from(p, BigInt), [p.length])).toString('base64');
+    const fromNpy = await services.evaluations.launch({ ...grouped, permutation: { npyBase64: npy } });
+    expect(Array.from(decodeGroupPermutation(fromNpy.groupPermutation!))).toEqual(p);
+
+    const refused = (permutation: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      services.evaluations.launch({ ...grouped, ...extra, permutation } as never).catch((error: { code: string; message: string }) => `${error.code}: ${error.message}`);
+    expect(await refused({ indices: p.slice(1) })).toMatch(/^BAD_USER_INPUT: the permutation must have N − \(N mod G\) = 10 indices .*N = 11 negatives, G = 5 groups\); got 9/);
+    expect(await refused({ indices: [...p.slice(0, 9), 1] })).toMatch(/^BAD_USER_INPUT: the permutation must contain each of 0\.\.9 exactly once; index 1 at position 9 is a repeat/);
+    expect(await refused({ indices: [...p.slice(0, 9), 10] })).toMatch(/index 10 at position 9 is out of range/);
+    expect(await refused({ indices: p, npyBase64: npy })).toMatch(/^BAD_USER_INPUT: give the permutation as exactly one of permutation.indices/);
+    expect(await refused({})).toMatch(/exactly one of/);
+    expect(await refused({ indices: p }, { permutations: 2 })).toMatch(/permutations must be 1/);
+    expect(await refused({ indices: p }, { method: ScoringMethod.mcm, params: {} })).toMatch(/^BAD_USER_INPUT: method mcm does not group negatives.*methods that do: neglabel, debiased/);
+    const floats = Buffer.from(serializeNpy(Float32Array.from(p), [p.length])).toString('base64');
+    expect(await refused({ npyBase64: floats })).toMatch(/the permutation .npy must be int64 or int32; got float32/);
   });
 
   it('refuses unknown parameters and out-of-range values with the library message', async () => {

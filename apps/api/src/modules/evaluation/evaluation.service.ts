@@ -1,6 +1,7 @@
 // Evaluation runs: validate and record a run with every resolved parameter (idempotent per key),
 // enqueue its `evaluate` job, list runs with filters and cursors, and compare runs.
-import { debiasedPreset, scoringMethod } from '@negmine/mining';
+import { asIndexVector } from '@negmine/formats';
+import { debiasedPreset, SCORING_METHOD_IDS, scoringMethod, type OodScoreMethod } from '@negmine/mining';
 import type { ApiConfig } from '../../config';
 import type { Db, PrismaClient } from '../../db/prisma.service';
 import { Prisma } from '../../db/prisma.service';
@@ -8,8 +9,10 @@ import { badInput, conflict, notFound } from '../../errors';
 import type { JobQueue } from '../../jobs/queue';
 import { codeVersion } from '../common/code-version';
 import { backboneId, ImageSetKind, ModelKind, RunStatus } from '../common/enums';
+import { encodeGroupPermutation } from './group-permutation';
+import { hasNpySource, readNpySource } from '../common/npy-source';
 import { checkPageSize, decodeCursor, encodeCursor, toPage, type Page } from '../common/pagination';
-import { EvaluationRunOrder, type EvaluationRunsArgs, type LaunchEvaluationInput } from './evaluation.input';
+import { EvaluationRunOrder, type EvaluationRunsArgs, type GroupPermutationInput, type LaunchEvaluationInput } from './evaluation.input';
 import type { ComparisonCell, ComparisonRow, EvaluationRun, RunComparison } from './evaluation.type';
 
 export const MAX_COMPARED_RUNS = 20;
@@ -18,7 +21,7 @@ export class EvaluationService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly queue: Pick<JobQueue, 'send'>,
-    private readonly config: Pick<ApiConfig, 'maxPageSize' | 'shardSize'>,
+    private readonly config: Pick<ApiConfig, 'maxPageSize' | 'shardSize' | 'importRoots'>,
   ) {}
 
   async launch(input: LaunchEvaluationInput): Promise<EvaluationRun> {
@@ -53,7 +56,8 @@ export class EvaluationService {
       existing.method === input.method &&
       existing.idImageSetId === input.idImageSetId &&
       (input.miningRunId === undefined || existing.miningRunId === input.miningRunId) &&
-      JSON.stringify([...existing.oodImageSetIds].sort()) === JSON.stringify([...input.oodImageSetIds].sort());
+      JSON.stringify([...existing.oodImageSetIds].sort()) === JSON.stringify([...input.oodImageSetIds].sort()) &&
+      (existing.groupPermutation !== null) === (input.permutation != null);
     if (!same) {
       throw conflict(`idempotency key '${input.idempotencyKey ?? ''}' was already used for a different evaluation (run ${existing.id}); use a new key`, {
         evaluationRunId: existing.id,
@@ -113,6 +117,7 @@ export class EvaluationService {
       if (overrides[key] !== undefined && !schemaKeys.includes(key)) throw badInput(`method ${method.id} takes no ${key}; its parameters: ${schemaKeys.join(', ')}`);
     }
     const params: Record<string, number | string> = { ...method.resolveParams(overrides), ...(presetId === undefined ? {} : { preset: presetId }) };
+    const groupPermutation = input.permutation == null ? null : await this.resolvePermutation(input.permutation, method, params, miningRun?.id);
     return {
       idempotencyKey: input.idempotencyKey,
       labelSetId,
@@ -122,12 +127,60 @@ export class EvaluationService {
       params,
       seed: typeof params['seed'] === 'number' ? params['seed'] : 0,
       permutations: typeof params['permutations'] === 'number' ? params['permutations'] : 1,
+      groupPermutation: groupPermutation === null ? null : encodeGroupPermutation(groupPermutation),
       idImageSetId: input.idImageSetId,
       oodImageSetIds: input.oodImageSetIds,
       modelHash: model.contentHash,
       shardSize: this.config.shardSize,
       codeVersion: codeVersion(),
     };
+  }
+
+  /**
+   * Reads and checks a given group permutation against the run it will group: a grouped method,
+   * one permutation, and exactly the indices 0..kept − 1 where kept = N − N mod G (the contract of
+   * `negmine score --permutation` and ScoringOptions.permutation).
+   */
+  private async resolvePermutation(
+    given: GroupPermutationInput,
+    method: OodScoreMethod,
+    params: Readonly<Record<string, number | string>>,
+    miningRunId: string | undefined,
+  ): Promise<Int32Array> {
+    if (!('groups' in method.parameters)) {
+      const grouped = SCORING_METHOD_IDS.filter((id) => 'groups' in scoringMethod(id).parameters);
+      throw badInput(`method ${method.id} does not group negatives, so it takes no permutation; methods that do: ${grouped.join(', ')}`);
+    }
+    if (params['permutations'] !== 1) {
+      throw badInput(`a given permutation fixes the grouping, so permutations must be 1 (or left out); got ${String(params['permutations'])}`);
+    }
+    const sources = (given.indices == null ? 0 : 1) + (hasNpySource(given) ? 1 : 0);
+    if (sources !== 1 || (given.npyBase64 != null && given.npyPath != null)) {
+      throw badInput('give the permutation as exactly one of permutation.indices (a list), permutation.npyBase64 or permutation.npyPath (a 1-D int64 .npy)');
+    }
+    const indices =
+      given.indices != null ? Int32Array.from(given.indices) : asIndexVector(await readNpySource(given, this.config.importRoots, 'the permutation .npy'), 'the permutation .npy');
+    if (miningRunId === undefined) throw badInput(`a permutation orders mined negatives: give miningRunId`);
+    const negativeCount = await this.prisma.negativeLabel.count({ where: { miningRunId } });
+    const groups = params['groups'] as number;
+    const kept = groups * Math.floor(negativeCount / groups);
+    if (kept === 0) throw badInput(`mining run ${miningRunId} has ${negativeCount} negatives, fewer than groups = ${groups}; nothing to permute`);
+    if (indices.length !== kept) {
+      throw badInput(
+        `the permutation must have N − (N mod G) = ${kept} indices (mining run ${miningRunId}: N = ${negativeCount} negatives, G = ${groups} groups); got ${indices.length}`,
+        { expected: kept, length: indices.length },
+      );
+    }
+    const seen = new Uint8Array(kept);
+    for (let i = 0; i < kept; i++) {
+      const index = indices[i]!;
+      if (index < 0 || index >= kept || seen[index] === 1) {
+        const why = index < 0 || index >= kept ? 'out of range' : 'a repeat';
+        throw badInput(`the permutation must contain each of 0..${kept - 1} exactly once; index ${index} at position ${i} is ${why}`, { position: i, value: index, kept });
+      }
+      seen[index] = 1;
+    }
+    return indices;
   }
 
   async get(id: string, db: Db = this.prisma): Promise<EvaluationRun> {

@@ -92,6 +92,9 @@ export class EvaluationRun {
   @Field(() => Int)
   permutations!: number;
 
+  /** The permutation given at launch (int32 little-endian); exposed by a field resolver as indices. */
+  groupPermutation!: Uint8Array | null;
+
   @Field(() => ID)
   idImageSetId!: string;
 

@@ -1,14 +1,13 @@
 // Imports embeddings computed elsewhere (e.g. by the paper's Python code on a GPU) into an
 // imported embedding space: label-name, corpus and image vectors land in the same caches the
 // encoders fill, so mining and evaluation run unchanged. Each import is one transaction.
-import { readFile } from 'node:fs/promises';
-import { asFloat32Matrix, parseNpy } from '@negmine/formats';
+import { asFloat32Matrix } from '@negmine/formats';
 import type { ApiConfig } from '../../config';
 import type { PrismaClient } from '../../db/prisma.service';
 import { badInput, notFound } from '../../errors';
 import { ImageSetKind, ModelKind } from '../common/enums';
 import { importedCorpusRowInputHash, importedLabelInputHash, sha256Hex, vectorInputHash } from '../common/hashing';
-import { pathUnderRoots } from '../common/paths';
+import { readNpySource } from '../common/npy-source';
 import { corpusVersionHash, type StoredCorpusEntry } from '../mining/corpus-store';
 import { EmbeddingTarget, type ImportEmbeddingsInput } from './import.input';
 import type { ImportEmbeddingsResult } from './import.type';
@@ -53,14 +52,7 @@ export class ImportService {
   }
 
   private async readMatrix(input: ImportEmbeddingsInput): Promise<Matrix> {
-    if ((input.npyBase64 === undefined) === (input.npyPath === undefined)) {
-      throw badInput('give the .npy either as npyBase64 or as npyPath, not both and not neither');
-    }
-    const bytes =
-      input.npyBase64 !== undefined
-        ? Buffer.from(input.npyBase64, 'base64')
-        : await readFile(pathUnderRoots(input.npyPath!, this.config.importRoots, '.npy file', 'NEGMINE_IMPORT_ROOTS'));
-    const matrix = asFloat32Matrix(parseNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)), 'imported embeddings');
+    const matrix = asFloat32Matrix(await readNpySource(input, this.config.importRoots, 'the .npy'), 'imported embeddings');
     for (let i = 0; i < matrix.data.length; i++) {
       if (!Number.isFinite(matrix.data[i]!)) throw badInput(`imported embeddings hold a non-finite value at row ${Math.floor(i / matrix.cols)}`);
     }
