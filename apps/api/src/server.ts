@@ -11,6 +11,7 @@ import type { GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import type * as GraphqlWsUse from 'graphql-ws/dist/use/ws';
 import { createContext, type ApiContext, type ApiServices } from './context';
+import { dashboardRouter } from './dashboard/dashboard.router';
 import { formatGraphQLError } from './errors';
 import { graphiqlRouter } from './plugins/graphiql';
 import { requestLoggingPlugin } from './plugins/request-logging.plugin';
@@ -65,6 +66,7 @@ export async function startServer(services: ApiServices, listen: { port: number;
     res.json({ status: 'ok', service: 'negmine-api' });
   });
   app.use(graphiqlRouter());
+  app.use(dashboardRouter());
   app.use('/graphql', express.json({ limit: JSON_BODY_LIMIT }), expressMiddleware(apollo, { context: async () => createContext(services) }));
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
