@@ -4,7 +4,7 @@ import DataLoader from 'dataloader';
 import type { ApiConfig } from './config';
 import type { PrismaClient } from './db/prisma.service';
 import type { Logger } from './logger';
-import type { EvaluationService } from './modules/evaluation/evaluation.service';
+import type { EvaluationService, ResultRow } from './modules/evaluation/evaluation.service';
 import type { ImageSetService } from './modules/image-set/image-set.service';
 import type { ImportService } from './modules/import/import.service';
 import type { LabelSetService } from './modules/label-set/label-set.service';
@@ -47,7 +47,7 @@ function groupedBy<T>(load: (keys: string[]) => Promise<T[]>, keyOf: (row: T) =>
   });
 }
 
-export function createLoaders(prisma: PrismaClient) {
+export function createLoaders(prisma: PrismaClient, evaluations: Pick<EvaluationService, 'resultsOfSucceededRuns'>) {
   return {
     labelSet: byId<Row<'labelSet'>>((ids) => prisma.labelSet.findMany({ where: { id: { in: ids } } })),
     model: byId<Row<'encoderModel'>>((ids) => prisma.encoderModel.findMany({ where: { id: { in: ids } } })),
@@ -59,6 +59,13 @@ export function createLoaders(prisma: PrismaClient) {
       (ids) => prisma.evaluationResult.findMany({ where: { evaluationRunId: { in: ids } }, omit: { rocPoints: true, histograms: true } }),
       (row) => row.evaluationRunId,
     ),
+    // Results of runs read as succeeded in this request: cached by the service across requests.
+    succeededEvaluationResults: new DataLoader<string, readonly ResultRow[]>(async (ids) => evaluations.resultsOfSucceededRuns(ids)),
+    groupPermutation: new DataLoader<string, Uint8Array | null>(async (ids) => {
+      const rows = await prisma.evaluationRun.findMany({ where: { id: { in: [...ids] } }, select: { id: true, groupPermutation: true } });
+      const map = new Map(rows.map((row) => [row.id, row.groupPermutation]));
+      return ids.map((id) => map.get(id) ?? null);
+    }),
     evaluationCurves: new DataLoader<string, { rocPoints: unknown; histograms: unknown } | null>(async (keys) => {
       const pairs = keys.map((key) => key.split('/') as [string, string]);
       const rows = await prisma.evaluationResult.findMany({
@@ -85,5 +92,5 @@ export interface ApiContext {
 }
 
 export function createContext(services: ApiServices): ApiContext {
-  return { services, loaders: createLoaders(services.prisma), logger: services.logger };
+  return { services, loaders: createLoaders(services.prisma, services.evaluations), logger: services.logger };
 }

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -39,7 +39,9 @@ export function createApollo(schema: GraphQLSchema, services: ApiServices, plugi
     includeStacktraceInErrorResponses: config.exposeErrorDetails,
     formatError: (formatted, original) =>
       formatGraphQLError(formatted, original, (error) => logger.error({ err: error }, 'internal error (masked for the client)'), config.exposeErrorDetails),
-    plugins: [ApolloServerPluginLandingPageDisabled(), requestLoggingPlugin(logger), ...(plugins ?? [])],
+    // Cache control is on by default and wraps every field resolver of every request (a
+    // willResolveField hook per field: ~15 % of the CPU of a 100-row page); we set no cache hints.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), requestLoggingPlugin(logger), ...(plugins ?? [])],
   });
 }
 

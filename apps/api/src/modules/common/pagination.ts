@@ -1,5 +1,6 @@
 // Relay-style cursor pagination shared by every connection: opaque cursors over a sort key, a
 // maximum page size, and the generic Connection/Edge/PageInfo types.
+import { Kind, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { Max, Min } from 'class-validator';
 import { badInput } from '../../errors';
@@ -80,4 +81,19 @@ export function connectionTypes<T extends object>(node: ClassType<T>, name: stri
     totalCount!: number;
   }
   return Connection as unknown as ClassType<Page<T>>;
+}
+
+/**
+ * Whether the query selects `field` (e.g. totalCount) on the object the resolver returns, looking
+ * through fragments; a connection skips its COUNT query when it is not asked for.
+ */
+export function selectsField(info: GraphQLResolveInfo, field: string): boolean {
+  const visit = (selections: readonly SelectionNode[]): boolean =>
+    selections.some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === field;
+      if (selection.kind === Kind.INLINE_FRAGMENT) return visit(selection.selectionSet.selections);
+      const fragment = info.fragments[selection.name.value];
+      return fragment !== undefined && visit(fragment.selectionSet.selections);
+    });
+  return info.fieldNodes.some((node) => node.selectionSet !== undefined && visit(node.selectionSet.selections));
 }

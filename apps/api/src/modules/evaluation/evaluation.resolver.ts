@@ -1,9 +1,11 @@
 // GraphQL operations on evaluations: launchEvaluation, evaluationRuns, evaluationRun (with results
 // and curves), compareRuns.
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { ApiContext } from '../../context';
 import { notFound } from '../../errors';
-import { connectionTypes, type Page } from '../common/pagination';
+import { RunStatus } from '../common/enums';
+import { connectionTypes, selectsField, type Page } from '../common/pagination';
 import { ImageSet } from '../image-set/image-set.type';
 import { LabelSet } from '../label-set/label-set.type';
 import { MiningRun } from '../mining/mining.type';
@@ -11,7 +13,7 @@ import { EncoderModel } from '../model/model.type';
 import { EvaluationRunsArgs, LaunchEvaluationInput } from './evaluation.input';
 import { decodeGroupPermutation } from './group-permutation';
 import { EvaluationResult, EvaluationRun, RocPoint, RunComparison, ScoreHistograms } from './evaluation.type';
-import { NullArguments } from '../../plugins/null-arguments.middleware';
+import { NullArguments, type RootOf } from '../../plugins/null-arguments.middleware';
 
 export const EvaluationRunConnection = connectionTypes(EvaluationRun, 'EvaluationRun');
 
@@ -24,8 +26,8 @@ export class EvaluationResolver {
   }
 
   @Query(() => EvaluationRunConnection)
-  evaluationRuns(@Ctx() ctx: ApiContext, @Args(() => EvaluationRunsArgs) args: EvaluationRunsArgs): Promise<Page<EvaluationRun>> {
-    return ctx.services.evaluations.list(args);
+  evaluationRuns(@Ctx() ctx: ApiContext, @Args(() => EvaluationRunsArgs) args: EvaluationRunsArgs, @Info() info: GraphQLResolveInfo): Promise<Page<EvaluationRun>> {
+    return ctx.services.evaluations.list(args, { totalCount: selectsField(info, 'totalCount') });
   }
 
   @Query(() => EvaluationRun)
@@ -39,37 +41,40 @@ export class EvaluationResolver {
   }
 
   @FieldResolver(() => [Int], { nullable: true, description: 'The group permutation given at launch (null when it was drawn from seed)' })
-  groupPermutation(@Root() run: EvaluationRun): number[] | null {
-    return run.groupPermutation === null ? null : Array.from(decodeGroupPermutation(run.groupPermutation));
+  async groupPermutation(@Root() run: RootOf<EvaluationRun>, @Ctx() ctx: ApiContext): Promise<number[] | null> {
+    const bytes = run.groupPermutation === undefined ? await ctx.loaders.groupPermutation.load(run.id) : run.groupPermutation;
+    return bytes === null ? null : Array.from(decodeGroupPermutation(bytes));
   }
 
   @FieldResolver(() => [EvaluationResult], { description: 'One result per OOD set (empty until the run succeeds)' })
-  results(@Root() run: EvaluationRun, @Ctx() ctx: ApiContext): Promise<EvaluationResult[]> {
-    return ctx.loaders.evaluationResults.load(run.id);
+  async results(@Root() run: RootOf<EvaluationRun>, @Ctx() ctx: ApiContext): Promise<EvaluationResult[]> {
+    // A succeeded run's results never change: they come from the service's cache.
+    const rows = run.status === RunStatus.succeeded ? await ctx.loaders.succeededEvaluationResults.load(run.id) : await ctx.loaders.evaluationResults.load(run.id);
+    return rows as EvaluationResult[];
   }
 
   @FieldResolver(() => LabelSet)
-  async labelSet(@Root() run: EvaluationRun, @Ctx() ctx: ApiContext): Promise<LabelSet> {
+  async labelSet(@Root() run: RootOf<EvaluationRun>, @Ctx() ctx: ApiContext): Promise<LabelSet> {
     return (await ctx.loaders.labelSet.load(run.labelSetId)) ?? Promise.reject(notFound('label set', run.labelSetId));
   }
 
   @FieldResolver(() => EncoderModel)
-  async model(@Root() run: EvaluationRun, @Ctx() ctx: ApiContext): Promise<EncoderModel> {
+  async model(@Root() run: RootOf<EvaluationRun>, @Ctx() ctx: ApiContext): Promise<EncoderModel> {
     return (await ctx.loaders.model.load(run.modelId)) ?? Promise.reject(notFound('model', run.modelId));
   }
 
   @FieldResolver(() => MiningRun, { nullable: true })
-  async miningRun(@Root() run: EvaluationRun, @Ctx() ctx: ApiContext): Promise<MiningRun | null> {
+  async miningRun(@Root() run: RootOf<EvaluationRun>, @Ctx() ctx: ApiContext): Promise<MiningRun | null> {
     return run.miningRunId === null ? null : ctx.loaders.miningRun.load(run.miningRunId);
   }
 
   @FieldResolver(() => ImageSet)
-  async idImageSet(@Root() run: EvaluationRun, @Ctx() ctx: ApiContext): Promise<ImageSet> {
+  async idImageSet(@Root() run: RootOf<EvaluationRun>, @Ctx() ctx: ApiContext): Promise<ImageSet> {
     return (await ctx.loaders.imageSet.load(run.idImageSetId)) ?? Promise.reject(notFound('image set', run.idImageSetId));
   }
 
   @FieldResolver(() => [ImageSet])
-  async oodImageSets(@Root() run: EvaluationRun, @Ctx() ctx: ApiContext): Promise<ImageSet[]> {
+  async oodImageSets(@Root() run: RootOf<EvaluationRun>, @Ctx() ctx: ApiContext): Promise<ImageSet[]> {
     const sets = await ctx.loaders.imageSet.loadMany(run.oodImageSetIds);
     return sets.filter((set): set is ImageSet => set !== null && !(set instanceof Error));
   }
@@ -79,18 +84,18 @@ export class EvaluationResolver {
 @Resolver(() => EvaluationResult)
 export class EvaluationResultResolver {
   @FieldResolver(() => ImageSet)
-  async oodImageSet(@Root() result: EvaluationResult, @Ctx() ctx: ApiContext): Promise<ImageSet> {
+  async oodImageSet(@Root() result: RootOf<EvaluationResult>, @Ctx() ctx: ApiContext): Promise<ImageSet> {
     return (await ctx.loaders.imageSet.load(result.oodImageSetId)) ?? Promise.reject(notFound('image set', result.oodImageSetId));
   }
 
   @FieldResolver(() => [RocPoint], { description: 'ROC curve, at most 200 points, from (0, 0) to (1, 1)' })
-  async rocPoints(@Root() result: EvaluationResult, @Ctx() ctx: ApiContext): Promise<RocPoint[]> {
+  async rocPoints(@Root() result: RootOf<EvaluationResult>, @Ctx() ctx: ApiContext): Promise<RocPoint[]> {
     const curves = await ctx.loaders.evaluationCurves.load(`${result.evaluationRunId}/${result.oodImageSetId}`);
     return (curves?.rocPoints as RocPoint[] | undefined) ?? [];
   }
 
   @FieldResolver(() => ScoreHistograms, { description: 'ID and OOD score histograms over shared bins' })
-  async histograms(@Root() result: EvaluationResult, @Ctx() ctx: ApiContext): Promise<ScoreHistograms> {
+  async histograms(@Root() result: RootOf<EvaluationResult>, @Ctx() ctx: ApiContext): Promise<ScoreHistograms> {
     const curves = await ctx.loaders.evaluationCurves.load(`${result.evaluationRunId}/${result.oodImageSetId}`);
     return (curves?.histograms as ScoreHistograms | undefined) ?? { edges: [], idCounts: [], oodCounts: [] };
   }

@@ -10,6 +10,7 @@ import type { JobQueue } from '../../jobs/queue';
 import { codeVersion } from '../common/code-version';
 import { backboneId, ImageSetKind, ModelKind, RunStatus } from '../common/enums';
 import { encodeGroupPermutation } from './group-permutation';
+import { FinishedRunCache } from '../common/finished-run-cache';
 import { hasNpySource, readNpySource } from '../common/npy-source';
 import { checkPageSize, decodeCursor, encodeCursor, toPage, type Page } from '../common/pagination';
 import { EvaluationRunOrder, type EvaluationRunsArgs, type GroupPermutationInput, type LaunchEvaluationInput } from './evaluation.input';
@@ -17,7 +18,18 @@ import type { ComparisonCell, ComparisonRow, EvaluationRun, RunComparison } from
 
 export const MAX_COMPARED_RUNS = 20;
 
+/** Results of succeeded runs kept in memory, in rows (one per OOD set, without curves). */
+const CACHED_RESULT_ROWS = 100_000;
+
+/** A result row without its curves (ROC points, histograms), which are fetched only when asked. */
+export type ResultRow = Omit<Prisma.EvaluationResultGetPayload<object>, 'rocPoints' | 'histograms'>;
+
+/** Run rows as lists return them: the permutation bytes are read only when groupPermutation is asked. */
+export const RUN_LIST_OMIT = { groupPermutation: true } as const;
+
 export class EvaluationService {
+  private readonly succeededResults = new FinishedRunCache<readonly ResultRow[]>(CACHED_RESULT_ROWS, (rows) => rows.length);
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly queue: Pick<JobQueue, 'send'>,
@@ -189,7 +201,26 @@ export class EvaluationService {
     return run;
   }
 
-  async list(args: EvaluationRunsArgs): Promise<Page<EvaluationRun>> {
+  /**
+   * Results (without curves) of runs the caller has just read as succeeded, per run id. They were
+   * written with the status flip and never change, so they are cached; the caller's read of the run
+   * row is the existence check.
+   */
+  async resultsOfSucceededRuns(runIds: readonly string[]): Promise<(readonly ResultRow[])[]> {
+    const missing = runIds.filter((id) => this.succeededResults.get(id) === undefined);
+    if (missing.length > 0) {
+      const rows = await this.prisma.evaluationResult.findMany({ where: { evaluationRunId: { in: missing } }, omit: { rocPoints: true, histograms: true } });
+      for (const id of missing) {
+        const own = rows.filter((row) => row.evaluationRunId === id);
+        // A run deleted between the caller's read and this one has none: nothing is cached for it.
+        if (own.length > 0) this.succeededResults.set(id, own);
+      }
+      return runIds.map((id) => this.succeededResults.get(id) ?? rows.filter((row) => row.evaluationRunId === id));
+    }
+    return runIds.map((id) => this.succeededResults.get(id)!);
+  }
+
+  async list(args: EvaluationRunsArgs, options: { totalCount?: boolean } = {}): Promise<Page<EvaluationRun>> {
     checkPageSize(args.first, this.config.maxPageSize);
     const filter = args.filter ?? {};
     const where: Prisma.EvaluationRunWhereInput = {
@@ -212,10 +243,10 @@ export class EvaluationService {
             ],
           };
     const [rows, totalCount] = await Promise.all([
-      this.prisma.evaluationRun.findMany({ where: { AND: [where, keyset] }, orderBy: [{ createdAt: direction }, { id: direction }], take: args.first + 1 }),
-      this.prisma.evaluationRun.count({ where }),
+      this.prisma.evaluationRun.findMany({ where: { AND: [where, keyset] }, orderBy: [{ createdAt: direction }, { id: direction }], take: args.first + 1, omit: RUN_LIST_OMIT }),
+      options.totalCount === false ? Promise.resolve(0) : this.prisma.evaluationRun.count({ where }),
     ]);
-    return toPage(rows, args.first, (row) => encodeCursor([row.createdAt.toISOString(), row.id]), totalCount);
+    return toPage(rows as EvaluationRun[], args.first, (row) => encodeCursor([row.createdAt.toISOString(), row.id]), totalCount);
   }
 
   /** Side-by-side metrics of runs per OOD set, best run per set, and an average row over the sets all runs share. */

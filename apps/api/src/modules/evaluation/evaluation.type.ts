@@ -92,8 +92,8 @@ export class EvaluationRun {
   @Field(() => Int)
   permutations!: number;
 
-  /** The permutation given at launch (int32 little-endian); exposed by a field resolver as indices. */
-  groupPermutation!: Uint8Array | null;
+  /** The permutation given at launch (int32 little-endian), exposed by a field resolver as indices; lists leave it out (undefined). */
+  groupPermutation?: Uint8Array | null;
 
   @Field(() => ID)
   idImageSetId!: string;

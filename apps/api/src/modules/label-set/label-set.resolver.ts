@@ -3,7 +3,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import type { ApiContext } from '../../context';
 import { CreateLabelSetInput, UpdateLabelSetInput } from './label-set.input';
 import { LabelSet } from './label-set.type';
-import { NullArguments } from '../../plugins/null-arguments.middleware';
+import { NullArguments, type RootOf } from '../../plugins/null-arguments.middleware';
 
 @NullArguments()
 @Resolver(() => LabelSet)
@@ -37,7 +37,7 @@ export class LabelSetResolver {
   }
 
   @FieldResolver(() => Int)
-  labelCount(@Root() labelSet: LabelSet): number {
+  labelCount(@Root() labelSet: RootOf<LabelSet>): number {
     return labelSet.labels.length;
   }
 }

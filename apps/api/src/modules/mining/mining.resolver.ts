@@ -1,13 +1,14 @@
 // GraphQL operations on mining: mineNegatives, miningRuns, miningRun, negatives, corpora.
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { ApiContext } from '../../context';
 import { notFound } from '../../errors';
-import { connectionTypes, type Page } from '../common/pagination';
+import { connectionTypes, selectsField, type Page } from '../common/pagination';
 import { LabelSet } from '../label-set/label-set.type';
 import { EncoderModel } from '../model/model.type';
 import { MineNegativesInput, MiningRunsArgs, NegativesArgs } from './mining.input';
 import { Corpus, MiningRun, NegativeLabel } from './mining.type';
-import { NullArguments } from '../../plugins/null-arguments.middleware';
+import { NullArguments, type RootOf } from '../../plugins/null-arguments.middleware';
 
 export const NegativeLabelConnection = connectionTypes(NegativeLabel, 'NegativeLabel');
 export const MiningRunConnection = connectionTypes(MiningRun, 'MiningRun');
@@ -31,8 +32,8 @@ export class MiningResolver {
   }
 
   @Query(() => NegativeLabelConnection, { description: 'Negative labels of a mining run (or of the latest succeeded run of a label set and model)' })
-  negatives(@Ctx() ctx: ApiContext, @Args(() => NegativesArgs) args: NegativesArgs): Promise<Page<NegativeLabel>> {
-    return ctx.services.mining.negatives(args);
+  negatives(@Ctx() ctx: ApiContext, @Args(() => NegativesArgs) args: NegativesArgs, @Info() info: GraphQLResolveInfo): Promise<Page<NegativeLabel>> {
+    return ctx.services.mining.negatives(args, { totalCount: selectsField(info, 'totalCount') });
   }
 
   @Query(() => [Corpus])
@@ -41,22 +42,22 @@ export class MiningResolver {
   }
 
   @FieldResolver(() => LabelSet)
-  async labelSet(@Root() run: MiningRun, @Ctx() ctx: ApiContext): Promise<LabelSet> {
+  async labelSet(@Root() run: RootOf<MiningRun>, @Ctx() ctx: ApiContext): Promise<LabelSet> {
     return (await ctx.loaders.labelSet.load(run.labelSetId)) ?? Promise.reject(notFound('label set', run.labelSetId));
   }
 
   @FieldResolver(() => EncoderModel)
-  async model(@Root() run: MiningRun, @Ctx() ctx: ApiContext): Promise<EncoderModel> {
+  async model(@Root() run: RootOf<MiningRun>, @Ctx() ctx: ApiContext): Promise<EncoderModel> {
     return (await ctx.loaders.model.load(run.modelId)) ?? Promise.reject(notFound('model', run.modelId));
   }
 
   @FieldResolver(() => Corpus)
-  async corpus(@Root() run: MiningRun, @Ctx() ctx: ApiContext): Promise<Corpus> {
+  async corpus(@Root() run: RootOf<MiningRun>, @Ctx() ctx: ApiContext): Promise<Corpus> {
     return (await ctx.loaders.corpus.load(run.corpusId)) ?? Promise.reject(notFound('corpus', run.corpusId));
   }
 
   @FieldResolver(() => Int)
-  negativeCount(@Root() run: MiningRun, @Ctx() ctx: ApiContext): Promise<number> {
+  negativeCount(@Root() run: RootOf<MiningRun>, @Ctx() ctx: ApiContext): Promise<number> {
     return ctx.loaders.negativeCount.load(run.id);
   }
 }

@@ -8,12 +8,24 @@ import type { JobQueue } from '../../jobs/queue';
 import { codeVersion } from '../common/code-version';
 import { ModelKind, RunStatus } from '../common/enums';
 import { importedCorpusRowInputHash, importedLabelInputHash } from '../common/hashing';
+import { FinishedRunCache } from '../common/finished-run-cache';
 import { checkPageSize, decodeCursor, encodeCursor, toPage, type Page } from '../common/pagination';
 import { WORDNET_SOURCE, type MiningLibrary } from './mining-library';
 import { NegativeOrder, type MineNegativesInput, type MiningRunsArgs, type NegativesArgs } from './mining.input';
 import type { MiningRun, NegativeLabel } from './mining.type';
 
+/** Negatives of succeeded runs kept in memory, in rows (a row is ~0.3 kB). */
+const CACHED_NEGATIVE_ROWS = 500_000;
+
+/** A succeeded run's negatives in rank order, and (made when first asked) in each statistic order. */
+interface FinishedNegatives {
+  readonly byRank: readonly NegativeLabel[];
+  byStatistic?: { readonly asc: readonly NegativeLabel[]; readonly desc: readonly NegativeLabel[] };
+}
+
 export class MiningService {
+  private readonly finishedNegatives = new FinishedRunCache<FinishedNegatives>(CACHED_NEGATIVE_ROWS, (entry) => entry.byRank.length);
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly queue: Pick<JobQueue, 'send'>,
@@ -98,7 +110,12 @@ export class MiningService {
 
   /** The run a negatives query reads: the given one, or the latest succeeded run of a label set and model. */
   async resolveRunId(args: Pick<NegativesArgs, 'miningRunId' | 'labelSetId' | 'modelId'>): Promise<string> {
-    if (args.miningRunId != null) return args.miningRunId;
+    return (await this.resolveRun(args)).id;
+  }
+
+  /** The run and its status (undefined when it was given by id and not looked up yet). */
+  private async resolveRun(args: Pick<NegativesArgs, 'miningRunId' | 'labelSetId' | 'modelId'>): Promise<{ id: string; status?: RunStatus }> {
+    if (args.miningRunId != null) return { id: args.miningRunId };
     if (args.labelSetId == null || args.modelId == null) {
       throw badInput('give miningRunId, or labelSetId and modelId (for their latest succeeded mining run)');
     }
@@ -108,13 +125,31 @@ export class MiningService {
       select: { id: true },
     });
     if (latest === null) throw notFound('succeeded mining run for label set and model', `${args.labelSetId}/${args.modelId}`);
-    return latest.id;
+    return { id: latest.id, status: RunStatus.succeeded };
   }
 
-  async negatives(args: NegativesArgs): Promise<Page<NegativeLabel>> {
+  async negatives(args: NegativesArgs, options: { totalCount?: boolean } = {}): Promise<Page<NegativeLabel>> {
     checkPageSize(args.first, this.config.maxPageSize);
-    const miningRunId = await this.resolveRunId(args);
+    const run = await this.resolveRun(args);
+    const miningRunId = run.id;
     const filter = args.filter ?? {};
+    const ordering = negativeOrdering(args.orderBy, args.after ?? undefined);
+    // Unfiltered pages of a succeeded run in a numeric order come from memory: its negatives were
+    // written with the status flip and never change. Word order stays in Postgres (its collation).
+    const unfiltered = filter.pos == null && filter.lexname == null && filter.flagged == null && filter.search == null;
+    if (unfiltered && args.orderBy !== NegativeOrder.word_asc) {
+      const status = run.status ?? (await this.prisma.miningRun.findUnique({ where: { id: miningRunId }, select: { status: true } }))?.status;
+      if (status === undefined) {
+        this.finishedNegatives.delete(miningRunId);
+        throw notFound('mining run', miningRunId);
+      }
+      if (status === RunStatus.succeeded) {
+        const finished = await this.finishedNegatives.getOrLoad(miningRunId, async () => ({
+          byRank: await this.prisma.negativeLabel.findMany({ where: { miningRunId }, orderBy: { rank: 'asc' } }),
+        }));
+        return pageFromMemory(finished, args.orderBy, args.after ?? undefined, args.first, ordering.cursorOf);
+      }
+    }
     const where: Prisma.NegativeLabelWhereInput = {
       miningRunId,
       pos: filter.pos ?? undefined,
@@ -122,14 +157,50 @@ export class MiningService {
       flagged: filter.flagged ?? undefined,
       word: filter.search == null ? undefined : { contains: filter.search, mode: 'insensitive' },
     };
-    const { orderBy, keyset, cursorOf } = negativeOrdering(args.orderBy, args.after ?? undefined);
     const [rows, totalCount] = await Promise.all([
-      this.prisma.negativeLabel.findMany({ where: { AND: [where, keyset] }, orderBy, take: args.first + 1 }),
-      this.prisma.negativeLabel.count({ where }),
+      this.prisma.negativeLabel.findMany({ where: { AND: [where, ordering.keyset] }, orderBy: ordering.orderBy, take: args.first + 1 }),
+      options.totalCount === false ? Promise.resolve(-1) : this.prisma.negativeLabel.count({ where }),
     ]);
-    if (rows.length === 0 && totalCount === 0 && args.after == null) await this.get(miningRunId);
-    return toPage(rows, args.first, cursorOf, totalCount);
+    if (rows.length === 0 && totalCount <= 0 && args.after == null) await this.get(miningRunId);
+    return toPage(rows, args.first, ordering.cursorOf, Math.max(totalCount, 0));
   }
+}
+
+/** Compares two negatives in a numeric order, ties broken by rank (the order the SQL path uses). */
+function compareNegatives(order: NegativeOrder, a: NegativeLabel, b: NegativeLabel): number {
+  if (order === NegativeOrder.rank_asc) return a.rank - b.rank;
+  const byStatistic = order === NegativeOrder.statistic_asc ? a.statistic - b.statistic : b.statistic - a.statistic;
+  return byStatistic !== 0 ? byStatistic : a.rank - b.rank;
+}
+
+/** A page of a cached run: the rows after the cursor's key (binary search), as the keyset query would give. */
+function pageFromMemory(
+  finished: FinishedNegatives,
+  order: NegativeOrder,
+  after: string | undefined,
+  first: number,
+  cursorOf: (row: NegativeLabel) => string,
+): Page<NegativeLabel> {
+  let rows = finished.byRank;
+  if (order === NegativeOrder.statistic_asc || order === NegativeOrder.statistic_desc) {
+    finished.byStatistic ??= {
+      asc: [...finished.byRank].sort((a, b) => compareNegatives(NegativeOrder.statistic_asc, a, b)),
+      desc: [...finished.byRank].sort((a, b) => compareNegatives(NegativeOrder.statistic_desc, a, b)),
+    };
+    rows = order === NegativeOrder.statistic_asc ? finished.byStatistic.asc : finished.byStatistic.desc;
+  }
+  let start = 0;
+  if (after !== undefined) {
+    const key = decodeCursor(after, order === NegativeOrder.rank_asc ? 1 : 2);
+    const probe = { rank: Number(key.at(-1)), statistic: Number(key[0]) } as NegativeLabel;
+    let high = rows.length;
+    while (start < high) {
+      const middle = (start + high) >>> 1;
+      if (compareNegatives(order, rows[middle]!, probe) <= 0) start = middle + 1;
+      else high = middle;
+    }
+  }
+  return toPage(rows.slice(start, start + first + 1), first, cursorOf, rows.length);
 }
 
 interface Ordering {
