@@ -5,6 +5,7 @@ import { startApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { seedDemo } from './db/seed-demo';
 import { createLogger } from './logger';
+import { shutdownOnSignals } from './shutdown-on-signals';
 
 async function main(): Promise<void> {
   let config;
@@ -22,18 +23,7 @@ async function main(): Promise<void> {
   if (config.seedDemo) await seedDemo(app.services, config, logger);
   logger.info({ url: app.server!.url, embeddedDatabase: app.database.embedded, workers: config.workerCount }, 'negmine API ready');
   process.stderr.write(`negmine API ready: ${app.server!.url} (GraphiQL in a browser)\n`);
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    app.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  shutdownOnSignals(() => app.stop(), logger);
 }
 
 main().catch((error: unknown) => {

@@ -37,6 +37,9 @@ export function createApollo(schema: GraphQLSchema, services: ApiServices, plugi
     schema,
     logger,
     includeStacktraceInErrorResponses: config.exposeErrorDetails,
+    // main.ts/worker.ts own the process signals (one ordered shutdown: HTTP, queue, database);
+    // Apollo's own handler would stop only itself and then re-raise the signal.
+    stopOnTerminationSignals: false,
     formatError: (formatted, original) =>
       formatGraphQLError(formatted, original, (error) => logger.error({ err: error }, 'internal error (masked for the client)'), config.exposeErrorDetails),
     // Cache control is on by default and wraps every field resolver of every request (a

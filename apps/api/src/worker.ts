@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { startApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
+import { shutdownOnSignals } from './shutdown-on-signals';
 
 async function main(): Promise<void> {
   let config;
@@ -20,14 +21,7 @@ async function main(): Promise<void> {
   const workerCount = Math.max(1, config.workerCount);
   const app = await startApp({ ...config, workerCount }, logger, { http: false });
   logger.info({ workers: workerCount, embeddedDatabase: app.database.embedded }, 'negmine worker ready');
-  const shutdown = () => {
-    app.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  shutdownOnSignals(() => app.stop(), logger);
 }
 
 main().catch((error: unknown) => {
