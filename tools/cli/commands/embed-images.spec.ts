@@ -3,24 +3,14 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { parseNpy } from '@negmine/formats';
 import { loadClipModel } from '@negmine/encoders';
 import { writeSyntheticImages, writeTinyClipModel } from '@negmine/encoders/testing';
-import { main } from '../negmine';
+import { runCli } from '../cli.testing';
 import { collectImagePaths, filesJsonPath } from './embed-images';
 
 // Model loading and image decoding share 2 CPU cores with other jobs: allow slow machines.
 jest.setTimeout(60_000);
-
-class Capture extends Writable {
-  text = '';
-
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
-    this.text += chunk.toString();
-    callback();
-  }
-}
 
 let dir: string;
 
@@ -40,12 +30,10 @@ describe('negmine embed-images', () => {
     writeFileSync(path.join(images, 'a', 'broken.png'), 'not a png');
     writeFileSync(path.join(images, 'notes.txt'), 'ignored: not an image extension');
     const out = path.join(dir, 'emb.npy');
-    const stdout = new Capture();
-    const stderr = new Capture();
-    const code = await main(['embed-images', '--model', modelDir, '--in', images, '--out', out, '--batch-size', '2'], { stdout, stderr });
+    const { code, stdout, stderr } = await runCli(['embed-images', '--model', modelDir, '--in', images, '--out', out, '--batch-size', '2']);
     expect(code).toBe(0);
-    expect(stderr.text).toBe('');
-    const summary = JSON.parse(stdout.text) as Record<string, unknown>;
+    expect(stderr).toBe('');
+    const summary = JSON.parse(stdout) as Record<string, unknown>;
     expect(summary).toMatchObject({ rows: 5, failed: 1, dim: 8 });
 
     const expectedOrder = [...more, ...written].sort();
@@ -66,13 +54,11 @@ describe('negmine embed-images', () => {
   it('takes several paths after one --in, as a shell glob gives them, and documents it', async () => {
     const images = await writeSyntheticImages(path.join(dir, 'glob'), 3, { seed: 5, minSide: 64, maxSide: 96 });
     const out = path.join(dir, 'glob.npy');
-    const stdout = new Capture();
-    const code = await main(['embed-images', '--model', path.join(dir, 'model'), '--in', images[2]!, images[0]!, '--out', out, images[1]!], { stdout, stderr: new Capture() });
+    const { code } = await runCli(['embed-images', '--model', path.join(dir, 'model'), '--in', images[2]!, images[0]!, '--out', out, images[1]!]);
     expect(code).toBe(0);
     expect(JSON.parse(readFileSync(filesJsonPath(out), 'utf8')).files).toEqual([...images].sort());
-    const help = new Capture();
-    await main(['embed-images', '--help'], { stdout: help, stderr: new Capture() });
-    expect(help.text).toContain('--in FOLDER|FILE...');
+    const help = await runCli(['embed-images', '--help']);
+    expect(help.stdout).toContain('--in FOLDER|FILE...');
   });
 
   it('follows symlinked files and folders, walks a link cycle once and keeps dangling image links', () => {
@@ -100,9 +86,8 @@ describe('negmine embed-images', () => {
   it('exits 2 when nothing to embed is found', async () => {
     const empty = path.join(dir, 'empty');
     mkdirSync(empty);
-    const stderr = new Capture();
-    const code = await main(['embed-images', '--model', path.join(dir, 'model'), '--in', empty, '--out', path.join(dir, 'e.npy')], { stdout: new Capture(), stderr });
+    const { code, stderr } = await runCli(['embed-images', '--model', path.join(dir, 'model'), '--in', empty, '--out', path.join(dir, 'e.npy')]);
     expect(code).toBe(2);
-    expect(stderr.text).toContain('no image files found');
+    expect(stderr).toContain('no image files found');
   });
 });

@@ -3,30 +3,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { parseNpy } from '@negmine/formats';
 import { loadClipModel, type ClipModel } from '@negmine/encoders';
-import { main } from '../negmine';
+import { runCli as run } from '../cli.testing';
 import { readTextInputs } from './embed-text';
 
 // Model loading and image decoding share 2 CPU cores with other jobs: allow slow machines.
 jest.setTimeout(60_000);
-
-class Capture extends Writable {
-  text = '';
-
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
-    this.text += chunk.toString();
-    callback();
-  }
-}
-
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(args, { stdout, stderr });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 function readRows(file: string): { shape: readonly number[]; data: Float32Array } {
   const bytes = readFileSync(file);
@@ -93,13 +76,11 @@ describe('negmine embed-text', () => {
   it('draws a progress bar only when stderr is a terminal', async () => {
     const input = path.join(dir, 'progress.txt');
     writeFileSync(input, 'dog\ncat\nbird\n');
-    const stdout = new Capture();
-    const stderr = Object.assign(new Capture(), { isTTY: true });
-    const code = await main(['embed-text', '--model', modelDir, '--in', input, '--out', path.join(dir, 'progress.npy'), '--batch-size', '2'], { stdout, stderr });
+    const { code, stderr } = await run(['embed-text', '--model', modelDir, '--in', input, '--out', path.join(dir, 'progress.npy'), '--batch-size', '2'], { stderrIsTTY: true });
     expect(code).toBe(0);
-    expect(stderr.text).toContain('2/3 texts');
-    expect(stderr.text).toContain('3/3 texts');
-    expect(stderr.text.endsWith('\n')).toBe(true);
+    expect(stderr).toContain('2/3 texts');
+    expect(stderr).toContain('3/3 texts');
+    expect(stderr.endsWith('\n')).toBe(true);
   });
 
   it('exits 2 with a clear message for bad input', async () => {

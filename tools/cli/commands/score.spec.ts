@@ -3,28 +3,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { serializeNpy, type NpyData } from '@negmine/formats';
 import { readNpy } from '@negmine/formats/testing';
 import { scoringMethod } from '@negmine/mining';
-import { main } from '../negmine';
+import { runCli as run } from '../cli.testing';
 import { stdPathFor } from './score';
-
-class Capture extends Writable {
-  text = '';
-
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
-    this.text += chunk.toString();
-    callback();
-  }
-}
-
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(args, { stdout, stderr });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 /** Deterministic pseudo-random raw embeddings (a linear congruential stream; values in [-1, 1)). */
 function embeddings(rows: number, cols: number, seed: number): Float32Array {
