@@ -68,6 +68,25 @@ describe('MiningService and the mine/evaluate jobs (Postgres)', () => {
     expect(latest.totalCount).toBe(20);
   });
 
+  it('serves unfiltered pages of a succeeded run from memory exactly as the keyset queries would', async () => {
+    for (const orderBy of [NegativeOrder.rank_asc, NegativeOrder.statistic_asc, NegativeOrder.statistic_desc]) {
+      let after: string | undefined;
+      let pages = 0;
+      do {
+        // search '' matches every word but is a filter, so it takes the SQL path.
+        const fromSql = await services.mining.negatives({ miningRunId: runId, first: 7, after, orderBy, filter: { search: '' } });
+        const fromMemory = await services.mining.negatives({ miningRunId: runId, first: 7, after, orderBy });
+        expect(fromMemory).toEqual(fromSql);
+        after = fromMemory.pageInfo.hasNextPage ? fromMemory.pageInfo.endCursor : undefined;
+        pages++;
+      } while (after !== undefined);
+      expect(pages).toBe(3);
+    }
+    await expect(services.mining.negatives({ miningRunId: '00000000-0000-4000-8000-000000000000', first: 5, orderBy: NegativeOrder.rank_asc })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
   it('flags a candidate that is an ID label as a false negative', async () => {
     const matrix = (rows: number[][]) => ({ data: Float32Array.from(rows.flat()), rows: rows.length, cols: 2 });
     const [same, far] = await services.miningLibrary.diagnose(
