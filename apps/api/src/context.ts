@@ -47,10 +47,11 @@ function groupedBy<T>(load: (keys: string[]) => Promise<T[]>, keyOf: (row: T) =>
   });
 }
 
-export function createLoaders(prisma: PrismaClient, evaluations: Pick<EvaluationService, 'resultsOfSucceededRuns'>) {
+export function createLoaders(prisma: PrismaClient, evaluations: Pick<EvaluationService, 'resultsOfSucceededRuns'>, models: Pick<ModelService, 'byIds'>) {
   return {
     labelSet: byId<Row<'labelSet'>>((ids) => prisma.labelSet.findMany({ where: { id: { in: ids } } })),
-    model: byId<Row<'encoderModel'>>((ids) => prisma.encoderModel.findMany({ where: { id: { in: ids } } })),
+    // Model rows never change once registered: the service caches them across requests.
+    model: new DataLoader<string, Row<'encoderModel'> | null>(async (ids) => models.byIds(ids)),
     imageSet: byId<Row<'imageSet'>>((ids) => prisma.imageSet.findMany({ where: { id: { in: ids } } })),
     corpus: byId<Row<'corpus'>>((ids) => prisma.corpus.findMany({ where: { id: { in: ids } }, omit: { entries: true } }) as never),
     miningRun: byId<Row<'miningRun'>>((ids) => prisma.miningRun.findMany({ where: { id: { in: ids } } })),
@@ -92,5 +93,5 @@ export interface ApiContext {
 }
 
 export function createContext(services: ApiServices): ApiContext {
-  return { services, loaders: createLoaders(services.prisma, services.evaluations), logger: services.logger };
+  return { services, loaders: createLoaders(services.prisma, services.evaluations, services.models), logger: services.logger };
 }

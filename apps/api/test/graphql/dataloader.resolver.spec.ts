@@ -50,7 +50,8 @@ describe('DataLoader batching', () => {
       `{ evaluationRuns(first: ${first}) { edges { node { id labelSet { name } model { name } idImageSet { name } oodImageSets { name } results { auroc } } } } miningRuns(first: ${first}) { edges { node { negativeCount labelSet { name } corpus { entryCount } } } } }`;
     const small = await count(query(2));
     const large = await count(query(12));
-    expect(large).toBe(small);
+    // Not equal: model rows are cached across requests, so the second query may need fewer.
+    expect(large).toBeLessThanOrEqual(small);
     expect(large).toBeLessThanOrEqual(12);
   });
 });

@@ -10,7 +10,7 @@ import type { JobQueue } from '../../jobs/queue';
 import { codeVersion } from '../common/code-version';
 import { backboneId, ImageSetKind, ModelKind, RunStatus } from '../common/enums';
 import { encodeGroupPermutation } from './group-permutation';
-import { FinishedRunCache } from '../common/finished-run-cache';
+import { ImmutableRowCache } from '../common/immutable-row-cache';
 import { hasNpySource, readNpySource } from '../common/npy-source';
 import { checkPageSize, decodeCursor, encodeCursor, toPage, type Page } from '../common/pagination';
 import { EvaluationRunOrder, type EvaluationRunsArgs, type GroupPermutationInput, type LaunchEvaluationInput } from './evaluation.input';
@@ -28,7 +28,7 @@ export type ResultRow = Omit<Prisma.EvaluationResultGetPayload<object>, 'rocPoin
 export const RUN_LIST_OMIT = { groupPermutation: true } as const;
 
 export class EvaluationService {
-  private readonly succeededResults = new FinishedRunCache<readonly ResultRow[]>(CACHED_RESULT_ROWS, (rows) => rows.length);
+  private readonly succeededResults = new ImmutableRowCache<readonly ResultRow[]>(CACHED_RESULT_ROWS, (rows) => rows.length);
 
   constructor(
     private readonly prisma: PrismaClient,

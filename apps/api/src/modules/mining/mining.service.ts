@@ -8,7 +8,7 @@ import type { JobQueue } from '../../jobs/queue';
 import { codeVersion } from '../common/code-version';
 import { ModelKind, RunStatus } from '../common/enums';
 import { importedCorpusRowInputHash, importedLabelInputHash } from '../common/hashing';
-import { FinishedRunCache } from '../common/finished-run-cache';
+import { ImmutableRowCache } from '../common/immutable-row-cache';
 import { checkPageSize, decodeCursor, encodeCursor, toPage, type Page } from '../common/pagination';
 import { WORDNET_SOURCE, type MiningLibrary } from './mining-library';
 import { NegativeOrder, type MineNegativesInput, type MiningRunsArgs, type NegativesArgs } from './mining.input';
@@ -24,7 +24,7 @@ interface FinishedNegatives {
 }
 
 export class MiningService {
-  private readonly finishedNegatives = new FinishedRunCache<FinishedNegatives>(CACHED_NEGATIVE_ROWS, (entry) => entry.byRank.length);
+  private readonly finishedNegatives = new ImmutableRowCache<FinishedNegatives>(CACHED_NEGATIVE_ROWS, (entry) => entry.byRank.length);
 
   constructor(
     private readonly prisma: PrismaClient,

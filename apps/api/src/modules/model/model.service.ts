@@ -6,12 +6,19 @@ import type { Db, PrismaClient } from '../../db/prisma.service';
 import { badInput, conflict, notFound } from '../../errors';
 import { sha256Hex } from '../common/hashing';
 import { ModelKind } from '../common/enums';
+import { ImmutableRowCache } from '../common/immutable-row-cache';
 import { pathUnderRoots } from '../common/paths';
 import type { ClipModels } from './clip-models';
 import type { RegisterModelInput } from './model.input';
 import type { EncoderModel } from './model.type';
 
+/** Model rows kept in memory (a few hundred bytes each). */
+const CACHED_MODELS = 10_000;
+
 export class ModelService {
+  // Model rows are written once by register and never updated or deleted, so a cached row is exact.
+  private readonly rows = new ImmutableRowCache<EncoderModel>(CACHED_MODELS, () => 1);
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly config: Pick<ApiConfig, 'modelRoots'>,
@@ -43,6 +50,15 @@ export class ModelService {
     const model = await db.encoderModel.findUnique({ where: { id } });
     if (model === null) throw notFound('model', id);
     return model;
+  }
+
+  /** Models by id (null for an unknown id), for the per-request loader; rows are cached. */
+  async byIds(ids: readonly string[]): Promise<(EncoderModel | null)[]> {
+    const missing = ids.filter((id) => this.rows.get(id) === undefined);
+    if (missing.length > 0) {
+      for (const row of await this.prisma.encoderModel.findMany({ where: { id: { in: [...new Set(missing)] } } })) this.rows.set(row.id, row);
+    }
+    return ids.map((id) => this.rows.get(id) ?? null);
   }
 
   list(): Promise<EncoderModel[]> {

@@ -1,9 +1,9 @@
-// FinishedRunCache: least-recently-used eviction by summed weight, oversized entries never kept.
-import { FinishedRunCache } from './finished-run-cache';
+// ImmutableRowCache: least-recently-used eviction by summed weight, oversized entries never kept.
+import { ImmutableRowCache } from './immutable-row-cache';
 
-describe('FinishedRunCache', () => {
+describe('ImmutableRowCache', () => {
   it('evicts the least recently used entries beyond the weight bound', () => {
-    const cache = new FinishedRunCache<number[]>(5, (rows) => rows.length);
+    const cache = new ImmutableRowCache<number[]>(5, (rows) => rows.length);
     cache.set('a', [1, 2]);
     cache.set('b', [1, 2]);
     expect(cache.get('a')).toEqual([1, 2]);
@@ -17,7 +17,7 @@ describe('FinishedRunCache', () => {
   });
 
   it('loads once and then serves the cached value; delete forgets it', async () => {
-    const cache = new FinishedRunCache<string>(10, () => 1);
+    const cache = new ImmutableRowCache<string>(10, () => 1);
     const load = jest.fn(async () => 'rows');
     expect(await cache.getOrLoad('r', load)).toBe('rows');
     expect(await cache.getOrLoad('r', load)).toBe('rows');

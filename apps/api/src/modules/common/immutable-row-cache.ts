@@ -1,10 +1,10 @@
-// An in-process LRU cache for rows of finished runs (a succeeded mining run's negatives, a
-// succeeded evaluation's results). Those rows are written in the same transaction that marks the
-// run succeeded and never change afterwards, so an entry is exact for as long as the run exists;
-// callers confirm the run still exists (it can be deleted with its label set) before using one.
-// Internal to apps/api.
+// An in-process LRU cache for rows that never change once written, so an entry needs no
+// invalidation: a succeeded mining run's negatives and a succeeded evaluation's results (written
+// in the transaction that marks the run succeeded; callers confirm the run still exists, since it
+// can be deleted with its label set) and encoder model rows (registered once, never updated or
+// deleted). Internal to apps/api.
 
-export class FinishedRunCache<T> {
+export class ImmutableRowCache<T> {
   private readonly entries = new Map<string, { readonly value: T; readonly weight: number }>();
   private weight = 0;
 
@@ -17,20 +17,20 @@ export class FinishedRunCache<T> {
     private readonly weigh: (value: T) => number,
   ) {}
 
-  get(runId: string): T | undefined {
-    const entry = this.entries.get(runId);
+  get(key: string): T | undefined {
+    const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     // Re-insert: a Map iterates in insertion order, so the first key is the least recently used.
-    this.entries.delete(runId);
-    this.entries.set(runId, entry);
+    this.entries.delete(key);
+    this.entries.set(key, entry);
     return entry.value;
   }
 
-  set(runId: string, value: T): void {
-    this.delete(runId);
+  set(key: string, value: T): void {
+    this.delete(key);
     const weight = this.weigh(value);
     if (weight > this.maxWeight) return;
-    this.entries.set(runId, { value, weight });
+    this.entries.set(key, { value, weight });
     this.weight += weight;
     for (const [key, entry] of this.entries) {
       if (this.weight <= this.maxWeight) break;
@@ -39,19 +39,19 @@ export class FinishedRunCache<T> {
     }
   }
 
-  delete(runId: string): void {
-    const entry = this.entries.get(runId);
+  delete(key: string): void {
+    const entry = this.entries.get(key);
     if (entry === undefined) return;
-    this.entries.delete(runId);
+    this.entries.delete(key);
     this.weight -= entry.weight;
   }
 
   /** The cached value, or the loaded one (then cached). */
-  async getOrLoad(runId: string, load: () => Promise<T>): Promise<T> {
-    const cached = this.get(runId);
+  async getOrLoad(key: string, load: () => Promise<T>): Promise<T> {
+    const cached = this.get(key);
     if (cached !== undefined) return cached;
     const value = await load();
-    this.set(runId, value);
+    this.set(key, value);
     return value;
   }
 }
