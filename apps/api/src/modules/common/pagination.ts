@@ -97,3 +97,23 @@ export function selectsField(info: GraphQLResolveInfo, field: string): boolean {
     });
   return info.fieldNodes.some((node) => node.selectionSet !== undefined && visit(node.selectionSet.selections));
 }
+
+/**
+ * Names of the fields the query selects on a connection's nodes (`edges { node { … } }`), through
+ * fragments; a list reads only those columns.
+ */
+export function selectedNodeFields(info: GraphQLResolveInfo): Set<string> {
+  const names = new Set<string>();
+  const collect = (selections: readonly SelectionNode[], path: readonly string[]): void => {
+    for (const selection of selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet.selections, path);
+      else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = info.fragments[selection.name.value];
+        if (fragment !== undefined) collect(fragment.selectionSet.selections, path);
+      } else if (path.length === 0) names.add(selection.name.value);
+      else if (selection.name.value === path[0] && selection.selectionSet !== undefined) collect(selection.selectionSet.selections, path.slice(1));
+    }
+  };
+  for (const node of info.fieldNodes) if (node.selectionSet !== undefined) collect(node.selectionSet.selections, ['edges', 'node']);
+  return names;
+}

@@ -5,7 +5,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver
 import type { ApiContext } from '../../context';
 import { notFound } from '../../errors';
 import { RunStatus } from '../common/enums';
-import { connectionTypes, selectsField, type Page } from '../common/pagination';
+import { connectionTypes, selectedNodeFields, selectsField, type Page } from '../common/pagination';
 import { ImageSet } from '../image-set/image-set.type';
 import { LabelSet } from '../label-set/label-set.type';
 import { MiningRun } from '../mining/mining.type';
@@ -27,7 +27,7 @@ export class EvaluationResolver {
 
   @Query(() => EvaluationRunConnection)
   evaluationRuns(@Ctx() ctx: ApiContext, @Args(() => EvaluationRunsArgs) args: EvaluationRunsArgs, @Info() info: GraphQLResolveInfo): Promise<Page<EvaluationRun>> {
-    return ctx.services.evaluations.list(args, { totalCount: selectsField(info, 'totalCount') });
+    return ctx.services.evaluations.list(args, { totalCount: selectsField(info, 'totalCount'), fields: selectedNodeFields(info) });
   }
 
   @Query(() => EvaluationRun)

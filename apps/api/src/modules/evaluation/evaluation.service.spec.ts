@@ -99,5 +99,9 @@ describe('EvaluationService (Postgres)', () => {
     expect(mcm.edges.every((edge) => edge.node.method === 'mcm')).toBe(true);
     const none = await services.evaluations.list({ first: 50, orderBy: EvaluationRunOrder.created_asc, filter: { createdBefore: new Date(0) } });
     expect(none.totalCount).toBe(0);
+    // Only the selected columns (and the keys field resolvers need) are read; cursors still work.
+    const narrow = await services.evaluations.list({ first: 1, orderBy: EvaluationRunOrder.created_desc }, { fields: new Set(['method']), totalCount: false });
+    expect(Object.keys(narrow.edges[0]!.node).sort()).toEqual(['createdAt', 'id', 'idImageSetId', 'labelSetId', 'method', 'miningRunId', 'modelId', 'oodImageSetIds', 'status']);
+    expect(narrow.pageInfo.endCursor).toBe(firstPage.pageInfo.endCursor);
   });
 });

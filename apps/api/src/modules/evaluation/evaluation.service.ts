@@ -24,8 +24,19 @@ const CACHED_RESULT_ROWS = 100_000;
 /** A result row without its curves (ROC points, histograms), which are fetched only when asked. */
 export type ResultRow = Omit<Prisma.EvaluationResultGetPayload<object>, 'rocPoints' | 'histograms'>;
 
-/** Run rows as lists return them: the permutation bytes are read only when groupPermutation is asked. */
-export const RUN_LIST_OMIT = { groupPermutation: true } as const;
+/**
+ * Columns a run list always reads: the cursor (createdAt, id) and what field resolvers need
+ * (status for results, the ids of related rows). Other columns are read when selected; the
+ * permutation bytes never are (groupPermutation loads them).
+ */
+const RUN_LIST_KEYS = ['id', 'createdAt', 'status', 'labelSetId', 'modelId', 'miningRunId', 'idImageSetId', 'oodImageSetIds'] as const;
+
+function runListSelect(fields: ReadonlySet<string> | undefined): Prisma.EvaluationRunSelect {
+  const columns = Object.values(Prisma.EvaluationRunScalarFieldEnum).filter(
+    (column) => column !== 'groupPermutation' && (fields === undefined || fields.has(column) || (RUN_LIST_KEYS as readonly string[]).includes(column)),
+  );
+  return Object.fromEntries(columns.map((column) => [column, true]));
+}
 
 export class EvaluationService {
   private readonly succeededResults = new ImmutableRowCache<readonly ResultRow[]>(CACHED_RESULT_ROWS, (rows) => rows.length);
@@ -220,7 +231,8 @@ export class EvaluationService {
     return runIds.map((id) => this.succeededResults.get(id)!);
   }
 
-  async list(args: EvaluationRunsArgs, options: { totalCount?: boolean } = {}): Promise<Page<EvaluationRun>> {
+  /** `options.fields`: the node fields the query selects (default: every column). */
+  async list(args: EvaluationRunsArgs, options: { totalCount?: boolean; fields?: ReadonlySet<string> } = {}): Promise<Page<EvaluationRun>> {
     checkPageSize(args.first, this.config.maxPageSize);
     const filter = args.filter ?? {};
     const where: Prisma.EvaluationRunWhereInput = {
@@ -243,7 +255,7 @@ export class EvaluationService {
             ],
           };
     const [rows, totalCount] = await Promise.all([
-      this.prisma.evaluationRun.findMany({ where: { AND: [where, keyset] }, orderBy: [{ createdAt: direction }, { id: direction }], take: args.first + 1, omit: RUN_LIST_OMIT }),
+      this.prisma.evaluationRun.findMany({ where: { AND: [where, keyset] }, orderBy: [{ createdAt: direction }, { id: direction }], take: args.first + 1, select: runListSelect(options.fields) }),
       options.totalCount === false ? Promise.resolve(0) : this.prisma.evaluationRun.count({ where }),
     ]);
     return toPage(rows as EvaluationRun[], args.first, (row) => encodeCursor([row.createdAt.toISOString(), row.id]), totalCount);
