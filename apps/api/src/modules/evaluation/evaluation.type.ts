@@ -1,7 +1,8 @@
 // GraphQL types of evaluations: runs, their per-OOD-set results with curves, and run comparisons.
 import { GraphQLJSON } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { RunStatus, ScoringMethod } from '../common/enums';
+import { ScoringMethod } from '../common/enums';
+import { RunLifecycleFields } from '../run/run-lifecycle.type';
 
 @ObjectType()
 export class RocPoint {
@@ -64,7 +65,7 @@ export class EvaluationResult {
 }
 
 @ObjectType()
-export class EvaluationRun {
+export class EvaluationRun extends RunLifecycleFields {
   @Field(() => ID)
   id!: string;
 
@@ -106,39 +107,6 @@ export class EvaluationRun {
 
   @Field(() => Int)
   shardSize!: number;
-
-  @Field(() => RunStatus)
-  status!: RunStatus;
-
-  @Field(() => Float)
-  progress!: number;
-
-  @Field(() => String, { nullable: true })
-  statusReason!: string | null;
-
-  @Field(() => String, { nullable: true })
-  error!: string | null;
-
-  @Field(() => String, { nullable: true })
-  errorCode!: string | null;
-
-  @Field()
-  codeVersion!: string;
-
-  @Field(() => Int)
-  attempts!: number;
-
-  @Field(() => Date, { nullable: true })
-  heartbeatAt!: Date | null;
-
-  @Field()
-  createdAt!: Date;
-
-  @Field(() => Date, { nullable: true })
-  startedAt!: Date | null;
-
-  @Field(() => Date, { nullable: true })
-  finishedAt!: Date | null;
 }
 
 @ObjectType()

@@ -1,7 +1,8 @@
 // GraphQL types of mining: corpora, mining runs and their negative labels.
 import { GraphQLJSON } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { RunStatus, SelectionMethod } from '../common/enums';
+import { SelectionMethod } from '../common/enums';
+import { RunLifecycleFields } from '../run/run-lifecycle.type';
 
 @ObjectType()
 export class Corpus {
@@ -61,7 +62,7 @@ export class NegativeLabel {
 }
 
 @ObjectType()
-export class MiningRun {
+export class MiningRun extends RunLifecycleFields {
   @Field(() => ID)
   id!: string;
 
@@ -85,37 +86,4 @@ export class MiningRun {
 
   @Field()
   modelHash!: string;
-
-  @Field(() => RunStatus)
-  status!: RunStatus;
-
-  @Field(() => Float, { description: '0..1' })
-  progress!: number;
-
-  @Field(() => String, { nullable: true, description: 'Why the run is in its status (e.g. retried after a stale heartbeat, cancelled)' })
-  statusReason!: string | null;
-
-  @Field(() => String, { nullable: true })
-  error!: string | null;
-
-  @Field(() => String, { nullable: true })
-  errorCode!: string | null;
-
-  @Field()
-  codeVersion!: string;
-
-  @Field(() => Int)
-  attempts!: number;
-
-  @Field(() => Date, { nullable: true })
-  heartbeatAt!: Date | null;
-
-  @Field()
-  createdAt!: Date;
-
-  @Field(() => Date, { nullable: true })
-  startedAt!: Date | null;
-
-  @Field(() => Date, { nullable: true })
-  finishedAt!: Date | null;
 }
