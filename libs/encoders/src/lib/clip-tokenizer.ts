@@ -55,6 +55,37 @@ function normalizerLowercases(config: unknown): boolean {
   return Array.isArray(node.normalizers) && node.normalizers.some(normalizerLowercases);
 }
 
+/** Words whose BPE pieces are remembered; a corpus of ~57k prompts has far fewer distinct words. */
+const BPE_CACHE_WORDS = 200_000;
+
+interface BpeWordCache {
+  get(word: string): unknown;
+  put(word: string, pieces: unknown): void;
+  clear(): void;
+}
+
+/**
+ * The library's BPE model memoises words in an LRU of 10,000 entries that deletes and re-inserts
+ * the Map key on every hit; on a WordNet-sized corpus it thrashes and takes a quarter of the
+ * tokenisation time. A plain Map, emptied when it reaches its bound, gives the same pieces (BPE of
+ * a word is deterministic) at a third less time cold and a third of the time warm. Left alone
+ * when the library's model no longer has that cache shape.
+ */
+function useBoundedBpeCache(tokenizer: Tokenizer): void {
+  const model = (tokenizer as unknown as { model?: { cache?: Partial<BpeWordCache> } }).model;
+  const current = model?.cache;
+  if (model === undefined || typeof current?.get !== 'function' || typeof current.put !== 'function') return;
+  const words = new Map<string, unknown>();
+  model.cache = {
+    get: (word) => words.get(word),
+    put: (word, pieces) => {
+      if (words.size >= BPE_CACHE_WORDS) words.clear();
+      words.set(word, pieces);
+    },
+    clear: () => words.clear(),
+  } satisfies BpeWordCache;
+}
+
 export class ClipTokenizer {
   readonly startTokenId: number;
   readonly endTokenId: number;
@@ -88,6 +119,7 @@ export class ClipTokenizer {
     this.contextLength = contextLength;
     this.cleanup = cleanup;
     this.lowercases = normalizerLowercases(tokenizerJson['normalizer']);
+    useBoundedBpeCache(tokenizer);
   }
 
   /** From a parsed tokenizer.json (HF fast-tokenizer file). */
