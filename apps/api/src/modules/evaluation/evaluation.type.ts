@@ -3,6 +3,7 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { ScoringMethod } from '../common/enums';
 import { RunLifecycleFields } from '../run/run-lifecycle.type';
+import { OodMetricFields } from './ood-metric-fields.type';
 
 @ObjectType()
 export class RocPoint {
@@ -29,27 +30,12 @@ export class ScoreHistograms {
 }
 
 @ObjectType()
-export class EvaluationResult {
+export class EvaluationResult extends OodMetricFields {
   @Field(() => ID)
   evaluationRunId!: string;
 
   @Field(() => ID)
   oodImageSetId!: string;
-
-  @Field(() => Float, { description: 'FPR at 95% TPR, ID positive (the paper, MCM, NegLabel)' })
-  fprAtTprId!: number;
-
-  @Field(() => Float, { description: 'FPR at 95% TPR, OOD positive (OpenOOD v1.5)' })
-  fprAtTprOod!: number;
-
-  @Field(() => Float)
-  auroc!: number;
-
-  @Field(() => Float)
-  auprIn!: number;
-
-  @Field(() => Float)
-  auprOut!: number;
 
   @Field(() => Int)
   nId!: number;
@@ -110,27 +96,12 @@ export class EvaluationRun extends RunLifecycleFields {
 }
 
 @ObjectType()
-export class ComparisonCell {
+export class ComparisonCell extends OodMetricFields {
   @Field(() => ID)
   evaluationRunId!: string;
 
   @Field(() => ScoringMethod)
   method!: ScoringMethod;
-
-  @Field(() => Float)
-  fprAtTprId!: number;
-
-  @Field(() => Float)
-  fprAtTprOod!: number;
-
-  @Field(() => Float)
-  auroc!: number;
-
-  @Field(() => Float)
-  auprIn!: number;
-
-  @Field(() => Float)
-  auprOut!: number;
 }
 
 @ObjectType()
