@@ -8,7 +8,7 @@ const bannedBuiltinPaths = nodeBuiltins.flatMap((name) => [name, `node:${name}`]
 const dbAndGraphql = ['@prisma/*', 'prisma', 'pg', 'pg-boss', 'graphql', 'graphql-*', 'type-graphql', '@apollo/*', 'express', 'ws', 'dataloader'];
 
 export default [
-  { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', 'tmp/**', 'coverage/**', '**/generated/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['apps/api/test/lint-fixtures/**', '**/node_modules/**', '**/dist/**', '.nx/**', 'tmp/**', 'coverage/**', '**/generated/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
@@ -87,5 +87,32 @@ export default [
   {
     files: ['tools/**/*.ts', '**/*.spec.ts', '**/*.bench.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // The API's modules form no import cycle (features are built in dependency order, see
+    // apps/api/src/features.ts). Type-only imports are not counted: resolvers name the context's
+    // type, which is derived from the features that list them; no code runs through such a loop.
+    files: ['apps/api/src/**/*.ts', 'apps/api/test/lint-fixtures/**/*.ts'],
+    settings: { 'import/resolver': { node: { extensions: ['.ts', '.js'] } }, 'import/parsers': { '@typescript-eslint/parser': ['.ts'] } },
+    rules: { 'import/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
+    // Prisma is called only from a feature's <feature>.repository.ts, the shared embedding store and db/.
+    files: ['apps/api/src/**/*.ts'],
+    ignores: ['apps/api/src/**/*.repository.ts', 'apps/api/src/db/**', 'apps/api/src/shared/embedding-store.ts', '**/*.spec.ts', 'apps/api/src/app.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/db/prisma.service', '**/generated/prisma/client*', '@prisma/client', '@prisma/adapter-pg'],
+              allowTypeImports: true,
+              message: "only a feature's <feature>.repository.ts (and db/) calls Prisma: add a repository method",
+            },
+          ],
+        },
+      ],
+    },
   },
 ];

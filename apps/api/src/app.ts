@@ -6,57 +6,24 @@ import type { ApiConfig } from './config';
 import type { ApiServices } from './context';
 import { openDatabase, type Database } from './db/database';
 import type { PrismaClient } from './db/prisma.service';
-import type { JobServices } from './jobs/job-services';
+import { createFeatureServices, featureJobs } from './features';
+import { JobHandlers } from './jobs/job-handlers';
 import { JobQueue } from './jobs/queue';
 import { startWorkers, type WorkerPool } from './jobs/worker-pool';
 import type { Logger } from './logger';
-import { EncodingService } from './modules/embedding/encoding.service';
-import { EvaluationJobService } from './modules/evaluation/evaluation-job.service';
-import { EvaluationService } from './modules/evaluation/evaluation.service';
-import { ImageSetService } from './modules/image-set/image-set.service';
-import { ImportService } from './modules/import/import.service';
-import { LabelSetService } from './modules/label-set/label-set.service';
-import { MiningJobService } from './modules/mining/mining-job.service';
-import { MiningLibrary } from './modules/mining/mining-library';
-import { MiningService } from './modules/mining/mining.service';
-import { ClipModels } from './modules/model/clip-models';
-import { ModelService } from './modules/model/model.service';
-import { RunLifecycle } from './modules/run/run-lifecycle';
-import { RunService } from './modules/run/run.service';
 import { startServer, type RunningServer } from './server';
 
 export interface AllServices extends ApiServices {
-  readonly jobs: JobServices;
-  readonly clipModels: ClipModels;
-  readonly miningLibrary: MiningLibrary;
+  /** For db/ (the demo seed) and tests; features reach the database only through their repositories. */
+  readonly prisma: PrismaClient;
+  /** The queue jobs' handlers (each a feature's body run through the RunJob shell). */
+  readonly jobs: JobHandlers;
 }
 
 export function createServices(prisma: PrismaClient, queue: Pick<JobQueue, 'send'>, config: ApiConfig, logger: Logger): AllServices {
-  const clipModels = new ClipModels(config.threads, logger);
-  const miningLibrary = new MiningLibrary();
-  const lifecycle = new RunLifecycle(prisma, logger, config.heartbeatSeconds);
-  const encoding = new EncodingService(prisma, clipModels, miningLibrary, queue, lifecycle, logger);
-  return {
-    config,
-    prisma,
-    logger,
-    clipModels,
-    miningLibrary,
-    labelSets: new LabelSetService(prisma),
-    models: new ModelService(prisma, config, clipModels),
-    imageSets: new ImageSetService(prisma, config),
-    imports: new ImportService(prisma, config),
-    mining: new MiningService(prisma, queue, miningLibrary, config),
-    evaluations: new EvaluationService(prisma, queue, config),
-    runs: new RunService(prisma, queue, logger),
-    jobs: {
-      logger,
-      lifecycle,
-      encoding,
-      miningJobs: new MiningJobService(prisma, miningLibrary, encoding, lifecycle, { threads: config.threads, shardSize: config.shardSize }),
-      evaluationJobs: new EvaluationJobService(prisma, miningLibrary, encoding, lifecycle, { threads: config.threads }),
-    },
-  };
+  const infrastructure = { prisma, queue, config, logger };
+  const services = createFeatureServices(infrastructure);
+  return { ...services, config, logger, prisma, jobs: new JobHandlers(services.runJobs, featureJobs(services, infrastructure)) };
 }
 
 export interface App {
@@ -68,7 +35,7 @@ export interface App {
 }
 
 export async function startWorkerPool(queue: JobQueue, services: AllServices, config: ApiConfig): Promise<WorkerPool> {
-  return startWorkers(queue, services.jobs, services.runs, {
+  return startWorkers(queue, services.jobs, services.runs, services.logger, {
     concurrency: config.workerCount,
     sweepSeconds: Math.max(1, Math.floor(config.staleAfterSeconds / 4)),
     stale: { staleAfterSeconds: config.staleAfterSeconds, maxAttempts: config.jobRetries + 1 },

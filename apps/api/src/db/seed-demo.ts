@@ -8,7 +8,7 @@ import { writeTinyClipModel } from '@negmine/encoders/testing';
 import type { AllServices } from '../app';
 import type { ApiConfig } from '../config';
 import type { Logger } from '../logger';
-import { Backbone, RunStatus, ScoringMethod, SelectionMethod } from '../modules/common/enums';
+import { Backbone, RunStatus, ScoringMethod, SelectionMethod } from '../shared/enums';
 import { EmbeddingTarget } from '../modules/import/import.input';
 
 export const DEMO_LABEL_SET = 'demo: ten classes';
@@ -72,7 +72,7 @@ export async function seedDemo(services: AllServices, config: ApiConfig, logger:
   });
 
   // Candidates: some near the ID labels (would-be false negatives), most far away in dense clusters.
-  const { corpus } = services.miningLibrary.wordNet();
+  const { corpus } = services.wordNet.wordNet();
   const nouns = corpus.entries.filter((e) => e.pos === 'noun').slice(0, 1600);
   const adjectives = corpus.entries.filter((e) => e.pos === 'adj').slice(0, 400);
   const entries = [...nouns, ...adjectives].map((e) => ({ word: e.word, pos: e.pos, lexname: e.lexname }));

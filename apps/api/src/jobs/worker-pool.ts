@@ -1,11 +1,8 @@
 // Starts this process's workers on every queue, plus the periodic sweep of stale runs.
-import type { RunService, StaleRunPolicy } from '../modules/run/run.service';
-import type { JobServices } from './job-services';
-import type { JobQueue } from './queue';
-import { encodeImagesWorker } from './workers/encode-images.worker';
-import { encodeTextWorker } from './workers/encode-text.worker';
-import { evaluateWorker } from './workers/evaluate.worker';
-import { mineWorker } from './workers/mine.worker';
+import type { Logger } from '../logger';
+import type { RunService, StaleRunPolicy } from '../runs/run.service';
+import type { JobHandlers } from './job-handlers';
+import { JOB_NAMES, type JobQueue } from './queue';
 
 export interface WorkerPool {
   stop(): void;
@@ -13,16 +10,18 @@ export interface WorkerPool {
 
 export async function startWorkers(
   queue: JobQueue,
-  services: JobServices,
+  handlers: JobHandlers,
   runs: RunService,
+  logger: Logger,
   options: { concurrency: number; sweepSeconds: number; stale: StaleRunPolicy },
 ): Promise<WorkerPool> {
-  await queue.work('mine', options.concurrency, mineWorker(services));
-  await queue.work('evaluate', options.concurrency, evaluateWorker(services));
-  await queue.work('encode-images', options.concurrency, encodeImagesWorker(services));
-  await queue.work('encode-text', options.concurrency, encodeTextWorker(services));
+  for (const name of JOB_NAMES) {
+    await queue.work(name, options.concurrency, async (job) => {
+      await handlers.run(name, job);
+    });
+  }
   const sweep = setInterval(() => {
-    runs.sweepStaleRuns(options.stale).catch((error: unknown) => services.logger.warn({ err: error }, 'stale-run sweep failed'));
+    runs.sweepStaleRuns(options.stale).catch((error: unknown) => logger.warn({ err: error }, 'stale-run sweep failed'));
   }, options.sweepSeconds * 1000);
   sweep.unref();
   return { stop: () => clearInterval(sweep) };

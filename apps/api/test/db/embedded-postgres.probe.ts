@@ -7,7 +7,7 @@ import pino from 'pino';
 import { openDatabase } from '../../src/db/database';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { applyMigrations } from '../../src/db/migrate';
-import { LabelSetService } from '../../src/modules/label-set/label-set.service';
+import { LabelSetRepository, LabelSetService } from '../../src/modules/label-set';
 
 async function notificationRoundTrip(url: string): Promise<string | undefined> {
   const sender = new Client({ connectionString: url });
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const database = await openDatabase({ databaseUrl: undefined, embeddedPgDir: pgDir!, embeddedPgPort: port }, logger);
   const report: Record<string, unknown> = { embedded: database.embedded };
   try {
-    const labelSets = new LabelSetService(database.prisma);
+    const labelSets = new LabelSetService(new LabelSetRepository(database.prisma));
     const created = await labelSets.create({ name: 'embedded', labels: ['a', 'b'] });
     report['labels'] = (await labelSets.get(created.id)).labels;
     const attached = await startEmbeddedPostgres(pgDir!, port + 1, logger);

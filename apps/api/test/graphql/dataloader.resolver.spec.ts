@@ -1,7 +1,7 @@
 // No N+1: nested fields of a list (label set, model, results, negative counts) are batched per
 // request by DataLoader, so the number of database operations does not grow with the page size.
 import type { PrismaClient } from '../../src/db/prisma.service';
-import { SelectionMethod, ScoringMethod } from '../../src/modules/common/enums';
+import { SelectionMethod, ScoringMethod } from '../../src/shared/enums';
 import { createImportedSpace } from '../support/imported-space';
 import { graphqlClient, type GraphqlClient } from '../support/graphql';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

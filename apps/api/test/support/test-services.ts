@@ -34,3 +34,11 @@ export function testServices(prisma: PrismaClient, queue: Pick<JobQueue, 'send'>
 export function testContext(services: AllServices): ApiContext {
   return createContext(services);
 }
+
+let jobCounter = 0;
+
+/** Runs one queue job in this process as a worker would (a fresh job id unless one is given). */
+export function runJob<N extends JobName>(services: AllServices, name: N, data: JobPayloads[N], options: { jobId?: string; retryCount?: number } = {}) {
+  jobCounter += 1;
+  return services.jobs.run(name, { id: options.jobId ?? `test-job-${jobCounter}`, data, retryCount: options.retryCount ?? 0, retryLimit: 2 });
+}

@@ -2,8 +2,8 @@
 import { GraphQLJSON } from 'graphql-scalars';
 import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsUUID, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
-import { RunStatus, ScoringMethod } from '../common/enums';
-import { PageArgs } from '../common/pagination';
+import { RunStatus, ScoringMethod } from '../../shared/enums';
+import { PageArgs } from '../../shared/pagination';
 
 /** Most indices a given permutation may have (N − N mod G negatives); far above any mined list. */
 export const MAX_PERMUTATION_LENGTH = 1_000_000;

@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/tes
 import { createImportedSpace, type ImportedSpace } from '../../../test/support/imported-space';
 import { RecordingQueue, testServices } from '../../../test/support/test-services';
 import type { AllServices } from '../../app';
-import { RunStatus, ScoringMethod, SelectionMethod } from '../common/enums';
+import { RunStatus, ScoringMethod, SelectionMethod } from '../../shared/enums';
 import { EvaluationRunOrder } from './evaluation.input';
 import { decodeGroupPermutation } from './group-permutation';
 

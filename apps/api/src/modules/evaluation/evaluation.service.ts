@@ -3,95 +3,117 @@
 import { asIndexVector } from '@negmine/formats';
 import { debiasedPreset, SCORING_METHOD_IDS, scoringMethod, type OodScoreMethod } from '@negmine/mining';
 import type { ApiConfig } from '../../config';
-import type { Db, PrismaClient } from '../../db/prisma.service';
-import { Prisma } from '../../db/prisma.service';
+import type { Db } from '../../db/prisma.service';
+import type { Prisma } from '../../db/prisma.service';
 import { badInput, conflict, notFound } from '../../errors';
-import type { JobQueue } from '../../jobs/queue';
-import { codeVersion } from '../common/code-version';
-import { backboneId, ImageSetKind, ModelKind, RunStatus } from '../common/enums';
+import type { RunService } from '../../runs/run.service';
+import { codeVersion } from '../../shared/code-version';
+import { backboneId, ImageSetKind, ModelKind, RunStatus } from '../../shared/enums';
 import { encodeGroupPermutation } from './group-permutation';
-import { ImmutableRowCache } from '../common/immutable-row-cache';
-import { hasNpySource, readNpySource } from '../common/npy-source';
-import { checkPageSize, decodeCursor, encodeCursor, toPage, type Page } from '../common/pagination';
+import { ImmutableRowCache } from '../../shared/immutable-row-cache';
+import { hasNpySource, readNpySource } from '../../shared/npy-source';
+import { checkPageSize, decodeCursor, encodeCursor, toPage, type Page } from '../../shared/pagination';
 import { EvaluationRunOrder, type EvaluationRunsArgs, type GroupPermutationInput, type LaunchEvaluationInput } from './evaluation.input';
 import type { ComparisonCell, ComparisonRow, EvaluationRun, RunComparison } from './evaluation.type';
+import type { ImageSetRepository } from '../image-set';
+import type { LabelSetRepository } from '../label-set';
+import type { MiningRepository } from '../mining';
+import type { ModelRepository } from '../model';
+import { runListSelect, type EvaluationRepository, type ResultRow } from './evaluation.repository';
 
 export const MAX_COMPARED_RUNS = 20;
+
+export type { ResultRow } from './evaluation.repository';
 
 /** Results of succeeded runs kept in memory, in rows (one per OOD set, without curves). */
 const CACHED_RESULT_ROWS = 100_000;
 
-/** A result row without its curves (ROC points, histograms), which are fetched only when asked. */
-export type ResultRow = Omit<Prisma.EvaluationResultGetPayload<object>, 'rocPoints' | 'histograms'>;
+/** The request fields an idempotency key stands for, as launchEvaluation names them. */
+type RequestField = 'labelSetId' | 'modelId' | 'miningRunId' | 'method' | 'params' | 'preset' | 'seed' | 'permutations' | 'permutation' | 'idImageSetId' | 'oodImageSetIds';
 
-/**
- * Columns a run list always reads: the cursor (createdAt, id) and what field resolvers need
- * (status for results, the ids of related rows). Other columns are read when selected; the
- * permutation bytes never are (groupPermutation loads them).
- */
-const RUN_LIST_KEYS = ['id', 'createdAt', 'status', 'labelSetId', 'modelId', 'miningRunId', 'idImageSetId', 'oodImageSetIds'] as const;
+/** Parameters stored in `params` that the request gives as fields of their own. */
+const PARAMS_OF_THEIR_OWN = ['seed', 'permutations', 'preset'];
 
-function runListSelect(fields: ReadonlySet<string> | undefined): Prisma.EvaluationRunSelect {
-  const columns = Object.values(Prisma.EvaluationRunScalarFieldEnum).filter(
-    (column) => column !== 'groupPermutation' && (fields === undefined || fields.has(column) || (RUN_LIST_KEYS as readonly string[]).includes(column)),
-  );
-  return Object.fromEntries(columns.map((column) => [column, true]));
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function withoutOwnFields(params: unknown): Record<string, unknown> {
+  return Object.fromEntries(Object.entries((params ?? {}) as Record<string, unknown>).filter(([key]) => !PARAMS_OF_THEIR_OWN.includes(key)));
+}
+
+function sameBytes(a: Uint8Array | null | undefined, b: Uint8Array | null | undefined): boolean {
+  if (a == null || b == null) return a == null && b == null;
+  return a.byteLength === b.byteLength && a.every((byte, i) => byte === b[i]);
+}
+
+/** The fields in which a resolved request differs from the run recorded under its idempotency key. */
+export function differingRequestFields(existing: EvaluationRun, requested: Prisma.EvaluationRunUncheckedCreateInput): RequestField[] {
+  const existingParams = existing.params as Record<string, unknown>;
+  const requestedParams = requested.params as Record<string, unknown>;
+  const checks: [RequestField, boolean][] = [
+    ['labelSetId', existing.labelSetId === requested.labelSetId],
+    ['modelId', existing.modelId === requested.modelId],
+    ['miningRunId', (existing.miningRunId ?? null) === (requested.miningRunId ?? null)],
+    ['method', existing.method === requested.method],
+    ['params', canonicalJson(withoutOwnFields(existingParams)) === canonicalJson(withoutOwnFields(requestedParams))],
+    ['preset', existingParams['preset'] === requestedParams['preset']],
+    ['seed', existing.seed === requested.seed],
+    ['permutations', existing.permutations === requested.permutations],
+    ['permutation', sameBytes(existing.groupPermutation, requested.groupPermutation as Uint8Array | null | undefined)],
+    ['idImageSetId', existing.idImageSetId === requested.idImageSetId],
+    ['oodImageSetIds', canonicalJson([...existing.oodImageSetIds].sort()) === canonicalJson([...(requested.oodImageSetIds as string[])].sort())],
+  ];
+  return checks.filter(([, same]) => !same).map(([field]) => field);
 }
 
 export class EvaluationService {
   private readonly succeededResults = new ImmutableRowCache<readonly ResultRow[]>(CACHED_RESULT_ROWS, (rows) => rows.length);
 
   constructor(
-    private readonly prisma: PrismaClient,
-    private readonly queue: Pick<JobQueue, 'send'>,
+    private readonly repository: EvaluationRepository,
+    private readonly labelSets: LabelSetRepository,
+    private readonly models: ModelRepository,
+    private readonly imageSets: ImageSetRepository,
+    private readonly miningRuns: MiningRepository,
+    private readonly runs: RunService,
     private readonly config: Pick<ApiConfig, 'maxPageSize' | 'shardSize' | 'importRoots'>,
   ) {}
 
   async launch(input: LaunchEvaluationInput): Promise<EvaluationRun> {
-    if (input.idempotencyKey !== undefined) {
-      const existing = await this.prisma.evaluationRun.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
-      if (existing !== null) return this.sameRequestOrConflict(existing, input);
-    }
+    const existing = input.idempotencyKey === undefined ? null : await this.repository.byIdempotencyKey(input.idempotencyKey);
     const data = await this.resolveRun(input);
-    let run: EvaluationRun;
-    try {
-      run = await this.prisma.evaluationRun.create({ data });
-    } catch (error) {
-      // Two launches with one key raced: the loser returns the winner's run.
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002' && input.idempotencyKey !== undefined) {
-        const existing = await this.prisma.evaluationRun.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
-        if (existing !== null) return this.sameRequestOrConflict(existing, input);
-      }
-      throw error;
-    }
-    try {
-      await this.queue.send('evaluate', { runId: run.id }, `evaluate:${run.id}`);
-    } catch (error) {
-      // A run whose job never reached the queue would stay queued forever.
-      await this.prisma.evaluationRun.update({ where: { id: run.id }, data: { status: 'failed', errorCode: 'ENQUEUE_FAILED', error: String(error), finishedAt: new Date() } });
-      throw error;
-    }
+    if (existing !== null) return this.sameRequestOrConflict(existing, data);
+    const created = await this.repository.createUnlessKeyTaken(data);
+    // Two launches with one key raced: the loser returns the winner's run (if it is the same request).
+    if ('winner' in created) return this.sameRequestOrConflict(created.winner, data);
+    const run = created.run;
+    await this.runs.enqueue('evaluation', run.id);
     return run;
   }
 
-  private sameRequestOrConflict(existing: EvaluationRun, input: LaunchEvaluationInput): EvaluationRun {
-    const same =
-      existing.method === input.method &&
-      existing.idImageSetId === input.idImageSetId &&
-      (input.miningRunId === undefined || existing.miningRunId === input.miningRunId) &&
-      JSON.stringify([...existing.oodImageSetIds].sort()) === JSON.stringify([...input.oodImageSetIds].sort()) &&
-      (existing.groupPermutation !== null) === (input.permutation != null);
-    if (!same) {
-      throw conflict(`idempotency key '${input.idempotencyKey ?? ''}' was already used for a different evaluation (run ${existing.id}); use a new key`, {
-        evaluationRunId: existing.id,
-      });
+  /** A reused idempotency key must carry the same request; otherwise CONFLICT names what differs. */
+  private sameRequestOrConflict(existing: EvaluationRun, requested: Prisma.EvaluationRunUncheckedCreateInput): EvaluationRun {
+    const differing = differingRequestFields(existing, requested);
+    if (differing.length > 0) {
+      throw conflict(
+        `idempotency key '${existing.idempotencyKey ?? ''}' was already used for a different evaluation (run ${existing.id}); differing: ${differing.join(', ')}; use a new key`,
+        { evaluationRunId: existing.id, differingFields: differing },
+      );
     }
     return existing;
   }
 
   private async resolveRun(input: LaunchEvaluationInput): Promise<Prisma.EvaluationRunUncheckedCreateInput> {
     const method = scoringMethod(input.method);
-    const miningRun = input.miningRunId === undefined ? null : await this.prisma.miningRun.findUnique({ where: { id: input.miningRunId } });
+    const miningRun = input.miningRunId === undefined ? null : await this.miningRuns.find(input.miningRunId);
     if (input.miningRunId !== undefined && miningRun === null) throw notFound('mining run', input.miningRunId);
     if (method.negatives === 'required' && miningRun === null) {
       throw badInput(`method ${method.id} scores against mined negatives: give miningRunId (a succeeded mining run)`);
@@ -105,13 +127,13 @@ export class EvaluationService {
     if (miningRun !== null && (miningRun.labelSetId !== labelSetId || miningRun.modelId !== modelId)) {
       throw badInput(`labelSetId and modelId must be those of mining run ${miningRun.id}`);
     }
-    const labelSet = await this.prisma.labelSet.findUnique({ where: { id: labelSetId } });
+    const labelSet = await this.labelSets.find(labelSetId);
     if (labelSet === null) throw notFound('label set', labelSetId);
-    const model = await this.prisma.encoderModel.findUnique({ where: { id: modelId } });
+    const model = await this.models.find(modelId);
     if (model === null) throw notFound('model', modelId);
     const imageSetIds = [input.idImageSetId, ...input.oodImageSetIds];
     if (new Set(imageSetIds).size !== imageSetIds.length) throw badInput('the ID set and the OOD sets must all be different image sets');
-    const imageSets = await this.prisma.imageSet.findMany({ where: { id: { in: imageSetIds } } });
+    const imageSets = await this.imageSets.byIds(imageSetIds);
     for (const id of imageSetIds) {
       const imageSet = imageSets.find((set) => set.id === id);
       if (imageSet === undefined) throw notFound('image set', id);
@@ -184,7 +206,7 @@ export class EvaluationService {
     const indices =
       given.indices != null ? Int32Array.from(given.indices) : asIndexVector(await readNpySource(given, this.config.importRoots, 'the permutation .npy'), 'the permutation .npy');
     if (miningRunId === undefined) throw badInput(`a permutation orders mined negatives: give miningRunId`);
-    const negativeCount = await this.prisma.negativeLabel.count({ where: { miningRunId } });
+    const negativeCount = await this.miningRuns.negativeCount(miningRunId);
     const groups = params['groups'] as number;
     const kept = groups * Math.floor(negativeCount / groups);
     if (kept === 0) throw badInput(`mining run ${miningRunId} has ${negativeCount} negatives, fewer than groups = ${groups}; nothing to permute`);
@@ -206,8 +228,8 @@ export class EvaluationService {
     return indices;
   }
 
-  async get(id: string, db: Db = this.prisma): Promise<EvaluationRun> {
-    const run = await db.evaluationRun.findUnique({ where: { id } });
+  async get(id: string, db?: Db): Promise<EvaluationRun> {
+    const run = await this.repository.find(id, db);
     if (run === null) throw notFound('evaluation run', id);
     return run;
   }
@@ -220,7 +242,7 @@ export class EvaluationService {
   async resultsOfSucceededRuns(runIds: readonly string[]): Promise<(readonly ResultRow[])[]> {
     const missing = runIds.filter((id) => this.succeededResults.get(id) === undefined);
     if (missing.length > 0) {
-      const rows = await this.prisma.evaluationResult.findMany({ where: { evaluationRunId: { in: missing } }, omit: { rocPoints: true, histograms: true } });
+      const rows = await this.repository.resultsOf(missing);
       for (const id of missing) {
         const own = rows.filter((row) => row.evaluationRunId === id);
         // A run deleted between the caller's read and this one has none: nothing is cached for it.
@@ -254,23 +276,20 @@ export class EvaluationService {
               { createdAt: new Date(String(after[0])), id: { [beyond]: String(after[1]) } },
             ],
           };
-    const [rows, totalCount] = await Promise.all([
-      this.prisma.evaluationRun.findMany({ where: { AND: [where, keyset] }, orderBy: [{ createdAt: direction }, { id: direction }], take: args.first + 1, select: runListSelect(options.fields) }),
-      options.totalCount === false ? Promise.resolve(0) : this.prisma.evaluationRun.count({ where }),
-    ]);
-    return toPage(rows as EvaluationRun[], args.first, (row) => encodeCursor([row.createdAt.toISOString(), row.id]), totalCount);
+    const { rows, totalCount } = await this.repository.page(where, keyset, direction, args.first + 1, runListSelect(options.fields), options.totalCount !== false);
+    return toPage(rows, args.first, (row) => encodeCursor([row.createdAt.toISOString(), row.id]), totalCount);
   }
 
   /** Side-by-side metrics of runs per OOD set, best run per set, and an average row over the sets all runs share. */
   async compare(ids: readonly string[]): Promise<RunComparison> {
     if (ids.length < 1 || ids.length > MAX_COMPARED_RUNS) throw badInput(`compare 1 to ${MAX_COMPARED_RUNS} runs; got ${ids.length}`);
-    const runs = await this.prisma.evaluationRun.findMany({ where: { id: { in: [...ids] } } });
+    const runs = await this.repository.byIds(ids);
     const missing = ids.filter((id) => !runs.some((run) => run.id === id));
     if (missing.length > 0) throw notFound('evaluation run', missing.join(', '));
     const ordered = ids.map((id) => runs.find((run) => run.id === id)!);
-    const results = await this.prisma.evaluationResult.findMany({ where: { evaluationRunId: { in: [...ids] } } });
+    const results = await this.repository.resultsOf(ids);
     const setIds = [...new Set(results.map((result) => result.oodImageSetId))];
-    const sets = await this.prisma.imageSet.findMany({ where: { id: { in: setIds } }, select: { id: true, name: true } });
+    const sets = await this.imageSets.byIds(setIds);
     const rows: ComparisonRow[] = setIds.map((setId) => {
       const cells: ComparisonCell[] = ordered.flatMap((run) => {
         const result = results.find((r) => r.evaluationRunId === run.id && r.oodImageSetId === setId);

@@ -1,9 +1,24 @@
 // GraphQL types of evaluations: runs, their per-OOD-set results with curves, and run comparisons.
 import { GraphQLJSON } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { ScoringMethod } from '../common/enums';
-import { RunLifecycleFields } from '../run/run-lifecycle.type';
+import { ScoringMethod } from '../../shared/enums';
+import { RunLifecycleFields } from '../../runs/run-lifecycle.type';
 import { OodMetricFields } from './ood-metric-fields.type';
+
+@ObjectType({ description: 'A warning of the scoring method (e.g. a guard that changed the arithmetic), with the image set it arose on' })
+export class ScoringWarningRecord {
+  @Field(() => ID, { nullable: true, description: 'The image set being scored when it was raised (null: the run as a whole)' })
+  imageSetId!: string | null;
+
+  @Field({ description: 'ScoringWarningCode of @negmine/mining' })
+  code!: string;
+
+  @Field()
+  message!: string;
+
+  @Field(() => GraphQLJSON)
+  details!: unknown;
+}
 
 @ObjectType()
 export class RocPoint {
@@ -93,6 +108,15 @@ export class EvaluationRun extends RunLifecycleFields {
 
   @Field(() => Int)
   shardSize!: number;
+
+  @Field(() => [ScoringWarningRecord], { description: 'Warnings the scoring method raised, per image set (empty until the run succeeds)' })
+  warnings!: unknown;
+
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'Method-specific counters of the scoring (e.g. AdaNeg admissions), as the library returned them; null for methods without any',
+  })
+  diagnostics!: unknown;
 }
 
 @ObjectType()

@@ -3,11 +3,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ApiConfig } from '../../config';
-import type { Db, PrismaClient } from '../../db/prisma.service';
+import type { Db } from '../../db/prisma.service';
 import { badInput, conflict, notFound } from '../../errors';
-import { ImageSetKind } from '../common/enums';
-import { sha256Hex } from '../common/hashing';
-import { pathUnderRoots } from '../common/paths';
+import { ImageSetKind } from '../../shared/enums';
+import { sha256Hex } from '../../shared/hashing';
+import { pathUnderRoots } from '../../shared/paths';
+import type { ImageSetRepository } from './image-set.repository';
 import type { RegisterImageSetInput } from './image-set.input';
 import type { ImageSet } from './image-set.type';
 
@@ -23,7 +24,7 @@ async function listImages(folder: string): Promise<string[]> {
 
 export class ImageSetService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly repository: ImageSetRepository,
     private readonly config: Pick<ApiConfig, 'imageRoots'>,
   ) {}
 
@@ -34,30 +35,28 @@ export class ImageSetService {
     if (files.length === 0) throw badInput(`folder '${input.folder}' holds no images (accepted: ${[...IMAGE_EXTENSIONS].join(', ')})`);
     const hashes: string[] = [];
     for (const file of files) hashes.push(sha256Hex(await readFile(path.join(folder, file))));
-    return this.prisma.imageSet.create({
-      data: {
+    return this.repository.create({
         name: input.name,
         kind: ImageSetKind.folder,
         folder,
         imageCount: files.length,
         contentHash: sha256Hex(hashes.join('\n')),
-        items: { createMany: { data: files.map((file, position) => ({ position, path: file, inputHash: hashes[position]! })) } },
-      },
+      items: { createMany: { data: files.map((file, position) => ({ position, path: file, inputHash: hashes[position]! })) } },
     });
   }
 
-  async get(id: string, db: Db = this.prisma): Promise<ImageSet> {
-    const imageSet = await db.imageSet.findUnique({ where: { id } });
+  async get(id: string, db?: Db): Promise<ImageSet> {
+    const imageSet = await this.repository.find(id, db);
     if (imageSet === null) throw notFound('image set', id);
     return imageSet;
   }
 
   list(): Promise<ImageSet[]> {
-    return this.prisma.imageSet.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    return this.repository.list();
   }
 
   async assertNameFree(name: string): Promise<void> {
-    if ((await this.prisma.imageSet.findUnique({ where: { name } })) !== null) {
+    if ((await this.repository.byName(name)) !== null) {
       throw conflict(`an image set named '${name}' already exists; choose another name`);
     }
   }

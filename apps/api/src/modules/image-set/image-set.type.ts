@@ -1,6 +1,6 @@
 // GraphQL type of an image set: a folder of images, or imported image embeddings of one model.
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { ImageSetKind } from '../common/enums';
+import { ImageSetKind } from '../../shared/enums';
 
 @ObjectType()
 export class ImageSet {

@@ -3,12 +3,15 @@
 // encoders fill, so mining and evaluation run unchanged. Each import is one transaction.
 import { asFloat32Matrix } from '@negmine/formats';
 import type { ApiConfig } from '../../config';
-import type { PrismaClient } from '../../db/prisma.service';
 import { badInput, notFound } from '../../errors';
-import { ImageSetKind, ModelKind } from '../common/enums';
-import { importedCorpusRowInputHash, importedLabelInputHash, sha256Hex, vectorInputHash } from '../common/hashing';
-import { readNpySource } from '../common/npy-source';
-import { corpusVersionHash, type StoredCorpusEntry } from '../mining/corpus-store';
+import { ModelKind } from '../../shared/enums';
+import { importedCorpusRowInputHash, importedLabelInputHash, sha256Hex, vectorInputHash } from '../../shared/hashing';
+import { readNpySource } from '../../shared/npy-source';
+import { corpusVersionHash, type StoredCorpusEntry } from '../../shared/corpus-store';
+import type { ImageSetRepository } from '../image-set';
+import type { LabelSetRepository } from '../label-set';
+import type { ModelRepository } from '../model';
+import type { ImportRepository } from './import.repository';
 import { EmbeddingTarget, type ImportEmbeddingsInput } from './import.input';
 import type { ImportEmbeddingsResult } from './import.type';
 
@@ -18,8 +21,6 @@ interface Matrix {
   readonly data: Float32Array;
 }
 
-const INSERT_CHUNK = 1000;
-
 function rowBytes(matrix: Matrix, row: number): Uint8Array<ArrayBuffer> {
   const copy = matrix.data.slice(row * matrix.cols, (row + 1) * matrix.cols);
   return new Uint8Array(copy.buffer);
@@ -27,12 +28,15 @@ function rowBytes(matrix: Matrix, row: number): Uint8Array<ArrayBuffer> {
 
 export class ImportService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly repository: ImportRepository,
+    private readonly models: ModelRepository,
+    private readonly labelSets: LabelSetRepository,
+    private readonly imageSets: ImageSetRepository,
     private readonly config: Pick<ApiConfig, 'importRoots'>,
   ) {}
 
   async importEmbeddings(input: ImportEmbeddingsInput): Promise<ImportEmbeddingsResult> {
-    const model = await this.prisma.encoderModel.findUnique({ where: { id: input.modelId } });
+    const model = await this.models.find(input.modelId);
     if (model === null) throw notFound('model', input.modelId);
     if (model.kind !== ModelKind.imported_space) {
       throw badInput(`model '${model.name}' is an ONNX model, which encodes its own inputs; import into a model registered with importedEmbeddingDim`);
@@ -61,7 +65,7 @@ export class ImportService {
 
   private async importLabelNames(input: ImportEmbeddingsInput, modelHash: string, matrix: Matrix): Promise<ImportEmbeddingsResult> {
     if (input.labelSetId === undefined) throw badInput('target label_names needs labelSetId');
-    const labelSet = await this.prisma.labelSet.findUnique({ where: { id: input.labelSetId } });
+    const labelSet = await this.labelSets.find(input.labelSetId);
     if (labelSet === null) throw notFound('label set', input.labelSetId);
     const rowLabels = input.rowLabels ?? labelSet.labels;
     if (rowLabels.length !== matrix.rows) {
@@ -72,11 +76,7 @@ export class ImportService {
     if (missing.length > 0 || unknown.length > 0) {
       throw badInput(`rowLabels must be exactly the label set's labels in some order; missing: [${missing.slice(0, 5).join(', ')}], unknown: [${unknown.slice(0, 5).join(', ')}]`);
     }
-    await this.prisma.$transaction(async (tx) => {
-      const data = rowLabels.map((label, row) => ({ modelHash, inputHash: importedLabelInputHash(label), vector: rowBytes(matrix, row) }));
-      await tx.textEmbedding.deleteMany({ where: { modelHash, inputHash: { in: data.map((d) => d.inputHash) } } });
-      await tx.textEmbedding.createMany({ data });
-    });
+    await this.repository.replaceTextVectors(modelHash, rowLabels.map((label, row) => ({ inputHash: importedLabelInputHash(label), vector: rowBytes(matrix, row) })));
     return { target: input.target, rows: matrix.rows, embeddingDim: matrix.cols, labelSetId: labelSet.id };
   }
 
@@ -89,50 +89,25 @@ export class ImportService {
     if (entries === undefined) throw badInput('target corpus needs corpusEntries (the word and part of speech of each row)');
     if (entries.length !== matrix.rows) throw badInput(`the .npy has ${matrix.rows} rows but ${entries.length} corpusEntries were given`);
     const versionHash = corpusVersionHash('imported', entries);
-    const corpus = await this.prisma.$transaction(
-      async (tx) => {
-        const row = await tx.corpus.upsert({
-          where: { versionHash },
-          create: { versionHash, source: 'imported', options: {}, entryCount: entries.length, entries: entries as never },
-          update: {},
-        });
-        const data = entries.map((_, i) => ({ modelHash, inputHash: importedCorpusRowInputHash(versionHash, i), vector: rowBytes(matrix, i) }));
-        for (let start = 0; start < data.length; start += INSERT_CHUNK) {
-          const chunk = data.slice(start, start + INSERT_CHUNK);
-          await tx.textEmbedding.deleteMany({ where: { modelHash, inputHash: { in: chunk.map((d) => d.inputHash) } } });
-          await tx.textEmbedding.createMany({ data: chunk });
-        }
-        return row;
-      },
-      { timeout: 120_000 },
+    const corpus = await this.repository.importCorpus(
+      { versionHash, source: 'imported', entries },
+      modelHash,
+      entries.map((_, i) => ({ inputHash: importedCorpusRowInputHash(versionHash, i), vector: rowBytes(matrix, i) })),
     );
     return { target: input.target, rows: matrix.rows, embeddingDim: matrix.cols, corpusId: corpus.id };
   }
 
   private async importImageSet(input: ImportEmbeddingsInput, modelId: string, modelHash: string, matrix: Matrix): Promise<ImportEmbeddingsResult> {
     if (input.imageSetName === undefined) throw badInput('target image_set needs imageSetName');
-    if ((await this.prisma.imageSet.findUnique({ where: { name: input.imageSetName } })) !== null) {
+    if ((await this.imageSets.byName(input.imageSetName)) !== null) {
       throw badInput(`an image set named '${input.imageSetName}' already exists; choose another imageSetName`);
     }
     const hashes: string[] = [];
     for (let row = 0; row < matrix.rows; row++) hashes.push(vectorInputHash(matrix.data.subarray(row * matrix.cols, (row + 1) * matrix.cols)));
-    const imageSet = await this.prisma.$transaction(
-      async (tx) => {
-        const created = await tx.imageSet.create({
-          data: { name: input.imageSetName!, kind: ImageSetKind.imported, modelId, imageCount: matrix.rows, contentHash: sha256Hex(hashes.join('\n')) },
-        });
-        for (let start = 0; start < matrix.rows; start += INSERT_CHUNK) {
-          const end = Math.min(matrix.rows, start + INSERT_CHUNK);
-          const positions = Array.from({ length: end - start }, (_, k) => start + k);
-          await tx.imageSetItem.createMany({ data: positions.map((position) => ({ imageSetId: created.id, position, inputHash: hashes[position]! })) });
-          await tx.imageEmbedding.createMany({
-            data: positions.map((position) => ({ modelHash, inputHash: hashes[position]!, vector: rowBytes(matrix, position) })),
-            skipDuplicates: true,
-          });
-        }
-        return created;
-      },
-      { timeout: 120_000 },
+    const imageSet = await this.repository.importImageSet(
+      { name: input.imageSetName, modelId, contentHash: sha256Hex(hashes.join('\n')) },
+      modelHash,
+      hashes.map((inputHash, row) => ({ inputHash, vector: rowBytes(matrix, row) })),
     );
     return { target: input.target, rows: matrix.rows, embeddingDim: matrix.cols, imageSetId: imageSet.id };
   }

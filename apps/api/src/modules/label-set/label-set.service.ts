@@ -1,6 +1,7 @@
 // Label sets: create, update, list and delete (refused while runs reference a set that is not archived).
-import type { Db, PrismaClient } from '../../db/prisma.service';
+import type { Db } from '../../db/prisma.service';
 import { badInput, conflict, notFound } from '../../errors';
+import type { LabelSetRepository } from './label-set.repository';
 import type { CreateLabelSetInput, UpdateLabelSetInput } from './label-set.input';
 import type { LabelSet } from './label-set.type';
 
@@ -31,13 +32,13 @@ export function checkTemplates(templates: readonly string[]): string[] {
 }
 
 export class LabelSetService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(private readonly repository: LabelSetRepository) {}
 
   async create(input: CreateLabelSetInput): Promise<LabelSet> {
     const labels = parseLabels(input.labels, input.labelsText);
     const promptTemplates = checkTemplates(input.promptTemplates ?? DEFAULT_PROMPT_TEMPLATES);
     await this.assertNameFree(input.name);
-    return this.prisma.labelSet.create({ data: { name: input.name, labels, promptTemplates } });
+    return this.repository.create({ name: input.name, labels, promptTemplates });
   }
 
   async update(input: UpdateLabelSetInput): Promise<LabelSet> {
@@ -45,44 +46,34 @@ export class LabelSetService {
     const labels = input.labels !== undefined || input.labelsText !== undefined ? parseLabels(input.labels, input.labelsText) : undefined;
     const promptTemplates = input.promptTemplates === undefined ? undefined : checkTemplates(input.promptTemplates);
     if (input.name !== undefined && input.name !== current.name) await this.assertNameFree(input.name);
-    return this.prisma.labelSet.update({
-      where: { id: input.id },
-      data: { name: input.name, labels, promptTemplates, archived: input.archived ?? undefined },
-    });
+    return this.repository.update(input.id, { name: input.name, labels, promptTemplates, archived: input.archived ?? undefined });
   }
 
   /** Deletes a label set. With runs, it must be archived first; then its runs are deleted with it. */
   async delete(id: string): Promise<LabelSet> {
     const labelSet = await this.get(id);
-    return this.prisma.$transaction(async (tx) => {
-      const [miningRuns, evaluationRuns] = await Promise.all([
-        tx.miningRun.count({ where: { labelSetId: id } }),
-        tx.evaluationRun.count({ where: { labelSetId: id } }),
-      ]);
+    return this.repository.deleteWithRuns(id, ({ miningRuns, evaluationRuns }) => {
       if (miningRuns + evaluationRuns > 0 && !labelSet.archived) {
         throw conflict(
           `label set '${labelSet.name}' is referenced by ${miningRuns} mining and ${evaluationRuns} evaluation runs; archive it first (updateLabelSet archived: true) to delete it with its runs`,
           { miningRuns, evaluationRuns },
         );
       }
-      await tx.evaluationRun.deleteMany({ where: { OR: [{ labelSetId: id }, { miningRun: { labelSetId: id } }] } });
-      await tx.miningRun.deleteMany({ where: { labelSetId: id } });
-      return tx.labelSet.delete({ where: { id } });
     });
   }
 
-  async get(id: string, db: Db = this.prisma): Promise<LabelSet> {
-    const labelSet = await db.labelSet.findUnique({ where: { id } });
+  async get(id: string, db?: Db): Promise<LabelSet> {
+    const labelSet = await this.repository.find(id, db);
     if (labelSet === null) throw notFound('label set', id);
     return labelSet;
   }
 
   async list(includeArchived: boolean): Promise<LabelSet[]> {
-    return this.prisma.labelSet.findMany({ where: includeArchived ? {} : { archived: false }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    return this.repository.list(includeArchived);
   }
 
   private async assertNameFree(name: string): Promise<void> {
-    if ((await this.prisma.labelSet.findUnique({ where: { name } })) !== null) {
+    if ((await this.repository.byName(name)) !== null) {
       throw conflict(`a label set named '${name}' already exists; choose another name or update that one`);
     }
   }

@@ -2,8 +2,8 @@
 import { GraphQLJSON } from 'graphql-scalars';
 import { IsIn, IsOptional, IsUUID, MaxLength } from 'class-validator';
 import { ArgsType, Field, ID, InputType, registerEnumType } from 'type-graphql';
-import { RunStatus, SelectionMethod } from '../common/enums';
-import { PageArgs } from '../common/pagination';
+import { RunStatus, SelectionMethod } from '../../shared/enums';
+import { PageArgs } from '../../shared/pagination';
 
 @InputType()
 export class MineNegativesInput {

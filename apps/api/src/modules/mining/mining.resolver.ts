@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { ApiContext } from '../../context';
 import { notFound } from '../../errors';
-import { connectionTypes, selectsField, type Page } from '../common/pagination';
+import { connectionTypes, selectsField, type Page } from '../../shared/pagination';
 import { LabelSet } from '../label-set/label-set.type';
 import { EncoderModel } from '../model/model.type';
 import { MineNegativesInput, MiningRunsArgs, NegativesArgs } from './mining.input';
@@ -38,7 +38,7 @@ export class MiningResolver {
 
   @Query(() => [Corpus])
   corpora(@Ctx() ctx: ApiContext): Promise<Corpus[]> {
-    return ctx.services.prisma.corpus.findMany({ omit: { entries: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    return ctx.services.mining.corpora();
   }
 
   @FieldResolver(() => LabelSet)

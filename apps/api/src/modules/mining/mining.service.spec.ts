@@ -3,9 +3,10 @@
 // and the evaluation job on top of it.
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import { createImportedSpace, type ImportedSpace } from '../../../test/support/imported-space';
-import { RecordingQueue, testServices } from '../../../test/support/test-services';
+import { RecordingQueue, runJob, testServices } from '../../../test/support/test-services';
+import { diagnoseNegatives } from './selection';
 import type { AllServices } from '../../app';
-import { ScoringMethod, SelectionMethod } from '../common/enums';
+import { ScoringMethod, SelectionMethod } from '../../shared/enums';
 import { NegativeOrder } from './mining.input';
 
 describe('MiningService and the mine/evaluate jobs (Postgres)', () => {
@@ -40,8 +41,8 @@ describe('MiningService and the mine/evaluate jobs (Postgres)', () => {
     });
     runId = run.id;
     expect(run).toMatchObject({ status: 'queued', labelsSnapshot: space.labels, selectionParams: { k: 5, keepNoun: 0.5, keepAdj: 0.5 } });
-    await services.jobs.miningJobs.run(runId, 0);
-    await services.jobs.miningJobs.run(runId, 1);
+    await runJob(services, 'mine', { runId });
+    await runJob(services, 'mine', { runId }, { retryCount: 1 });
     const done = await services.mining.get(runId);
     expect(done).toMatchObject({ status: 'succeeded', progress: 1, attempts: 1 });
     expect(await db.prisma.negativeLabel.count({ where: { miningRunId: runId } })).toBe(15 + 5);
@@ -89,7 +90,8 @@ describe('MiningService and the mine/evaluate jobs (Postgres)', () => {
 
   it('flags a candidate that is an ID label as a false negative', async () => {
     const matrix = (rows: number[][]) => ({ data: Float32Array.from(rows.flat()), rows: rows.length, cols: 2 });
-    const [same, far] = await services.miningLibrary.diagnose(
+    const [same, far] = await diagnoseNegatives(
+      services.wordNet,
       [
         { word: 'beta', pos: 'noun', lexname: null },
         { word: 'zeta', pos: 'noun', lexname: null },
@@ -121,8 +123,8 @@ describe('MiningService and the mine/evaluate jobs (Postgres)', () => {
       idImageSetId: space.idSetId,
       oodImageSetIds: [space.oodSetId],
     });
-    await services.jobs.evaluationJobs.run(run.id, 0);
-    await services.jobs.evaluationJobs.run(run.id, 0);
+    await runJob(services, 'evaluate', { runId: run.id });
+    await runJob(services, 'evaluate', { runId: run.id });
     expect(await services.evaluations.get(run.id)).toMatchObject({ status: 'succeeded', progress: 1 });
     const results = await db.prisma.evaluationResult.findMany({ where: { evaluationRunId: run.id } });
     expect(results).toHaveLength(1);

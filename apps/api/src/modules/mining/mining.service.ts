@@ -1,18 +1,23 @@
 // Mining runs: validate and record a run (everything needed to reproduce it), enqueue its `mine`
 // job, list runs, and page through a run's negative labels with filters and keyset cursors.
 import type { ApiConfig } from '../../config';
-import type { Db, PrismaClient } from '../../db/prisma.service';
-import { type Prisma } from '../../db/prisma.service';
+import type { Db } from '../../db/prisma.service';
+import type { Prisma } from '../../db/prisma.service';
 import { badInput, notFound } from '../../errors';
-import type { JobQueue } from '../../jobs/queue';
-import { codeVersion } from '../common/code-version';
-import { ModelKind, RunStatus } from '../common/enums';
-import { importedCorpusRowInputHash, importedLabelInputHash } from '../common/hashing';
-import { ImmutableRowCache } from '../common/immutable-row-cache';
-import { checkPageSize, decodeCursor, encodeCursor, toPage, type Page } from '../common/pagination';
-import { WORDNET_SOURCE, type MiningLibrary } from './mining-library';
+import type { RunService } from '../../runs/run.service';
+import type { EmbeddingStore } from '../../shared/embedding-store';
+import { codeVersion } from '../../shared/code-version';
+import { ModelKind, RunStatus } from '../../shared/enums';
+import { importedCorpusRowInputHash, importedLabelInputHash } from '../../shared/hashing';
+import { ImmutableRowCache } from '../../shared/immutable-row-cache';
+import { checkPageSize, decodeCursor, encodeCursor, toPage, type Page } from '../../shared/pagination';
+import { WORDNET_SOURCE, type WordNetCorpus } from '../../shared/wordnet-corpus';
+import type { LabelSetRepository } from '../label-set';
+import type { ModelRepository } from '../model';
+import type { MiningRepository } from './mining.repository';
+import { resolveSelectionParams } from './selection';
 import { NegativeOrder, type MineNegativesInput, type MiningRunsArgs, type NegativesArgs } from './mining.input';
-import type { MiningRun, NegativeLabel } from './mining.type';
+import type { Corpus, MiningRun, NegativeLabel } from './mining.type';
 
 /** Negatives of succeeded runs kept in memory, in rows (a row is ~0.3 kB). */
 const CACHED_NEGATIVE_ROWS = 500_000;
@@ -27,70 +32,67 @@ export class MiningService {
   private readonly finishedNegatives = new ImmutableRowCache<FinishedNegatives>(CACHED_NEGATIVE_ROWS, (entry) => entry.byRank.length);
 
   constructor(
-    private readonly prisma: PrismaClient,
-    private readonly queue: Pick<JobQueue, 'send'>,
-    private readonly library: MiningLibrary,
+    private readonly repository: MiningRepository,
+    private readonly labelSets: LabelSetRepository,
+    private readonly models: ModelRepository,
+    private readonly embeddings: EmbeddingStore,
+    private readonly wordNet: WordNetCorpus,
+    private readonly runs: RunService,
     private readonly config: Pick<ApiConfig, 'maxPageSize'>,
   ) {}
 
   async mineNegatives(input: MineNegativesInput): Promise<MiningRun> {
-    const labelSet = await this.prisma.labelSet.findUnique({ where: { id: input.labelSetId } });
+    const labelSet = await this.labelSets.find(input.labelSetId);
     if (labelSet === null) throw notFound('label set', input.labelSetId);
     if (labelSet.archived) throw badInput(`label set '${labelSet.name}' is archived; unarchive it (updateLabelSet archived: false) to mine for it`);
-    const model = await this.prisma.encoderModel.findUnique({ where: { id: input.modelId } });
+    const model = await this.models.find(input.modelId);
     if (model === null) throw notFound('model', input.modelId);
-    const corpusId = input.corpusId ?? (model.kind === ModelKind.onnx_folder ? (await this.library.ensureWordNetCorpus(this.prisma)).id : undefined);
+    const corpusId = input.corpusId ?? (model.kind === ModelKind.onnx_folder ? (await this.repository.ensureWordNetCorpus(this.wordNet)).id : undefined);
     if (corpusId === undefined) {
       throw badInput(`model '${model.name}' is an imported space: import a corpus (importEmbeddings target corpus) and pass its corpusId`);
     }
-    const corpus = await this.prisma.corpus.findUnique({ where: { id: corpusId }, omit: { entries: true } });
+    const corpus = await this.repository.corpus(corpusId);
     if (corpus === null) throw notFound('corpus', corpusId);
     if (model.kind === ModelKind.onnx_folder && corpus.source !== WORDNET_SOURCE) {
       throw badInput(`corpus ${corpus.id} was imported with precomputed embeddings of another space; an ONNX model mines from the WordNet corpus (omit corpusId)`);
     }
     if (model.kind === ModelKind.imported_space) await this.assertImportedEmbeddings(model.contentHash, labelSet.labels, corpus.versionHash, corpus.entryCount);
-    const selectionParams = this.library.resolveSelectionParams(input.selectionMethod, model.backbone, input.params ?? {});
-    const run = await this.prisma.miningRun.create({
-      data: {
-        labelSetId: labelSet.id,
-        modelId: model.id,
-        corpusId: corpus.id,
-        selectionMethod: input.selectionMethod,
-        selectionParams: selectionParams as Prisma.InputJsonValue,
-        labelsSnapshot: labelSet.labels,
-        modelHash: model.contentHash,
-        codeVersion: codeVersion(),
-      },
+    const selectionParams = resolveSelectionParams(input.selectionMethod, model.backbone, input.params ?? {});
+    const run = await this.repository.create({
+      labelSetId: labelSet.id,
+      modelId: model.id,
+      corpusId: corpus.id,
+      selectionMethod: input.selectionMethod,
+      selectionParams: selectionParams as Prisma.InputJsonValue,
+      labelsSnapshot: labelSet.labels,
+      modelHash: model.contentHash,
+      codeVersion: codeVersion(),
     });
-    try {
-      await this.queue.send('mine', { runId: run.id }, `mine:${run.id}`);
-    } catch (error) {
-      // A run whose job never reached the queue would stay queued forever.
-      await this.prisma.miningRun.update({ where: { id: run.id }, data: { status: 'failed', errorCode: 'ENQUEUE_FAILED', error: String(error), finishedAt: new Date() } });
-      throw error;
-    }
+    await this.runs.enqueue('mining', run.id);
     return run;
   }
 
   /** An imported space has nothing to encode, so missing vectors are reported now, not by a failing job. */
   private async assertImportedEmbeddings(modelHash: string, labels: readonly string[], corpusHash: string, entryCount: number): Promise<void> {
-    const labelHashes = labels.map(importedLabelInputHash);
-    const haveLabels = await this.prisma.textEmbedding.count({ where: { modelHash, inputHash: { in: labelHashes } } });
-    if (haveLabels !== labels.length) {
-      throw badInput(`${labels.length - haveLabels} of ${labels.length} labels have no imported embedding in this space; import them (importEmbeddings target label_names)`);
+    const missingLabels = (await this.embeddings.missing('text', modelHash, labels.map(importedLabelInputHash))).length;
+    if (missingLabels > 0) {
+      throw badInput(`${missingLabels} of ${labels.length} labels have no imported embedding in this space; import them (importEmbeddings target label_names)`);
     }
     const lastRow = importedCorpusRowInputHash(corpusHash, entryCount - 1);
     const firstRow = importedCorpusRowInputHash(corpusHash, 0);
-    const haveCorpus = await this.prisma.textEmbedding.count({ where: { modelHash, inputHash: { in: [firstRow, lastRow] } } });
-    if (haveCorpus !== (entryCount === 1 ? 1 : 2)) {
+    if ((await this.embeddings.missing('text', modelHash, [firstRow, lastRow])).length > 0) {
       throw badInput('the corpus has no embeddings in this imported space; import them (importEmbeddings target corpus) with the same model');
     }
   }
 
-  async get(id: string, db: Db = this.prisma): Promise<MiningRun> {
-    const run = await db.miningRun.findUnique({ where: { id } });
+  async get(id: string, db?: Db): Promise<MiningRun> {
+    const run = await this.repository.find(id, db);
     if (run === null) throw notFound('mining run', id);
     return run;
+  }
+
+  corpora(): Promise<Corpus[]> {
+    return this.repository.corpora();
   }
 
   async list(args: MiningRunsArgs): Promise<Page<MiningRun>> {
@@ -101,10 +103,7 @@ export class MiningService {
       after === undefined
         ? {}
         : { OR: [{ createdAt: { lt: new Date(String(after[0])) } }, { createdAt: new Date(String(after[0])), id: { lt: String(after[1]) } }] };
-    const [rows, totalCount] = await Promise.all([
-      this.prisma.miningRun.findMany({ where: { AND: [where, keyset] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: args.first + 1 }),
-      this.prisma.miningRun.count({ where }),
-    ]);
+    const { rows, totalCount } = await this.repository.page(where, keyset, args.first + 1);
     return toPage(rows, args.first, (row) => encodeCursor([row.createdAt.toISOString(), row.id]), totalCount);
   }
 
@@ -119,11 +118,7 @@ export class MiningService {
     if (args.labelSetId == null || args.modelId == null) {
       throw badInput('give miningRunId, or labelSetId and modelId (for their latest succeeded mining run)');
     }
-    const latest = await this.prisma.miningRun.findFirst({
-      where: { labelSetId: args.labelSetId, modelId: args.modelId, status: RunStatus.succeeded },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      select: { id: true },
-    });
+    const latest = await this.repository.latestSucceeded(args.labelSetId, args.modelId);
     if (latest === null) throw notFound('succeeded mining run for label set and model', `${args.labelSetId}/${args.modelId}`);
     return { id: latest.id, status: RunStatus.succeeded };
   }
@@ -138,14 +133,14 @@ export class MiningService {
     // written with the status flip and never change. Word order stays in Postgres (its collation).
     const unfiltered = filter.pos == null && filter.lexname == null && filter.flagged == null && filter.search == null;
     if (unfiltered && args.orderBy !== NegativeOrder.word_asc) {
-      const status = run.status ?? (await this.prisma.miningRun.findUnique({ where: { id: miningRunId }, select: { status: true } }))?.status;
+      const status = run.status ?? (await this.repository.status(miningRunId));
       if (status === undefined) {
         this.finishedNegatives.delete(miningRunId);
         throw notFound('mining run', miningRunId);
       }
       if (status === RunStatus.succeeded) {
         const finished = await this.finishedNegatives.getOrLoad(miningRunId, async () => ({
-          byRank: await this.prisma.negativeLabel.findMany({ where: { miningRunId }, orderBy: { rank: 'asc' } }),
+          byRank: await this.repository.negativesInRankOrder(miningRunId),
         }));
         return pageFromMemory(finished, args.orderBy, args.after ?? undefined, args.first, ordering.cursorOf);
       }
@@ -157,10 +152,7 @@ export class MiningService {
       flagged: filter.flagged ?? undefined,
       word: filter.search == null ? undefined : { contains: filter.search, mode: 'insensitive' },
     };
-    const [rows, totalCount] = await Promise.all([
-      this.prisma.negativeLabel.findMany({ where: { AND: [where, ordering.keyset] }, orderBy: ordering.orderBy, take: args.first + 1 }),
-      options.totalCount === false ? Promise.resolve(-1) : this.prisma.negativeLabel.count({ where }),
-    ]);
+    const { rows, totalCount } = await this.repository.negativesPage(where, ordering.keyset, ordering.orderBy, args.first + 1, options.totalCount !== false);
     if (rows.length === 0 && totalCount <= 0 && args.after == null) await this.get(miningRunId);
     return toPage(rows, args.first, ordering.cursorOf, Math.max(totalCount, 0));
   }

@@ -1,8 +1,8 @@
 // GraphQL types of mining: corpora, mining runs and their negative labels.
 import { GraphQLJSON } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { SelectionMethod } from '../common/enums';
-import { RunLifecycleFields } from '../run/run-lifecycle.type';
+import { SelectionMethod } from '../../shared/enums';
+import { RunLifecycleFields } from '../../runs/run-lifecycle.type';
 
 @ObjectType()
 export class Corpus {

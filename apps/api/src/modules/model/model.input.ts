@@ -1,7 +1,7 @@
 // Input of registerModel: an ONNX folder, or an imported embedding space (vectors computed elsewhere).
 import { IsInt, IsOptional, Length, Max, Min } from 'class-validator';
 import { Field, InputType, Int } from 'type-graphql';
-import { Backbone } from '../common/enums';
+import { Backbone } from '../../shared/enums';
 
 @InputType()
 export class RegisterModelInput {

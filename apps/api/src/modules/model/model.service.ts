@@ -2,13 +2,14 @@
 // an imported embedding space, and list them.
 import { randomUUID } from 'node:crypto';
 import type { ApiConfig } from '../../config';
-import type { Db, PrismaClient } from '../../db/prisma.service';
+import type { Db } from '../../db/prisma.service';
 import { badInput, conflict, notFound } from '../../errors';
-import { sha256Hex } from '../common/hashing';
-import { ModelKind } from '../common/enums';
-import { ImmutableRowCache } from '../common/immutable-row-cache';
-import { pathUnderRoots } from '../common/paths';
+import { sha256Hex } from '../../shared/hashing';
+import { ModelKind } from '../../shared/enums';
+import { ImmutableRowCache } from '../../shared/immutable-row-cache';
+import { pathUnderRoots } from '../../shared/paths';
 import type { ClipModels } from './clip-models';
+import type { ModelRepository } from './model.repository';
 import type { RegisterModelInput } from './model.input';
 import type { EncoderModel } from './model.type';
 
@@ -20,7 +21,7 @@ export class ModelService {
   private readonly rows = new ImmutableRowCache<EncoderModel>(CACHED_MODELS, () => 1);
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly repository: ModelRepository,
     private readonly config: Pick<ApiConfig, 'modelRoots'>,
     private readonly clipModels: ClipModels,
   ) {}
@@ -29,25 +30,21 @@ export class ModelService {
     if ((input.folder === undefined) === (input.importedEmbeddingDim === undefined)) {
       throw badInput('give either folder (an ONNX CLIP folder) or importedEmbeddingDim (an imported embedding space), not both and not neither');
     }
-    if ((await this.prisma.encoderModel.findUnique({ where: { name: input.name } })) !== null) {
+    if ((await this.repository.byName(input.name)) !== null) {
       throw conflict(`a model named '${input.name}' already exists; choose another name`);
     }
     if (input.folder !== undefined) {
       const folder = pathUnderRoots(input.folder, this.config.modelRoots, 'model folder', 'NEGMINE_MODEL_ROOTS');
       const info = await this.clipModels.inspect(folder);
-      return this.prisma.encoderModel.create({
-        data: { name: input.name, kind: ModelKind.onnx_folder, folder, backbone: input.backbone, embeddingDim: info.embeddingDim, contentHash: info.contentHash },
-      });
+      return this.repository.create({ name: input.name, kind: ModelKind.onnx_folder, folder, backbone: input.backbone, embeddingDim: info.embeddingDim, contentHash: info.contentHash });
     }
     // An imported space has no bytes to hash: a fresh identity keeps its cache entries apart from every other space.
     const contentHash = sha256Hex(`imported-space:${randomUUID()}`);
-    return this.prisma.encoderModel.create({
-      data: { name: input.name, kind: ModelKind.imported_space, backbone: input.backbone, embeddingDim: input.importedEmbeddingDim!, contentHash },
-    });
+    return this.repository.create({ name: input.name, kind: ModelKind.imported_space, backbone: input.backbone, embeddingDim: input.importedEmbeddingDim!, contentHash });
   }
 
-  async get(id: string, db: Db = this.prisma): Promise<EncoderModel> {
-    const model = await db.encoderModel.findUnique({ where: { id } });
+  async get(id: string, db?: Db): Promise<EncoderModel> {
+    const model = await this.repository.find(id, db);
     if (model === null) throw notFound('model', id);
     return model;
   }
@@ -56,12 +53,12 @@ export class ModelService {
   async byIds(ids: readonly string[]): Promise<(EncoderModel | null)[]> {
     const missing = ids.filter((id) => this.rows.get(id) === undefined);
     if (missing.length > 0) {
-      for (const row of await this.prisma.encoderModel.findMany({ where: { id: { in: [...new Set(missing)] } } })) this.rows.set(row.id, row);
+      for (const row of await this.repository.byIds([...new Set(missing)])) this.rows.set(row.id, row);
     }
     return ids.map((id) => this.rows.get(id) ?? null);
   }
 
   list(): Promise<EncoderModel[]> {
-    return this.prisma.encoderModel.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    return this.repository.list();
   }
 }

@@ -1,6 +1,6 @@
 // GraphQL type of an encoder model: an ONNX CLIP folder or an imported embedding space.
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { Backbone, ModelKind, ModelStatus } from '../common/enums';
+import { Backbone, ModelKind, ModelStatus } from '../../shared/enums';
 
 @ObjectType()
 export class EncoderModel {

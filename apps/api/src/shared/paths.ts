@@ -1,0 +1,32 @@
+// Resolves a user-given path and checks it lies under one of the configured roots, so the API
+// never reads arbitrary files of the machine it runs on.
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import { ApiError, ApiErrorCode, badInput } from '../errors';
+
+/** The real absolute path of `given` if it exists inside a root (symlinks resolved); otherwise a typed error. */
+export function pathUnderRoots(given: string, roots: readonly string[], what: string, variable: string): string {
+  if (!path.isAbsolute(given)) throw badInput(`${what} '${given}' must be an absolute path under one of: ${roots.join(', ')}`);
+  let real: string;
+  try {
+    real = realpathSync(given);
+  } catch {
+    throw badInput(`${what} '${given}' does not exist`);
+  }
+  const inside = roots.some((root) => {
+    let realRoot: string;
+    try {
+      realRoot = realpathSync(root);
+    } catch {
+      return false;
+    }
+    const relative = path.relative(realRoot, real);
+    return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  });
+  if (!inside) {
+    throw new ApiError(ApiErrorCode.Forbidden, `${what} '${given}' is outside the allowed roots (${roots.join(', ')}); the server's ${variable} lists them`, {
+      roots: [...roots],
+    });
+  }
+  return real;
+}
