@@ -97,4 +97,19 @@ export {
   type StreamProtocolOptions,
 } from './lib/evaluation/evaluate-method';
 export { checkPermutation, seededPermutation, SplitMix64, streamOrderSha256 } from './lib/evaluation/stream-order';
-export { NOISE_INIT_SEED_OFFSET, POSITIVE_INIT_SEED_OFFSET, type InitOrderRecord, type TestTimeInputRecord } from './lib/evaluation/test-time-inputs';
+export {
+  NOISE_INIT_SEED_OFFSET,
+  POSITIVE_INIT_SEED_OFFSET,
+  resolveTestTimeInputs,
+  type InitOrderRecord,
+  type TestTimeInputRecord,
+} from './lib/evaluation/test-time-inputs';
+export {
+  DEFAULT_NOISE_IMAGE_SIZE,
+  generateNoiseImages,
+  NOISE_IMAGE_KINDS,
+  NOISE_IMAGES_PER_KIND,
+  type NoiseImage,
+  type NoiseImageKind,
+  type NoiseImageOptions,
+} from './lib/evaluation/noise-images';

@@ -5,7 +5,7 @@
 import type { ParameterOverrides, ParameterSchema, ParameterValue } from './parameter-schema';
 
 /** Method ids: registry key, CLI argument, GraphQL enum and Prisma enum. */
-export const SCORING_METHOD_IDS = ['mcm', 'neglabel', 'debiased', 'adaneg'] as const;
+export const SCORING_METHOD_IDS = ['mcm', 'neglabel', 'debiased', 'adaneg', 'tanl'] as const;
 export type ScoringMethodId = (typeof SCORING_METHOD_IDS)[number];
 
 export function isScoringMethodId(value: string): value is ScoringMethodId {
