@@ -8,10 +8,15 @@ export {
   isScoringMethodId,
   SCORING_METHOD_IDS,
   type EmbeddingMatrix,
+  type DiagnosticValue,
   type GroupingRecord,
+  type IndexOrder,
+  type MethodInputName,
+  type MethodInputs,
   type OodScoreMethod,
   type ScoreResult,
   type ScoringMethodId,
+  type ScoringDiagnostics,
   type ScoringOptions,
   type ScoringPrecision,
   type ScoringWarning,
@@ -76,3 +81,35 @@ export {
   type FalseNegativeOptions,
 } from './lib/selection/false-negative-diagnostics';
 export { MatmulKernel } from './lib/kernels/score-matmul.kernel';
+export {
+  DEFAULT_STREAM_BATCH_SIZE,
+  DEFAULT_STREAM_SEED,
+  evaluateMethod,
+  MEAN_METRIC_NAMES,
+  type EvaluateMethodRequest,
+  type MeanMetricName,
+  type MeanMetrics,
+  type MethodEvaluation,
+  type NamedImageSet,
+  type SetEvaluation,
+  type SetMetrics,
+  type StreamOrderRecord,
+  type StreamProtocolOptions,
+} from './lib/evaluation/evaluate-method';
+export { checkPermutation, seededPermutation, SplitMix64, streamOrderSha256 } from './lib/evaluation/stream-order';
+export {
+  NOISE_INIT_SEED_OFFSET,
+  POSITIVE_INIT_SEED_OFFSET,
+  resolveTestTimeInputs,
+  type InitOrderRecord,
+  type TestTimeInputRecord,
+} from './lib/evaluation/test-time-inputs';
+export {
+  DEFAULT_NOISE_IMAGE_SIZE,
+  generateNoiseImages,
+  NOISE_IMAGE_KINDS,
+  NOISE_IMAGES_PER_KIND,
+  type NoiseImage,
+  type NoiseImageKind,
+  type NoiseImageOptions,
+} from './lib/evaluation/noise-images';

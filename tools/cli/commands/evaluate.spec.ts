@@ -84,14 +84,59 @@ describe('negmine evaluate inputs', () => {
     writeFileSync(labels, serializeNpy(Float32Array.from({ length: 12 }, (_, i) => Math.cos(3 * i + 1)), [3, 4]));
   });
 
-  it('prints one JSON table with a mean row, scoring stream-adaptive methods per ID + OOD pair', async () => {
-    const { code, stdout } = await run(['evaluate', '--method', 'adaneg', '--groups', '1', '--images-id', images, '--images-ood', `a=${images}`, '--images-ood', `b=${images}`, '--id-emb', labels, '--neg-emb', labels]);
+  it('prints one JSON table with a mean row, scoring stream-adaptive methods per OOD + ID stream with a reset', async () => {
+    // Both sets are the same images in the same given order: a reset per set makes their metrics equal.
+    const order = path.join(dir, 'order20.npy');
+    writeFileSync(order, serializeNpy(BigInt64Array.from([3, 17, 0, 9, 12, 5, 19, 1, 8, 14, 2, 11, 6, 16, 4, 13, 10, 18, 7, 15].map(BigInt)), [20]));
+    const args = ['evaluate', '--method', 'adaneg', '--groups', '1', '--images-id', images, '--images-ood', `a=${images}`, '--images-ood', `b=${images}`, '--id-emb', labels, '--neg-emb', labels];
+    const { code, stdout } = await run([...args, '--stream-order', `a=${order}`, '--stream-order', `b=${order}`, '--batch-size', '4']);
     expect(code).toBe(0);
-    const table = JSON.parse(stdout) as Table;
+    const table = JSON.parse(stdout) as Table & { protocol: string; batchSize: number; sets: Record<string, { streamOrder: { given: boolean; sha256: string } }> };
+    expect(table.protocol).toBe('stream');
+    expect(table.batchSize).toBe(4);
     expect(Object.keys(table.sets)).toEqual(['a', 'b']);
-    // Identical ID and OOD streams: a restart per pair makes both sets' metrics identical.
     expect(table.sets['a']).toEqual(table.sets['b']);
+    expect(table.sets['a']!.streamOrder.given).toBe(true);
     expect(Object.keys(table.mean).sort()).toEqual(['auprIn', 'auprOut', 'auroc', 'fprAtTprId', 'fprAtTprOod']);
+  });
+
+  it('draws stream orders from --stream-seed (set i from S + i), reproducibly, and writes --scores-out in stream order', async () => {
+    const out = path.join(dir, 'scores-out');
+    const args = ['evaluate', '--method', 'adaneg', '--groups', '1', '--images-id', images, '--images-ood', `a=${images}`, '--images-ood', `b=${images}`, '--id-emb', labels, '--neg-emb', labels, '--batch-size', '3'];
+    const first = await run([...args, '--stream-seed', '7', '--scores-out', out]);
+    const again = await run([...args, '--stream-seed', '7']);
+    const other = await run([...args, '--stream-seed', '8']);
+    expect([first.code, again.code, other.code]).toEqual([0, 0, 0]);
+    const table = JSON.parse(first.stdout) as { seed: number; sets: Record<string, { streamOrder: { seed: number; sha256: string } }> };
+    expect(table.seed).toBe(7);
+    expect(table.sets['a']!.streamOrder.seed).toBe(7);
+    expect(table.sets['b']!.streamOrder.seed).toBe(8);
+    expect(again.stdout).toBe(first.stdout);
+    const otherTable = JSON.parse(other.stdout) as typeof table;
+    // Seed 8 draws set a's order as seed 7 drew set b's.
+    expect(otherTable.sets['a']!.streamOrder.sha256).toBe(table.sets['b']!.streamOrder.sha256);
+    const scores = readNpy(path.join(out, 'a.npy'));
+    expect(scores.dtype).toBe('float64');
+    expect(scores.shape).toEqual([20]);
+  });
+
+  it('refuses stream flags for a static method and orders for unknown sets', async () => {
+    const base = ['evaluate', '--images-id', images, '--images-ood', `a=${images}`, '--id-emb', labels];
+    const staticRun = await run([...base, '--method', 'mcm', '--stream-seed', '3']);
+    expect(staticRun.code).toBe(2);
+    expect(staticRun.stderr).toMatch(/--stream-seed applies to stream-adaptive methods only/);
+    const unknown = await run([...base, '--method', 'adaneg', '--groups', '1', '--neg-emb', labels, '--stream-order', `zz=${images}`]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--stream-order zz: no --images-ood set has that name/);
+  });
+
+  it('writes a static method\'s --scores-out as ID rows then OOD rows', async () => {
+    const out = path.join(dir, 'static-out');
+    const { code } = await run(['evaluate', '--method', 'mcm', '--images-id', images, '--images-ood', `a=${images}`, '--id-emb', labels, '--scores-out', out]);
+    expect(code).toBe(0);
+    const scores = readNpy(path.join(out, 'a.npy')).data as Float64Array;
+    expect(scores.length).toBe(20);
+    expect(Array.from(scores.subarray(0, 10))).toEqual(Array.from(scores.subarray(10)));
   });
 
   it('reports guard hits per set and passes scoring warnings on to stderr', async () => {

@@ -1,68 +1,88 @@
-// `negmine evaluate`: scores ID and OOD image embeddings with one method and prints a JSON table of
-// every metric per OOD set and their mean. Ties scoring (@negmine/mining) to metrics (@negmine/metrics).
-import { evaluate, MetricsError, type OodMetrics } from '@negmine/metrics';
-import type { EmbeddingMatrix, ScoreResult } from '@negmine/mining';
-import { CliUsageError, numberOption, requiredString, type CliCommand, type CommandIo } from '../command';
-import { writeJson } from '../io';
-import { METHOD_OPTIONS, readEmbeddingFile, readMethodSelection, wrapMiningAsync, type MethodSelection } from './score';
+// `negmine evaluate`: scores ID and OOD image embeddings with one method through the evaluation
+// protocol of @negmine/mining (`evaluateMethod`: the same one the API runs) and prints a JSON table
+// of every metric per OOD set and their mean. Stream-adaptive methods (adaneg, tanl) see, per OOD
+// set, concat(OOD, ID) in a given or seeded stream order, in batches, with their state reset.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { evaluateMethod, type MethodEvaluation, type MethodInputs, type ScoringWarning, type SetEvaluation } from '@negmine/mining';
+import { CliUsageError, numberOption, requiredString, stringOption, type CliCommand, type CommandIo, type ParsedOptions } from '../command';
+import { checkOutputFile, writeJson, writeNpyFile } from '../io';
+import { METHOD_OPTIONS, readEmbeddingFile, readIndexFile, readMethodSelection, wrapMiningAsync } from './score';
 
-const METRIC_NAMES = ['fprAtTprId', 'fprAtTprOod', 'auroc', 'auprIn', 'auprOut'] as const;
-/** The metrics of one OOD set, and how many of the images compared (ID and OOD) a numerical guard changed. */
-type MetricRow = Record<(typeof METRIC_NAMES)[number], number> & { thresholdAtTprId: number; nId: number; nOod: number; guardHits: number };
-
-function parseOodSets(raw: unknown): Array<{ name: string; file: string }> {
+/** NAME=FILE pairs of a repeatable flag; names unique and not 'mean'. */
+function parseNamedFiles(raw: unknown, flag: string, required: boolean): Array<{ name: string; file: string }> {
   const entries = Array.isArray(raw) ? (raw as string[]) : [];
-  if (entries.length === 0) throw new CliUsageError('give at least one --images-ood NAME=FILE');
-  const sets = entries.map((entry) => {
+  if (entries.length === 0 && required) throw new CliUsageError(`give at least one --${flag} NAME=FILE`);
+  const pairs = entries.map((entry) => {
     const match = /^([^=]+)=(.+)$/.exec(entry);
-    if (match === null) throw new CliUsageError(`--images-ood takes NAME=FILE; got '${entry}'`);
+    if (match === null) throw new CliUsageError(`--${flag} takes NAME=FILE; got '${entry}'`);
     return { name: match[1]!, file: match[2]! };
   });
-  const names = sets.map((s) => s.name);
+  const names = pairs.map((s) => s.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  if (duplicate !== undefined || names.includes('mean')) throw new CliUsageError(`--images-ood names must be unique and not 'mean'; got ${names.join(', ')}`);
-  return sets;
+  if (duplicate !== undefined || names.includes('mean')) throw new CliUsageError(`--${flag} names must be unique and not 'mean'; got ${names.join(', ')}`);
+  return pairs;
 }
 
-/** ID rows then OOD rows, in float32 when both are (a float64 copy doubled the memory of the stream). */
-function concatRows(a: EmbeddingMatrix, b: EmbeddingMatrix): EmbeddingMatrix {
-  const length = a.data.length + b.data.length;
-  const data = a.data instanceof Float32Array && b.data instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
-  data.set(a.data, 0);
-  data.set(b.data, a.data.length);
-  return { data, rows: a.rows + b.rows, cols: a.cols };
+function integerFlag(options: ParsedOptions, name: string): number | undefined {
+  const value = numberOption(options, name);
+  if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new CliUsageError(`--${name} must be a non-negative integer; got ${value}`);
+  return value;
 }
 
-/** Scores `images` (named `what` in warnings); warnings go to stderr as `negmine score` prints them. */
-async function scoreAll(selection: MethodSelection, images: EmbeddingMatrix, what: string, io: CommandIo): Promise<ScoreResult> {
-  const result = await wrapMiningAsync(() => selection.method.score(images, selection.idText, selection.negText, selection.params, selection.run));
-  for (const warning of result.warnings) io.stderr.write(`warning [${warning.code}] (${what}): ${warning.message}\n`);
-  return result;
+function readMethodInputs(options: ParsedOptions): MethodInputs {
+  const corpus = stringOption(options, 'corpus-emb');
+  const noise = stringOption(options, 'noise-emb');
+  const positiveOrder = stringOption(options, 'pos-init-order');
+  const noiseOrder = stringOption(options, 'noise-init-order');
+  return {
+    corpusText: corpus === undefined ? undefined : readEmbeddingFile(corpus, 'corpus-emb'),
+    noiseImages: noise === undefined ? undefined : readEmbeddingFile(noise, 'noise-emb'),
+    positiveInitOrder: positiveOrder === undefined ? undefined : readIndexFile(positiveOrder, 'pos-init-order'),
+    noiseInitOrder: noiseOrder === undefined ? undefined : readIndexFile(noiseOrder, 'noise-init-order'),
+  };
 }
 
-function checkSameWidth(oodImages: EmbeddingMatrix, idImages: EmbeddingMatrix, name: string): void {
-  if (oodImages.cols !== idImages.cols) {
-    throw new CliUsageError(`--images-ood ${name} has dimension ${oodImages.cols} but --images-id has ${idImages.cols}; both must come from the same image encoder`);
+/** Where a warning came from, as `negmine score` users know the inputs. */
+function warningSource(warning: ScoringWarning, set: SetEvaluation): string {
+  const part = warning.details['part'];
+  if (part === 'id') return 'images-id';
+  if (part === 'stream') return `${set.name} + images-id stream`;
+  return set.name;
+}
+
+function printWarnings(evaluation: MethodEvaluation, io: CommandIo): void {
+  const seen = new Set<string>();
+  for (const set of evaluation.sets) {
+    for (const warning of set.warnings) {
+      const line = `warning [${warning.code}] (${warningSource(warning, set)}): ${warning.message}\n`;
+      // A static method's ID warnings repeat in every set; print them once.
+      if (!seen.has(line)) io.stderr.write(line);
+      seen.add(line);
+    }
   }
 }
 
-function metricRow(metrics: OodMetrics, guardHits: number): MetricRow {
+/** DIR/<ood name>.npy: float64 scores in stream order (static methods: ID rows then OOD rows). */
+function writeScores(dir: string, evaluation: MethodEvaluation): void {
+  for (const set of evaluation.sets) {
+    const scores = set.stream?.scores ?? Float64Array.from([...set.idScores, ...set.oodScores]);
+    writeNpyFile(path.join(dir, `${set.name}.npy`), scores, [scores.length], 'float64');
+  }
+}
+
+function tableRow(set: SetEvaluation): Record<string, unknown> {
   return {
-    fprAtTprId: metrics.fprAtTprId,
-    fprAtTprOod: metrics.fprAtTprOod,
-    auroc: metrics.auroc,
-    auprIn: metrics.auprIn,
-    auprOut: metrics.auprOut,
-    thresholdAtTprId: metrics.thresholdAtTprId,
-    nId: metrics.nId,
-    nOod: metrics.nOod,
-    guardHits,
+    ...set.metrics,
+    guardHits: set.guardHits,
+    diagnostics: set.diagnostics,
+    streamOrder: set.stream?.record,
   };
 }
 
 export const evaluateCommand: CliCommand = {
   name: 'evaluate',
-  summary: 'score ID and OOD image embeddings with one method and print every metric per OOD set and their mean (JSON)',
+  summary: 'score ID and OOD image embeddings with one method (the official stream protocol for adaneg/tanl) and print every metric per OOD set and their mean (JSON)',
   options: [
     { name: 'images-id', type: 'string', value: 'FILE', required: true, description: 'ID image embeddings, M × d .npy (raw)' },
     {
@@ -71,53 +91,83 @@ export const evaluateCommand: CliCommand = {
       value: 'NAME=FILE',
       multiple: true,
       required: true,
-      description: 'an OOD set: name and M × d .npy; stream-adaptive methods (adaneg) see the ID images, then this set',
+      description: 'an OOD set: name and M × d .npy; stream methods see concat(this set, ID images) in the stream order',
     },
     ...METHOD_OPTIONS,
     { name: 'recall', type: 'string', value: 'LEVEL', default: '0.95', description: 'recall level of both FPR metrics, in (0, 1]' },
+    {
+      name: 'stream-order',
+      type: 'string',
+      value: 'NAME=FILE',
+      multiple: true,
+      description: 'stream methods: the order of OOD set NAME, an int64 .npy permutation of its n_ood + n_id rows (OOD rows first); sets without one are drawn from --stream-seed',
+    },
+    { name: 'stream-seed', type: 'string', value: 'S', description: 'stream methods: seed of the drawn orders (OOD set i uses S + i, SplitMix64 + Fisher–Yates); default 0' },
+    { name: 'batch-size', type: 'string', value: 'B', description: 'stream methods: images per batch (default 256)' },
+    { name: 'corpus-emb', type: 'string', value: 'FILE', description: 'tanl: the whole candidate corpus embeddings, N × d .npy (raw)' },
+    { name: 'noise-emb', type: 'string', value: 'FILE', description: 'tanl: the 15 noise-image embeddings, 15 × d .npy (raw)' },
+    { name: 'pos-init-order', type: 'string', value: 'FILE', description: 'tanl: int64 .npy permutation of 0..K−1 filling the positive queue at reset (default: drawn from the seed)' },
+    { name: 'noise-init-order', type: 'string', value: 'FILE', description: 'tanl: int64 .npy permutation of the noise images filling the negative queue at reset (default: drawn from the seed)' },
+    { name: 'scores-out', type: 'string', value: 'DIR', description: 'write DIR/<ood name>.npy: float64 scores in stream order (static methods: ID rows then OOD rows)' },
   ],
   async run(options, io) {
-    const oodSets = parseOodSets(options['images-ood']);
+    const oodFiles = parseNamedFiles(options['images-ood'], 'images-ood', true);
+    const orderFiles = parseNamedFiles(options['stream-order'], 'stream-order', false);
+    for (const order of orderFiles) {
+      if (!oodFiles.some((set) => set.name === order.name)) throw new CliUsageError(`--stream-order ${order.name}: no --images-ood set has that name (sets: ${oodFiles.map((s) => s.name).join(', ')})`);
+    }
     const recall = numberOption(options, 'recall');
+    const seed = integerFlag(options, 'stream-seed');
+    const batchSize = integerFlag(options, 'batch-size');
+    if (batchSize === 0) throw new CliUsageError('--batch-size must be a positive integer; got 0');
+    const scoresOut = stringOption(options, 'scores-out');
+    if (scoresOut !== undefined) {
+      mkdirSync(scoresOut, { recursive: true });
+      checkOutputFile(path.join(scoresOut, 'scores.npy'), 'scores-out');
+    }
     const selection = readMethodSelection(options);
-    const idImages = readEmbeddingFile(requiredString(options, 'images-id'), 'images-id');
-    // A method that adapts to its stream restarts for every ID + OOD pair (as AdaNeg's protocol
-    // does); the others score the ID images once.
-    const idOnce = selection.method.adaptsToStream ? undefined : await scoreAll(selection, idImages, 'images-id', io);
-    const table: Record<string, MetricRow> = {};
-    for (const set of oodSets) {
-      const oodImages = readEmbeddingFile(set.file, `images-ood ${set.name}`);
-      checkSameWidth(oodImages, idImages, set.name);
-      let idScores: Float64Array;
-      let oodScores: Float64Array;
-      let guardHits: number;
-      if (idOnce !== undefined) {
-        const ood = await scoreAll(selection, oodImages, set.name, io);
-        idScores = idOnce.scores;
-        oodScores = ood.scores;
-        guardHits = idOnce.guardHits + ood.guardHits;
-      } else {
-        const both = await scoreAll(selection, concatRows(idImages, oodImages), `images-id + ${set.name}`, io);
-        idScores = both.scores.subarray(0, idImages.rows);
-        oodScores = both.scores.subarray(idImages.rows);
-        guardHits = both.guardHits;
-      }
-      try {
-        table[set.name] = metricRow(evaluate({ idScores, oodScores }, { recall }), guardHits);
-      } catch (error) {
-        if (error instanceof MetricsError) throw new CliUsageError(`${set.name}: [${error.code}] ${error.message}`);
-        throw error;
+    if (!selection.method.adaptsToStream) {
+      for (const flag of ['stream-order', 'stream-seed', 'batch-size']) {
+        if (options[flag] !== undefined) throw new CliUsageError(`--${flag} applies to stream-adaptive methods only; ${selection.method.id} scores every image on its own`);
       }
     }
-    const rows = Object.values(table);
-    const mean = Object.fromEntries(METRIC_NAMES.map((m) => [m, rows.reduce((s, r) => s + r[m], 0) / rows.length]));
+    const idImages = readEmbeddingFile(requiredString(options, 'images-id'), 'images-id');
+    const oodSets = oodFiles.map((set) => {
+      const images = readEmbeddingFile(set.file, `images-ood ${set.name}`);
+      if (images.cols !== idImages.cols) {
+        throw new CliUsageError(`--images-ood ${set.name} has dimension ${images.cols} but --images-id has ${idImages.cols}; both must come from the same image encoder`);
+      }
+      return { name: set.name, images };
+    });
+    const orders = Object.fromEntries(orderFiles.map((order) => [order.name, readIndexFile(order.file, `stream-order ${order.name}`)]));
+    const evaluation = await wrapMiningAsync(() =>
+      evaluateMethod({
+        method: selection.method.id,
+        params: selection.params,
+        options: selection.run,
+        idText: selection.idText,
+        negText: selection.negText,
+        idImages,
+        oodSets,
+        recall,
+        stream: selection.method.adaptsToStream ? { orders, seed, batchSize } : undefined,
+        inputs: selection.method.extraInputs.length > 0 ? readMethodInputs(options) : undefined,
+      }),
+    );
+    printWarnings(evaluation, io);
+    if (scoresOut !== undefined) writeScores(scoresOut, evaluation);
     writeJson(io.stdout, {
-      method: selection.method.id,
-      params: selection.method.resolveParams(selection.params),
-      precision: selection.run.precision,
-      recall: recall ?? 0.95,
-      sets: table,
-      mean,
+      method: evaluation.method,
+      params: evaluation.params,
+      precision: evaluation.precision,
+      recall: evaluation.recall,
+      protocol: evaluation.protocol,
+      seed: evaluation.seed,
+      batchSize: evaluation.batchSize,
+      grouping: evaluation.grouping,
+      inputs: evaluation.inputs,
+      sets: Object.fromEntries(evaluation.sets.map((set) => [set.name, tableRow(set)])),
+      mean: evaluation.mean,
     });
   },
 };

@@ -47,10 +47,11 @@ export function readEmbeddingFile(file: string, flag: string): EmbeddingMatrix {
   return { data: array.data as Float32Array | Float64Array, rows: array.shape[0]!, cols: array.shape[1]! };
 }
 
-function readPermutationFile(file: string): BigInt64Array | Int32Array {
+/** A 1-D int64 (or int32) .npy of indices (a permutation or an order); `flag` names it in errors. */
+export function readIndexFile(file: string, flag: string): BigInt64Array | Int32Array {
   const array = readNpyFile(file);
   if ((array.dtype !== 'int64' && array.dtype !== 'int32') || array.shape.length !== 1) {
-    throw new CliUsageError(`--permutation ${file}: must be a 1-D int64 (or int32) .npy; got ${array.dtype} of shape [${array.shape.join(', ')}]`);
+    throw new CliUsageError(`--${flag} ${file}: must be a 1-D int64 (or int32) .npy; got ${array.dtype} of shape [${array.shape.join(', ')}]`);
   }
   return array.data as BigInt64Array | Int32Array;
 }
@@ -109,7 +110,7 @@ export function readMethodSelection(options: ParsedOptions): MethodSelection {
   if (precision !== 'float32' && precision !== 'float64') throw new CliUsageError(`--precision must be float32 or float64; got '${precision}'`);
   const run: ScoringOptions = {
     precision,
-    permutation: permutationFile === undefined ? undefined : readPermutationFile(permutationFile),
+    permutation: permutationFile === undefined ? undefined : readIndexFile(permutationFile, 'permutation'),
     chunkRows: integerOption(options, 'chunk-rows'),
     threads: integerOption(options, 'threads'),
   };

@@ -11,6 +11,10 @@ export enum MiningErrorCode {
   UnknownMethod = 'UNKNOWN_METHOD',
   UnknownPreset = 'UNKNOWN_PRESET',
   KernelFailure = 'KERNEL_FAILURE',
+  /** A method needs an input that was not given (e.g. TANL's corpus or noise-image embeddings). */
+  MissingInput = 'MISSING_INPUT',
+  /** A sweep grid has more points than the cap. */
+  GridTooLarge = 'GRID_TOO_LARGE',
 }
 
 export class MiningError extends Error {

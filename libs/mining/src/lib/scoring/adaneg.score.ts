@@ -173,6 +173,7 @@ export const adanegScore: OodScoreMethod = {
   summary: 'AdaNeg (NeurIPS 2024): grouped score on test-time adaptive label proxies + 0.1 × NegLabel score; depends on stream order',
   negatives: 'required',
   adaptsToStream: true,
+  extraInputs: [],
   parameters,
   resolveParams: (overrides) => resolveAdanegParams(overrides),
   async score(images, idText, negText, overrides, options): Promise<ScoreResult> {

@@ -98,6 +98,7 @@ export const debiasedScore: OodScoreMethod = {
   summary: "Debiased Negative Mining (KDD 2026): the paper's debiased grouped score, guarded against Z_j ≤ 0",
   negatives: 'required',
   adaptsToStream: false,
+  extraInputs: [],
   parameters,
   resolveParams: (overrides) => resolveParameters('debiased', parameters, overrides),
   async score(images, idText, negText, overrides, options): Promise<ScoreResult> {

@@ -22,6 +22,7 @@ export const mcmScore: OodScoreMethod = {
   summary: 'MCM: maximum softmax probability over the ID labels (T = 1); uses no negatives',
   negatives: 'unused',
   adaptsToStream: false,
+  extraInputs: [],
   parameters,
   resolveParams: (overrides) => resolveParameters('mcm', parameters, overrides),
   async score(images, idText, _negText, overrides, options): Promise<ScoreResult> {

@@ -30,6 +30,7 @@ export const neglabelScore: OodScoreMethod = {
   summary: 'NegLabel: mean over G groups of the ID share of the softmax over [ID; group negatives]',
   negatives: 'required',
   adaptsToStream: false,
+  extraInputs: [],
   parameters,
   resolveParams: (overrides) => resolveParameters('neglabel', parameters, overrides),
   async score(images, idText, negText, overrides, options): Promise<ScoreResult> {

@@ -5,7 +5,7 @@
 import type { ParameterOverrides, ParameterSchema, ParameterValue } from './parameter-schema';
 
 /** Method ids: registry key, CLI argument, GraphQL enum and Prisma enum. */
-export const SCORING_METHOD_IDS = ['mcm', 'neglabel', 'debiased', 'adaneg'] as const;
+export const SCORING_METHOD_IDS = ['mcm', 'neglabel', 'debiased', 'adaneg', 'tanl'] as const;
 export type ScoringMethodId = (typeof SCORING_METHOD_IDS)[number];
 
 export function isScoringMethodId(value: string): value is ScoringMethodId {
@@ -75,9 +75,33 @@ export interface ScoreResult {
   readonly params: Readonly<Record<string, ParameterValue>>;
   readonly precision: ScoringPrecision;
   readonly grouping?: GroupingRecord;
-  /** Method-specific counters (e.g. AdaNeg admissions), for run records. */
-  readonly diagnostics?: Readonly<Record<string, number>>;
+  /** Method-specific counters (e.g. AdaNeg admissions, TANL per-batch thresholds), for run records. */
+  readonly diagnostics?: ScoringDiagnostics;
 }
+
+/** A JSON value: diagnostics are stored with runs as they are. */
+export type DiagnosticValue = number | string | boolean | null | readonly DiagnosticValue[];
+export type ScoringDiagnostics = Readonly<Record<string, DiagnosticValue>>;
+
+/** An order of indices, as given (int64 .npy → BigInt64Array) or drawn. */
+export type IndexOrder = ArrayLike<number> | BigInt64Array;
+
+/**
+ * Inputs beyond the label embeddings that some methods need (`OodScoreMethod.extraInputs` says
+ * which); all raw, L2-normalised inside.
+ */
+export interface MethodInputs {
+  /** The whole candidate corpus of a mining run (TANL mines its negatives from it per batch). */
+  readonly corpusText?: EmbeddingMatrix;
+  /** Embeddings of the 15 noise images (TANL seeds its negative queue with them). */
+  readonly noiseImages?: EmbeddingMatrix;
+  /** Order in which the ID label activations fill TANL's positive queue at reset (a permutation of 0..K−1). */
+  readonly positiveInitOrder?: IndexOrder;
+  /** Order in which the noise activations fill TANL's negative queue at reset (a permutation of 0..P−1). */
+  readonly noiseInitOrder?: IndexOrder;
+}
+
+export type MethodInputName = keyof MethodInputs;
 
 export interface OodScoreMethod {
   readonly id: ScoringMethodId;
@@ -90,6 +114,8 @@ export interface OodScoreMethod {
    * adaptation): the order of `images` is then an input, and callers must pass one whole stream.
    */
   readonly adaptsToStream: boolean;
+  /** Extra inputs the method requires (a missing one is a MISSING_INPUT error naming it). */
+  readonly extraInputs: readonly MethodInputName[];
   /** Hyperparameters with defaults, accepted ranges and a sweep grid. */
   readonly parameters: ParameterSchema;
   /** Applies defaults and validates; throws MiningError(INVALID_PARAMETER) on a bad value. */
@@ -104,5 +130,6 @@ export interface OodScoreMethod {
     negText: EmbeddingMatrix | undefined,
     params?: ParameterOverrides,
     options?: ScoringOptions,
+    inputs?: MethodInputs,
   ): Promise<ScoreResult>;
 }

@@ -5,6 +5,7 @@ import { adanegScore } from './adaneg.score';
 import { debiasedScore } from './debiased.score';
 import { mcmScore } from './mcm.score';
 import { neglabelScore } from './neglabel.score';
+import { tanlScore } from './tanl.score';
 import { isScoringMethodId, SCORING_METHOD_IDS, type OodScoreMethod, type ScoringMethodId } from './ood-score-method';
 
 export const SCORING_METHODS: Readonly<Record<ScoringMethodId, OodScoreMethod>> = {
@@ -12,6 +13,7 @@ export const SCORING_METHODS: Readonly<Record<ScoringMethodId, OodScoreMethod>> 
   neglabel: neglabelScore,
   debiased: debiasedScore,
   adaneg: adanegScore,
+  tanl: tanlScore,
 };
 
 /** The method registered under `id`; an UNKNOWN_METHOD error lists the accepted ids. */
