@@ -2,6 +2,7 @@
 // prompts inline, corpus prompts by `encode-text` shards) and image files (by `encode-images`
 // shards). Only what a cache lacks is encoded; writes skip existing keys, so retries change nothing.
 import path from 'node:path';
+import { generateNoiseImages } from '@negmine/mining';
 import type { Logger } from '../../logger';
 import type { EmbeddingStore } from '../../shared/embedding-store';
 import { promptInputHash } from '../../shared/hashing';
@@ -45,6 +46,21 @@ export class EncodingService {
     const vectors = await model.text!.encode(texts);
     const dim = model.embeddingDim;
     await this.embeddings.store('text', modelHash, missing.map((inputHash, row) => ({ inputHash, vector: vectors.subarray(row * dim, (row + 1) * dim) })));
+  }
+
+  /**
+   * The embeddings of the library's seeded noise images (TANL's negative-queue seed), at the image
+   * tower's input size; 15 images, encoded each time (not cached: they are cheap and seed-defined).
+   */
+  async encodeNoiseImages(folder: string, seed: number): Promise<{ images: { data: Float32Array; rows: number; cols: number }; size: number }> {
+    const model = await this.clipModels.get(folder);
+    const crop = model.image!.preprocessSpec.centerCrop;
+    if (crop === undefined || crop.width !== crop.height) {
+      throw new Error(`the image tower of ${folder} has no square input size, so noise images cannot be generated for it`);
+    }
+    const noise = generateNoiseImages({ seed, size: crop.width });
+    const data = await model.image!.encodePixelValues(noise.map((image) => image.pixelValues));
+    return { images: { data, rows: noise.length, cols: model.embeddingDim }, size: crop.width };
   }
 
   /** Encodes whichever of `images` (files under `imageFolder`) the image cache lacks; undecodable files are logged and left out. */

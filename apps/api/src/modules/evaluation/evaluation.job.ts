@@ -1,12 +1,15 @@
 // The `evaluate` job body and its `encode-images` shards, run by the RunJob shell: prepare names
-// the images of folder sets the image cache lacks (they become shards), compute scores the ID and
-// OOD sets with the run's method, computes the metrics per OOD set, and returns results, per-sample
-// scores, warnings and diagnostics for the shell's guarded commit.
-import { evaluate, type OodMetrics } from '@negmine/metrics';
-import { scoringMethod, type ParameterOverrides } from '@negmine/mining';
+// the images of folder sets the image cache lacks (they become shards); compute gathers the
+// embeddings and hands them to @negmine/mining's evaluateMethod — the one evaluation protocol, also
+// behind `negmine evaluate` (stream methods see concat(OOD, ID) per OOD set in a seeded order) —
+// and returns its per-set metrics, the mean row, warnings and diagnostics, with the ROC curves and
+// histograms of each set, for the shell's guarded commit.
+import { DEFAULT_BINS, DEFAULT_ROC_POINTS, histogramsFromSweep, rocCurveFromSweep, rocSweep, type RocCurve } from '@negmine/metrics';
+import { evaluateMethod, scoringMethod, type MethodEvaluation, type MethodInputs, type ParameterOverrides, type SetEvaluation } from '@negmine/mining';
 import type { JobPayloads } from '../../jobs/queue';
 import type { RunJobBody, RunJobContext, RunOutcome, ShardJobBody, ShardRequest } from '../../runs/run-job';
 import { ShardKind } from '../../runs/run.repository';
+import { storedEntries } from '../../shared/corpus-store';
 import { meanRows, type EmbeddingStore } from '../../shared/embedding-store';
 import { ImageSetKind, ModelKind } from '../../shared/enums';
 import { importedCorpusRowInputHash, importedLabelInputHash, promptInputHash } from '../../shared/hashing';
@@ -17,21 +20,59 @@ import type { MiningRepository } from '../mining';
 import type { EvaluationRepository, EvaluationRunForJob, ResultInsert } from './evaluation.repository';
 import { decodeGroupPermutation } from './group-permutation';
 
-interface ScoredSet {
-  readonly imageSetId: string;
-  readonly scores: Float64Array;
-  readonly guardHits: number;
-  readonly skipped: number;
-  readonly warnings: readonly { code: string; message: string; details: Readonly<Record<string, unknown>> }[];
-  readonly diagnostics: Readonly<Record<string, number>> | undefined;
-}
+/** Seed of the noise images a method such as TANL seeds its negative queue with (the library's default). */
+export const NOISE_IMAGE_SEED = 0;
 
 /** JSON cannot hold ±Infinity: the (0, 0) end of the ROC curve gets a null threshold. */
-function rocPoints(metrics: OodMetrics): { fpr: number; tpr: number; threshold: number | null }[] {
-  return metrics.roc.fpr.map((fpr, i) => {
-    const threshold = metrics.roc.thresholds[i]!;
-    return { fpr, tpr: metrics.roc.tpr[i]!, threshold: Number.isFinite(threshold) ? threshold : null };
+function rocPoints(roc: RocCurve): { fpr: number; tpr: number; threshold: number | null }[] {
+  return roc.fpr.map((fpr, i) => {
+    const threshold = roc.thresholds[i]!;
+    return { fpr, tpr: roc.tpr[i]!, threshold: Number.isFinite(threshold) ? threshold : null };
   });
+}
+
+function meanOf(values: Float64Array): number {
+  let sum = 0;
+  for (const value of values) sum += value;
+  return values.length === 0 ? 0 : sum / values.length;
+}
+
+/** The record of how a run was scored, stored as the run's diagnostics. */
+function diagnosticsOf(evaluation: MethodEvaluation, noise: { seed: number; size: number } | undefined): Record<string, unknown> {
+  return {
+    protocol: evaluation.protocol,
+    streamSeed: evaluation.seed,
+    batchSize: evaluation.batchSize,
+    recall: evaluation.recall,
+    precision: evaluation.precision,
+    ...(evaluation.grouping === undefined ? {} : { grouping: evaluation.grouping }),
+    ...(evaluation.inputs === undefined ? {} : { inputs: { ...evaluation.inputs, ...(noise === undefined ? {} : { noiseImageSeed: noise.seed, noiseImageSize: noise.size }) } }),
+    sets: Object.fromEntries(
+      evaluation.sets.map((set) => [
+        set.name,
+        {
+          diagnostics: set.diagnostics,
+          guardHits: set.guardHits,
+          ...(set.stream === undefined ? {} : { streamOrder: set.stream.record }),
+          // The per-image std over the P permutations, summarised (the per-image values are not kept).
+          ...(set.std === undefined ? {} : { permutationStdMean: { id: meanOf(set.std.id), ood: meanOf(set.std.ood) } }),
+        },
+      ]),
+    ),
+  };
+}
+
+function resultRow(runId: string, set: SetEvaluation): ResultInsert {
+  const sweep = rocSweep({ idScores: set.idScores, oodScores: set.oodScores });
+  const histograms = histogramsFromSweep(sweep, DEFAULT_BINS);
+  return {
+    evaluationRunId: runId,
+    oodImageSetId: set.name,
+    ...set.metrics,
+    rocPoints: rocPoints(rocCurveFromSweep(sweep, DEFAULT_ROC_POINTS)),
+    histograms: { edges: histograms.edges, idCounts: histograms.idCounts, oodCounts: histograms.oodCounts },
+    guardHits: set.guardHits,
+  };
 }
 
 export class EvaluationJob implements RunJobBody {
@@ -63,65 +104,86 @@ export class EvaluationJob implements RunJobBody {
 
   async compute(context: RunJobContext): Promise<RunOutcome> {
     const run = await this.runs.forJob(context.runId);
-    const setIds = [run.idImageSetId, ...run.oodImageSetIds];
-    // Text side: ID label embeddings and the mining run's negatives.
     const dim = run.model.embeddingDim;
     const labels = run.miningRun?.labelsSnapshot ?? run.labelSet.labels;
     const idText = await this.labelMatrix(run, labels, dim);
     const negText = run.miningRunId === null ? undefined : await this.negativeMatrix(run.miningRunId, run.model.kind, run.modelHash, dim);
+    const idImages = await this.imageMatrix(run.modelHash, run.idImageSetId, dim);
+    const oodSets = [];
+    for (const setId of run.oodImageSetIds) oodSets.push({ name: setId, ...(await this.imageMatrix(run.modelHash, setId, dim)) });
+    const extra = await this.methodInputs(run, dim);
+    await context.progress(0.25);
 
-    // Scores per set, then metrics of ID against each OOD set.
-    const method = scoringMethod(run.method);
     const { preset: _preset, ...params } = run.params as Record<string, number | string>;
-    const permutation = run.groupPermutation === null ? undefined : decodeGroupPermutation(run.groupPermutation);
-    const scored: ScoredSet[] = [];
-    for (const setId of setIds) {
-      const hashes = await this.imageSets.itemHashes(setId);
-      const vectors = await this.embeddings.load('image', run.modelHash, hashes);
-      const present = hashes.filter((hash) => vectors.has(hash));
-      const images: Matrix = { data: meanRows(present.map((hash) => [hash]), vectors, dim), rows: present.length, cols: dim };
-      const result = await method.score(images, idText, negText, params as ParameterOverrides, { threads: this.options.threads, permutation });
-      scored.push({
-        imageSetId: setId,
-        scores: result.scores,
-        guardHits: result.guardHits,
-        skipped: hashes.length - present.length,
-        warnings: result.warnings,
-        diagnostics: result.diagnostics,
-      });
-      await context.progress((0.75 * scored.length) / setIds.length);
-    }
-    const idScores = scored[0]!;
-    const results: ResultInsert[] = scored.slice(1).map((ood) => {
-      const metrics = evaluate({ idScores: idScores.scores, oodScores: ood.scores });
-      return {
-        evaluationRunId: run.id,
-        oodImageSetId: ood.imageSetId,
-        fprAtTprId: metrics.fprAtTprId,
-        fprAtTprOod: metrics.fprAtTprOod,
-        auroc: metrics.auroc,
-        auprIn: metrics.auprIn,
-        auprOut: metrics.auprOut,
-        nId: metrics.nId,
-        nOod: metrics.nOod,
-        thresholdAtTprId: metrics.thresholdAtTprId,
-        rocPoints: rocPoints(metrics),
-        histograms: { edges: metrics.histograms.edges, idCounts: metrics.histograms.idCounts, oodCounts: metrics.histograms.oodCounts },
-        guardHits: idScores.guardHits + ood.guardHits,
-      };
+    const evaluation = await evaluateMethod({
+      method: run.method,
+      params: params as ParameterOverrides,
+      options: { threads: this.options.threads, permutation: run.groupPermutation === null ? undefined : decodeGroupPermutation(run.groupPermutation) },
+      idText,
+      negText,
+      idImages: idImages.images,
+      oodSets: oodSets.map((set) => ({ name: set.name, images: set.images })),
+      // Stream methods draw their orders from the run's seed (OOD set i: seed + i), as `negmine evaluate --stream-seed`.
+      stream: { seed: run.seed },
+      inputs: extra?.inputs,
     });
-    const skipped = scored.reduce((sum, set) => sum + set.skipped, 0);
-    const warnings = scored.flatMap((set) => set.warnings.map((warning) => ({ imageSetId: set.imageSetId, ...warning })));
-    const withDiagnostics = scored.filter((set) => set.diagnostics !== undefined);
-    const diagnostics = withDiagnostics.length === 0 ? undefined : Object.fromEntries(withDiagnostics.map((set) => [set.imageSetId, set.diagnostics]));
+    await context.progress(0.9);
+
+    const skipped = idImages.skipped + oodSets.reduce((sum, set) => sum + set.skipped, 0);
+    const warnings = evaluation.sets.flatMap((set) => set.warnings.map((warning) => ({ imageSetId: set.name, ...warning })));
+    const results = evaluation.sets.map((set) => resultRow(run.id, set));
+    // One score row per image set: a stream method scores the ID images once per OOD stream; the first one is kept.
+    const scores = [
+      { imageSetId: run.idImageSetId, scores: Float32Array.from(evaluation.sets[0]!.idScores) },
+      ...evaluation.sets.map((set) => ({ imageSetId: set.name, scores: Float32Array.from(set.oodScores) })),
+    ];
     return {
       runFields: {
         statusReason: skipped > 0 ? `${skipped} images could not be decoded and were left out` : null,
         warnings,
-        ...(diagnostics === undefined ? {} : { diagnostics }),
+        diagnostics: diagnosticsOf(evaluation, extra?.noise),
+        meanMetrics: evaluation.mean,
       },
-      write: (tx) => this.runs.writeResults(tx, run.id, results, scored.map((set) => ({ imageSetId: set.imageSetId, scores: Float32Array.from(set.scores) }))),
+      write: (tx) => this.runs.writeResults(tx, run.id, results, scores),
     };
+  }
+
+  /** The embeddings of an image set's items that could be embedded (undecodable files are left out). */
+  private async imageMatrix(modelHash: string, imageSetId: string, dim: number): Promise<{ images: Matrix; skipped: number }> {
+    const hashes = await this.imageSets.itemHashes(imageSetId);
+    const vectors = await this.embeddings.load('image', modelHash, hashes);
+    const present = hashes.filter((hash) => vectors.has(hash));
+    return { images: { data: meanRows(present.map((hash) => [hash]), vectors, dim), rows: present.length, cols: dim }, skipped: hashes.length - present.length };
+  }
+
+  /** Extra inputs of methods that need them (TANL: the mining run's whole corpus and the noise-image embeddings). */
+  private async methodInputs(run: EvaluationRunForJob, dim: number): Promise<{ inputs: MethodInputs; noise?: { seed: number; size: number } } | undefined> {
+    const needs = scoringMethod(run.method).extraInputs;
+    if (needs.length === 0) return undefined;
+    const inputs: { corpusText?: Matrix; noiseImages?: Matrix } = {};
+    if (needs.includes('corpusText') && run.miningRunId !== null) inputs.corpusText = await this.corpusMatrix(run.miningRunId, run.model.kind, run.modelHash, dim);
+    let noise: { seed: number; size: number } | undefined;
+    if (needs.includes('noiseImages') && run.model.folder !== null) {
+      const encoded = await this.encoding.encodeNoiseImages(run.model.folder, NOISE_IMAGE_SEED);
+      inputs.noiseImages = encoded.images;
+      noise = { seed: NOISE_IMAGE_SEED, size: encoded.size };
+    }
+    return { inputs, noise };
+  }
+
+  /** Every entry of a mining run's corpus (not only the selected negatives), in corpus order. */
+  private async corpusMatrix(miningRunId: string, kind: ModelKind, modelHash: string, dim: number): Promise<Matrix> {
+    const corpus = await this.miningRuns.corpusOfRun(miningRunId);
+    const entries = storedEntries(corpus.entries);
+    let keys: string[][];
+    if (kind === ModelKind.imported_space) {
+      keys = entries.map((_, i) => [importedCorpusRowInputHash(corpus.versionHash, i)]);
+    } else {
+      const { prompts, promptStart } = this.wordNet.wordNetPrompts(corpus.versionHash);
+      keys = entries.map((_, i) => prompts.slice(promptStart[i]!, promptStart[i + 1]!).map(promptInputHash));
+    }
+    const vectors = await this.embeddings.load('text', modelHash, keys.flat());
+    return { data: meanRows(keys, vectors, dim), rows: keys.length, cols: dim };
   }
 
   private async labelMatrix(run: EvaluationRunForJob, labels: readonly string[], dim: number): Promise<Matrix> {

@@ -1,7 +1,7 @@
 // Evaluation runs: validate and record a run with every resolved parameter (idempotent per key),
 // enqueue its `evaluate` job, list runs with filters and cursors, and compare runs.
 import { asIndexVector } from '@negmine/formats';
-import { debiasedPreset, SCORING_METHOD_IDS, scoringMethod, type OodScoreMethod } from '@negmine/mining';
+import { debiasedPreset, SCORING_METHOD_IDS, scoringMethod, type MeanMetrics, type OodScoreMethod } from '@negmine/mining';
 import type { ApiConfig } from '../../config';
 import type { Db } from '../../db/prisma.service';
 import type { Prisma } from '../../db/prisma.service';
@@ -131,6 +131,12 @@ export class EvaluationService {
     if (labelSet === null) throw notFound('label set', labelSetId);
     const model = await this.models.find(modelId);
     if (model === null) throw notFound('model', modelId);
+    if (method.extraInputs.includes('noiseImages') && model.kind !== ModelKind.onnx_folder) {
+      throw badInput(`method ${method.id} seeds its queue with noise images, which only an ONNX model can encode; model '${model.name}' is an imported space`);
+    }
+    if (method.extraInputs.includes('corpusText') && miningRun === null) {
+      throw badInput(`method ${method.id} mines negatives from a whole corpus: give miningRunId (its corpus is used)`);
+    }
     const imageSetIds = [input.idImageSetId, ...input.oodImageSetIds];
     if (new Set(imageSetIds).size !== imageSetIds.length) throw badInput('the ID set and the OOD sets must all be different image sets');
     const imageSets = await this.imageSets.byIds(imageSetIds);
@@ -297,25 +303,20 @@ export class EvaluationService {
       });
       return { oodImageSetId: setId, oodImageSetName: sets.find((set) => set.id === setId)?.name ?? setId, cells, ...best(cells) };
     });
-    const shared = setIds.filter((setId) => ordered.every((run) => results.some((r) => r.evaluationRunId === run.id && r.oodImageSetId === setId)));
-    if (shared.length > 0 && ordered.every((run) => run.status === RunStatus.succeeded)) {
-      const cells = ordered.map((run) => {
-        const own = results.filter((r) => r.evaluationRunId === run.id && shared.includes(r.oodImageSetId));
-        const mean = (pick: (r: (typeof own)[number]) => number) => own.reduce((sum, r) => sum + pick(r), 0) / own.length;
-        return {
-          evaluationRunId: run.id,
-          method: run.method,
-          fprAtTprId: mean((r) => r.fprAtTprId),
-          fprAtTprOod: mean((r) => r.fprAtTprOod),
-          auroc: mean((r) => r.auroc),
-          auprIn: mean((r) => r.auprIn),
-          auprOut: mean((r) => r.auprOut),
-        };
-      });
-      rows.push({ oodImageSetId: 'average', oodImageSetName: `average over ${shared.length} sets`, cells, ...best(cells) });
+    // The mean over OOD sets is evaluateMethod's, stored with each run; it is comparable only when
+    // every run evaluated the same sets.
+    const sameSets = ordered.every((run) => sameSetList(run.oodImageSetIds, ordered[0]!.oodImageSetIds));
+    const means = ordered.map((run) => (run.status === RunStatus.succeeded ? (run.meanMetrics as MeanMetrics | null) : null));
+    if (sameSets && means.every((mean) => mean !== null)) {
+      const cells = ordered.map((run, i) => ({ evaluationRunId: run.id, method: run.method, ...means[i]! }));
+      rows.push({ oodImageSetId: 'average', oodImageSetName: `average over ${ordered[0]!.oodImageSetIds.length} sets`, cells, ...best(cells) });
     }
     return { runs: ordered, rows };
   }
+}
+
+function sameSetList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().every((id, i) => id === [...b].sort()[i]);
 }
 
 function best(cells: readonly ComparisonCell[]): { bestByFprAtTprId: string | null; bestByAuroc: string | null } {

@@ -20,6 +20,9 @@ export class ScoringWarningRecord {
   details!: unknown;
 }
 
+@ObjectType({ description: "The mean of each metric over a run's OOD sets" })
+export class MeanOodMetrics extends OodMetricFields {}
+
 @ObjectType()
 export class RocPoint {
   @Field(() => Float)
@@ -114,9 +117,16 @@ export class EvaluationRun extends RunLifecycleFields {
 
   @Field(() => GraphQLJSON, {
     nullable: true,
-    description: 'Method-specific counters of the scoring (e.g. AdaNeg admissions), as the library returned them; null for methods without any',
+    description:
+      'How the run was scored (evaluateMethod): protocol (static | stream), streamSeed, batchSize, recall, precision, grouping, extra inputs, and per OOD set id the method counters (e.g. AdaNeg admissions), guard hits, stream order (seed, sha256) and mean permutation std; null until the run succeeds',
   })
   diagnostics!: unknown;
+
+  @Field(() => MeanOodMetrics, {
+    nullable: true,
+    description: "Mean of each metric over the run's OOD sets, as evaluateMethod computed it (null until the run succeeds, and for runs evaluated before it was stored)",
+  })
+  meanMetrics!: unknown;
 }
 
 @ObjectType()
@@ -151,6 +161,6 @@ export class RunComparison {
   @Field(() => [EvaluationRun])
   runs!: EvaluationRun[];
 
-  @Field(() => [ComparisonRow], { description: 'Per OOD set, then an "average" row over the sets every run evaluated' })
+  @Field(() => [ComparisonRow], { description: 'Per OOD set, then an "average" row: each run\'s stored mean (meanMetrics), when every run evaluated the same OOD sets' })
   rows!: ComparisonRow[];
 }

@@ -78,6 +78,12 @@ export class MiningRepository {
     return { corpusVersionHash: run.corpus.versionHash, corpusIndices: negatives.map((n) => n.corpusIndex) };
   }
 
+  /** The corpus a run mined from, with its entries. */
+  async corpusOfRun(miningRunId: string): Promise<{ versionHash: string; entries: unknown }> {
+    const run = await this.prisma.miningRun.findUniqueOrThrow({ where: { id: miningRunId }, select: { corpus: { select: { versionHash: true, entries: true } } } });
+    return run.corpus;
+  }
+
   async negativesPage(
     where: Prisma.NegativeLabelWhereInput,
     keyset: Prisma.NegativeLabelWhereInput,
