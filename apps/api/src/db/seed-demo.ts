@@ -1,6 +1,7 @@
 // Seeds a demo on the first start so a newcomer sees real data within a minute: the generated tiny
-// CLIP test model, a label set, a synthetic imported embedding space (label, corpus, ID and OOD
-// image vectors drawn around known directions), one mining run and one finished evaluation.
+// CLIP test model, a label set, a synthetic imported embedding space (label, corpus, ID and two OOD
+// image sets drawn around known directions: one near the ID classes, one far), one mining run and
+// its evaluation with each of mcm, neglabel, debiased and adaneg on both OOD sets.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { serializeNpy } from '@negmine/formats';
@@ -12,6 +13,16 @@ import { Backbone, RunStatus, ScoringMethod, SelectionMethod } from '../shared/e
 import { EmbeddingTarget } from '../modules/import/import.input';
 
 export const DEMO_LABEL_SET = 'demo: ten classes';
+export const DEMO_NEAR_OOD_SET = 'demo: near-OOD images (synthetic embeddings)';
+export const DEMO_FAR_OOD_SET = 'demo: far-OOD images (synthetic embeddings)';
+
+/** The demo's evaluations of its mining run: every method of the comparison, each on both OOD sets. */
+export const DEMO_EVALUATIONS: readonly { readonly method: ScoringMethod; readonly params: Record<string, number> }[] = [
+  { method: ScoringMethod.mcm, params: {} },
+  { method: ScoringMethod.neglabel, params: { groups: 100 } },
+  { method: ScoringMethod.debiased, params: { temperature: 0.01, groups: 100, tau: 0.5 } },
+  { method: ScoringMethod.adaneg, params: {} },
+];
 const DIM = 64;
 const LABELS = ['goldfish', 'tabby cat', 'ambulance', 'acoustic guitar', 'pizza', 'lighthouse', 'daisy', 'volcano', 'teapot', 'bicycle'];
 
@@ -51,7 +62,7 @@ async function waitFor(services: AllServices, runId: string, timeoutMs: number):
 }
 
 export async function seedDemo(services: AllServices, config: ApiConfig, logger: Logger): Promise<void> {
-  if ((await services.prisma.labelSet.count()) > 0) return;
+  if ((await services.labelSetRepository.count()) > 0) return;
   logger.info('seeding the demo data (first start)');
   const modelRoot = config.modelRoots[0]!;
   const modelDir = path.join(modelRoot, 'demo-tiny-clip');
@@ -95,12 +106,19 @@ export async function seedDemo(services: AllServices, config: ApiConfig, logger:
     imageSetName: 'demo: ID images (synthetic embeddings)',
     npyBase64: base64Npy(around(labelCentres, 300, 2.2, normal), 300),
   });
-  const oodSet = await services.imports.importEmbeddings({
+  const nearOod = await services.imports.importEmbeddings({
     target: EmbeddingTarget.image_set,
     modelId: space.id,
-    imageSetName: 'demo: OOD images (synthetic embeddings)',
-    // Mostly far from the ID classes, plus a near-OOD share drawn loosely around the ID labels.
-    npyBase64: base64Npy(Float32Array.from([...around(farCentres, 210, 2.2, normal), ...around(labelCentres, 90, 4.5, normal)]), 300),
+    imageSetName: DEMO_NEAR_OOD_SET,
+    // Drawn loosely around the ID labels: hard to tell apart from the ID images.
+    npyBase64: base64Npy(around(labelCentres, 300, 4.5, normal), 300),
+  });
+  const farOod = await services.imports.importEmbeddings({
+    target: EmbeddingTarget.image_set,
+    modelId: space.id,
+    imageSetName: DEMO_FAR_OOD_SET,
+    // Around the far candidate clusters: easy.
+    npyBase64: base64Npy(around(farCentres, 300, 2.2, normal), 300),
   });
 
   const miningRun = await services.mining.mineNegatives({
@@ -119,14 +137,20 @@ export async function seedDemo(services: AllServices, config: ApiConfig, logger:
     logger.warn({ status: mined }, 'demo: the mining run did not succeed; skipping the demo evaluation');
     return;
   }
-  const evaluation = await services.evaluations.launch({
-    miningRunId: miningRun.id,
-    method: ScoringMethod.debiased,
-    params: { temperature: 0.01, groups: 100, tau: 0.5 },
-    idImageSetId: idSet.imageSetId!,
-    oodImageSetIds: [oodSet.imageSetId!],
-    idempotencyKey: 'demo-evaluation',
-  });
-  const evaluated = await waitFor(services, evaluation.id, 60_000);
-  logger.info({ miningRunId: miningRun.id, evaluationRunId: evaluation.id, status: evaluated }, 'demo seeded');
+  const evaluations = [];
+  for (const { method, params } of DEMO_EVALUATIONS) {
+    evaluations.push(
+      await services.evaluations.launch({
+        miningRunId: miningRun.id,
+        method,
+        params,
+        idImageSetId: idSet.imageSetId!,
+        oodImageSetIds: [nearOod.imageSetId!, farOod.imageSetId!],
+        idempotencyKey: `demo-evaluation-${method}`,
+      }),
+    );
+  }
+  const statuses: Record<string, RunStatus> = {};
+  for (const evaluation of evaluations) statuses[evaluation.method] = await waitFor(services, evaluation.id, 120_000);
+  logger.info({ miningRunId: miningRun.id, evaluations: statuses }, 'demo seeded');
 }
