@@ -84,5 +84,19 @@ describe('end to end on the generated ONNX test model', () => {
     const second = await launch('onnx-2');
     expect(await waitForRun(app, second.id, 120_000)).toEqual({ status: 'succeeded', error: null });
     expect(await app.db.prisma.encodeShard.count({ where: { runId: second.id } })).toBe(0);
+
+    // tanl: the stream protocol with the mining run's whole corpus and noise images encoded by the image tower.
+    const { launchEvaluation: tanl } = await app.gql<{ launchEvaluation: { id: string } }>(
+      'mutation($input: LaunchEvaluationInput!) { launchEvaluation(input: $input) { id } }',
+      { input: { miningRunId: mineNegatives.id, method: 'tanl', idImageSetId: idSet.id, oodImageSetIds: [oodSet.id] } },
+    );
+    expect(await waitForRun(app, tanl.id, 300_000)).toEqual({ status: 'succeeded', error: null });
+    const { evaluationRun: tanlRun } = await app.gql<{ evaluationRun: { diagnostics: { protocol: string; inputs: { corpusRows: number; noiseImages: number } }; results: { nId: number }[] } }>(
+      'query($id: ID!) { evaluationRun(id: $id) { diagnostics results { nId } } }',
+      { id: tanl.id },
+    );
+    expect(tanlRun.diagnostics).toMatchObject({ protocol: 'stream', inputs: { noiseImages: 15, corpusRows: expect.any(Number) } });
+    expect(tanlRun.diagnostics.inputs.corpusRows).toBeGreaterThan(1000);
+    expect(tanlRun.results).toEqual([{ nId: 12 }]);
   }, 900_000);
 });
