@@ -98,8 +98,8 @@ export default [
   },
   {
     // Prisma is called only from a feature's <feature>.repository.ts, the shared embedding store and db/.
-    files: ['apps/api/src/**/*.ts'],
-    ignores: ['apps/api/src/**/*.repository.ts', 'apps/api/src/db/**', 'apps/api/src/shared/embedding-store.ts', '**/*.spec.ts', 'apps/api/src/app.ts'],
+    files: ['apps/api/src/**/*.ts', 'apps/api/test/lint-fixtures/prisma-outside-repository/**/*.ts'],
+    ignores: ['apps/api/src/**/*.repository.ts', 'apps/api/src/db/**', 'apps/api/src/shared/embedding-store.ts', '**/*.spec.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
