@@ -10,7 +10,7 @@ import { checkOutputFile, writeJson, writeNpyFile } from '../io';
 import { METHOD_OPTIONS, readEmbeddingFile, readIndexFile, readMethodSelection, wrapMiningAsync } from './score';
 
 /** NAME=FILE pairs of a repeatable flag; names unique and not 'mean'. */
-function parseNamedFiles(raw: unknown, flag: string, required: boolean): Array<{ name: string; file: string }> {
+export function parseNamedFiles(raw: unknown, flag: string, required: boolean): Array<{ name: string; file: string }> {
   const entries = Array.isArray(raw) ? (raw as string[]) : [];
   if (entries.length === 0 && required) throw new CliUsageError(`give at least one --${flag} NAME=FILE`);
   const pairs = entries.map((entry) => {
@@ -24,13 +24,13 @@ function parseNamedFiles(raw: unknown, flag: string, required: boolean): Array<{
   return pairs;
 }
 
-function integerFlag(options: ParsedOptions, name: string): number | undefined {
+export function integerFlag(options: ParsedOptions, name: string): number | undefined {
   const value = numberOption(options, name);
   if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new CliUsageError(`--${name} must be a non-negative integer; got ${value}`);
   return value;
 }
 
-function readMethodInputs(options: ParsedOptions): MethodInputs {
+export function readMethodInputs(options: ParsedOptions): MethodInputs {
   const corpus = stringOption(options, 'corpus-emb');
   const noise = stringOption(options, 'noise-emb');
   const positiveOrder = stringOption(options, 'pos-init-order');
