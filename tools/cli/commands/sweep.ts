@@ -4,8 +4,8 @@
 import { runSweep, SWEEP_OBJECTIVES, type ParameterValue, type SweepObjective, type SweepSets } from '@negmine/mining';
 import { CliUsageError, requiredString, stringOption, type CliCommand, type ParsedOptions } from '../command';
 import { writeJson } from '../io';
-import { integerFlag, parseNamedFiles, readMethodInputs } from './evaluate';
-import { METHOD_OPTIONS, readEmbeddingFile, readMethodSelection, wrapMiningAsync } from './score';
+import { integerFlag, parseNamedFiles } from './evaluate';
+import { METHOD_OPTIONS, readEmbeddingFile, readMethodInputs, readMethodSelection, TANL_INPUT_OPTIONS, wrapMiningAsync } from './score';
 
 function parseGrid(raw: unknown): Record<string, ParameterValue[]> | undefined {
   const entries = Array.isArray(raw) ? (raw as string[]) : [];
@@ -48,10 +48,7 @@ export const sweepCommand: CliCommand = {
     { name: 'recall', type: 'string', value: 'LEVEL', default: '0.95', description: 'recall level of both FPR metrics, in (0, 1]' },
     { name: 'stream-seed', type: 'string', value: 'S', description: 'stream methods: seed of the stream orders (OOD set i uses S + i); default 0' },
     { name: 'batch-size', type: 'string', value: 'B', description: 'stream methods: images per batch (default 256)' },
-    { name: 'corpus-emb', type: 'string', value: 'FILE', description: 'tanl: the whole candidate corpus embeddings' },
-    { name: 'noise-emb', type: 'string', value: 'FILE', description: 'tanl: the 15 noise-image embeddings' },
-    { name: 'pos-init-order', type: 'string', value: 'FILE', description: 'tanl: positive-queue initialisation order (default: from the seed)' },
-    { name: 'noise-init-order', type: 'string', value: 'FILE', description: 'tanl: noise-queue initialisation order (default: from the seed)' },
+    ...TANL_INPUT_OPTIONS,
   ],
   async run(options, io) {
     const objective = stringOption(options, 'objective') ?? 'auroc';
