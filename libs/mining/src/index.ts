@@ -113,3 +113,16 @@ export {
   type NoiseImageKind,
   type NoiseImageOptions,
 } from './lib/evaluation/noise-images';
+export {
+  DEFAULT_SWEEP_MAX_POINTS,
+  objectiveImproves,
+  resolveSweepGrid,
+  runSweep,
+  SWEEP_OBJECTIVES,
+  type SweepChild,
+  type SweepGrid,
+  type SweepObjective,
+  type SweepRequest,
+  type SweepResult,
+  type SweepSets,
+} from './lib/evaluation/sweep';

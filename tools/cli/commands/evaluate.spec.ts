@@ -172,3 +172,49 @@ describe('negmine evaluate inputs', () => {
     expect(stderr).toMatch(message);
   });
 });
+
+describeWithSharedFixtures('testtime-parity', 'negmine evaluate --method tanl|adaneg on testtime-parity p1', (root) => {
+  const caseDir = path.join(root, 'p1-k10-n2000');
+  const inputs = path.join(root, '..', 'dnm-parity', 'p1-k10-n2000');
+  const oodNames = ['inat', 'scene', 'texture'];
+  const base = (method: string): string[] => {
+    const args = ['evaluate', '--method', method, '--precision', 'float64', '--images-id', path.join(inputs, 'images_id.npy'), '--id-emb', path.join(inputs, 'id_text_emb.npy')];
+    for (const set of oodNames) {
+      args.push('--images-ood', `${set}=${path.join(inputs, `images_${set}.npy`)}`, '--stream-order', `${set}=${path.join(caseDir, `order_${set}.npy`)}`);
+    }
+    return args;
+  };
+
+  it('tanl: --scores-out holds the fixture scores in stream order (1e-9) and the metrics match', async () => {
+    const out = path.join(dir, 'tanl-scores');
+    const args = [
+      ...base('tanl'),
+      '--corpus-emb', path.join(inputs, 'corpus_text_emb.npy'),
+      '--noise-emb', path.join(caseDir, 'noise_images.npy'),
+      '--pos-init-order', path.join(caseDir, 'tanl_pos_init_perm.npy'),
+      '--noise-init-order', path.join(caseDir, 'tanl_noise_init_perm.npy'),
+      '--scores-out', out,
+    ];
+    const { code, stdout, stderr } = await run(args);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const table = JSON.parse(stdout) as Table;
+    const expected = readJson<Record<string, Record<string, { auroc: number; fpr95: number }>>>(path.join(caseDir, 'metrics_testtime.json'));
+    for (const set of oodNames) {
+      const ours = readNpy(path.join(out, `${set}.npy`)).data as Float64Array;
+      const theirs = readNpy(path.join(caseDir, `scores_tanl_${set}.npy`)).data as Float64Array;
+      expect(ours.length).toBe(theirs.length);
+      ours.forEach((v, i) => expect(Math.abs(v - theirs[i]!) / Math.abs(theirs[i]!)).toBeLessThan(1e-9));
+      expect(Math.abs(table.sets[set]!.auroc - expected[set]!['tanl']!.auroc)).toBeLessThan(1e-9);
+      expect(Math.abs(table.sets[set]!.fprAtTprId - expected[set]!['tanl']!.fpr95)).toBeLessThan(1e-9);
+    }
+  }, 120_000);
+
+  it('tanl without --corpus-emb or --noise-emb is a MISSING_INPUT error naming the input', async () => {
+    const noCorpus = await run([...base('tanl'), '--noise-emb', path.join(caseDir, 'noise_images.npy')]);
+    expect(noCorpus.code).toBe(2);
+    expect(noCorpus.stderr).toMatch(/\[MISSING_INPUT\] tanl needs the whole candidate corpus embeddings/);
+    const noNoise = await run([...base('tanl'), '--corpus-emb', path.join(inputs, 'corpus_text_emb.npy')]);
+    expect(noNoise.code).toBe(2);
+    expect(noNoise.stderr).toMatch(/\[MISSING_INPUT\] tanl needs the noise-image embeddings/);
+  });
+});

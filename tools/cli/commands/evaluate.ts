@@ -4,13 +4,13 @@
 // set, concat(OOD, ID) in a given or seeded stream order, in batches, with their state reset.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { evaluateMethod, type MethodEvaluation, type MethodInputs, type ScoringWarning, type SetEvaluation } from '@negmine/mining';
+import { evaluateMethod, type MethodEvaluation, type ScoringWarning, type SetEvaluation } from '@negmine/mining';
 import { CliUsageError, numberOption, requiredString, stringOption, type CliCommand, type CommandIo, type ParsedOptions } from '../command';
 import { checkOutputFile, writeJson, writeNpyFile } from '../io';
-import { METHOD_OPTIONS, readEmbeddingFile, readIndexFile, readMethodSelection, wrapMiningAsync } from './score';
+import { METHOD_OPTIONS, readEmbeddingFile, readIndexFile, readMethodInputs, readMethodSelection, TANL_INPUT_OPTIONS, wrapMiningAsync } from './score';
 
 /** NAME=FILE pairs of a repeatable flag; names unique and not 'mean'. */
-function parseNamedFiles(raw: unknown, flag: string, required: boolean): Array<{ name: string; file: string }> {
+export function parseNamedFiles(raw: unknown, flag: string, required: boolean): Array<{ name: string; file: string }> {
   const entries = Array.isArray(raw) ? (raw as string[]) : [];
   if (entries.length === 0 && required) throw new CliUsageError(`give at least one --${flag} NAME=FILE`);
   const pairs = entries.map((entry) => {
@@ -24,23 +24,10 @@ function parseNamedFiles(raw: unknown, flag: string, required: boolean): Array<{
   return pairs;
 }
 
-function integerFlag(options: ParsedOptions, name: string): number | undefined {
+export function integerFlag(options: ParsedOptions, name: string): number | undefined {
   const value = numberOption(options, name);
   if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new CliUsageError(`--${name} must be a non-negative integer; got ${value}`);
   return value;
-}
-
-function readMethodInputs(options: ParsedOptions): MethodInputs {
-  const corpus = stringOption(options, 'corpus-emb');
-  const noise = stringOption(options, 'noise-emb');
-  const positiveOrder = stringOption(options, 'pos-init-order');
-  const noiseOrder = stringOption(options, 'noise-init-order');
-  return {
-    corpusText: corpus === undefined ? undefined : readEmbeddingFile(corpus, 'corpus-emb'),
-    noiseImages: noise === undefined ? undefined : readEmbeddingFile(noise, 'noise-emb'),
-    positiveInitOrder: positiveOrder === undefined ? undefined : readIndexFile(positiveOrder, 'pos-init-order'),
-    noiseInitOrder: noiseOrder === undefined ? undefined : readIndexFile(noiseOrder, 'noise-init-order'),
-  };
 }
 
 /** Where a warning came from, as `negmine score` users know the inputs. */
@@ -104,10 +91,7 @@ export const evaluateCommand: CliCommand = {
     },
     { name: 'stream-seed', type: 'string', value: 'S', description: 'stream methods: seed of the drawn orders (OOD set i uses S + i, SplitMix64 + Fisher–Yates); default 0' },
     { name: 'batch-size', type: 'string', value: 'B', description: 'stream methods: images per batch (default 256)' },
-    { name: 'corpus-emb', type: 'string', value: 'FILE', description: 'tanl: the whole candidate corpus embeddings, N × d .npy (raw)' },
-    { name: 'noise-emb', type: 'string', value: 'FILE', description: 'tanl: the 15 noise-image embeddings, 15 × d .npy (raw)' },
-    { name: 'pos-init-order', type: 'string', value: 'FILE', description: 'tanl: int64 .npy permutation of 0..K−1 filling the positive queue at reset (default: drawn from the seed)' },
-    { name: 'noise-init-order', type: 'string', value: 'FILE', description: 'tanl: int64 .npy permutation of the noise images filling the negative queue at reset (default: drawn from the seed)' },
+    ...TANL_INPUT_OPTIONS,
     { name: 'scores-out', type: 'string', value: 'DIR', description: 'write DIR/<ood name>.npy: float64 scores in stream order (static methods: ID rows then OOD rows)' },
   ],
   async run(options, io) {

@@ -8,6 +8,7 @@ import { embedImagesCommand } from './embed-images';
 import { makeTestModelCommand } from './make-test-model';
 import { selectCommand } from './select';
 import { corpusCommand } from './corpus';
+import { sweepCommand } from './sweep';
 
 export const commands: readonly CliCommand[] = [
   metricsCommand,
@@ -18,4 +19,5 @@ export const commands: readonly CliCommand[] = [
   makeTestModelCommand,
   selectCommand,
   corpusCommand,
+  sweepCommand,
 ];

@@ -8,7 +8,9 @@ import {
   scoringMethod,
   SCORING_METHOD_IDS,
   SCORING_PRESET_IDS,
+  resolveTestTimeInputs,
   type EmbeddingMatrix,
+  type MethodInputs,
   type OodScoreMethod,
   type ParameterValue,
   type ScoringOptions,
@@ -34,6 +36,28 @@ export const METHOD_OPTIONS: readonly OptionSpec[] = [
   { name: 'chunk-rows', type: 'string', value: 'ROWS', description: 'images per kernel call (memory bound; default 256)' },
   { name: 'threads', type: 'string', value: 'N', description: 'onnxruntime intra-op threads (default 0 = one per core)' },
 ];
+
+/** The extra inputs of TANL (`--method tanl`), shared by score, evaluate and sweep. */
+export const TANL_INPUT_OPTIONS: readonly OptionSpec[] = [
+  { name: 'corpus-emb', type: 'string', value: 'FILE', description: 'tanl: the whole candidate corpus embeddings, N × d .npy (raw)' },
+  { name: 'noise-emb', type: 'string', value: 'FILE', description: 'tanl: the 15 noise-image embeddings, 15 × d .npy (raw)' },
+  { name: 'pos-init-order', type: 'string', value: 'FILE', description: 'tanl: int64 .npy permutation of 0..K−1 filling the positive queue at reset (default: drawn from the stream seed)' },
+  { name: 'noise-init-order', type: 'string', value: 'FILE', description: 'tanl: int64 .npy permutation of the noise images filling the negative queue at reset (default: drawn from the stream seed)' },
+];
+
+/** TANL's inputs from their flags (absent flags stay undefined: the library names what is missing). */
+export function readMethodInputs(options: ParsedOptions): MethodInputs {
+  const corpus = stringOption(options, 'corpus-emb');
+  const noise = stringOption(options, 'noise-emb');
+  const positiveOrder = stringOption(options, 'pos-init-order');
+  const noiseOrder = stringOption(options, 'noise-init-order');
+  return {
+    corpusText: corpus === undefined ? undefined : readEmbeddingFile(corpus, 'corpus-emb'),
+    noiseImages: noise === undefined ? undefined : readEmbeddingFile(noise, 'noise-emb'),
+    positiveInitOrder: positiveOrder === undefined ? undefined : readIndexFile(positiveOrder, 'pos-init-order'),
+    noiseInitOrder: noiseOrder === undefined ? undefined : readIndexFile(noiseOrder, 'noise-init-order'),
+  };
+}
 
 /** An embedding matrix from a 2-D float32/float64 .npy file. */
 export function readEmbeddingFile(file: string, flag: string): EmbeddingMatrix {
@@ -147,10 +171,12 @@ export function stdPathFor(out: string): string {
 
 export const scoreCommand: CliCommand = {
   name: 'score',
-  summary: 'per-image OOD scores (higher = more ID) of image embeddings with mcm | neglabel | debiased | adaneg',
+  summary: `per-image OOD scores (higher = more ID) of image embeddings with ${SCORING_METHOD_IDS.join(' | ')}`,
   options: [
     { name: 'images', type: 'string', value: 'FILE', required: true, description: 'image embeddings, M × d float32/float64 .npy (raw); adaneg reads them as a stream in this order' },
     ...METHOD_OPTIONS,
+    ...TANL_INPUT_OPTIONS,
+    { name: 'stream-seed', type: 'string', value: 'S', description: 'tanl: seed of the queue-initialisation orders not given (default 0)' },
     { name: 'out', type: 'string', value: 'FILE', required: true, description: 'float64 scores .npy (M); with --permutations > 1 also <out>.std.npy (scores.npy → scores.std.npy)' },
   ],
   async run(options, io) {
@@ -159,7 +185,11 @@ export const scoreCommand: CliCommand = {
     checkOutputFile(out, 'out');
     const images = readEmbeddingFile(requiredString(options, 'images'), 'images');
     const selection = readMethodSelection(options);
-    const result = await wrapMiningAsync(() => selection.method.score(images, selection.idText, selection.negText, selection.params, selection.run));
+    const seed = numberOption(options, 'stream-seed') ?? 0;
+    const result = await wrapMiningAsync(async () => {
+      const inputs = selection.method.extraInputs.length > 0 ? resolveTestTimeInputs(selection.method, selection.idText, readMethodInputs(options), seed).inputs : undefined;
+      return selection.method.score(images, selection.idText, selection.negText, selection.params, selection.run, inputs);
+    });
     writeNpyFile(out, result.scores, [result.scores.length], 'float64');
     let stdOut: string | undefined;
     if (result.std !== undefined) {
