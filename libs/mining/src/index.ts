@@ -76,3 +76,29 @@ export {
   type FalseNegativeOptions,
 } from './lib/selection/false-negative-diagnostics';
 export { MatmulKernel } from './lib/kernels/score-matmul.kernel';
+export {
+  buildDetector,
+  detectorMethod,
+  embeddingContentHash,
+  type BuiltDetector,
+  type DetectorRequest,
+  type DetectorThreshold,
+} from './lib/detector/build-detector';
+export { DETECTOR_METHOD_IDS, isDetectorMethodId, type DetectorMethodId } from './lib/detector/detector-epilogues';
+export { DETECTOR_INPUT, DETECTOR_OPSET, DETECTOR_OUTPUTS } from './lib/detector/detector-graph';
+export {
+  DETECTOR_FORMAT_VERSION,
+  parseDetectorManifest,
+  serializeDetectorManifest,
+  type DetectorManifest,
+  type DetectorNegative,
+} from './lib/detector/detector-manifest';
+export {
+  DEFAULT_DETECTOR_CHUNK_ROWS,
+  DetectorRunner,
+  detectorEmbeddingDim,
+  type DetectionResult,
+  type DetectorRunnerOptions,
+} from './lib/detector/detector-runner';
+export { calibrateThreshold, DEFAULT_TARGET_TPR, type ThresholdCalibration } from './lib/detector/threshold-calibration';
+export { composePipeline, type PipelineOptions } from './lib/detector/pipeline';
