@@ -8,6 +8,8 @@ import { embedImagesCommand } from './embed-images';
 import { makeTestModelCommand } from './make-test-model';
 import { selectCommand } from './select';
 import { corpusCommand } from './corpus';
+import { exportDetectorCommand } from './export-detector';
+import { detectCommand } from './detect';
 
 export const commands: readonly CliCommand[] = [
   metricsCommand,
@@ -18,4 +20,6 @@ export const commands: readonly CliCommand[] = [
   makeTestModelCommand,
   selectCommand,
   corpusCommand,
+  exportDetectorCommand,
+  detectCommand,
 ];
