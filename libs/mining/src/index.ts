@@ -100,5 +100,5 @@ export {
   type DetectionResult,
   type DetectorRunnerOptions,
 } from './lib/detector/detector-runner';
-export { calibrateThreshold, DEFAULT_TARGET_TPR, type ThresholdCalibration } from './lib/detector/threshold-calibration';
+export { calibrateThreshold, DEFAULT_TARGET_TPR, operatingPointAt, type OperatingPoint, type ThresholdCalibration } from './lib/detector/threshold-calibration';
 export { composePipeline, type PipelineOptions } from './lib/detector/pipeline';

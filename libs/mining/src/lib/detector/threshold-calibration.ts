@@ -53,3 +53,23 @@ export function calibrateThreshold(idScores: Float32Array | Float64Array, target
   }
   return { threshold: point.threshold, targetTpr, achievedTpr: point.idRecall, calibrationSize: idScores.length };
 }
+
+export interface OperatingPoint {
+  /** Fraction of ID scores accepted (score >= threshold). */
+  readonly idTpr: number;
+  /** Fraction of OOD scores accepted as ID (score >= threshold): the FPR in the ID-positive convention. */
+  readonly oodFpr: number;
+}
+
+/** What a detector's threshold does to a labelled pair of score sets (e.g. an evaluation's ID and one OOD set). */
+export function operatingPointAt(threshold: number, idScores: ArrayLike<number>, oodScores: ArrayLike<number>): OperatingPoint {
+  if (idScores.length === 0 || oodScores.length === 0) {
+    throw new MiningError(MiningErrorCode.InvalidInput, 'an operating point needs at least one ID and one OOD score');
+  }
+  const accepted = (scores: ArrayLike<number>): number => {
+    let count = 0;
+    for (let i = 0; i < scores.length; i++) if (scores[i]! >= threshold) count++;
+    return count / scores.length;
+  };
+  return { idTpr: accepted(idScores), oodFpr: accepted(oodScores) };
+}
