@@ -7,7 +7,7 @@ describe('calibrateThreshold', () => {
     // 10 scores, 9 distinct: recalls at thresholds 10..1 are 0.1 … 1.0 with 5 tied (two samples).
     const scores = Float64Array.of(10, 9, 8, 7, 6, 5, 5, 3, 2, 1);
     expect(calibrateThreshold(scores, 0.96)).toEqual({ threshold: 1, targetTpr: 0.96, achievedTpr: 1, calibrationSize: 10 });
-    expect(calibrateThreshold(scores, 0.85)).toMatchObject({ threshold: 2, achievedTpr: 0.9 });
+    expect(calibrateThreshold(scores, 0.87)).toMatchObject({ threshold: 2, achievedTpr: 0.9 });
     // 0.65 lies between recall 0.5 (threshold 6) and 0.7 (threshold 5, the tie): 0.7 is closer.
     expect(calibrateThreshold(scores, 0.65)).toMatchObject({ threshold: 5, achievedTpr: 0.7 });
   });
