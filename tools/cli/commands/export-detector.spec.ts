@@ -64,7 +64,8 @@ describe('negmine export-detector + detect', () => {
     ['mcm', []],
   ])('%s: detect on the exported folder equals the library scores', async (method, extra) => {
     const out = file(`det-${method}`);
-    const exported = await run(['export-detector', '--method', method, ...at([...EXPORT, ...extra]), '--calibrate-id', file('calib.npy'), '--tpr', '0.9', '--out', out]);
+    const base = method === 'mcm' ? ['--id-emb', 'id.npy', '--labels', 'labels.json', '--code-version', 'test'] : EXPORT;
+    const exported = await run(['export-detector', '--method', method, ...at([...base, ...extra]), '--calibrate-id', file('calib.npy'), '--tpr', '0.9', '--out', out]);
     expect(exported.stderr).toBe('');
     expect(exported.code).toBe(0);
     const summary = JSON.parse(exported.stdout) as { threshold: number; achievedTpr: number; targetTpr: number };
@@ -110,6 +111,8 @@ describe('negmine export-detector + detect', () => {
     [['--method', 'mcm'], 'exactly one of --calibrate-id'],
     [['--method', 'mcm', '--calibrate-id', 'calib.npy', '--threshold', '0.5'], 'exactly one of --calibrate-id'],
     [['--method', 'mcm', '--threshold', '0.5', '--tpr', '0.9'], '--tpr needs --calibrate-id'],
+    [['--method', 'mcm', '--threshold', '0.5', '--neg-words', 'words.json'], '--neg-words has no meaning for mcm'],
+    [['--method', 'debiased', '--threshold', '0.5', '--labels', 'words.json'], '--labels'],
   ])('refuses %j with a message naming %s and writes nothing', async (args, message) => {
     const out = file(`refused-${Math.random().toString(36).slice(2)}`);
     const result = await run(['export-detector', ...at(['--id-emb', 'id.npy', '--neg-emb', 'neg.npy', ...args]), '--out', out]);

@@ -34,7 +34,9 @@ export const exportDetectorCommand: CliCommand = {
   name: 'export-detector',
   summary: `freeze ${DETECTOR_METHOD_IDS.join(' | ')} + a calibrated threshold into DIR/detector.onnx + detector.json (+ pipeline.onnx with --model)`,
   options: [
-    ...METHOD_OPTIONS.filter((o) => o.name !== 'precision' && o.name !== 'chunk-rows'),
+    ...METHOD_OPTIONS.filter((o) => o.name !== 'precision' && o.name !== 'chunk-rows').map((o) =>
+      o.name === 'method' ? { ...o, description: `static scoring method to freeze: ${DETECTOR_METHOD_IDS.join(' | ')} (stream-adaptive methods cannot be frozen)` } : o,
+    ),
     { name: 'calibrate-id', type: 'string', value: 'FILE', description: 'ID image embeddings (M × d .npy, raw) to calibrate the threshold on; or give --threshold' },
     { name: 'tpr', type: 'string', value: 'RATE', description: `target ID true-positive rate in (0, 1) for --calibrate-id (default ${DEFAULT_TARGET_TPR})` },
     { name: 'threshold', type: 'string', value: 'X', description: 'explicit threshold: is_ood = score < X (rounded to float32); instead of --calibrate-id' },
@@ -58,6 +60,9 @@ export const exportDetectorCommand: CliCommand = {
     const givenHash = stringOption(options, 'model-hash');
     if (modelDir !== undefined && givenHash !== undefined) throw new CliUsageError('--model records the model hash itself; give --model or --model-hash, not both');
     const selection = readMethodSelection(options);
+    if (stringOption(options, 'neg-words') !== undefined && selection.method.negatives === 'unused') {
+      throw new CliUsageError(`--neg-words has no meaning for ${selection.method.id}, which uses no negatives`);
+    }
     const threshold: DetectorThreshold =
       calibrationFile === undefined ? { value: thresholdValue! } : { calibrationImages: readEmbeddingFile(calibrationFile, 'calibrate-id'), targetTpr: tpr ?? DEFAULT_TARGET_TPR };
     const labelsFile = stringOption(options, 'labels');
