@@ -51,11 +51,15 @@ export function composePipeline(visionTowerOnnx: Uint8Array, detectorOnnx: Uint8
   if (opset === undefined || opset < DETECTOR_OPSET) {
     throw pipelineError(`the vision tower uses opset ${String(opset)}; a pipeline needs opset ${DETECTOR_OPSET} or later (re-export the model with a newer opset)`, { opset });
   }
+  // The detector's internal names get a prefix no tower value starts with, so nothing can clash.
+  const towerNames = [...tower.graph.nodes.flatMap((n) => n.outputs), ...tower.graph.initializers.map((i) => i.name), ...tower.graph.inputs.map((i) => i.name)];
+  let prefix = 'detector/';
+  for (let n = 1; towerNames.some((name) => name.startsWith(prefix)); n++) prefix = `detector${n}/`;
   let composed: Uint8Array;
   try {
     composed = composeOnnxModels(visionTowerOnnx, detectorOnnx, {
       connect: { [DETECTOR_INPUT]: embedsOutput },
-      prefix: 'detector/',
+      prefix,
       graphName: 'negmine_pipeline',
       producerName: 'negmine',
       docString: `negmine pipeline: ${pixelInput} float32 [batch, 3, H, W] (CLIP preprocessing, see preprocessor_config.json) → the model's vision tower → the detector`,
