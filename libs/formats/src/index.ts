@@ -21,3 +21,14 @@ export {
   type OnnxTensor,
   type OnnxTensorData,
 } from './lib/onnx-model-builder';
+export {
+  defaultOpsetVersion,
+  readOnnxModel,
+  type OnnxGraphView,
+  type OnnxInitializerView,
+  type OnnxModelView,
+  type OnnxNodeView,
+  type OnnxOpsetImport,
+  type OnnxValueInfoView,
+} from './lib/onnx-model-reader';
+export { composeOnnxModels, type OnnxCompositionOptions } from './lib/onnx-compose';

@@ -44,6 +44,32 @@ export {
 } from './lib/scoring/scoring-presets';
 export { DEBIASED_GUARDS, type DebiasedGuard } from './lib/scoring/debiased.score';
 export { SeededRandom } from './lib/scoring/seeded-random';
+export {
+  buildDetector,
+  detectorMethod,
+  embeddingContentHash,
+  type BuiltDetector,
+  type DetectorRequest,
+  type DetectorThreshold,
+} from './lib/detector/build-detector';
+export { DETECTOR_METHOD_IDS, isDetectorMethodId, type DetectorMethodId } from './lib/detector/detector-epilogues';
+export { DETECTOR_INPUT, DETECTOR_OPSET, DETECTOR_OUTPUTS } from './lib/detector/detector-graph';
+export {
+  DETECTOR_FORMAT_VERSION,
+  parseDetectorManifest,
+  serializeDetectorManifest,
+  type DetectorManifest,
+  type DetectorNegative,
+} from './lib/detector/detector-manifest';
+export {
+  DEFAULT_DETECTOR_CHUNK_ROWS,
+  DetectorRunner,
+  detectorEmbeddingDim,
+  type DetectionResult,
+  type DetectorRunnerOptions,
+} from './lib/detector/detector-runner';
+export { calibrateThreshold, DEFAULT_TARGET_TPR, operatingPointAt, type OperatingPoint, type ThresholdCalibration } from './lib/detector/threshold-calibration';
+export { composePipeline, type PipelineOptions } from './lib/detector/pipeline';
 export { isPartOfSpeech, PARTS_OF_SPEECH, type PartOfSpeech } from './lib/corpus/part-of-speech';
 export { CANDIDATE_LEXNAMES, DEFAULT_EXCLUDED_LEXNAMES, WORDNET_LEXNAMES, type WordNetLexname } from './lib/corpus/wordnet-lexnames';
 export { parseWordNetDatabase, type WordNetDatabase, type WordNetDataTexts, type WordNetSynset } from './lib/corpus/wordnet-synsets';

@@ -9,6 +9,8 @@ import { makeTestModelCommand } from './make-test-model';
 import { selectCommand } from './select';
 import { corpusCommand } from './corpus';
 import { sweepCommand } from './sweep';
+import { exportDetectorCommand } from './export-detector';
+import { detectCommand } from './detect';
 
 export const commands: readonly CliCommand[] = [
   metricsCommand,
@@ -20,4 +22,6 @@ export const commands: readonly CliCommand[] = [
   selectCommand,
   corpusCommand,
   sweepCommand,
+  exportDetectorCommand,
+  detectCommand,
 ];

@@ -10,6 +10,10 @@ export enum FormatsErrorCode {
   /** An int64 index does not fit the int32 index vector it is read into. */
   NpyIndexOutOfRange = 'NPY_INDEX_OUT_OF_RANGE',
   OnnxInvalidGraph = 'ONNX_INVALID_GRAPH',
+  /** The bytes are not a decodable ONNX ModelProto. */
+  OnnxUndecodable = 'ONNX_UNDECODABLE',
+  /** Two graphs cannot be composed (missing or clashing names, opsets, external data). */
+  OnnxCompositionFailed = 'ONNX_COMPOSITION_FAILED',
 }
 
 export class FormatsError extends Error {

@@ -1,5 +1,5 @@
 // Minimal protocol-buffers encoder (varint, fixed32, length-delimited), enough to write ONNX
-// models. Internal to @negmine/formats.
+// models (and to re-emit fields copied from decoded ones). Internal to @negmine/formats.
 
 export class ProtobufWriter {
   private readonly chunks: Uint8Array[] = [];
@@ -54,6 +54,12 @@ export class ProtobufWriter {
     const child = new ProtobufWriter();
     build(child);
     return this.bytes(field, child.finish());
+  }
+
+  /** Appends bytes that already are encoded fields (copied unchanged from a decoded message). */
+  raw(encoded: Uint8Array): this {
+    this.push(encoded);
+    return this;
   }
 
   finish(): Uint8Array {

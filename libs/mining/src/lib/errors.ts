@@ -10,6 +10,10 @@ export enum MiningErrorCode {
   NonPositiveDistance = 'NON_POSITIVE_DISTANCE',
   UnknownMethod = 'UNKNOWN_METHOD',
   UnknownPreset = 'UNKNOWN_PRESET',
+  /** A stream-adaptive method (its scores depend on the test stream) cannot be frozen into a detector. */
+  StreamAdaptiveMethod = 'STREAM_ADAPTIVE_METHOD',
+  /** Detector bytes or manifest that are not a negmine detector of a supported format. */
+  InvalidDetector = 'INVALID_DETECTOR',
   KernelFailure = 'KERNEL_FAILURE',
   /** A method needs an input that was not given (e.g. TANL's corpus or noise-image embeddings). */
   MissingInput = 'MISSING_INPUT',
