@@ -1,6 +1,9 @@
 // Pillow's BICUBIC resize (Image.resize with reducing_gap=None) reproduced bit for bit on 8-bit RGB:
 // separable, horizontal pass first, each pass rounding to a clamped uint8 image through 22-bit
-// fixed-point weights (Pillow libImaging/Resample.c). Public via resizeBicubicPillow.
+// fixed-point weights (Pillow libImaging/Resample.c). Coefficient tables are cached per (source,
+// target) size, the arithmetic stays in int32, and a centre crop is computed directly: output pixels
+// are independent, so computing only the crop's columns and the rows its taps read is exact.
+// Public via resizeBicubicPillow and resizeBicubicPillowRegion.
 import { EncodersError, EncodersErrorCode } from './errors';
 import type { RgbImage } from './rgb-image';
 
@@ -10,6 +13,8 @@ const ROUNDING_START = 1 << (PRECISION_BITS - 1);
 const BICUBIC_SUPPORT = 2;
 const BICUBIC_A = -0.5;
 const CHANNELS = 3;
+/** Distinct (source, target) sizes kept; datasets repeat a few sizes, odd ones are recomputed. */
+const COEFFICIENT_CACHE_SIZE = 256;
 
 /** Pillow's bicubic kernel (Keys, a = -0.5). */
 function bicubicKernel(t: number): number {
@@ -19,7 +24,7 @@ function bicubicKernel(t: number): number {
   return 0;
 }
 
-/** Per output index: first input tap, tap count, and fixed-point weights (ksize per row). */
+/** Per output index: first input tap, tap count, and fixed-point weights (kernelSize per index). */
 interface FixedCoefficients {
   readonly first: Int32Array;
   readonly count: Int32Array;
@@ -27,7 +32,7 @@ interface FixedCoefficients {
   readonly kernelSize: number;
 }
 
-function precomputeCoefficients(inSize: number, outSize: number): FixedCoefficients {
+function computeCoefficients(inSize: number, outSize: number): FixedCoefficients {
   const scale = inSize / outSize;
   // Downscaling widens the kernel so every input pixel contributes (antialiasing).
   const filterScale = Math.max(scale, 1);
@@ -59,64 +64,94 @@ function precomputeCoefficients(inSize: number, outSize: number): FixedCoefficie
   return { first, count, weights, kernelSize };
 }
 
+const coefficientCache = new Map<number, FixedCoefficients>();
+
+function coefficients(inSize: number, outSize: number): FixedCoefficients {
+  // Sizes are below 2^26 (sharp's pixel limit), so the pair packs exactly into one double.
+  const key = inSize * 67_108_864 + outSize;
+  let table = coefficientCache.get(key);
+  if (table === undefined) {
+    table = computeCoefficients(inSize, outSize);
+    if (coefficientCache.size >= COEFFICIENT_CACHE_SIZE) coefficientCache.delete(coefficientCache.keys().next().value!);
+    coefficientCache.set(key, table);
+  }
+  return table;
+}
+
+/** Pillow's clip8: shift out the fraction, clamp to a byte. */
 function clampToByte(accumulator: number): number {
   const value = accumulator >> PRECISION_BITS;
   return value < 0 ? 0 : value > 255 ? 255 : value;
 }
 
-function resizeHorizontal(src: RgbImage, outWidth: number): RgbImage {
-  const { first, count, weights, kernelSize } = precomputeCoefficients(src.width, outWidth);
-  const out = new Uint8Array(outWidth * src.height * CHANNELS);
+/** Horizontal pass over source rows [y0, y1), output columns [x0, x1) of a resize to outWidth. */
+function resizeHorizontal(src: RgbImage, outWidth: number, x0: number, x1: number, y0: number, y1: number): Uint8Array {
+  const { first, count, weights, kernelSize } = coefficients(src.width, outWidth);
+  const pixels = src.pixels;
+  const width = x1 - x0;
+  const out = new Uint8Array(width * (y1 - y0) * CHANNELS);
   const inRowBytes = src.width * CHANNELS;
-  for (let y = 0; y < src.height; y++) {
+  let o = 0;
+  for (let y = y0; y < y1; y++) {
     const inRow = y * inRowBytes;
-    const outRow = y * outWidth * CHANNELS;
-    for (let x = 0; x < outWidth; x++) {
-      const start = first[x]!;
-      const taps = count[x]!;
+    for (let x = x0; x < x1; x++) {
+      let p = inRow + first[x]! * CHANNELS;
       const k = x * kernelSize;
+      const end = k + count[x]!;
       let r = ROUNDING_START;
       let g = ROUNDING_START;
       let b = ROUNDING_START;
-      for (let t = 0; t < taps; t++) {
-        const w = weights[k + t]!;
-        const p = inRow + (start + t) * CHANNELS;
-        r += src.pixels[p]! * w;
-        g += src.pixels[p + 1]! * w;
-        b += src.pixels[p + 2]! * w;
+      // 255 * weight stays below 2^31 (weights sum to 2^22), so int32 arithmetic is Pillow's int.
+      for (let t = k; t < end; t++) {
+        const w = weights[t]!;
+        r = (r + pixels[p]! * w) | 0;
+        g = (g + pixels[p + 1]! * w) | 0;
+        b = (b + pixels[p + 2]! * w) | 0;
+        p += CHANNELS;
       }
-      const o = outRow + x * CHANNELS;
       out[o] = clampToByte(r);
       out[o + 1] = clampToByte(g);
       out[o + 2] = clampToByte(b);
+      o += CHANNELS;
     }
   }
-  return { width: outWidth, height: src.height, pixels: out };
-}
-
-function resizeVertical(src: RgbImage, outHeight: number): RgbImage {
-  const { first, count, weights, kernelSize } = precomputeCoefficients(src.height, outHeight);
-  const rowBytes = src.width * CHANNELS;
-  const out = new Uint8Array(rowBytes * outHeight);
-  for (let y = 0; y < outHeight; y++) {
-    const start = first[y]!;
-    const taps = count[y]!;
-    const k = y * kernelSize;
-    const outRow = y * rowBytes;
-    for (let i = 0; i < rowBytes; i++) {
-      let acc = ROUNDING_START;
-      for (let t = 0; t < taps; t++) acc += src.pixels[(start + t) * rowBytes + i]! * weights[k + t]!;
-      out[outRow + i] = clampToByte(acc);
-    }
-  }
-  return { width: src.width, height: outHeight, pixels: out };
+  return out;
 }
 
 /**
- * Resizes like Pillow's `image.resize((outWidth, outHeight), Image.BICUBIC)`: a pass is skipped when
- * its size does not change, exactly as Pillow skips it (so results match bit for bit).
+ * Vertical pass of a resize of `srcHeight` rows to outHeight, over output rows [y0, y1); `rows`
+ * holds source rows [rowOffset, ...) of `rowBytes` bytes each. Whole rows are accumulated, so memory
+ * is read sequentially (measured faster than a tap-innermost loop).
  */
-export function resizeBicubicPillow(src: RgbImage, outWidth: number, outHeight: number): RgbImage {
+function resizeVertical(rows: Uint8Array, rowBytes: number, rowOffset: number, srcHeight: number, outHeight: number, y0: number, y1: number): Uint8Array {
+  const { first, count, weights, kernelSize } = coefficients(srcHeight, outHeight);
+  const out = new Uint8Array(rowBytes * (y1 - y0));
+  const accumulator = new Int32Array(rowBytes);
+  for (let y = y0; y < y1; y++) {
+    accumulator.fill(ROUNDING_START);
+    const start = first[y]! - rowOffset;
+    const k = y * kernelSize;
+    const taps = count[y]!;
+    for (let t = 0; t < taps; t++) {
+      const w = weights[k + t]!;
+      const base = (start + t) * rowBytes;
+      for (let i = 0; i < rowBytes; i++) accumulator[i] = (accumulator[i]! + rows[base + i]! * w) | 0;
+    }
+    const o = (y - y0) * rowBytes;
+    for (let i = 0; i < rowBytes; i++) out[o + i] = clampToByte(accumulator[i]!);
+  }
+  return out;
+}
+
+/** A rectangle of the resized image: columns [left, left + width), rows [top, top + height). */
+export interface ResizeRegion {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+function checkResizeArguments(src: RgbImage, outWidth: number, outHeight: number): void {
   if (!Number.isInteger(outWidth) || !Number.isInteger(outHeight) || outWidth < 1 || outHeight < 1) {
     throw new EncodersError(EncodersErrorCode.InvalidOption, `resize target must be positive integers; got ${outWidth}x${outHeight}`, {
       outWidth,
@@ -126,8 +161,48 @@ export function resizeBicubicPillow(src: RgbImage, outWidth: number, outHeight: 
   if (src.pixels.length !== src.width * src.height * CHANNELS) {
     throw new EncodersError(EncodersErrorCode.InvalidOption, `RGB image of ${src.width}x${src.height} needs ${src.width * src.height * CHANNELS} bytes; got ${src.pixels.length}`);
   }
-  let image = src;
-  if (outWidth !== image.width) image = resizeHorizontal(image, outWidth);
-  if (outHeight !== image.height) image = resizeVertical(image, outHeight);
-  return image === src ? { width: src.width, height: src.height, pixels: src.pixels.slice() } : image;
+}
+
+/**
+ * The pixels of `region` of Pillow's `image.resize((outWidth, outHeight), Image.BICUBIC)`, computing
+ * nothing outside it. A pass is skipped when its size does not change, exactly as Pillow skips it.
+ */
+export function resizeBicubicPillowRegion(src: RgbImage, outWidth: number, outHeight: number, region: ResizeRegion): RgbImage {
+  checkResizeArguments(src, outWidth, outHeight);
+  const { left, top, width, height } = region;
+  if (![left, top, width, height].every(Number.isInteger) || left < 0 || top < 0 || width < 1 || height < 1 || left + width > outWidth || top + height > outHeight) {
+    throw new EncodersError(EncodersErrorCode.InvalidOption, `region ${width}x${height}+${left}+${top} is not inside the ${outWidth}x${outHeight} resize`, {
+      region,
+      outWidth,
+      outHeight,
+    });
+  }
+  const needVertical = outHeight !== src.height;
+  // Source rows the vertical taps of output rows [top, top + height) read (all of them when skipped).
+  let rowStart = top;
+  let rowEnd = top + height;
+  if (needVertical) {
+    const { first, count } = coefficients(src.height, outHeight);
+    rowStart = src.height;
+    rowEnd = 0;
+    for (let y = top; y < top + height; y++) {
+      rowStart = Math.min(rowStart, first[y]!);
+      rowEnd = Math.max(rowEnd, first[y]! + count[y]!);
+    }
+  }
+  let rows: Uint8Array;
+  if (outWidth !== src.width) rows = resizeHorizontal(src, outWidth, left, left + width, rowStart, rowEnd);
+  else {
+    rows = new Uint8Array(width * (rowEnd - rowStart) * CHANNELS);
+    for (let y = rowStart; y < rowEnd; y++) {
+      rows.set(src.pixels.subarray((y * src.width + left) * CHANNELS, (y * src.width + left + width) * CHANNELS), (y - rowStart) * width * CHANNELS);
+    }
+  }
+  const pixels = needVertical ? resizeVertical(rows, width * CHANNELS, rowStart, src.height, outHeight, top, top + height) : rows;
+  return { width, height, pixels };
+}
+
+/** Resizes like Pillow's `image.resize((outWidth, outHeight), Image.BICUBIC)`, bit for bit. */
+export function resizeBicubicPillow(src: RgbImage, outWidth: number, outHeight: number): RgbImage {
+  return resizeBicubicPillowRegion(src, outWidth, outHeight, { left: 0, top: 0, width: outWidth, height: outHeight });
 }
