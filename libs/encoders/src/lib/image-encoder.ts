@@ -116,6 +116,11 @@ export class ClipImageEncoder {
     return this.tower.preprocess;
   }
 
+  /** [height, width] of the pixel_values the model takes. */
+  get pixelSize(): readonly [number, number] {
+    return this.tower.pixelSize;
+  }
+
   /** Worker threads used by encodeFiles (0: the main thread). */
   get preprocessThreadCount(): number {
     return this.preprocessThreads;
