@@ -24,12 +24,17 @@ function bicubicKernel(t: number): number {
   return 0;
 }
 
+/** Taps of the unrolled kernels: every bicubic resize down to a factor of about 1.75 fits. */
+const UNROLLED_TAPS = 8;
+
 /** Per output index: first input tap, tap count, and fixed-point weights (kernelSize per index). */
 interface FixedCoefficients {
   readonly first: Int32Array;
   readonly count: Int32Array;
   readonly weights: Int32Array;
   readonly kernelSize: number;
+  /** The weights zero-padded to UNROLLED_TAPS per index, when no index has more taps. */
+  readonly padded: Int32Array | undefined;
 }
 
 function computeCoefficients(inSize: number, outSize: number): FixedCoefficients {
@@ -61,7 +66,12 @@ function computeCoefficients(inSize: number, outSize: number): FixedCoefficients
     first[out] = xmin;
     count[out] = xmax;
   }
-  return { first, count, weights, kernelSize };
+  let padded: Int32Array | undefined;
+  if (count.every((n) => n <= UNROLLED_TAPS)) {
+    padded = new Int32Array(outSize * UNROLLED_TAPS);
+    for (let out = 0; out < outSize; out++) padded.set(weights.subarray(out * kernelSize, out * kernelSize + count[out]!), out * UNROLLED_TAPS);
+  }
+  return { first, count, weights, kernelSize, padded };
 }
 
 const coefficientCache = new Map<number, FixedCoefficients>();
@@ -86,33 +96,58 @@ function clampToByte(accumulator: number): number {
 
 /** Horizontal pass over source rows [y0, y1), output columns [x0, x1) of a resize to outWidth. */
 function resizeHorizontal(src: RgbImage, outWidth: number, x0: number, x1: number, y0: number, y1: number): Uint8Array {
-  const { first, count, weights, kernelSize } = coefficients(src.width, outWidth);
+  const { first, count, weights, kernelSize, padded } = coefficients(src.width, outWidth);
   const pixels = src.pixels;
   const width = x1 - x0;
   const out = new Uint8Array(width * (y1 - y0) * CHANNELS);
   const inRowBytes = src.width * CHANNELS;
-  let o = 0;
-  for (let y = y0; y < y1; y++) {
-    const inRow = y * inRowBytes;
-    for (let x = x0; x < x1; x++) {
-      let p = inRow + first[x]! * CHANNELS;
-      const k = x * kernelSize;
-      const end = k + count[x]!;
+  const outRowBytes = width * CHANNELS;
+  // Column by column: a column's 8 weights stay in registers for all its rows, and the taps are
+  // unrolled with constant offsets (the padding weights are 0). A column whose 8 taps would run past
+  // the row end takes the generic loop instead, so every read stays inside the row.
+  for (let x = x0; x < x1; x++) {
+    let p = y0 * inRowBytes + first[x]! * CHANNELS;
+    let o = (x - x0) * CHANNELS;
+    if (padded !== undefined && first[x]! + UNROLLED_TAPS <= src.width) {
+      const k = x * UNROLLED_TAPS;
+      const w0 = padded[k]!;
+      const w1 = padded[k + 1]!;
+      const w2 = padded[k + 2]!;
+      const w3 = padded[k + 3]!;
+      const w4 = padded[k + 4]!;
+      const w5 = padded[k + 5]!;
+      const w6 = padded[k + 6]!;
+      const w7 = padded[k + 7]!;
+      // 255 * |weights| sums below 2^31 (weights sum to 2^22), so the double sums are exact ints.
+      for (let y = y0; y < y1; y++, p += inRowBytes, o += outRowBytes) {
+        out[o] = clampToByte(
+          ROUNDING_START + pixels[p]! * w0 + pixels[p + 3]! * w1 + pixels[p + 6]! * w2 + pixels[p + 9]! * w3 + pixels[p + 12]! * w4 + pixels[p + 15]! * w5 + pixels[p + 18]! * w6 + pixels[p + 21]! * w7,
+        );
+        out[o + 1] = clampToByte(
+          ROUNDING_START + pixels[p + 1]! * w0 + pixels[p + 4]! * w1 + pixels[p + 7]! * w2 + pixels[p + 10]! * w3 + pixels[p + 13]! * w4 + pixels[p + 16]! * w5 + pixels[p + 19]! * w6 + pixels[p + 22]! * w7,
+        );
+        out[o + 2] = clampToByte(
+          ROUNDING_START + pixels[p + 2]! * w0 + pixels[p + 5]! * w1 + pixels[p + 8]! * w2 + pixels[p + 11]! * w3 + pixels[p + 14]! * w4 + pixels[p + 17]! * w5 + pixels[p + 20]! * w6 + pixels[p + 23]! * w7,
+        );
+      }
+      continue;
+    }
+    const k = x * kernelSize;
+    const end = k + count[x]!;
+    for (let y = y0; y < y1; y++, p += inRowBytes, o += outRowBytes) {
       let r = ROUNDING_START;
       let g = ROUNDING_START;
       let b = ROUNDING_START;
-      // 255 * weight stays below 2^31 (weights sum to 2^22), so int32 arithmetic is Pillow's int.
-      for (let t = k; t < end; t++) {
+      let q = p;
+      for (let t = k; t < end; t++, q += CHANNELS) {
         const w = weights[t]!;
-        r = (r + pixels[p]! * w) | 0;
-        g = (g + pixels[p + 1]! * w) | 0;
-        b = (b + pixels[p + 2]! * w) | 0;
-        p += CHANNELS;
+        r = (r + pixels[q]! * w) | 0;
+        g = (g + pixels[q + 1]! * w) | 0;
+        b = (b + pixels[q + 2]! * w) | 0;
       }
       out[o] = clampToByte(r);
       out[o + 1] = clampToByte(g);
       out[o + 2] = clampToByte(b);
-      o += CHANNELS;
     }
   }
   return out;
@@ -120,12 +155,43 @@ function resizeHorizontal(src: RgbImage, outWidth: number, x0: number, x1: numbe
 
 /**
  * Vertical pass of a resize of `srcHeight` rows to outHeight, over output rows [y0, y1); `rows`
- * holds source rows [rowOffset, ...) of `rowBytes` bytes each. Whole rows are accumulated, so memory
- * is read sequentially (measured faster than a tap-innermost loop).
+ * holds source rows [rowOffset, ...) of `rowBytes` bytes each. With at most 8 taps the tap loop is
+ * unrolled (row offsets past the last tap repeat it with weight 0, so reads stay in bounds);
+ * otherwise whole rows are accumulated so memory is read sequentially.
  */
 function resizeVertical(rows: Uint8Array, rowBytes: number, rowOffset: number, srcHeight: number, outHeight: number, y0: number, y1: number): Uint8Array {
-  const { first, count, weights, kernelSize } = coefficients(srcHeight, outHeight);
+  const { first, count, weights, kernelSize, padded } = coefficients(srcHeight, outHeight);
   const out = new Uint8Array(rowBytes * (y1 - y0));
+  if (padded !== undefined) {
+    let o = 0;
+    for (let y = y0; y < y1; y++) {
+      const k = y * UNROLLED_TAPS;
+      const last = count[y]! - 1;
+      const base = (first[y]! - rowOffset) * rowBytes;
+      const r1 = Math.min(1, last) * rowBytes;
+      const r2 = Math.min(2, last) * rowBytes;
+      const r3 = Math.min(3, last) * rowBytes;
+      const r4 = Math.min(4, last) * rowBytes;
+      const r5 = Math.min(5, last) * rowBytes;
+      const r6 = Math.min(6, last) * rowBytes;
+      const r7 = Math.min(7, last) * rowBytes;
+      const w0 = padded[k]!;
+      const w1 = padded[k + 1]!;
+      const w2 = padded[k + 2]!;
+      const w3 = padded[k + 3]!;
+      const w4 = padded[k + 4]!;
+      const w5 = padded[k + 5]!;
+      const w6 = padded[k + 6]!;
+      const w7 = padded[k + 7]!;
+      for (let i = 0; i < rowBytes; i++) {
+        const p = base + i;
+        out[o++] = clampToByte(
+          ROUNDING_START + rows[p]! * w0 + rows[p + r1]! * w1 + rows[p + r2]! * w2 + rows[p + r3]! * w3 + rows[p + r4]! * w4 + rows[p + r5]! * w5 + rows[p + r6]! * w6 + rows[p + r7]! * w7,
+        );
+      }
+    }
+    return out;
+  }
   const accumulator = new Int32Array(rowBytes);
   for (let y = y0; y < y1; y++) {
     accumulator.fill(ROUNDING_START);
