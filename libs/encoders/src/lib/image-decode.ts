@@ -1,7 +1,7 @@
 // Decodes an image file (JPEG, PNG, WebP, GIF first frame, TIFF, AVIF/HEIF) into 8-bit RGB the way
 // Pillow's `Image.open(f).convert("RGB")` sees it: no colour management, alpha dropped without
 // compositing, CMYK through Pillow's own formula. EXIF orientation is applied. Public.
-import sharp from 'sharp';
+import sharp, { type SharpOptions } from 'sharp';
 import { EncodersError, EncodersErrorCode } from './errors';
 import type { RgbImage } from './rgb-image';
 
@@ -65,7 +65,7 @@ export function jpegComponentCount(bytes: Uint8Array): number | undefined {
   return undefined;
 }
 
-async function isCmyk(bytes: Uint8Array, sharpOptions: sharp.SharpOptions): Promise<boolean> {
+async function isCmyk(bytes: Uint8Array, sharpOptions: SharpOptions): Promise<boolean> {
   const components = jpegComponentCount(bytes);
   if (components === 1 || components === 3) return false;
   if (components === 4) return true;

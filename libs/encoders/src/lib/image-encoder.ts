@@ -199,7 +199,11 @@ export class ClipImageEncoder {
       pending.delete(b);
       // Batches b+1..b+k prepare while this one runs; the next starts once it is done, so at most
       // k + 1 batches of pixel_values exist at any time.
-      if (current.pixelValues.length > 0) rows.push(await this.encodePixelValues(current.pixelValues));
+      if (current.pixelValues.length > 0) {
+        rows.push(await this.encodePixelValues(current.pixelValues));
+        // Copied into the batch tensor: the threads may reuse these buffers for later files.
+        this.pool?.recycle(current.pixelValues);
+      }
       start(b + prefetch + 1);
       done.push(...current.paths);
       failures.push(...current.failures);

@@ -1,5 +1,6 @@
 // Turns a decoded RGB image into CLIP pixel_values exactly as transformers' CLIPImageProcessor (PIL
 // path) does: Pillow bicubic resize, floor centre crop, float32 rescale + normalise, HWC -> CHW. Public.
+import { EncodersError, EncodersErrorCode } from './errors';
 import { resizeBicubicPillow, resizeBicubicPillowRegion } from './pillow-resize';
 import type { PreprocessSpec } from './preprocessor-config';
 import type { RgbImage } from './rgb-image';
@@ -72,6 +73,7 @@ const pixelValueTables = new WeakMap<PreprocessSpec, Float32Array>();
 /** uint8 HWC -> float32 CHW, rescaled and normalised like transformers (see pixelValueTable). */
 export function toPixelValues(image: RgbImage, spec: PreprocessSpec, out?: Float32Array): Float32Array {
   const plane = image.width * image.height;
+  if (out !== undefined && out.length !== plane * 3) throw new EncodersError(EncodersErrorCode.InvalidOption, `pixel_values buffer has ${out.length} values, expected ${plane * 3}`);
   const values = out ?? new Float32Array(plane * 3);
   let table = pixelValueTables.get(spec);
   if (table === undefined) {
@@ -88,7 +90,11 @@ export function toPixelValues(image: RgbImage, spec: PreprocessSpec, out?: Float
 }
 
 /** The whole preprocessing of one decoded image. */
-export function preprocessImage(image: RgbImage, spec: PreprocessSpec): { pixelValues: Float32Array; height: number; width: number } {
+export function preprocessImage(
+  image: RgbImage,
+  spec: PreprocessSpec,
+  allocate?: (length: number) => Float32Array,
+): { pixelValues: Float32Array; height: number; width: number } {
   const crop = resizeAndCrop(image, spec);
-  return { pixelValues: toPixelValues(crop, spec), height: crop.height, width: crop.width };
+  return { pixelValues: toPixelValues(crop, spec, allocate?.(crop.width * crop.height * 3)), height: crop.height, width: crop.width };
 }

@@ -14,7 +14,16 @@ export interface PreprocessTarget {
 }
 
 /** Preprocess an already decoded image; `maxPixels` bounds the resized image (see DecodeImageOptions). */
-export function preprocessRgbFor(target: PreprocessTarget, image: RgbImage, source = 'image', maxPixels = DEFAULT_MAX_INPUT_PIXELS): Float32Array {
+/** Gives the pixel_values buffer of one image (a recycled one where the caller has it). */
+export type PixelBufferAllocator = (length: number) => Float32Array;
+
+export function preprocessRgbFor(
+  target: PreprocessTarget,
+  image: RgbImage,
+  source = 'image',
+  maxPixels = DEFAULT_MAX_INPUT_PIXELS,
+  allocate?: PixelBufferAllocator,
+): Float32Array {
   // The shortest-edge resize of a very thin image is huge (200000x2 -> 22400000x224): refuse it as
   // this file's failure, before its allocation throws a RangeError that would end the whole batch.
   const resized = resizedSize(image.width, image.height, target.spec);
@@ -25,7 +34,7 @@ export function preprocessRgbFor(target: PreprocessTarget, image: RgbImage, sour
       { source, width: image.width, height: image.height },
     );
   }
-  const { pixelValues, height, width } = preprocessImage(image, target.spec);
+  const { pixelValues, height, width } = preprocessImage(image, target.spec, allocate);
   const [h, w] = target.pixelSize;
   if (height !== h || width !== w) {
     throw new EncodersError(
@@ -38,12 +47,12 @@ export function preprocessRgbFor(target: PreprocessTarget, image: RgbImage, sour
 }
 
 /** Reads, decodes and preprocesses one file (throws a typed error naming it). */
-export async function preprocessFileFor(target: PreprocessTarget, file: string, decode?: DecodeImageOptions): Promise<Float32Array> {
+export async function preprocessFileFor(target: PreprocessTarget, file: string, decode?: DecodeImageOptions, allocate?: PixelBufferAllocator): Promise<Float32Array> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
     throw new EncodersError(EncodersErrorCode.ImageDecodeFailed, `cannot read image ${file}: ${(error as Error).message}`, { source: file });
   }
-  return preprocessRgbFor(target, await decodeImageToRgb(bytes, file, decode), file, decode?.maxInputPixels);
+  return preprocessRgbFor(target, await decodeImageToRgb(bytes, file, decode), file, decode?.maxInputPixels, allocate);
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EncodersError, EncodersErrorCode } from './errors';
 import type { DecodeImageOptions } from './image-decode';
-import type { PreprocessReply, PreprocessRequest, PreprocessWorkerData } from './preprocess-worker-protocol';
+import type { PreprocessReply, PreprocessRequest, PreprocessWorkerData, RecycleMessage } from './preprocess-worker-protocol';
 
 export interface PreprocessPoolOptions {
   /** Worker threads; default one per core (os.availableParallelism()). */
@@ -90,6 +90,20 @@ export class PreprocessPool {
     return new Promise<Float32Array>((resolve, reject) => {
       this.queue.push({ id: this.nextId++, file, decode, suspect: false, resolve, reject });
       this.dispatch();
+    });
+  }
+
+  /**
+   * Gives pixel_values buffers the caller is done with back to the threads (transferred: the
+   * arrays are detached afterwards), spread over them so each can reuse some.
+   */
+  recycle(arrays: readonly Float32Array[]): void {
+    const slots = [...this.slots].filter((slot) => slot.ready);
+    if (slots.length === 0 || this.closed) return;
+    const buffers = arrays.map((a) => a.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0);
+    slots.forEach((slot, s) => {
+      const share = buffers.filter((_, i) => i % slots.length === s);
+      if (share.length > 0) slot.worker.postMessage({ kind: 'recycle', buffers: share } satisfies RecycleMessage, share);
     });
   }
 
@@ -189,6 +203,6 @@ export class PreprocessPool {
 
   private send(slot: Slot, task: Task): void {
     slot.inFlight.set(task.id, task);
-    slot.worker.postMessage({ id: task.id, file: task.file, decode: task.decode } satisfies PreprocessRequest);
+    slot.worker.postMessage({ kind: 'preprocess', id: task.id, file: task.file, decode: task.decode } satisfies PreprocessRequest);
   }
 }

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultPreprocessHandler, servePreprocessRequests } from '../lib/preprocess-worker-protocol';
 
-servePreprocessRequests(async (file, target, decode) => {
+servePreprocessRequests(async (file, target, decode, allocate) => {
   const name = path.basename(file);
   const delay = /slow-(\d+)/.exec(name);
   if (delay !== null) await sleep(Number(delay[1]));
   if (name.includes('crash')) process.exit(7);
-  return defaultPreprocessHandler(file, target, decode);
+  return defaultPreprocessHandler(file, target, decode, allocate);
 });
