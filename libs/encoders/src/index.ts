@@ -22,13 +22,17 @@ export { ClipTextEncoder, DEFAULT_TEXT_BATCH_SIZE, type TextEncodeOptions } from
 export {
   ClipImageEncoder,
   DEFAULT_DECODE_CONCURRENCY,
+  DEFAULT_GPU_IMAGE_BATCH_SIZE,
   DEFAULT_IMAGE_BATCH_SIZE,
+  DEFAULT_PREFETCH_BATCHES,
+  type ImageEncoderSettings,
   type ImageEncodeOptions,
   type ImageEncodeResult,
   type ImageFailure,
 } from './lib/image-encoder';
 export { DEFAULT_MAX_INPUT_PIXELS, decodeImageToRgb, type DecodeImageOptions } from './lib/image-decode';
-export { resizeBicubicPillow } from './lib/pillow-resize';
+export { resizeBicubicPillow, resizeBicubicPillowRegion, type ResizeRegion } from './lib/pillow-resize';
+export { defaultPreprocessThreads } from './lib/preprocess-pool';
 export { centerCropRgb, preprocessImage, resizeAndCrop, resizedSize, toPixelValues } from './lib/image-preprocess';
 export { PIL_BICUBIC, fixedOutputSize, parsePreprocessorConfig, type PreprocessSpec, type ResizeSpec } from './lib/preprocessor-config';
 export type { RgbImage } from './lib/rgb-image';

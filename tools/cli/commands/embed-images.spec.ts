@@ -7,7 +7,7 @@ import { parseNpy } from '@negmine/formats';
 import { loadClipModel } from '@negmine/encoders';
 import { writeSyntheticImages, writeTinyClipModel } from '@negmine/encoders/testing';
 import { runCli } from '../cli.testing';
-import { collectImagePaths, filesJsonPath } from './embed-images';
+import { EXECUTION_PROVIDER_ENV, collectImagePaths, filesJsonPath, withExecutionProvider } from './embed-images';
 
 // Model loading and image decoding share 2 CPU cores with other jobs: allow slow machines.
 jest.setTimeout(60_000);
@@ -89,5 +89,56 @@ describe('negmine embed-images', () => {
     const { code, stderr } = await runCli(['embed-images', '--model', path.join(dir, 'model'), '--in', empty, '--out', path.join(dir, 'e.npy')]);
     expect(code).toBe(2);
     expect(stderr).toContain('no image files found');
+  });
+
+  it('gives the same rows whether worker threads or the main thread preprocess, and reports the thread count', async () => {
+    const modelDir = path.join(dir, 'model');
+    const images = path.join(dir, 'images');
+    const outputs: Float32Array[] = [];
+    for (const threads of ['0', '2']) {
+      const out = path.join(dir, `threads-${threads}.npy`);
+      const { code, stdout } = await runCli(['embed-images', '--model', modelDir, '--in', images, '--out', out, '--preprocess-threads', threads, '--prefetch-batches', '1', '--batch-size', '2']);
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({ rows: 5, failed: 1, preprocessThreads: Number(threads), executionProvider: 'cpu' });
+      const bytes = readFileSync(out);
+      outputs.push(parseNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)).data as Float32Array);
+    }
+    expect(Buffer.from(outputs[0]!.buffer).equals(Buffer.from(outputs[1]!.buffer))).toBe(true);
+  });
+
+  it('rejects bad thread and prefetch counts as usage errors', async () => {
+    const base = ['embed-images', '--model', path.join(dir, 'model'), '--in', path.join(dir, 'images'), '--out', path.join(dir, 'bad.npy')];
+    const threads = await runCli([...base, '--preprocess-threads=-1']);
+    expect(threads.code).toBe(2);
+    expect(threads.stderr).toContain('--preprocess-threads must be an integer >= 0');
+    const prefetch = await runCli([...base, '--prefetch-batches', '0.5']);
+    expect(prefetch.code).toBe(2);
+    expect(prefetch.stderr).toContain('--prefetch-batches');
+  });
+});
+
+describe('execution provider selection', () => {
+  it('takes --execution-provider first, then NEGMINE_EXECUTION_PROVIDER, then cpu', () => {
+    expect(withExecutionProvider({ 'execution-provider': 'cpu' }, { [EXECUTION_PROVIDER_ENV]: 'cuda' })['execution-provider']).toBe('cpu');
+    expect(withExecutionProvider({}, { [EXECUTION_PROVIDER_ENV]: 'cuda' })['execution-provider']).toBe('cuda');
+    expect(withExecutionProvider({}, {})['execution-provider']).toBe('cpu');
+    expect(() => withExecutionProvider({}, { [EXECUTION_PROVIDER_ENV]: 'tpu' })).toThrow(`${EXECUTION_PROVIDER_ENV} must be one of cpu, cuda; got 'tpu'`);
+  });
+
+  it('fails with UNSUPPORTED_EXECUTION_PROVIDER, naming what is installed, when CUDA is selected through the environment and absent', async () => {
+    const saved = process.env[EXECUTION_PROVIDER_ENV];
+    process.env[EXECUTION_PROVIDER_ENV] = 'cuda';
+    try {
+      const { code, stderr } = await runCli(['embed-images', '--model', path.join(dir, 'model'), '--in', path.join(dir, 'images'), '--out', path.join(dir, 'cuda.npy')]);
+      // Where this onnxruntime-node has CUDA and a GPU, the run succeeds instead.
+      if (code !== 0) {
+        expect(code).toBe(2);
+        expect(stderr).toContain('[UNSUPPORTED_EXECUTION_PROVIDER]');
+        expect(stderr).toContain('provides: cpu');
+      }
+    } finally {
+      if (saved === undefined) delete process.env[EXECUTION_PROVIDER_ENV];
+      else process.env[EXECUTION_PROVIDER_ENV] = saved;
+    }
   });
 });

@@ -1,9 +1,10 @@
 // `negmine embed-images`: embeds image files (folders are walked) with a CLIP model folder's vision
 // tower; rows in sorted path order, plus <out>.files.json with the row order and the failures.
+// Decoding and preprocessing run on worker threads (one per core) while batches run on onnxruntime.
 import { readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadClipModel } from '@negmine/encoders';
-import { CliUsageError, positiveIntegerOption, requiredString, type CliCommand } from '../command';
+import { DEFAULT_GPU_IMAGE_BATCH_SIZE, DEFAULT_IMAGE_BATCH_SIZE, DEFAULT_PREFETCH_BATCHES, EXECUTION_PROVIDERS, defaultPreprocessThreads, loadClipModel } from '@negmine/encoders';
+import { CliUsageError, numberOption, positiveIntegerOption, requiredString, stringOption, type CliCommand, type OptionSpec, type ParsedOptions } from '../command';
 import { checkOutputFile, writeJson, writeNpyFile } from '../io';
 import { progressBar } from './embed-progress';
 import { MODEL_LOAD_OPTIONS, modelLoadOptions } from './embed-text';
@@ -61,6 +62,46 @@ export function filesJsonPath(out: string): string {
   return `${out.endsWith('.npy') ? out.slice(0, -4) : out}.files.json`;
 }
 
+/** Environment variable that selects the execution provider when --execution-provider is not given. */
+export const EXECUTION_PROVIDER_ENV = 'NEGMINE_EXECUTION_PROVIDER';
+
+/** The shared model options, with the provider defaulting to NEGMINE_EXECUTION_PROVIDER, then cpu. */
+const IMAGE_MODEL_LOAD_OPTIONS: readonly OptionSpec[] = MODEL_LOAD_OPTIONS.map((option) =>
+  option.name === 'execution-provider'
+    ? {
+        name: option.name,
+        type: option.type,
+        value: EXECUTION_PROVIDERS.join('|'),
+        description: `onnxruntime execution provider (default: $${EXECUTION_PROVIDER_ENV}, else cpu); cuda only where the installed onnxruntime-node has it`,
+      }
+    : option,
+);
+
+/** --execution-provider, else the environment variable, else cpu; checked by modelLoadOptions. */
+export function withExecutionProvider(options: ParsedOptions, env: NodeJS.ProcessEnv): ParsedOptions {
+  if (options['execution-provider'] !== undefined) return options;
+  const fromEnv = env[EXECUTION_PROVIDER_ENV];
+  if (fromEnv === undefined || fromEnv === '') return { ...options, 'execution-provider': 'cpu' };
+  if (!(EXECUTION_PROVIDERS as readonly string[]).includes(fromEnv)) {
+    throw new CliUsageError(`${EXECUTION_PROVIDER_ENV} must be one of ${EXECUTION_PROVIDERS.join(', ')}; got '${fromEnv}'`);
+  }
+  return { ...options, 'execution-provider': fromEnv };
+}
+
+function preprocessThreadsOption(options: ParsedOptions): number | undefined {
+  const threads = numberOption(options, 'preprocess-threads');
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 0)) {
+    throw new CliUsageError(`--preprocess-threads must be an integer >= 0 (0 = decode on the main thread); got ${threads}`);
+  }
+  return threads;
+}
+
+function prefetchOption(options: ParsedOptions): number | undefined {
+  const prefetch = numberOption(options, 'prefetch-batches');
+  if (prefetch !== undefined && (!Number.isInteger(prefetch) || prefetch < 0)) throw new CliUsageError(`--prefetch-batches must be an integer >= 0; got ${prefetch}`);
+  return prefetch;
+}
+
 export const embedImagesCommand: CliCommand = {
   name: 'embed-images',
   summary: 'embed image files/folders with a CLIP model folder (vision tower) into a float32 .npy + .files.json',
@@ -76,12 +117,31 @@ export const embedImagesCommand: CliCommand = {
       description: `image files or folders (walked for ${IMAGE_EXTENSIONS.join(' ')}); every argument without a flag is one too`,
     },
     { name: 'out', type: 'string', value: 'FILE.npy', required: true, description: 'float32 [n, dim] output, rows in sorted path order' },
-    { name: 'batch-size', type: 'string', value: 'N', default: '16', description: 'images per ONNX run' },
-    { name: 'decode-concurrency', type: 'string', value: 'N', default: '4', description: 'images decoded at the same time' },
-    ...MODEL_LOAD_OPTIONS,
+    {
+      name: 'batch-size',
+      type: 'string',
+      value: 'N',
+      description: `images per ONNX run (default: ${DEFAULT_IMAGE_BATCH_SIZE} on cpu, ${DEFAULT_GPU_IMAGE_BATCH_SIZE} on cuda)`,
+    },
+    {
+      name: 'preprocess-threads',
+      type: 'string',
+      value: 'N',
+      description: `worker threads decoding and preprocessing images (default: one per core, here ${defaultPreprocessThreads()}; 0: the main thread)`,
+    },
+    {
+      name: 'prefetch-batches',
+      type: 'string',
+      value: 'N',
+      default: String(DEFAULT_PREFETCH_BATCHES),
+      description: 'batches preprocessed ahead of the one running (bounds memory)',
+    },
+    { name: 'decode-concurrency', type: 'string', value: 'N', default: '4', description: 'images decoded at the same time with --preprocess-threads 0' },
+    ...IMAGE_MODEL_LOAD_OPTIONS,
     { name: 'normalize', type: 'boolean', description: 'L2-normalise rows (default: raw image_embeds)' },
   ],
-  async run(options, io) {
+  async run(parsed, io) {
+    const options = withExecutionProvider(parsed, process.env);
     const inputs = options['in'];
     const files = collectImagePaths(Array.isArray(inputs) ? inputs : [requiredString(options, 'in')]);
     if (files.length === 0) throw new CliUsageError(`no image files found in ${JSON.stringify(inputs)} (accepted extensions: ${IMAGE_EXTENSIONS.join(' ')})`);
@@ -90,15 +150,22 @@ export const embedImagesCommand: CliCommand = {
     checkOutputFile(filesJsonPath(out), 'out');
     const batchSize = positiveIntegerOption(options, 'batch-size');
     const decodeConcurrency = positiveIntegerOption(options, 'decode-concurrency');
-    const model = await loadClipModel(requiredString(options, 'model'), { towers: 'vision', ...modelLoadOptions(options) });
+    const preprocessThreads = preprocessThreadsOption(options);
+    const prefetchBatches = prefetchOption(options);
+    const model = await loadClipModel(requiredString(options, 'model'), {
+      towers: 'vision',
+      ...modelLoadOptions(options),
+      ...(preprocessThreads === undefined ? {} : { preprocessThreads }),
+      ...(batchSize === undefined ? {} : { imageBatchSize: batchSize }),
+    });
     try {
       const bar = progressBar(io, 'images');
       const started = performance.now();
       const result = await model.image!.encodeFiles(files, {
         normalize: options['normalize'] === true,
         onProgress: (done, total) => bar.update(done, total),
-        ...(batchSize === undefined ? {} : { batchSize }),
         ...(decodeConcurrency === undefined ? {} : { decodeConcurrency }),
+        ...(prefetchBatches === undefined ? {} : { prefetchBatches }),
       });
       const seconds = (performance.now() - started) / 1000;
       bar.finish();
@@ -112,6 +179,8 @@ export const embedImagesCommand: CliCommand = {
         failed: result.failures.length,
         dim: result.embeddingDim,
         modelHash: model.contentHash,
+        executionProvider: stringOption(options, 'execution-provider'),
+        preprocessThreads: model.image!.preprocessThreadCount,
         imagesPerSecond: seconds > 0 ? files.length / seconds : null,
       });
     } finally {

@@ -5,7 +5,7 @@ import { CLIP_CONTEXT_LENGTH, ClipTokenizer, type TokenizerCleanup } from './cli
 import { parseOpenAiBpeGz } from './bpe-vocabulary';
 import type { EncoderLogger } from './encoder-logger';
 import { EncodersError, EncodersErrorCode } from './errors';
-import { ClipImageEncoder } from './image-encoder';
+import { ClipImageEncoder, DEFAULT_GPU_IMAGE_BATCH_SIZE, DEFAULT_IMAGE_BATCH_SIZE } from './image-encoder';
 import { modelFilesContentHash } from './model-hash';
 import { parseFolderJson, readModelFolder, type FolderFile, type ModelFolderFiles, type ModelVariant, type TowerSelection } from './model-folder';
 import { fixedOutputSize, parsePreprocessorConfig, type PreprocessSpec } from './preprocessor-config';
@@ -22,6 +22,12 @@ export interface LoadClipModelOptions {
   readonly executionProvider?: ExecutionProvider;
   /** onnxruntime intra-op threads per session; default 0 = onnxruntime's choice. */
   readonly intraOpThreads?: number;
+  /** Worker threads decoding + preprocessing images; default one per core; 0 = the main thread. */
+  readonly preprocessThreads?: number;
+  /** Default images per vision ONNX run; default 16 on CPU, 256 on CUDA (keeps the GPU fed). */
+  readonly imageBatchSize?: number;
+  /** Internal (tests): the preprocessing worker entry file. */
+  readonly preprocessWorkerFile?: string;
   /** Tokenizer clean-up: 'hf' (default, tokenizer.json semantics) or 'openai'. */
   readonly cleanup?: TokenizerCleanup;
   readonly logger?: EncoderLogger;
@@ -180,7 +186,14 @@ export async function loadClipModel(dir: string, options: LoadClipModelOptions =
         : undefined;
     const image =
       wantVision && spec !== undefined && visionTower !== undefined && imageDim !== undefined && pixelSize !== undefined
-        ? new ClipImageEncoder({ session: visionTower.session, embeddingDim: imageDim, preprocess: spec, pixelSize, extraFeeds: combined ? dummyText() : {} })
+        ? new ClipImageEncoder(
+            { session: visionTower.session, embeddingDim: imageDim, preprocess: spec, pixelSize, extraFeeds: combined ? dummyText() : {} },
+            {
+              batchSize: options.imageBatchSize ?? (options.executionProvider === 'cuda' ? DEFAULT_GPU_IMAGE_BATCH_SIZE : DEFAULT_IMAGE_BATCH_SIZE),
+              ...(options.preprocessThreads === undefined ? {} : { preprocessThreads: options.preprocessThreads }),
+              ...(options.preprocessWorkerFile === undefined ? {} : { workerFile: options.preprocessWorkerFile }),
+            },
+          )
         : undefined;
     options.logger?.info({ dir, layout: files.layout, variant: files.variant, embeddingDim, contentHash }, 'CLIP model loaded');
     return {
@@ -193,7 +206,7 @@ export async function loadClipModel(dir: string, options: LoadClipModelOptions =
       text,
       image,
       async dispose() {
-        await Promise.all([...new Set(sessions)].map((s) => s.dispose()));
+        await Promise.all([image?.dispose(), ...[...new Set(sessions)].map((s) => s.dispose())]);
       },
     };
   } catch (error) {

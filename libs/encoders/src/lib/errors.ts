@@ -22,6 +22,8 @@ export enum EncodersErrorCode {
   ImageDecodeFailed = 'IMAGE_DECODE_FAILED',
   /** onnxruntime failed while running a tower. */
   InferenceFailed = 'INFERENCE_FAILED',
+  /** A preprocessing worker thread could not start (the pool is unusable, not one file). */
+  PreprocessWorkerFailed = 'PREPROCESS_WORKER_FAILED',
   /** The encoder was used after dispose(). */
   Disposed = 'DISPOSED',
 }

@@ -1,7 +1,7 @@
 // Decoding every accepted container to Pillow-style RGB: formats, EXIF orientation, grayscale,
 // grayscale+alpha, palette, RGBA (alpha dropped, not composited), CMYK (Pillow's formula), bad bytes.
 import sharp, { type Sharp } from 'sharp';
-import { decodeImageToRgb } from './image-decode';
+import { decodeImageToRgb, jpegComponentCount } from './image-decode';
 import { EncodersErrorCode } from './errors';
 
 jest.setTimeout(60_000);
@@ -132,5 +132,36 @@ describe('decodeImageToRgb', () => {
       code: EncodersErrorCode.ImageDecodeFailed,
       message: expect.stringMatching(/notes\.jpg.*accepted: JPEG, PNG/),
     });
+  });
+});
+
+describe('jpegComponentCount (the CMYK check without a metadata pass)', () => {
+  const raw = Buffer.alloc(16 * 8 * 3).map((_, i) => (i * 37) % 256);
+  const rgb = (): Sharp => sharp(raw, { raw: { width: 16, height: 8, channels: 3 } });
+
+  it('agrees with sharp on grey, colour and CMYK JPEGs', async () => {
+    const cases: Array<[Buffer, number, string]> = [
+      [await rgb().jpeg().toBuffer(), 3, 'srgb'],
+      [await rgb().toColourspace('b-w').jpeg().toBuffer(), 1, 'b-w'],
+      [await rgb().toColourspace('cmyk').jpeg().toBuffer(), 4, 'cmyk'],
+      [await rgb().jpeg({ progressive: true }).toBuffer(), 3, 'srgb'],
+    ];
+    for (const [bytes, components, space] of cases) {
+      expect(jpegComponentCount(bytes)).toBe(components);
+      expect((await sharp(bytes).metadata()).space).toBe(space);
+    }
+  });
+
+  it('decodes a CMYK JPEG through the CMYK path (4 components), like the metadata check would', async () => {
+    const bytes = await rgb().toColourspace('cmyk').jpeg({ quality: 100 }).toBuffer();
+    const decoded = await decodeImageToRgb(bytes, 'cmyk.jpg');
+    expect(decoded.width).toBe(16);
+    expect(decoded.pixels.length).toBe(16 * 8 * 3);
+  });
+
+  it('gives up (undefined) on what is not a JPEG header', async () => {
+    expect(jpegComponentCount(await rgb().png().toBuffer())).toBeUndefined();
+    expect(jpegComponentCount(Uint8Array.from([0xff, 0xd8, 0x00, 0x00]))).toBeUndefined();
+    expect(jpegComponentCount(Uint8Array.from([0xff, 0xd8, 0xff, 0xc0, 0x00]))).toBeUndefined();
   });
 });

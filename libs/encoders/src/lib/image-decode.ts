@@ -1,7 +1,7 @@
 // Decodes an image file (JPEG, PNG, WebP, GIF first frame, TIFF, AVIF/HEIF) into 8-bit RGB the way
 // Pillow's `Image.open(f).convert("RGB")` sees it: no colour management, alpha dropped without
 // compositing, CMYK through Pillow's own formula. EXIF orientation is applied. Public.
-import sharp from 'sharp';
+import sharp, { type SharpOptions } from 'sharp';
 import { EncodersError, EncodersErrorCode } from './errors';
 import type { RgbImage } from './rgb-image';
 
@@ -37,6 +37,41 @@ function cmykToRgbPillow(cmyk: Uint8Array, pixelCount: number): Uint8Array {
   return rgb;
 }
 
+/**
+ * The component count in a JPEG's frame header (1 grey, 3 YCbCr/RGB, 4 CMYK/YCCK), or undefined for
+ * anything that is not a well-formed JPEG header: it tells the CMYK path apart without a second
+ * decoder pass (sharp's metadata()), which costs about a tenth of a 500x375 decode.
+ */
+export function jpegComponentCount(bytes: Uint8Array): number | undefined {
+  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return undefined;
+  let i = 2;
+  while (i + 3 < bytes.length) {
+    if (bytes[i] !== 0xff) return undefined;
+    const marker = bytes[i + 1]!;
+    if (marker === 0xff) {
+      i++; // fill byte
+      continue;
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      i += 2; // markers without a length
+      continue;
+    }
+    const length = (bytes[i + 2]! << 8) | bytes[i + 3]!;
+    // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC): length, precision, height, width, Nf.
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return i + 9 < bytes.length ? bytes[i + 9] : undefined;
+    if (marker === 0xda || marker === 0xd9 || length < 2) return undefined;
+    i += 2 + length;
+  }
+  return undefined;
+}
+
+async function isCmyk(bytes: Uint8Array, sharpOptions: SharpOptions): Promise<boolean> {
+  const components = jpegComponentCount(bytes);
+  if (components === 1 || components === 3) return false;
+  if (components === 4) return true;
+  return (await sharp(bytes, sharpOptions).metadata()).space === 'cmyk';
+}
+
 /** Decodes encoded image bytes; `source` names the file in errors. */
 export async function decodeImageToRgb(bytes: Uint8Array, source: string, options: DecodeImageOptions = {}): Promise<RgbImage> {
   const sharpOptions = {
@@ -45,8 +80,7 @@ export async function decodeImageToRgb(bytes: Uint8Array, source: string, option
     failOn: 'error' as const,
   };
   try {
-    const metadata = await sharp(bytes, sharpOptions).metadata();
-    if (metadata.space === 'cmyk') {
+    if (await isCmyk(bytes, sharpOptions)) {
       // Keep the decoder's CMYK values and convert like Pillow instead of through an ICC profile.
       const { data, info } = await sharp(bytes, sharpOptions)
         .pipelineColourspace('cmyk')

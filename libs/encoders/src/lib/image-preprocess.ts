@@ -1,6 +1,7 @@
 // Turns a decoded RGB image into CLIP pixel_values exactly as transformers' CLIPImageProcessor (PIL
 // path) does: Pillow bicubic resize, floor centre crop, float32 rescale + normalise, HWC -> CHW. Public.
-import { resizeBicubicPillow } from './pillow-resize';
+import { EncodersError, EncodersErrorCode } from './errors';
+import { resizeBicubicPillow, resizeBicubicPillowRegion } from './pillow-resize';
 import type { PreprocessSpec } from './preprocessor-config';
 import type { RgbImage } from './rgb-image';
 
@@ -34,34 +35,66 @@ export function centerCropRgb(image: RgbImage, cropWidth: number, cropHeight: nu
 /** Resize + centre crop: the uint8 image the model will see (the fixtures' crop_uint8). */
 export function resizeAndCrop(image: RgbImage, spec: PreprocessSpec): RgbImage {
   const size = resizedSize(image.width, image.height, spec);
+  const crop = spec.centerCrop;
+  if (spec.resize !== undefined && crop !== undefined && crop.width <= size.width && crop.height <= size.height) {
+    // The crop lies inside the resized image: resize only the crop (exact, see pillow-resize.ts).
+    const left = Math.floor((size.width - crop.width) / 2);
+    const top = Math.floor((size.height - crop.height) / 2);
+    return resizeBicubicPillowRegion(image, size.width, size.height, { left, top, width: crop.width, height: crop.height });
+  }
   const resized = spec.resize === undefined ? image : resizeBicubicPillow(image, size.width, size.height);
-  return spec.centerCrop === undefined ? resized : centerCropRgb(resized, spec.centerCrop.width, spec.centerCrop.height);
+  return crop === undefined ? resized : centerCropRgb(resized, crop.width, crop.height);
 }
 
 /**
- * uint8 HWC -> float32 CHW: x * rescale computed in float64 then cast to float32 (numpy's
- * float64 multiply on the uint8 array, then astype float32), then (x - mean) / std in float32.
+ * The float32 value of each byte per channel: x * rescale computed in float64 then cast to float32
+ * (numpy's float64 multiply on the uint8 array, then astype float32), then (x - mean) / std in
+ * float32. A value depends only on (channel, byte), so a 3 x 256 table does the per-pixel work.
  */
-export function toPixelValues(image: RgbImage, spec: PreprocessSpec, out?: Float32Array): Float32Array {
-  const plane = image.width * image.height;
-  const values = out ?? new Float32Array(plane * 3);
+function pixelValueTable(spec: PreprocessSpec): Float32Array {
+  const table = new Float32Array(3 * 256);
   const rescale = spec.rescaleFactor;
   const mean = spec.normalize?.mean.map((m) => Math.fround(m));
   const std = spec.normalize?.std.map((s) => Math.fround(s));
   for (let c = 0; c < 3; c++) {
     const m = mean?.[c];
     const s = std?.[c];
-    for (let i = 0; i < plane; i++) {
-      let v = Math.fround(rescale === undefined ? image.pixels[i * 3 + c]! : image.pixels[i * 3 + c]! * rescale);
+    for (let byte = 0; byte < 256; byte++) {
+      let v = Math.fround(rescale === undefined ? byte : byte * rescale);
       if (m !== undefined && s !== undefined) v = Math.fround(Math.fround(v - m) / s);
-      values[c * plane + i] = v;
+      table[c * 256 + byte] = v;
     }
+  }
+  return table;
+}
+
+const pixelValueTables = new WeakMap<PreprocessSpec, Float32Array>();
+
+/** uint8 HWC -> float32 CHW, rescaled and normalised like transformers (see pixelValueTable). */
+export function toPixelValues(image: RgbImage, spec: PreprocessSpec, out?: Float32Array): Float32Array {
+  const plane = image.width * image.height;
+  if (out !== undefined && out.length !== plane * 3) throw new EncodersError(EncodersErrorCode.InvalidOption, `pixel_values buffer has ${out.length} values, expected ${plane * 3}`);
+  const values = out ?? new Float32Array(plane * 3);
+  let table = pixelValueTables.get(spec);
+  if (table === undefined) {
+    table = pixelValueTable(spec);
+    pixelValueTables.set(spec, table);
+  }
+  const pixels = image.pixels;
+  for (let i = 0, p = 0; i < plane; i++, p += 3) {
+    values[i] = table[pixels[p]!]!;
+    values[plane + i] = table[256 + pixels[p + 1]!]!;
+    values[2 * plane + i] = table[512 + pixels[p + 2]!]!;
   }
   return values;
 }
 
 /** The whole preprocessing of one decoded image. */
-export function preprocessImage(image: RgbImage, spec: PreprocessSpec): { pixelValues: Float32Array; height: number; width: number } {
+export function preprocessImage(
+  image: RgbImage,
+  spec: PreprocessSpec,
+  allocate?: (length: number) => Float32Array,
+): { pixelValues: Float32Array; height: number; width: number } {
   const crop = resizeAndCrop(image, spec);
-  return { pixelValues: toPixelValues(crop, spec), height: crop.height, width: crop.width };
+  return { pixelValues: toPixelValues(crop, spec, allocate?.(crop.width * crop.height * 3)), height: crop.height, width: crop.width };
 }
