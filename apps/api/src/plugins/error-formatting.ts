@@ -84,6 +84,10 @@ function boundedExtensions(extensions: Record<string, unknown>, production: bool
 /** One formatted error made bounded (for Apollo's formatError, after the code mapping of errors.ts). */
 export function boundedFormattedError(formatted: GraphQLFormattedError, options: { production: boolean }): GraphQLFormattedError {
   const problems = Array.isArray(formatted.extensions?.['validationErrors']);
+  // graphql-js's notice after 50 variable errors has no code of its own; Apollo would call it internal.
+  if (formatted.message.startsWith('Too many errors processing variables')) {
+    return { message: 'too many invalid values in the variables; the first ones are listed', extensions: { code: 'BAD_USER_INPUT' } };
+  }
   return {
     message: problems ? 'the arguments are invalid; see extensions.problems' : boundedMessage(formatted.message),
     ...(formatted.locations === undefined ? {} : { locations: formatted.locations.slice(0, 5) }),
