@@ -1,5 +1,6 @@
 // The job queue: pg-boss in the same Postgres as the data, so any number of API and worker
 // processes on any machines share it. Job names and payloads are declared here once.
+import { Client } from 'pg';
 import type { DatabaseConnection } from '../db/connection';
 import type { Logger } from '../logger';
 
@@ -67,6 +68,36 @@ interface PgBossInstance {
   getJobById(name: string, id: string): Promise<{ state: string } | null>;
 }
 
+/** The queue-schema version pg-boss 10.4 installs; pg-boss 12 (used before) installed 46. */
+const PG_BOSS_SCHEMA_VERSION = 24;
+
+export class QueueSchemaError extends Error {
+  override readonly name = 'QueueSchemaError';
+  readonly code = 'QUEUE_SCHEMA_TOO_NEW';
+}
+
+/**
+ * pg-boss 10 does not refuse a queue schema made by a newer pg-boss (its queries would then fail one
+ * by one), so a newer schema stops start-up here with what to do.
+ */
+async function assertQueueSchemaUsable(connection: DatabaseConnection): Promise<void> {
+  const client = new Client({ connectionString: connection.url });
+  await client.connect();
+  try {
+    const exists = await client.query<{ name: string | null }>('SELECT to_regclass($1) AS name', [`"${connection.queueSchema}".version`]);
+    if (exists.rows[0]?.name === null || exists.rows[0]?.name === undefined) return;
+    const { rows } = await client.query<{ version: string }>(`SELECT version FROM "${connection.queueSchema}".version`);
+    const version = Number(rows[0]?.version);
+    if (Number.isFinite(version) && version > PG_BOSS_SCHEMA_VERSION) {
+      throw new QueueSchemaError(
+        `the job-queue schema '${connection.queueSchema}' was made by a newer pg-boss (schema version ${version}; this negmine uses ${PG_BOSS_SCHEMA_VERSION}): stop every negmine process, run DROP SCHEMA "${connection.queueSchema}" CASCADE in that database (queued jobs are lost; launch their runs again) and start again`,
+      );
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 export class JobQueue {
   private constructor(
     private readonly boss: PgBossInstance,
@@ -75,6 +106,7 @@ export class JobQueue {
 
   /** Connects pg-boss (installing its schema on first use) and creates the queues. */
   static async start(connection: DatabaseConnection, options: QueueOptions, logger: Logger): Promise<JobQueue> {
+    await assertQueueSchemaUsable(connection);
     const PgBoss = require('pg-boss') as new (options: object) => PgBossInstance;
     const boss = new PgBoss({
       connectionString: connection.url,
