@@ -1,6 +1,7 @@
 // `npm run keys -- create --role operator --name ci | list | revoke <id>`: manages the API keys in the
 // service's database (DATABASE_URL, or the embedded Postgres, started for the command if needed).
 import 'reflect-metadata';
+import { ApiKeyRepository } from '../src/auth/api-key.repository';
 import { ApiKeyStore } from '../src/auth/api-key.store';
 import { runKeysCommand } from '../src/auth/keys-command';
 import { ConfigError, loadConfig } from '../src/config';
@@ -21,7 +22,7 @@ async function main(): Promise<number> {
   const logger = createLogger(process.env['LOG_LEVEL'] ?? 'warn');
   const database = await openDatabase(config, logger);
   try {
-    return await runKeysCommand(process.argv.slice(2), new ApiKeyStore(database.prisma), {
+    return await runKeysCommand(process.argv.slice(2), new ApiKeyStore(new ApiKeyRepository(database.prisma)), {
       stdout: (text) => process.stdout.write(text),
       stderr: (text) => process.stderr.write(text),
     });

@@ -2,6 +2,7 @@
 // and bad keys answer UNAUTHENTICATED, the verification cache expires, last-used is recorded and
 // throttled, and the keys command prints a key once and manages them.
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
+import { ApiKeyRepository } from './api-key.repository';
 import { ApiKeyInputError, ApiKeyStore } from './api-key.store';
 import { AuthError } from './auth-errors';
 import { runKeysCommand } from './keys-command';
@@ -24,7 +25,7 @@ describe('ApiKeyStore (Postgres)', () => {
   beforeEach(async () => {
     await db.prisma.apiKey.deleteMany({});
     clock = Date.parse('2026-12-01T00:00:00Z');
-    store = new ApiKeyStore(db.prisma, { scrypt: FAST, cacheTtlMs: 5_000, lastUsedEveryMs: 60_000, now: () => clock });
+    store = new ApiKeyStore(new ApiKeyRepository(db.prisma), { scrypt: FAST, cacheTtlMs: 5_000, lastUsedEveryMs: 60_000, now: () => clock });
   });
 
   async function lastUsed(id: string): Promise<Date | null> {
@@ -58,7 +59,7 @@ describe('ApiKeyStore (Postgres)', () => {
 
   it('another process sees a revocation once its cache entry expires', async () => {
     const created = await store.create('ci', 'viewer');
-    const other = new ApiKeyStore(db.prisma, { scrypt: FAST, cacheTtlMs: 5_000, now: () => clock });
+    const other = new ApiKeyStore(new ApiKeyRepository(db.prisma), { scrypt: FAST, cacheTtlMs: 5_000, now: () => clock });
     await other.verify(created.key);
     await store.revoke('ci');
     await expect(other.verify(created.key)).resolves.toMatchObject({ keyId: created.id });

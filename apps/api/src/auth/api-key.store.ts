@@ -3,8 +3,8 @@
 // tens of ms, far too much per request); revocation therefore takes effect within `cacheTtlMs`, in
 // every process. The last-used time is written at most once a minute per key, off the request path.
 import { createHash } from 'node:crypto';
-import type { PrismaClient } from '../db/prisma.service';
 import { newKey, parseKey } from './api-key-format';
+import type { ApiKeyRepository, ApiKeyRow } from './api-key.repository';
 import { unauthenticated } from './auth-errors';
 import { isRole, type Role } from './roles';
 import { DEFAULT_SCRYPT, hashSecret, verifySecret, type ScryptParameters } from './secret-hash';
@@ -52,8 +52,6 @@ interface CachedKey {
   readonly until: number;
 }
 
-type ApiKeyRow = { id: string; name: string; role: string; lookupId: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
-
 function info(row: ApiKeyRow): ApiKeyInfo {
   return { id: row.id, name: row.name, role: row.role as Role, lookupId: row.lookupId, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt };
 }
@@ -66,7 +64,7 @@ export class ApiKeyStore {
   private readonly now: () => number;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly keys: ApiKeyRepository,
     private readonly options: ApiKeyStoreOptions = {},
   ) {
     this.cacheTtlMs = options.cacheTtlMs ?? 10_000;
@@ -82,34 +80,26 @@ export class ApiKeyStore {
     if (!isRole(role)) throw new ApiKeyInputError('BAD_ROLE', `unknown role; accepted: viewer, operator, admin`);
     const { key, lookupId, secret } = newKey();
     const secretHash = await hashSecret(secret, this.options.scrypt ?? DEFAULT_SCRYPT);
-    const row = await this.prisma.apiKey.create({ data: { name, role, lookupId, secretHash } });
+    const row = await this.keys.insert({ name, role, lookupId, secretHash });
     return { ...info(row), key };
   }
 
   async list(options: { includeRevoked?: boolean } = {}): Promise<ApiKeyInfo[]> {
-    const rows = await this.prisma.apiKey.findMany({
-      where: options.includeRevoked === true ? {} : { revokedAt: null },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      omit: { secretHash: true },
-    });
-    return rows.map(info);
+    return (await this.keys.list(options.includeRevoked === true)).map(info);
   }
 
   /** Number of keys not revoked: with none, the service may only run in open mode on loopback. */
   async activeCount(): Promise<number> {
-    return this.prisma.apiKey.count({ where: { revokedAt: null } });
+    return this.keys.countActive();
   }
 
   /** Revokes the active key with this id, lookup id or (unique among active keys) name. */
   async revoke(idOrName: string): Promise<ApiKeyInfo> {
     const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrName);
-    const candidates = await this.prisma.apiKey.findMany({
-      where: { revokedAt: null, OR: [...(isUuid ? [{ id: idOrName }] : []), { lookupId: idOrName }, { name: idOrName }] },
-      omit: { secretHash: true },
-    });
+    const candidates = await this.keys.findActiveMatching(idOrName, isUuid);
     if (candidates.length === 0) throw new ApiKeyInputError('KEY_NOT_FOUND', `no active API key has the id, lookup id or name '${idOrName.slice(0, 64)}'; 'npm run keys -- list' shows them`);
     if (candidates.length > 1) throw new ApiKeyInputError('AMBIGUOUS_KEY_NAME', `${candidates.length} active keys are named '${idOrName.slice(0, 64)}'; revoke one by its id ('npm run keys -- list')`);
-    const row = await this.prisma.apiKey.update({ where: { id: candidates[0]!.id }, data: { revokedAt: new Date(this.now()) }, omit: { secretHash: true } });
+    const row = await this.keys.markRevoked(candidates[0]!.id, new Date(this.now()));
     for (const [digest, cached] of this.verified) if (cached.principal.keyId === row.id) this.verified.delete(digest);
     return info(row);
   }
@@ -126,7 +116,7 @@ export class ApiKeyStore {
     this.verified.delete(digest);
     const parts = parseKey(presented);
     if (parts === undefined) throw unauthenticated('the API key is malformed');
-    const row = await this.prisma.apiKey.findUnique({ where: { lookupId: parts.lookupId } });
+    const row = await this.keys.findForVerification(parts.lookupId);
     // The hash is checked even for a revoked key, so timing does not tell revoked from valid.
     const matches = row !== null && (await verifySecret(parts.secret, row.secretHash));
     if (row === null || !matches || row.revokedAt !== null || !isRole(row.role)) throw unauthenticated('the API key is unknown or revoked');
@@ -141,6 +131,6 @@ export class ApiKeyStore {
     const last = this.lastUsedWritten.get(keyId);
     if (last !== undefined && now - last < this.lastUsedEveryMs) return;
     this.lastUsedWritten.set(keyId, now);
-    void this.prisma.apiKey.update({ where: { id: keyId }, data: { lastUsedAt: new Date(now) }, select: { id: true } }).catch(() => undefined);
+    void this.keys.touch(keyId, new Date(now)).catch(() => undefined);
   }
 }

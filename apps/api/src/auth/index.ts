@@ -1,5 +1,6 @@
 // Access control of the API: keys, roles, the access policy and its enforcement.
 export { API_ACCESS_POLICY, HTTP_ROUTE_ACCESS, routeAccess, type RouteAccess } from './api-access-policy';
+export { ApiKeyRepository } from './api-key.repository';
 export { ApiKeyInputError, ApiKeyStore, type ApiKeyInfo, type KeyPrincipal } from './api-key.store';
 export { accessModeFor, AccessModeError, isLoopbackHost } from './access-mode';
 export { assertAllowed, declaredAccess, enforceAccessPolicy, toGraphQLAuthError, undeclaredFields, unknownDeclarations, type AccessPolicy } from './access-policy';
