@@ -109,13 +109,9 @@ function databaseUrl(env: Env): string | undefined {
   return raw;
 }
 
-/**
- * `<data dir>/pg`, except for root: Postgres refuses to run as root, so the cluster runs as the OS
- * user `postgres`, which cannot enter root's private home; a root service keeps it in /var/lib.
- */
+/** `<data dir>/pg`; as root, the embedded module moves it out of a home the server account cannot enter (db/cluster-location.ts). */
 function defaultPgDir(dataDir: string): string {
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  return isRoot && dataDir.startsWith(homedir()) ? '/var/lib/negmine/pg' : path.join(dataDir, 'pg');
+  return path.join(dataDir, 'pg');
 }
 
 /** Reads the configuration from `env` (default: process.env); `overrides` beat the environment. */

@@ -1,5 +1,6 @@
 // The job queue: pg-boss in the same Postgres as the data, so any number of API and worker
 // processes on any machines share it. Job names and payloads are declared here once.
+import { Client } from 'pg';
 import type { DatabaseConnection } from '../db/connection';
 import type { Logger } from '../logger';
 
@@ -29,9 +30,25 @@ export interface QueuedJob<N extends JobName> {
 export interface QueueOptions {
   /** Times a failed job is retried. */
   readonly retryLimit: number;
-  /** pg-boss fails (and retries) an active job whose worker sent no heartbeat for this long (>= 10). */
+  /** The runs' heartbeat interval; a shard job silent for many of these is taken for dead (see SHARD_EXPIRY_SECONDS). */
   readonly heartbeatSeconds: number;
 }
+
+// pg-boss 10 (the last line whose engines accept Node 20) has no per-job heartbeat: an active job
+// is failed (and retried) once it has been active for its queue's expiry. Mining and evaluation jobs
+// are watched by the runs' own heartbeats (RunService.sweepStaleRuns), so their expiry only bounds a
+// hung handler; a shard (512 inputs) takes well under a minute, so a dead shard worker is noticed
+// after SHARD_EXPIRY_SECONDS at the latest.
+const RUN_EXPIRY_SECONDS = 6 * 3600;
+/** pg-boss refuses expiries of 24 h or more. */
+const MAX_EXPIRY_SECONDS = 23 * 3600;
+const SHARD_EXPIRY_SECONDS = 15 * 60;
+const EXPIRY_SECONDS: Record<JobName, number> = {
+  mine: RUN_EXPIRY_SECONDS,
+  evaluate: RUN_EXPIRY_SECONDS,
+  'encode-images': SHARD_EXPIRY_SECONDS,
+  'encode-text': SHARD_EXPIRY_SECONDS,
+};
 
 interface PgBossJob {
   id: string;
@@ -51,6 +68,36 @@ interface PgBossInstance {
   getJobById(name: string, id: string): Promise<{ state: string } | null>;
 }
 
+/** The queue-schema version pg-boss 10.4 installs; pg-boss 12 (used before) installed 46. */
+const PG_BOSS_SCHEMA_VERSION = 24;
+
+export class QueueSchemaError extends Error {
+  override readonly name = 'QueueSchemaError';
+  readonly code = 'QUEUE_SCHEMA_TOO_NEW';
+}
+
+/**
+ * pg-boss 10 does not refuse a queue schema made by a newer pg-boss (its queries would then fail one
+ * by one), so a newer schema stops start-up here with what to do.
+ */
+async function assertQueueSchemaUsable(connection: DatabaseConnection): Promise<void> {
+  const client = new Client({ connectionString: connection.url });
+  await client.connect();
+  try {
+    const exists = await client.query<{ name: string | null }>('SELECT to_regclass($1) AS name', [`"${connection.queueSchema}".version`]);
+    if (exists.rows[0]?.name === null || exists.rows[0]?.name === undefined) return;
+    const { rows } = await client.query<{ version: string }>(`SELECT version FROM "${connection.queueSchema}".version`);
+    const version = Number(rows[0]?.version);
+    if (Number.isFinite(version) && version > PG_BOSS_SCHEMA_VERSION) {
+      throw new QueueSchemaError(
+        `the job-queue schema '${connection.queueSchema}' was made by a newer pg-boss (schema version ${version}; this negmine uses ${PG_BOSS_SCHEMA_VERSION}): stop every negmine process, run DROP SCHEMA "${connection.queueSchema}" CASCADE in that database (queued jobs are lost; launch their runs again) and start again`,
+      );
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 export class JobQueue {
   private constructor(
     private readonly boss: PgBossInstance,
@@ -59,15 +106,15 @@ export class JobQueue {
 
   /** Connects pg-boss (installing its schema on first use) and creates the queues. */
   static async start(connection: DatabaseConnection, options: QueueOptions, logger: Logger): Promise<JobQueue> {
-    // pg-boss is ESM-only; Node 20.19+ loads it through require(esm).
-    const { PgBoss } = require('pg-boss') as { PgBoss: new (options: object) => PgBossInstance };
+    await assertQueueSchemaUsable(connection);
+    const PgBoss = require('pg-boss') as new (options: object) => PgBossInstance;
     const boss = new PgBoss({
       connectionString: connection.url,
       schema: connection.queueSchema,
       max: 4,
       application_name: 'negmine-queue',
-      superviseIntervalSeconds: 5,
-      monitorIntervalSeconds: 5,
+      maintenanceIntervalSeconds: 5,
+      monitorStateIntervalSeconds: 5,
     });
     boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
     await boss.start();
@@ -76,8 +123,7 @@ export class JobQueue {
         await boss.createQueue(name, {
           retryLimit: options.retryLimit,
           retryDelay: 1,
-          heartbeatSeconds: Math.max(10, options.heartbeatSeconds),
-          expireInSeconds: 6 * 3600,
+          expireInSeconds: Math.min(MAX_EXPIRY_SECONDS, Math.max(EXPIRY_SECONDS[name], 30 * options.heartbeatSeconds)),
         });
       }
     }
@@ -91,11 +137,15 @@ export class JobQueue {
 
   /** Runs `handler` for jobs of `name`, `concurrency` at a time in this process. A throw fails (and retries) the job. */
   async work<N extends JobName>(name: N, concurrency: number, handler: (job: QueuedJob<N>) => Promise<void>): Promise<void> {
-    await this.boss.work(name, { batchSize: 1, localConcurrency: concurrency, pollingIntervalSeconds: 0.5, includeMetadata: true }, async (jobs) => {
+    const onJobs = async (jobs: PgBossJob[]): Promise<void> => {
       for (const job of jobs) {
         await handler({ id: job.id, data: job.data as JobPayloads[N], retryCount: job.retryCount, retryLimit: job.retryLimit });
       }
-    });
+    };
+    // pg-boss 10 runs one job at a time per work() call: `concurrency` calls give that many in parallel.
+    for (let slot = 0; slot < concurrency; slot += 1) {
+      await this.boss.work(name, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, onJobs);
+    }
     this.logger.debug({ queue: name, concurrency }, 'worker registered');
   }
 

@@ -48,7 +48,7 @@ describe('embedded Postgres', () => {
       attachedPort: port,
       notification: 'hello',
       migrationsOnReopen: 0,
-      otherFolderOnTakenPort: expect.stringMatching(/did not start|serves/),
+      otherFolderOnTakenPort: expect.stringMatching(/did not start|serves|could not log in/),
     });
   }, 200_000);
 });

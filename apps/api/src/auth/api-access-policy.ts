@@ -1,0 +1,90 @@
+// Who may use what, in one place: every GraphQL field of the service and every HTTP route.
+// viewer: queries, subscriptions, downloads. operator: label sets, image sets, imports, mining,
+// evaluations, detectors, cancel. admin: models, keys, deletes (data carries no owner yet, so every
+// delete is an admin's). access-policy.spec.ts walks the built schema and fails on any field missing here.
+import type { AccessPolicy } from './access-policy';
+import type { Access } from './roles';
+
+export const API_ACCESS_POLICY: AccessPolicy = {
+  // Reads
+  'Query.evaluationRuns': 'viewer',
+  'Query.evaluationRun': 'viewer',
+  'Query.compareRuns': 'viewer',
+  'Query.imageSets': 'viewer',
+  'Query.labelSets': 'viewer',
+  'Query.labelSet': 'viewer',
+  'Query.miningRuns': 'viewer',
+  'Query.miningRun': 'viewer',
+  'Query.negatives': 'viewer',
+  'Query.corpora': 'viewer',
+  'Query.models': 'viewer',
+  'Query.runStatus': 'viewer',
+  'Subscription.runProgress': 'viewer',
+  // Work on the team's data
+  'Mutation.createLabelSet': 'operator',
+  'Mutation.updateLabelSet': 'operator',
+  'Mutation.registerImageSet': 'operator',
+  'Mutation.importEmbeddings': 'operator',
+  'Mutation.mineNegatives': 'operator',
+  'Mutation.launchEvaluation': 'operator',
+  'Mutation.cancelRun': 'operator',
+  // Administration
+  'Mutation.registerModel': 'admin',
+  'Mutation.deleteLabelSet': 'admin',
+  // Fields of the objects the operations above return: whoever may reach the object may read them.
+  'EvaluationRunConnection.*': 'viewer',
+  'EvaluationRunEdge.*': 'viewer',
+  'EvaluationRun.*': 'viewer',
+  'EvaluationResult.*': 'viewer',
+  'ImageSet.*': 'viewer',
+  'RocPoint.*': 'viewer',
+  'ScoreHistograms.*': 'viewer',
+  'LabelSet.*': 'viewer',
+  'EncoderModel.*': 'viewer',
+  'MiningRun.*': 'viewer',
+  'Corpus.*': 'viewer',
+  'PageInfo.*': 'viewer',
+  'RunComparison.*': 'viewer',
+  'ComparisonRow.*': 'viewer',
+  'ComparisonCell.*': 'viewer',
+  'MiningRunConnection.*': 'viewer',
+  'MiningRunEdge.*': 'viewer',
+  'NegativeLabelConnection.*': 'viewer',
+  'NegativeLabelEdge.*': 'viewer',
+  'NegativeLabel.*': 'viewer',
+  'RunProgress.*': 'viewer',
+  'ImportEmbeddingsResult.*': 'viewer',
+};
+
+/** One HTTP route: method, path (a trailing `*` matches a prefix) and who may call it. */
+export interface RouteAccess {
+  readonly method: 'GET' | 'POST' | 'HEAD';
+  readonly path: string;
+  readonly access: Access;
+}
+
+/**
+ * The HTTP routes. POST /graphql authenticates the request and leaves the rest to the field policy;
+ * the pages (GraphiQL, dashboard) are static and ask for a key in the browser when one is needed.
+ */
+export const HTTP_ROUTE_ACCESS: readonly RouteAccess[] = [
+  { method: 'GET', path: '/healthz', access: 'public' },
+  { method: 'GET', path: '/readyz', access: 'public' },
+  { method: 'GET', path: '/', access: 'public' },
+  { method: 'GET', path: '/dashboard*', access: 'public' },
+  { method: 'GET', path: '/graphiql-assets*', access: 'public' },
+  // GET /graphql is GraphiQL's page for a browser (served before this guard) or a GraphQL query.
+  { method: 'GET', path: '/graphql', access: 'viewer' },
+  { method: 'POST', path: '/graphql', access: 'viewer' },
+];
+
+/** The declared access of a request, or undefined for a route that is not declared (answered 404). */
+export function routeAccess(method: string, path: string, routes: readonly RouteAccess[] = HTTP_ROUTE_ACCESS): Access | undefined {
+  const normalisedMethod = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+  for (const route of routes) {
+    if (route.method !== normalisedMethod) continue;
+    const matches = route.path.endsWith('*') ? path.startsWith(route.path.slice(0, -1)) : path === route.path;
+    if (matches) return route.access;
+  }
+  return undefined;
+}
