@@ -72,8 +72,29 @@ describe('dashboard in Chromium', () => {
   const shot = async (name: string) => {
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
   };
+  /** A fresh document for the deep link (not a hash change inside the previous page). */
   const open = async (hash: string) => {
+    await page.goto('about:blank');
     await page.goto(`${base}/dashboard${hash}`);
+  };
+  /**
+   * Loads `hash` in a fresh navigation and returns the ms from navigation start until `rows` rows
+   * are in the table, plus the GraphQL request's share. Three loads: the first (cold server and
+   * bundle) is reported, the median is what is asserted (the machine is shared and noisy).
+   */
+  const measurePaint = async (name: string, hash: string, rows: number) => {
+    const runs: { total: number; request: number }[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.goto('about:blank');
+      await page.goto(`${base}/dashboard${hash}`);
+      await page.waitForFunction((count) => document.querySelectorAll('main table.data tbody tr[data-key]').length === count && document.querySelector('main')?.dataset['loadedMs'] !== undefined, rows);
+      runs.push(await page.evaluate(() => ({ total: Math.round(performance.now()), request: Number(document.querySelector('main')?.dataset['loadedMs']) })));
+    }
+    const median = [...runs].sort((a, b) => a.total - b.total)[1]!;
+    timings[`${name}_cold_ms`] = runs[0]!.total;
+    timings[`${name}_median_ms`] = median.total;
+    timings[`${name}_median_graphql_ms`] = median.request;
+    return median.total;
   };
 
   beforeAll(async () => {
@@ -109,18 +130,12 @@ describe('dashboard in Chromium', () => {
   });
 
   afterEach(() => {
-    expect(problems).toEqual([]);
+    const seen = problems.splice(0);
+    expect(seen).toEqual([]);
   });
 
   it('paints a runs page of 50 rows out of 10,000 runs in under a second, with the numbers the API returns', async () => {
-    const start = Date.now();
-    await open('#/runs?size=50');
-    await page.waitForFunction(() => document.querySelectorAll('main table.data tbody tr[data-key]').length === 50);
-    const wall = Date.now() - start;
-    const sinceNavigation = await page.evaluate(() => performance.now());
-    timings['runs_50_rows_of_10k'] = wall;
-    timings['runs_50_rows_of_10k_since_navigation_start'] = Math.round(sinceNavigation);
-    expect(wall).toBeLessThan(PAINT_BUDGET_MS);
+    expect(await measurePaint('runs_50_rows_of_10k', '#/runs?size=50', 50)).toBeLessThan(PAINT_BUDGET_MS);
     const api = await app.gql<{ evaluationRuns: { totalCount: number; edges: { node: RunNode }[] } }>(
       'query { evaluationRuns(first: 50, orderBy: created_desc) { totalCount edges { node { id method results { fprAtTprId fprAtTprOod auroc } } } } }',
     );
@@ -185,11 +200,13 @@ describe('dashboard in Chromium', () => {
     await open(`#/runs?labelSet=${seed.labelSetId}`);
     await page.waitForFunction(() => document.querySelectorAll('main tbody tr[data-key]').length === 6);
     let inTable = false;
-    for (let i = 0; i < 40 && !inTable; i++) {
+    const path: string[] = [];
+    for (let i = 0; i < 60 && !inTable; i++) {
       await page.keyboard.press('Tab');
       inTable = await page.evaluate(() => document.activeElement?.tagName === 'TR' && document.activeElement.closest('tbody') !== null);
+      path.push(await page.evaluate(() => `${document.activeElement?.tagName}:${document.activeElement?.getAttribute('name') ?? document.activeElement?.textContent?.slice(0, 20)}`));
     }
-    expect(inTable).toBe(true);
+    expect({ inTable, path: inTable ? [] : path }).toEqual({ inTable: true, path: [] });
     const keys = await page.$$eval('main tbody tr[data-key]', (trs) => trs.map((tr) => tr.getAttribute('data-key')));
     const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-key'));
     expect(await focused()).toBe(keys[0]);
@@ -253,7 +270,7 @@ describe('dashboard in Chromium', () => {
     await page.getByLabel('Count axis').selectOption('log');
     await page.getByLabel('Score range').selectOption('central');
     await page.waitForFunction(() => window.location.hash.includes('counts=log') && window.location.hash.includes('range=central'));
-    expect(await page.locator('main').textContent()).toContain('images (log scale)');
+    expect(await page.locator('main figure.chart[data-count-scale=log]').count()).toBe(2);
     await shot('run-histograms-log');
     await page.reload();
     await page.waitForSelector('#roc figure.chart canvas');
@@ -269,7 +286,7 @@ describe('dashboard in Chromium', () => {
     await shot('run-failed');
     await open('#/run/00000000-0000-4000-8000-000000000000');
     await page.waitForSelector('main .error[role=alert]');
-    expect(await page.locator('main .error').textContent()).toMatch(/not found.*\(code NOT_FOUND\)/is);
+    expect(await page.locator('main .error').textContent()).toMatch(/does not exist.*\(code NOT_FOUND\)/is);
     await shot('run-not-found');
   });
 
@@ -304,11 +321,7 @@ describe('dashboard in Chromium', () => {
   });
 
   it('paints 100 negatives of a 50,000-negative run in under a second; search finds a word; filters and exports', async () => {
-    const start = Date.now();
-    await open(`#/negatives/${seed.bigMiningRunId}`);
-    await page.waitForFunction(() => document.querySelectorAll('main table.data tbody tr[data-key]').length === 100);
-    timings['negatives_100_rows_of_50k'] = Date.now() - start;
-    expect(timings['negatives_100_rows_of_50k']).toBeLessThan(PAINT_BUDGET_MS);
+    expect(await measurePaint('negatives_100_rows_of_50k', `#/negatives/${seed.bigMiningRunId}`, 100)).toBeLessThan(PAINT_BUDGET_MS);
     await page.waitForFunction((n) => document.querySelector('main')?.textContent?.includes(`${n} negatives match`), seed.bigNegatives.toLocaleString('en-US'));
     await page.waitForSelector('#negatives-counts');
     expect(await page.locator('#negatives-counts').textContent()).toContain('40,000');

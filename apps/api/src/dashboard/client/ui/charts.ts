@@ -72,7 +72,7 @@ export interface HistogramSeries {
 export function histogramChart(title: string, edges: readonly number[], series: readonly HistogramSeries[], options: { logCounts: boolean; range?: readonly [number, number] }): HTMLElement {
   // Step lines over the bin edges: bin i spans [edges[i], edges[i+1]); the last count repeats to close it.
   const data = series.map((one) => [...one.counts, one.counts[one.counts.length - 1] ?? 0].map((count) => (options.logCounts && count <= 0 ? null : count)));
-  const figure = h('figure', { class: 'chart', 'aria-label': `${title}: ${series.map((one) => one.label).join(' vs ')}`, 'data-series-count': series.length });
+  const figure = h('figure', { class: 'chart', 'aria-label': `${title}: ${series.map((one) => one.label).join(' vs ')}`, 'data-series-count': series.length, 'data-count-scale': options.logCounts ? 'log' : 'linear' });
   const xRange = options.range;
   new uPlot(
     {

@@ -90,12 +90,14 @@ export class DataTable<T> {
       this.body.replaceChildren(h('tr', {}, h('td', { colspan: columns.length, class: 'muted empty' }, this.options.emptyText ?? 'Nothing to show.')));
       return;
     }
+    // Re-rendering (a selection or sort change) keeps keyboard focus on the same row.
+    const hadFocus = this.body.contains(document.activeElement);
     const trs = rows.map((row) =>
       h('tr', { tabindex: '-1', 'data-key': rowKey(row), class: rowClass?.(row) }, ...columns.map((column) => h('td', { class: column.numeric === true ? 'num' : undefined, 'data-col': column.key }, column.cell(row)))),
     );
     this.body.replaceChildren(...trs);
     const keep = trs.find((tr) => tr.dataset['key'] === this.focusedKey) ?? trs[0];
-    if (keep !== undefined) this.setActive(keep, false);
+    if (keep !== undefined) this.setActive(keep, hadFocus);
   }
 
   /** Re-renders one row in place (live progress) without moving focus. */
