@@ -25,7 +25,7 @@ step('project graph', 'npx', ['nx', 'show', 'projects']);
 // The API's Prisma client is generated (gitignored); type-checking and the API specs need it.
 step('prisma client', 'node', ['apps/api/scripts/generate-prisma.js']);
 // The API serves the dashboard bundle from dist/dashboard (gitignored); its specs load it.
-const dashboardBuilt = step('dashboard build', 'node', ['tools/scripts/build-dashboard.js']);
+const dashboardBuilt = step('dashboard build', 'node', ['apps/api/scripts/build-dashboard.js']);
 const checks = [
   ['lint', step('lint', 'npx', ['eslint', '--max-warnings', '0', '.'])],
   ['typecheck', step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'])],

@@ -1,5 +1,5 @@
 // The dashboard at GET /dashboard (and GET / redirects there): the page, one ES module and one
-// stylesheet, built from ./client by tools/scripts/build-dashboard.js into dist/dashboard (npm start
+// stylesheet, built from ./client by apps/api/scripts/build-dashboard.js into dist/dashboard (npm start
 // and npm test build it; nothing is committed) and served as they are, same-origin only. The page
 // reads /graphql (queries over HTTP, runProgress over graphql-ws); it never mutates anything.
 import { existsSync } from 'node:fs';

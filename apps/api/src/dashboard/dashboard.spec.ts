@@ -12,8 +12,7 @@ import { Kind, parse, validate, type OperationDefinitionNode } from 'graphql';
 import { buildApiSchema } from '../schema';
 import { DASHBOARD_ASSETS, DASHBOARD_BUILD_DIR, dashboardRouter } from './dashboard.router';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { buildDashboard } = require('../../../../tools/scripts/build-dashboard.js') as { buildDashboard(options?: { quiet?: boolean }): Promise<unknown> };
+const { buildDashboard } = require('../../scripts/build-dashboard.js') as { buildDashboard(options?: { quiet?: boolean }): Promise<unknown> };
 
 const CLIENT_DIR = path.join(__dirname, 'client');
 

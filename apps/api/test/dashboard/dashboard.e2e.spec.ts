@@ -16,8 +16,7 @@ const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const SHOTS = path.join(ROOT, '.test-results', 'dashboard-screenshots');
 const PAINT_BUDGET_MS = 1000;
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { buildDashboard } = require('../../../../tools/scripts/build-dashboard.js') as { buildDashboard(options?: { quiet?: boolean }): Promise<{ files: { name: string; bytes: number; gzipBytes: number }[] }> };
+const { buildDashboard } = require('../../scripts/build-dashboard.js') as { buildDashboard(options?: { quiet?: boolean }): Promise<{ files: { name: string; bytes: number; gzipBytes: number }[] }> };
 
 jest.setTimeout(180_000);
 

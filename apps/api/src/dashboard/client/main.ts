@@ -29,11 +29,11 @@ function show(route: Route): void {
     if (anchor.dataset['view'] === module?.nav) anchor.setAttribute('aria-current', 'page');
     else anchor.removeAttribute('aria-current');
   }
-  if (current !== undefined && current.module === module && current.id === route.id) {
+  if (current !== undefined && current.module === module && current.id === route.id && current.page.update !== undefined) {
     current.page.update(route);
     return;
   }
-  current?.page.dispose();
+  current?.page.dispose?.();
   current = undefined;
   if (module === undefined) {
     document.title = 'Not found · negmine';

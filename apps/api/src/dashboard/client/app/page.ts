@@ -4,8 +4,10 @@
 import type { Route } from './route';
 
 export interface Page {
-  update(route: Route): void;
-  dispose(): void;
+  /** Absent: a parameter change mounts the page again. */
+  update?(route: Route): void;
+  /** Stops what the page started (subscriptions, timers, requests). */
+  dispose?(): void;
 }
 
 export interface PageModule {

@@ -218,8 +218,6 @@ class ComparePage implements Page {
     const toggle = h('label', { class: 'control inline' }, h('input', { type: 'checkbox', name: 'diff', checked: onlyDiff, onchange: (event: Event) => updateParams({ diff: (event.target as HTMLInputElement).checked ? '1' : undefined }, { replace: true }) }), h('span', {}, 'only parameters that differ'));
     return h('div', {}, toggle, h('div', { class: 'table-wrap' }, h('table', { class: 'data params-diff' }, h('caption', { class: 'visually-hidden' }, 'Parameters of the compared runs'), h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'parameter'), ...this.runs.map((run) => h('th', { scope: 'col' }, runLabel(run))))), h('tbody', {}, ...trs))));
   }
-
-  dispose(): void {}
 }
 
 export const comparePage: PageModule = {

@@ -48,10 +48,6 @@ class ImageSetsPage implements Page {
       (error: unknown) => replaceChildren(slot, errorBox(error, 'load the image sets')),
     );
   }
-
-  update(): void {}
-
-  dispose(): void {}
 }
 
 export const imageSetsPage: PageModule = {

@@ -66,8 +66,6 @@ class LabelSetPage implements Page {
     const shown = labels.map((label, index) => ({ label, index })).filter(({ label }) => label.toLowerCase().includes(q));
     replaceChildren(this.list, ...shown.map(({ label, index }) => h('li', { value: String(index) }, label)));
   }
-
-  dispose(): void {}
 }
 
 export const labelSetPage: PageModule = {

@@ -89,8 +89,6 @@ class LabelSetsPage implements Page {
     this.table.setSort({ key, direction });
     this.table.setRows(sortRows(this.rows.filter((row) => row.name.toLowerCase().includes(q)), value, direction));
   }
-
-  dispose(): void {}
 }
 
 export const labelSetsPage: PageModule = {

@@ -8,7 +8,7 @@ import { Latest } from '../app/page';
 import { href, updateParams, type Route } from '../app/route';
 import { button, h, link, replaceChildren, selectControl } from '../ui/dom';
 import { download, toCsv } from '../ui/download';
-import { duration, durationSeconds, int, paramsSummary, shortId, when } from '../ui/format';
+import { duration, durationSeconds, int, paramsSummary, shortId, whenShort } from '../ui/format';
 import { isAbort, showError } from '../ui/notice';
 import { DataTable, sortRows, type SortDirection } from '../ui/table';
 import { allOption, isActive, PAGE_SIZES, Pager, pageSize, statusCell, type FilterOptions } from './filters';
@@ -68,7 +68,7 @@ class MiningPage implements Page {
       firstDirection: (key) => (key === 'created' || key === 'negatives' || key === 'duration' ? 'desc' : 'asc'),
       emptyText: 'No mining run matches these filters.',
       columns: [
-        { key: 'created', label: 'Created', sortable: true, cell: (run) => link(when(run.createdAt), href('negatives', run.id), { title: `negatives of mining run ${run.id}` }) },
+        { key: 'created', label: 'Created (UTC)', sortable: true, cell: (run) => link(whenShort(run.createdAt), href('negatives', run.id), { title: `negatives of mining run ${run.id}`, class: 'nowrap' }) },
         { key: 'method', label: 'Selection method', sortable: true, cell: (run) => run.selectionMethod },
         { key: 'status', label: 'Status', sortable: true, cell: (run) => statusCell(run) },
         { key: 'labelSet', label: 'Label set', sortable: true, cell: (run) => run.labelSet.name },

@@ -6,7 +6,7 @@ import type { Page, PageModule } from '../app/page';
 import { href, type Route } from '../app/route';
 import { h, replaceChildren } from '../ui/dom';
 import { when } from '../ui/format';
-import { errorBox } from '../ui/notice';
+import { errorBox, isAbort } from '../ui/notice';
 import { DataTable } from '../ui/table';
 import { countCell, memoCounts } from './run-counts';
 import MODELS from './models.graphql';
@@ -25,6 +25,7 @@ interface ModelRow {
 
 class ModelsPage implements Page {
   private readonly slot = h('div');
+  private readonly controller = new AbortController();
 
   constructor(main: HTMLElement, _route: Route) {
     const table = new DataTable<ModelRow>({
@@ -45,9 +46,11 @@ class ModelsPage implements Page {
       ],
     });
     replaceChildren(main, h('h1', {}, 'Models'), this.slot, h('section', { class: 'card', 'aria-label': 'Model list' }, h('div', { class: 'table-wrap' }, table.element)));
-    gql<{ models: ModelRow[] }>(MODELS, 'ModelsList').then(
+    gql<{ models: ModelRow[] }>(MODELS, 'ModelsList', {}, this.controller.signal).then(
       ({ models }) => table.setRows(models),
-      (error: unknown) => replaceChildren(this.slot, errorBox(error, 'load the models')),
+      (error: unknown) => {
+        if (!isAbort(error)) replaceChildren(this.slot, errorBox(error, 'load the models'));
+      },
     );
   }
 
@@ -62,9 +65,9 @@ class ModelsPage implements Page {
     return counts;
   }
 
-  update(): void {}
-
-  dispose(): void {}
+  dispose(): void {
+    this.controller.abort();
+  }
 }
 
 export const modelsPage: PageModule = {

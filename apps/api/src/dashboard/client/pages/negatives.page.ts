@@ -289,10 +289,10 @@ class NegativesPage implements Page {
           const bin = Math.min(bins - 1, Math.floor((value - lo) / width));
           counts2[bin] = (counts2[bin] ?? 0) + 1;
         }
-        chart = histogramChart('Selection statistic of the negatives', edges, [{ label: `negatives (${int(values.length)})`, counts: counts2 }], { logCounts: false });
+        chart = histogramChart('Selection statistic of the negatives', edges, [{ label: `negatives (${int(values.length)})`, counts: counts2 }], { logCounts: false, xLabel: 'selection statistic (smaller is selected first)', countLabel: 'negatives' });
       }
       const top = lexnames.slice(0, 12);
-      replaceChildren(this.summary, countsBox, h('div', { class: 'charts' }, chart, top.length === 0 ? null : barsChart('Most frequent lexicographer files', top.map(([name]) => name.replace(/^(noun|adj)\./, '')), top.map(([, count]) => count), 'lexicographer file')), h('div', { class: 'table-wrap' }, table));
+      replaceChildren(this.summary, countsBox, h('div', { class: 'charts' }, chart, top.length === 0 ? null : barsChart('Most frequent lexicographer files', top.map(([name]) => name.replace(/^noun\./, '')), top.map(([, count]) => count), 'lexicographer file')), h('div', { class: 'table-wrap' }, table));
     } catch (error) {
       if (!this.disposed) replaceChildren(this.summary, errorBox(error, 'summarise the negatives'));
     }

@@ -245,7 +245,15 @@ class RunPage implements Page {
           { label: `ID (${int(result.nId)})`, counts: idCounts },
           { label: `${result.oodImageSet.name} (${int(result.nOod)})`, counts: oodCounts },
         ], { logCounts, range: central ? centralRange(edges, pooled) : undefined });
-        const hint = top > 0.5 && !logCounts ? h('p', { class: 'muted small' }, `${Math.round(100 * top)}% of the images fall in one bin: switch the count axis to log scale or the score range to the central 98%.`) : null;
+        const hint =
+          top > 0.5
+            ? h(
+                'p',
+                { class: 'muted small' },
+                `${Math.round(100 * top)}% of the images fall in one of the ${idCounts.length} equal-width bins the API stores: `,
+                logCounts || central ? 'the log count axis and the central range show the tails; finer (quantile) bins need the per-image scores, which the API does not expose yet.' : 'switch the count axis to log scale or the score range to the central 98%.',
+              )
+            : null;
         return h('div', {}, chart, hint);
       }),
     );

@@ -10,7 +10,7 @@ import { Latest } from '../app/page';
 import { href, updateParams, type Route } from '../app/route';
 import { button, h, inputControl, link, replaceChildren, selectControl } from '../ui/dom';
 import { toCsv, download } from '../ui/download';
-import { duration, durationSeconds, paramsSummary, pct, shortId, when } from '../ui/format';
+import { duration, durationSeconds, paramsSummary, pct, shortId, when, whenShort } from '../ui/format';
 import { isAbort, showError } from '../ui/notice';
 import { DataTable, sortRows, type Column, type SortDirection } from '../ui/table';
 import { allOption, dateRange, isActive, PAGE_SIZES, Pager, pageSize, statusCell, type FilterOptions } from './filters';
@@ -114,7 +114,7 @@ class RunsPage implements Page {
           return box;
         },
       },
-      { key: 'created', label: 'Created', sortable: true, cell: (run) => link(when(run.createdAt), href('run', run.id), { title: `run ${run.id}` }) },
+      { key: 'created', label: 'Created (UTC)', title: 'Creation time (UTC); sorts all pages', sortable: true, cell: (run) => link(whenShort(run.createdAt), href('run', run.id), { title: `run ${run.id}, created ${when(run.createdAt)}`, class: 'nowrap' }) },
       { key: 'method', label: 'Method', sortable: true, cell: (run) => run.method },
       { key: 'status', label: 'Status', sortable: true, cell: (run) => statusCell(run) },
       { key: 'labelSet', label: 'Label set', sortable: true, cell: (run) => run.labelSet.name },

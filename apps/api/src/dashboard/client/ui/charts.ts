@@ -69,7 +69,12 @@ export interface HistogramSeries {
  * count axis on a log scale (a bin holding 93 % of the images no longer flattens the others);
  * `range` limits the score axis to [lo, hi].
  */
-export function histogramChart(title: string, edges: readonly number[], series: readonly HistogramSeries[], options: { logCounts: boolean; range?: readonly [number, number] }): HTMLElement {
+export function histogramChart(
+  title: string,
+  edges: readonly number[],
+  series: readonly HistogramSeries[],
+  options: { logCounts: boolean; range?: readonly [number, number]; xLabel?: string; countLabel?: string },
+): HTMLElement {
   // Step lines over the bin edges: bin i spans [edges[i], edges[i+1]); the last count repeats to close it.
   const data = series.map((one) => [...one.counts, one.counts[one.counts.length - 1] ?? 0].map((count) => (options.logCounts && count <= 0 ? null : count)));
   const figure = h('figure', { class: 'chart', 'aria-label': `${title}: ${series.map((one) => one.label).join(' vs ')}`, 'data-series-count': series.length, 'data-count-scale': options.logCounts ? 'log' : 'linear' });
@@ -84,8 +89,8 @@ export function histogramChart(title: string, edges: readonly number[], series: 
         y: options.logCounts ? { distr: 3, log: 10 } : { range: (_u: uPlot, _min: number, max: number) => [0, Math.max(1, max)] },
       },
       axes: [
-        { ...AXIS, label: 'score (higher = more in-distribution)' },
-        { ...AXIS, label: options.logCounts ? 'images (log scale)' : 'images' },
+        { ...AXIS, label: options.xLabel ?? 'score (higher = more in-distribution)' },
+        { ...AXIS, label: `${options.countLabel ?? 'images'}${options.logCounts ? ' (log scale)' : ''}` },
       ],
       series: [
         { label: 'score' },

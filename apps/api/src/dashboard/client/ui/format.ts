@@ -18,6 +18,12 @@ export function when(iso: string | null | undefined): string {
   return iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '') + ' UTC';
 }
 
+/** ISO → "YYYY-MM-DD HH:MM" (UTC), for table cells whose header says UTC. */
+export function whenShort(iso: string | null | undefined): string {
+  if (iso === null || iso === undefined || iso === '') return '—';
+  return iso.slice(0, 16).replace('T', ' ');
+}
+
 export function durationSeconds(run: { readonly startedAt: string | null; readonly finishedAt: string | null }, now = Date.now()): number | undefined {
   if (run.startedAt === null) return undefined;
   const end = run.finishedAt === null ? now : Date.parse(run.finishedAt);

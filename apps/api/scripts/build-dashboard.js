@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const zlib = require('node:zlib');
 
-const root = path.resolve(__dirname, '..', '..');
+const root = path.resolve(__dirname, '..', '..', '..');
 const clientDir = path.join(root, 'apps', 'api', 'src', 'dashboard', 'client');
 const outDir = path.join(root, 'dist', 'dashboard');
 
