@@ -14,7 +14,7 @@ import { duration, durationSeconds, paramsSummary, pct, shortId, when, whenShort
 import { isAbort, showError } from '../ui/notice';
 import { DataTable, sortRows, type Column, type SortDirection } from '../ui/table';
 import { allOption, dateRange, isActive, PAGE_SIZES, Pager, pageSize, statusCell, type FilterOptions } from './filters';
-import { convention, FPR_CONVENTIONS, meanMetric, type FprConvention, type RunRow } from './run-row';
+import { convention, conventionTitle, FPR_CONVENTIONS, meanMetric, type FprConvention, type RunRow } from './run-row';
 import RUNS from './runs.graphql';
 
 type RunsConnection = Connection<RunRow>;
@@ -119,15 +119,16 @@ class RunsPage implements Page {
       { key: 'status', label: 'Status', sortable: true, cell: (run) => statusCell(run) },
       { key: 'labelSet', label: 'Label set', sortable: true, cell: (run) => run.labelSet.name },
       { key: 'model', label: 'Model', sortable: true, cell: (run) => run.model.name },
-      { key: 'params', label: 'Key parameters', cell: (run) => h('span', { class: 'params small', title: JSON.stringify(run.params) }, `${paramsSummary(run.params)}; seed=${run.seed}, permutations=${run.permutations}`) },
+      { key: 'params', label: 'Key parameters', cell: (run) => h('span', { class: 'params small', title: `${JSON.stringify(run.params)}; seed=${run.seed}, permutations=${run.permutations}` }, run.seed === 0 && run.permutations === 1 ? paramsSummary(run.params) : `${paramsSummary(run.params)}; seed=${run.seed}, permutations=${run.permutations}`) },
       { key: 'oodSets', label: 'OOD sets', numeric: true, sortable: true, cell: (run) => (run.results.length === 0 ? '—' : String(run.results.length)) },
       {
         key: 'fpr',
-        get label() {
-          return `mean FPR95 % (${fpr()})`;
+        label: 'mean FPR95 %',
+        get sub() {
+          return `(${fpr()})`;
         },
         get title() {
-          return `Mean over OOD sets of ${fpr()}: ${fprInfo().long}`;
+          return `Mean over OOD sets of ${fpr()}: ${conventionTitle(fprInfo())}`;
         },
         numeric: true,
         sortable: true,

@@ -11,6 +11,8 @@ export type SortDirection = 'asc' | 'desc';
 export interface Column<T> {
   readonly key: string;
   readonly label: string;
+  /** A second, smaller header line (e.g. which FPR95 convention). */
+  readonly sub?: string;
   /** Tooltip / longer description of the header. */
   readonly title?: string;
   readonly numeric?: boolean;
@@ -74,11 +76,13 @@ export class DataTable<T> {
                   },
                   column.label,
                   h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, active ? (sort?.direction === 'asc' ? ' ▲' : ' ▼') : ' ↕'),
+                  column.sub === undefined ? null : h('span', { class: 'sub' }, ` ${column.sub}`),
                 )
               : column.title !== undefined
                 ? h('abbr', { title: column.title }, column.label)
                 : column.label;
-          return h('th', { scope: 'col', class: column.numeric === true ? 'num' : undefined, 'aria-sort': ariaSort, 'data-key': column.key }, content);
+          const subLine = column.sortable === true && onSort !== undefined ? null : column.sub === undefined ? null : h('span', { class: 'sub' }, ` ${column.sub}`);
+          return h('th', { scope: 'col', class: column.numeric === true ? 'num' : undefined, 'aria-sort': ariaSort, 'data-key': column.key }, content, subLine);
         }),
       ),
     );
