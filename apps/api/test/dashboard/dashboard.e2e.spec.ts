@@ -68,7 +68,42 @@ describe('dashboard in Chromium', () => {
   const problems: string[] = [];
   const timings: Record<string, number> = {};
 
+  /**
+   * Screenshot of the page, after checking that every visible text on it has a contrast of at
+   * least 4.5:1 against its effective background (WCAG AA; canvas-drawn chart text excluded).
+   */
   const shot = async (name: string) => {
+    const lowContrast = await page.evaluate(() => {
+      const rgb = (text: string) => (text.match(/[\d.]+/g) ?? []).map(Number);
+      const luminance = ([r = 0, g = 0, b = 0]: number[]) => {
+        const channel = (v: number) => {
+          const c = v / 255;
+          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        };
+        return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+      };
+      const background = (element: Element | null): number[] => {
+        for (let node = element; node !== null; node = node.parentElement) {
+          const parts = rgb(getComputedStyle(node).backgroundColor);
+          if (parts.length === 3 || (parts.length === 4 && (parts[3] ?? 0) > 0.5)) return parts.slice(0, 3);
+        }
+        return [255, 255, 255];
+      };
+      const failures: string[] = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+        const element = node.parentElement;
+        if (element === null || (node.textContent ?? '').trim() === '' || element.closest('.u-legend, .skip-link, option') !== null) continue;
+        const box = element.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0 || getComputedStyle(element).visibility === 'hidden') continue;
+        const fg = luminance(rgb(getComputedStyle(element).color));
+        const bg = luminance(background(element));
+        const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+        if (ratio < 4.5) failures.push(`${(node.textContent ?? '').trim().slice(0, 30)}: ${ratio.toFixed(2)}`);
+      }
+      return [...new Set(failures)];
+    });
+    expect({ name, lowContrast }).toEqual({ name, lowContrast: [] });
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
   };
   /** A fresh document for the deep link (not a hash change inside the previous page). */
@@ -390,6 +425,28 @@ describe('dashboard in Chromium', () => {
     }
     const sockets = await page.evaluate(() => performance.getEntriesByType('resource').filter((entry) => entry.name.includes('runStatus')).length);
     expect(sockets).toBe(0);
+  });
+
+  it('falls back to polling runStatus when the WebSocket is refused', async () => {
+    const blocked = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const other = await blocked.newPage();
+      await other.routeWebSocket(/\/graphql/, (socket) => socket.close({ code: 1011, reason: 'refused by the e2e test' }));
+      await other.goto(`${base}/dashboard#/mining?status=running`);
+      await other.waitForFunction((id) => document.querySelector(`main tbody tr[data-key="${id}"] td[data-col=status]`)?.textContent?.includes('40%'), seed.runningMiningRunId);
+      const client = new Client({ connectionString: app.db.connection.url });
+      await client.connect();
+      try {
+        await client.query(`UPDATE "${app.db.connection.schema}".mining_runs SET progress = 0.65 WHERE id = $1`, [seed.runningMiningRunId]);
+      } finally {
+        await client.end();
+      }
+      await other.waitForFunction((id) => document.querySelector(`main tbody tr[data-key="${id}"] td[data-col=status]`)?.textContent?.includes('65%'), seed.runningMiningRunId, { timeout: 20_000 });
+      const polls = await other.evaluate(() => performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('/graphql')).length);
+      expect(polls).toBeGreaterThan(2);
+    } finally {
+      await blocked.close();
+    }
   });
 
   it('lists mining runs, label sets, models and image sets with counts and links', async () => {
