@@ -24,9 +24,12 @@ function step(title, command, args) {
 step('project graph', 'npx', ['nx', 'show', 'projects']);
 // The API's Prisma client is generated (gitignored); type-checking and the API specs need it.
 step('prisma client', 'node', ['apps/api/scripts/generate-prisma.js']);
+// The API serves the dashboard bundle from dist/dashboard (gitignored); its specs load it.
+const dashboardBuilt = step('dashboard build', 'node', ['apps/api/scripts/build-dashboard.js']);
 const checks = [
   ['lint', step('lint', 'npx', ['eslint', '--max-warnings', '0', '.'])],
   ['typecheck', step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'])],
+  ['dashboard build', dashboardBuilt],
 ];
 const projectsOk = step('tests', 'npx', ['nx', 'run-many', '-t', 'test', '--parallel=1', '--outputStyle=stream']);
 

@@ -1,37 +1,43 @@
-// The run-history dashboard at GET /dashboard (and GET / redirects there): one HTML page, a small
-// vanilla script, a stylesheet and the GraphQL document of every operation the page sends, all
-// read from ./assets and served as they are (no build step, no CDN). The page talks to /graphql.
+// The dashboard at GET /dashboard (and GET / redirects there): the page, one ES module and one
+// stylesheet, built from ./client by apps/api/scripts/build-dashboard.js into dist/dashboard (npm start
+// and npm test build it; nothing is committed) and served as they are, same-origin only. The page
+// reads /graphql (queries over HTTP, runProgress over graphql-ws); it never mutates anything.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Request, Response, Router } from 'express';
 import express from 'express';
 
-export const DASHBOARD_ASSETS_DIR = path.join(__dirname, 'assets');
+/** Where the build writes the bundle: <repo>/dist/dashboard. */
+export const DASHBOARD_BUILD_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'dashboard');
 
 /** The files the page may load, with their content types; anything else under /dashboard/ is a 404. */
 export const DASHBOARD_ASSETS: Readonly<Record<string, string>> = {
   'dashboard.js': 'text/javascript; charset=utf-8',
   'dashboard.css': 'text/css; charset=utf-8',
-  'dashboard-queries.graphql': 'application/graphql; charset=utf-8',
 };
 
-/** Same-origin only: the page loads nothing from elsewhere and has no inline script or style. */
-const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/** Same-origin only: no inline script or style, no other origin; ws: for the runProgress subscription. */
+const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-function send(res: Response, file: string, type: string): void {
-  res.set('Content-Type', type);
+function send(res: Response, buildDir: string, file: string, type: string): void {
+  if (!existsSync(path.join(buildDir, file))) {
+    res.status(503).type('text/plain').send('The dashboard is not built: run `npm run build:dashboard` (npm start and npm test build it).');
+    return;
+  }
   res.set('X-Content-Type-Options', 'nosniff');
   res.set('Cache-Control', 'no-cache');
-  res.sendFile(file, { root: DASHBOARD_ASSETS_DIR, headers: { 'Content-Type': type } });
+  res.sendFile(file, { root: buildDir, headers: { 'Content-Type': type } });
 }
 
-export function dashboardRouter(): Router {
+export function dashboardRouter(buildDir: string = DASHBOARD_BUILD_DIR): Router {
   const router = express.Router();
   router.get('/', (_req: Request, res: Response) => {
     res.redirect(302, '/dashboard');
   });
   router.get('/dashboard', (_req: Request, res: Response) => {
     res.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    send(res, 'index.html', 'text/html; charset=utf-8');
+    send(res, buildDir, 'index.html', 'text/html; charset=utf-8');
   });
   router.get('/dashboard/:file', (req: Request, res: Response) => {
     const file = String(req.params['file']);
@@ -40,7 +46,7 @@ export function dashboardRouter(): Router {
       res.status(404).type('text/plain').send('not found');
       return;
     }
-    send(res, file, type);
+    send(res, buildDir, file, type);
   });
   return router;
 }

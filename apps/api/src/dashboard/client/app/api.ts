@@ -1,0 +1,79 @@
+/// <reference lib="dom" />
+// The one way the dashboard talks to /graphql over HTTP: a named operation of a page's document,
+// sent with its variables. Failures become ApiError with the server's code, so a page can say what
+// went wrong in words (message + code) where it happened.
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    /** extensions.code of the first GraphQL error, or NETWORK / HTTP_<status> for transport failures */
+    readonly code: string,
+    readonly operation: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+interface GraphQLResponse<T> {
+  readonly data?: T | null;
+  readonly errors?: readonly { readonly message: string; readonly extensions?: { readonly code?: unknown } }[];
+}
+
+/** Sends `operationName` from `document` and returns its data, or throws ApiError. */
+export async function gql<T>(document: string, operationName: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+      body: JSON.stringify({ query: document, operationName, variables }),
+      signal,
+    });
+  } catch (error) {
+    if (signal?.aborted === true) throw error;
+    throw new ApiError(`the API could not be reached (${error instanceof Error ? error.message : String(error)})`, 'NETWORK', operationName);
+  }
+  let body: GraphQLResponse<T>;
+  try {
+    body = (await response.json()) as GraphQLResponse<T>;
+  } catch {
+    throw new ApiError(`the API answered HTTP ${response.status} without a GraphQL body`, `HTTP_${response.status}`, operationName);
+  }
+  const first = body.errors?.[0];
+  if (first !== undefined) {
+    const code = typeof first.extensions?.code === 'string' ? first.extensions.code : `HTTP_${response.status}`;
+    const more = (body.errors?.length ?? 1) > 1 ? ` (and ${(body.errors?.length ?? 1) - 1} more)` : '';
+    throw new ApiError(first.message + more, code, operationName);
+  }
+  if (body.data === undefined || body.data === null) throw new ApiError(`the API answered HTTP ${response.status} with no data`, `HTTP_${response.status}`, operationName);
+  return body.data;
+}
+
+export interface Connection<N> {
+  readonly totalCount: number;
+  readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
+  readonly edges: readonly { readonly node: N }[];
+}
+
+/**
+ * Every node of a connection, page after page (for exports of "all pages"); `onProgress` gets the
+ * count so far and the total.
+ */
+export async function fetchAll<N>(
+  fetchPage: (after: string | null) => Promise<Connection<N>>,
+  onProgress: (done: number, total: number) => void = () => undefined,
+): Promise<N[]> {
+  const nodes: N[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page = await fetchPage(after);
+    for (const edge of page.edges) nodes.push(edge.node);
+    onProgress(nodes.length, page.totalCount);
+    if (!page.pageInfo.hasNextPage || page.pageInfo.endCursor === null) return nodes;
+    after = page.pageInfo.endCursor;
+  }
+}
+
+/** The API's largest page (NEGMINE_MAX_PAGE_SIZE default); exports page with it. */
+export const EXPORT_PAGE_SIZE = 500;

@@ -1,0 +1,273 @@
+/// <reference lib="dom" />
+// One evaluation run: status (live while unfinished) and the error of a failed run; per-OOD-set
+// metrics with both FPR95 conventions named; the ROC curves of every OOD set on one plot; ID vs
+// OOD score histograms per set with a log count axis and a trimmed score range to switch on
+// (skewed scores otherwise put nearly all images in one bin); parameters and provenance.
+import { gql } from '../app/api';
+import { isTerminal, watchRun } from '../app/live';
+import type { Page, PageModule } from '../app/page';
+import { href, updateParams, type Route } from '../app/route';
+import { curveChart, histogramChart } from '../ui/charts';
+import { facts, h, link, replaceChildren, section, selectControl, type Child } from '../ui/dom';
+import { duration, durationSeconds, int, num, paramValue, pct, shortId, when } from '../ui/format';
+import { errorBox } from '../ui/notice';
+import { DataTable } from '../ui/table';
+import { isActive, statusCell } from './filters';
+import RUN from './run.graphql';
+
+interface ImageSetInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly imageCount: number;
+  readonly contentHash: string;
+}
+
+export interface RunResultDetail {
+  readonly oodImageSetId: string;
+  readonly oodImageSet: { readonly name: string };
+  readonly fprAtTprId: number;
+  readonly fprAtTprOod: number;
+  readonly auroc: number;
+  readonly auprIn: number;
+  readonly auprOut: number;
+  readonly nId: number;
+  readonly nOod: number;
+  readonly thresholdAtTprId: number;
+  readonly guardHits: number;
+  readonly rocPoints: readonly { readonly fpr: number; readonly tpr: number }[];
+  readonly histograms: { readonly edges: readonly number[]; readonly idCounts: readonly number[]; readonly oodCounts: readonly number[] };
+}
+
+interface RunDetail {
+  readonly id: string;
+  readonly idempotencyKey: string | null;
+  readonly method: string;
+  status: string;
+  progress: number;
+  statusReason: string | null;
+  readonly error: string | null;
+  readonly errorCode: string | null;
+  readonly params: Record<string, unknown>;
+  readonly seed: number;
+  readonly permutations: number;
+  readonly groupPermutation: readonly number[] | null;
+  readonly modelHash: string;
+  readonly shardSize: number;
+  readonly codeVersion: string;
+  readonly attempts: number;
+  readonly heartbeatAt: string | null;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly labelSet: { readonly id: string; readonly name: string; readonly labelCount: number };
+  readonly model: { readonly id: string; readonly name: string; readonly kind: string; readonly backbone: string | null; readonly embeddingDim: number; readonly contentHash: string };
+  readonly miningRun: {
+    readonly id: string;
+    readonly selectionMethod: string;
+    readonly selectionParams: unknown;
+    readonly negativeCount: number;
+    readonly codeVersion: string;
+    readonly corpus: { readonly id: string; readonly source: string; readonly versionHash: string; readonly entryCount: number };
+  } | null;
+  readonly idImageSet: ImageSetInfo;
+  readonly oodImageSets: readonly ImageSetInfo[];
+  readonly results: readonly RunResultDetail[];
+}
+
+/** Score range holding all but the outer `tail` fraction of the pooled images, from the histogram counts. */
+export function centralRange(edges: readonly number[], counts: readonly number[], tail = 0.01): [number, number] {
+  const total = counts.reduce((sum, count) => sum + count, 0);
+  let lo = 0;
+  let seen = 0;
+  while (lo < counts.length - 1 && seen + (counts[lo] ?? 0) <= tail * total) seen += counts[lo++] ?? 0;
+  let hi = counts.length - 1;
+  seen = 0;
+  while (hi > lo && seen + (counts[hi] ?? 0) <= tail * total) seen += counts[hi--] ?? 0;
+  return [edges[lo] ?? 0, edges[hi + 1] ?? 1];
+}
+
+function imageSetCell(set: ImageSetInfo): Child {
+  return h('span', {}, set.name, h('span', { class: 'muted small' }, ` (${set.kind}, ${int(set.imageCount)} images, ${set.contentHash.slice(0, 12)}…)`));
+}
+
+export function metricsTable(results: readonly RunResultDetail[]): HTMLTableElement {
+  const table = new DataTable<RunResultDetail>({
+    caption: 'Metrics per OOD set',
+    rowKey: (result) => result.oodImageSetId,
+    columns: [
+      { key: 'set', label: 'OOD set', cell: (result) => result.oodImageSet.name },
+      { key: 'fprAtTprId', label: 'FPR95 % (fprAtTprId)', title: 'FPR at 95% TPR, ID positive (the paper, MCM, NegLabel)', numeric: true, cell: (result) => pct(result.fprAtTprId) },
+      { key: 'fprAtTprOod', label: 'FPR95 % (fprAtTprOod)', title: 'FPR at 95% TPR, OOD positive (OpenOOD v1.5)', numeric: true, cell: (result) => pct(result.fprAtTprOod) },
+      { key: 'auroc', label: 'AUROC %', numeric: true, cell: (result) => pct(result.auroc) },
+      { key: 'auprIn', label: 'AUPR-In %', numeric: true, cell: (result) => pct(result.auprIn) },
+      { key: 'auprOut', label: 'AUPR-Out %', numeric: true, cell: (result) => pct(result.auprOut) },
+      { key: 'n', label: 'ID / OOD images', numeric: true, cell: (result) => `${int(result.nId)} / ${int(result.nOod)}` },
+      { key: 'threshold', label: 'threshold', title: 'Score threshold of fprAtTprId: scores at or above it are accepted as ID', numeric: true, cell: (result) => num(result.thresholdAtTprId, 6) },
+      { key: 'guardHits', label: 'guard hits', title: 'Images where a numerical guard of the scoring method changed the arithmetic (e.g. a non-positive normaliser)', numeric: true, cell: (result) => int(result.guardHits) },
+    ],
+  });
+  table.setRows(results);
+  return table.element;
+}
+
+class RunPage implements Page {
+  private run: RunDetail | undefined;
+  private stopWatch: (() => void) | undefined;
+  private readonly body = h('div');
+  private readonly histograms = h('div', { class: 'charts' });
+  private route: Route;
+  private disposed = false;
+
+  constructor(main: HTMLElement, route: Route) {
+    this.route = route;
+    replaceChildren(main, h('h1', {}, `Evaluation run ${shortId(route.id)}`), this.body);
+    this.body.append(h('p', { class: 'muted' }, 'Loading…'));
+    void this.load();
+  }
+
+  update(route: Route): void {
+    this.route = route;
+    this.renderHistograms();
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const { evaluationRun } = await gql<{ evaluationRun: RunDetail }>(RUN, 'RunDetail', { id: this.route.id });
+      if (this.disposed) return;
+      this.run = evaluationRun;
+      this.render();
+      if (isActive(evaluationRun.status)) {
+        this.stopWatch = watchRun(evaluationRun.id, (event) => {
+          if (this.run === undefined) return;
+          this.run.status = event.status;
+          this.run.progress = event.progress;
+          this.run.statusReason = event.statusReason;
+          if (isTerminal(event.status)) {
+            this.stopWatch?.();
+            void this.load();
+          } else this.renderStatus();
+        });
+      }
+    } catch (error) {
+      replaceChildren(this.body, errorBox(error, `load evaluation run ${this.route.id ?? ''}`));
+    }
+  }
+
+  private readonly statusSlot = h('div', { class: 'status-line', 'aria-live': 'polite' });
+
+  private renderStatus(): void {
+    const run = this.run;
+    if (run === undefined) return;
+    replaceChildren(
+      this.statusSlot,
+      statusCell(run),
+      ' ',
+      h('span', { class: 'muted' }, `${run.method} on ${run.labelSet.name} with ${run.model.name}; created ${when(run.createdAt)}; duration ${duration(durationSeconds(run), isActive(run.status))}`),
+      run.statusReason === null ? null : h('p', { class: 'muted small' }, `Status reason: ${run.statusReason}`),
+    );
+  }
+
+  private render(): void {
+    const run = this.run;
+    if (run === undefined) return;
+    this.renderStatus();
+    const failure =
+      run.status === 'failed' || run.error !== null
+        ? h('div', { class: 'error', role: 'alert' }, h('strong', {}, 'The run failed: '), run.error ?? 'no message was recorded', ' ', h('span', { class: 'code' }, `(code ${run.errorCode ?? 'none'})`), run.attempts > 1 ? ` after ${run.attempts} attempts` : '')
+        : null;
+    const results = run.results;
+    const roc =
+      results.length === 0
+        ? h('p', { class: 'muted' }, isActive(run.status) ? 'Metrics appear when the run succeeds.' : 'This run has no results.')
+        : curveChart('ROC curves (ID positive)', 'false positive rate (OOD accepted)', 'true positive rate (ID accepted)', results.map((result) => ({ label: result.oodImageSet.name, points: result.rocPoints.map((point) => ({ x: point.fpr, y: point.tpr })) })));
+    replaceChildren(
+      this.body,
+      this.statusSlot,
+      failure,
+      section('Metrics per OOD set', results.length === 0 ? h('p', { class: 'muted' }, 'No metrics yet.') : h('div', { class: 'table-wrap' }, metricsTable(results)), h('p', { class: 'muted small' }, 'fprAtTprId: FPR at 95% TPR with ID as the positive class (the paper, MCM, NegLabel). fprAtTprOod: OOD as the positive class (OpenOOD v1.5). Guard hits count images where a numerical guard of the scoring method changed the arithmetic.')),
+      section('ROC curves', h('div', { class: 'charts', id: 'roc' }, roc)),
+      section('Score histograms', this.histogramControls(), this.histograms),
+      section('Parameters', facts(Object.entries(run.params).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => [key, paramValue(value)])), facts([['seed', String(run.seed)], ['permutations', String(run.permutations)], ['group permutation', run.groupPermutation === null ? 'drawn from the seed' : `given at launch (${run.groupPermutation.length} entries)`]])),
+      section(
+        'Provenance',
+        facts([
+          ['run id', run.id],
+          ['idempotency key', run.idempotencyKey ?? '—'],
+          ['label set', link(`${run.labelSet.name} (${run.labelSet.labelCount} labels)`, href('label-set', run.labelSet.id))],
+          ['model', h('span', {}, `${run.model.name} (${run.model.kind}${run.model.backbone === null ? '' : `, ${run.model.backbone}`}, ${run.model.embeddingDim} dims)`)],
+          ['model hash', h('code', {}, run.modelHash)],
+          [
+            'mining run',
+            run.miningRun === null
+              ? '— (this method uses no negatives)'
+              : h('span', {}, link(`${shortId(run.miningRun.id)} (${run.miningRun.selectionMethod}, ${int(run.miningRun.negativeCount)} negatives)`, href('negatives', run.miningRun.id)), h('span', { class: 'muted small' }, ` corpus ${run.miningRun.corpus.source}, ${int(run.miningRun.corpus.entryCount)} entries, ${run.miningRun.corpus.versionHash.slice(0, 12)}…`)),
+          ],
+          ['ID image set', imageSetCell(run.idImageSet)],
+          ['OOD image sets', h('span', {}, ...run.oodImageSets.map((set, i) => [i === 0 ? null : '; ', imageSetCell(set)]))],
+          ['shard size', String(run.shardSize)],
+          ['code version', h('code', {}, run.codeVersion)],
+          ['attempts', String(run.attempts)],
+          ['created', when(run.createdAt)],
+          ['started', when(run.startedAt)],
+          ['finished', when(run.finishedAt)],
+          ['last heartbeat', when(run.heartbeatAt)],
+        ]),
+      ),
+      h('p', {}, link('Compare with other runs…', href('runs', undefined, { labelSet: run.labelSet.id, sel: run.id }))),
+    );
+    this.renderHistograms();
+  }
+
+  private histogramControls(): HTMLElement {
+    const p = this.route.params;
+    return h(
+      'div',
+      { class: 'filters', role: 'group', 'aria-label': 'Histogram options' },
+      selectControl('Count axis', 'counts', [['linear', 'linear'], ['log', 'log scale']], p.get('counts') === 'log' ? 'log' : 'linear', (value) => updateParams({ counts: value === 'linear' ? undefined : value }, { replace: true })),
+      selectControl('Score range', 'range', [['full', 'full range'], ['central', 'central 98% of images']], p.get('range') === 'central' ? 'central' : 'full', (value) => updateParams({ range: value === 'full' ? undefined : value }, { replace: true })),
+    );
+  }
+
+  private renderHistograms(): void {
+    const run = this.run;
+    if (run === undefined) return;
+    const logCounts = this.route.params.get('counts') === 'log';
+    const central = this.route.params.get('range') === 'central';
+    replaceChildren(
+      this.histograms,
+      run.results.length === 0 ? h('p', { class: 'muted' }, 'No histograms yet.') : null,
+      ...run.results.map((result) => {
+        const { edges, idCounts, oodCounts } = result.histograms;
+        const pooled = idCounts.map((count, i) => count + (oodCounts[i] ?? 0));
+        const top = Math.max(...pooled) / Math.max(1, pooled.reduce((sum, count) => sum + count, 0));
+        const chart = histogramChart(`ID vs ${result.oodImageSet.name}`, edges, [
+          { label: `ID (${int(result.nId)})`, counts: idCounts },
+          { label: `${result.oodImageSet.name} (${int(result.nOod)})`, counts: oodCounts },
+        ], { logCounts, range: central ? centralRange(edges, pooled) : undefined });
+        const hint =
+          top > 0.5
+            ? h(
+                'p',
+                { class: 'muted small' },
+                `${Math.round(100 * top)}% of the images fall in one of the ${idCounts.length} equal-width bins the API stores: `,
+                logCounts || central ? 'the log count axis and the central range show the tails; finer (quantile) bins need the per-image scores, which the API does not expose yet.' : 'switch the count axis to log scale or the score range to the central 98%.',
+              )
+            : null;
+        return h('div', {}, chart, hint);
+      }),
+    );
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stopWatch?.();
+  }
+}
+
+export const runPage: PageModule = {
+  view: 'run',
+  nav: 'runs',
+  title: (route) => `Evaluation run ${shortId(route.id)}`,
+  mount: (main, route) => new RunPage(main, route),
+};

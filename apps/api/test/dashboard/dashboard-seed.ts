@@ -1,0 +1,188 @@
+// Seeds a test database for the dashboard e2e spec: two models, two label sets, three image sets,
+// mining runs (a small one with real-looking words, one of 50,000 negatives, one still running),
+// the four methods evaluated on two OOD sets (one near, one far) with metrics computed by
+// @negmine/metrics from synthetic scores, a failed and a running evaluation, and 10,000 more
+// evaluation runs inserted with one SQL statement each (generate_series).
+import { evaluate } from '@negmine/metrics';
+import { Client } from 'pg';
+import type { TestDatabase } from '../support/test-database';
+
+export interface DashboardSeed {
+  readonly modelId: string;
+  readonly otherModelId: string;
+  readonly labelSetId: string;
+  readonly bulkLabelSetId: string;
+  readonly nearSetId: string;
+  readonly farSetId: string;
+  readonly miningRunId: string;
+  readonly bigMiningRunId: string;
+  readonly runningMiningRunId: string;
+  /** mcm, neglabel, debiased, adaneg evaluations of miningRunId on both OOD sets. */
+  readonly demoRunIds: Record<'mcm' | 'neglabel' | 'debiased' | 'adaneg', string>;
+  readonly failedRunId: string;
+  readonly runningRunId: string;
+  readonly bulkRuns: number;
+  readonly bigNegatives: number;
+  /** A word present once in the big run. */
+  readonly rareWord: string;
+}
+
+/** Deterministic normal samples (Box–Muller over a small LCG). */
+function normals(count: number, mean: number, sd: number, seed: number): Float32Array {
+  let state = seed >>> 0;
+  const uniform = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return (state + 1) / 4294967297;
+  };
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = mean + sd * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  return out;
+}
+
+/** Skewed scores (most mass in a narrow band, a long right tail): what a debiased run with large scores looks like. */
+function skewed(count: number, seed: number, scale: number): Float32Array {
+  const base = normals(count, 0, 1, seed);
+  return base.map((value) => Math.exp(value * 1.6) * scale);
+}
+
+function resultRow(runId: string, setId: string, idScores: Float32Array, oodScores: Float32Array, guardHits = 0) {
+  const metrics = evaluate({ idScores, oodScores });
+  return {
+    evaluationRunId: runId,
+    oodImageSetId: setId,
+    fprAtTprId: metrics.fprAtTprId,
+    fprAtTprOod: metrics.fprAtTprOod,
+    auroc: metrics.auroc,
+    auprIn: metrics.auprIn,
+    auprOut: metrics.auprOut,
+    nId: metrics.nId,
+    nOod: metrics.nOod,
+    thresholdAtTprId: metrics.thresholdAtTprId,
+    rocPoints: metrics.roc.fpr.map((fpr, i) => ({ fpr, tpr: metrics.roc.tpr[i] ?? 0, threshold: Number.isFinite(metrics.roc.thresholds[i] ?? NaN) ? metrics.roc.thresholds[i] : null })),
+    histograms: { edges: metrics.histograms.edges, idCounts: metrics.histograms.idCounts, oodCounts: metrics.histograms.oodCounts },
+    guardHits,
+  };
+}
+
+const WORDS: readonly [string, string, string][] = [
+  ['quartz', 'noun', 'noun.substance'], ['glacier', 'noun', 'noun.object'], ['sonnet', 'noun', 'noun.communication'], ['violin', 'noun', 'noun.artifact'],
+  ['tundra', 'noun', 'noun.location'], ['algebra', 'noun', 'noun.cognition'], ['thunder', 'noun', 'noun.phenomenon'], ['kettle', 'noun', 'noun.artifact'],
+  ['lynx', 'noun', 'noun.animal'], ['tabby', 'noun', 'noun.animal'], ['verdict', 'noun', 'noun.act'], ['marble', 'noun', 'noun.substance'],
+  ['crimson', 'adj', 'adj.all'], ['hollow', 'adj', 'adj.all'], ['nocturnal', 'adj', 'adj.pert'], ['brittle', 'adj', 'adj.all'],
+];
+
+export async function seedDashboard(db: TestDatabase): Promise<DashboardSeed> {
+  const prisma = db.prisma;
+  const model = await prisma.encoderModel.create({ data: { name: 'clip-vit-b16', kind: 'onnx_folder', folder: '/models/clip-vit-b16', backbone: 'vit_b16', embeddingDim: 512, contentHash: 'a'.repeat(64) } });
+  const other = await prisma.encoderModel.create({ data: { name: 'imported-space-768', kind: 'imported_space', embeddingDim: 768, contentHash: 'b'.repeat(64) } });
+  const labelSet = await prisma.labelSet.create({ data: { name: 'pets-demo', labels: ['cat', 'dog', 'rabbit', 'hamster', 'parrot', 'goldfish'], promptTemplates: ['the nice {}'] } });
+  const bulkLabelSet = await prisma.labelSet.create({ data: { name: 'imagenet-bulk', labels: Array.from({ length: 1000 }, (_v, i) => `class ${i}`), promptTemplates: ['a photo of a {}'] } });
+  const idSet = await prisma.imageSet.create({ data: { name: 'pets-val', kind: 'folder', folder: '/images/pets-val', imageCount: 2000, contentHash: 'c'.repeat(64) } });
+  const near = await prisma.imageSet.create({ data: { name: 'ood-near-wildcats', kind: 'folder', folder: '/images/wildcats', imageCount: 1500, contentHash: 'd'.repeat(64) } });
+  const far = await prisma.imageSet.create({ data: { name: 'ood-far-textures', kind: 'imported', modelId: other.id, imageCount: 1800, contentHash: 'e'.repeat(64) } });
+  const corpus = await prisma.corpus.create({ data: { versionHash: 'f'.repeat(64), source: 'wordnet', options: { version: '3.1' }, entryCount: 70_000, entries: [] } });
+  const common = { labelSetId: labelSet.id, modelId: model.id, corpusId: corpus.id, labelsSnapshot: labelSet.labels, modelHash: model.contentHash, codeVersion: '0.1.0+e2e' };
+  const started = new Date(Date.now() - 90_000);
+  const finished = new Date(Date.now() - 60_000);
+  const mining = await prisma.miningRun.create({ data: { ...common, selectionMethod: 'knn_density', selectionParams: { k: 100, keepNoun: 0.23, keepAdj: 0.08 }, status: 'succeeded', progress: 1, startedAt: started, finishedAt: finished } });
+  await prisma.negativeLabel.createMany({
+    data: WORDS.map(([word, pos, lexname], rank) => ({
+      miningRunId: mining.id,
+      rank,
+      corpusIndex: 1000 + rank,
+      word,
+      pos,
+      lexname,
+      statistic: 0.1 + rank * 0.01,
+      falseNegativeFlags: word === 'tabby' ? ['hyponym', 'nearIdLabel'] : word === 'lynx' ? ['nearIdLabel'] : [],
+      flagged: word === 'tabby' || word === 'lynx',
+      nearestIdLabel: word === 'tabby' || word === 'lynx' ? 'cat' : 'dog',
+      nearestIdCosine: word === 'tabby' ? 0.97 : word === 'lynx' ? 0.96 : 0.4 + rank * 0.01,
+    })),
+  });
+  const big = await prisma.miningRun.create({ data: { ...common, labelSetId: bulkLabelSet.id, labelsSnapshot: bulkLabelSet.labels, selectionMethod: 'neglabel', selectionParams: { keepNoun: 0.6 }, status: 'succeeded', progress: 1, startedAt: started, finishedAt: finished, createdAt: new Date(Date.now() - 3_600_000) } });
+  const runningMining = await prisma.miningRun.create({ data: { ...common, selectionMethod: 'knn_density', selectionParams: { k: 50 }, status: 'running', progress: 0.4, startedAt: new Date(), heartbeatAt: new Date() } });
+
+  const evalCommon = { labelSetId: labelSet.id, modelId: model.id, miningRunId: mining.id, seed: 0, permutations: 1, idImageSetId: idSet.id, oodImageSetIds: [near.id, far.id], modelHash: model.contentHash, shardSize: 256, codeVersion: '0.1.0+e2e' };
+  const idScores = normals(2000, 1, 0.5, 1);
+  const demo: Record<string, string> = {};
+  const specs: [string, Record<string, number>, number, number][] = [
+    ['mcm', { temperature: 1 }, 0.55, 0.0],
+    ['neglabel', { temperature: 0.01, groups: 100 }, 0.3, -0.6],
+    ['debiased', { temperature: 0.01, groups: 100, tau: 0.5 }, 0.15, -0.9],
+    ['adaneg', { temperature: 0.01, gap: 0.1, lambda: 0.5 }, 0.2, -0.8],
+  ];
+  let offset = 0;
+  for (const [method, params, nearShift, farShift] of specs) {
+    offset += 1;
+    const run = await prisma.evaluationRun.create({ data: { ...evalCommon, miningRunId: method === 'mcm' ? null : mining.id, method: method as 'mcm', params, status: 'succeeded', progress: 1, startedAt: new Date(finished.getTime() + offset * 1000), finishedAt: new Date(finished.getTime() + offset * 1000 + 4200), createdAt: new Date(finished.getTime() + offset * 1000) } });
+    demo[method] = run.id;
+    const ids = method === 'debiased' ? skewed(2000, 11, 1) : idScores;
+    const nearScores = method === 'debiased' ? skewed(1500, 12, 0.55) : normals(1500, 1 - (1 - nearShift), 0.5, 2 + offset);
+    const farScores = method === 'debiased' ? skewed(1800, 13, 0.25) : normals(1800, farShift, 0.5, 7 + offset);
+    await prisma.evaluationResult.createMany({ data: [resultRow(run.id, near.id, ids, nearScores), resultRow(run.id, far.id, ids, farScores, method === 'debiased' ? 3 : 0)] });
+  }
+  const failed = await prisma.evaluationRun.create({ data: { ...evalCommon, method: 'debiased', params: { tau: 5 }, status: 'failed', progress: 0.5, error: 'the OOD prior tau must be in (0, 1]; got 5', errorCode: 'INVALID_PARAMETER', startedAt: new Date(), finishedAt: new Date(), attempts: 1, createdAt: new Date(Date.now() - 1000) } });
+  const running = await prisma.evaluationRun.create({ data: { ...evalCommon, method: 'neglabel', params: { temperature: 0.01, groups: 100 }, status: 'running', progress: 0.3, startedAt: new Date(), heartbeatAt: new Date(), attempts: 1 } });
+
+  // Bulk data in plain SQL (the seed must stay fast: 10,000 runs with 2 results each, 50,000 negatives).
+  const client = new Client({ connectionString: db.connection.url });
+  await client.connect();
+  const s = `"${db.connection.schema}"`;
+  const bulkRuns = 10_000;
+  const bigNegatives = 50_000;
+  const rareWord = 'quokka';
+  try {
+    await client.query(
+      `INSERT INTO ${s}.evaluation_runs (id, label_set_id, model_id, mining_run_id, method, params, seed, permutations, id_image_set_id, ood_image_set_ids, model_hash, shard_size, status, progress, code_version, attempts, created_at, started_at, finished_at)
+       SELECT gen_random_uuid(), $1::uuid, CASE WHEN i % 3 = 0 THEN $2::uuid ELSE $3::uuid END, $4::uuid,
+              (ARRAY['mcm','neglabel','debiased','adaneg'])[1 + i % 4]::${s}.scoring_method,
+              jsonb_build_object('temperature', 0.01, 'groups', 100 + i % 5), i % 7, 1, $5::uuid, ARRAY[$6, $7], 'hash', 256,
+              (CASE WHEN i % 50 = 0 THEN 'failed' ELSE 'succeeded' END)::${s}.run_status, 1, '0.1.0+bulk', 1,
+              timestamp '2026-06-01' + i * interval '10 minutes', timestamp '2026-06-01' + i * interval '10 minutes',
+              timestamp '2026-06-01' + i * interval '10 minutes' + (i % 90) * interval '1 second'
+       FROM generate_series(1, $8::int) AS i`,
+      [bulkLabelSet.id, other.id, model.id, big.id, idSet.id, near.id, far.id, bulkRuns],
+    );
+    await client.query(
+      `INSERT INTO ${s}.evaluation_results (evaluation_run_id, ood_image_set_id, fpr_at_tpr_id, fpr_at_tpr_ood, auroc, aupr_in, aupr_out, n_id, n_ood, threshold_at_tpr_id, roc_points, histograms, guard_hits)
+       SELECT r.id, o.set_id::uuid, 0.2 + 0.5 * abs(sin(hashtext(r.id::text || o.set_id))), 0.25 + 0.5 * abs(cos(hashtext(r.id::text || o.set_id))),
+              0.7 + 0.29 * abs(sin(hashtext(o.set_id || r.id::text))), 0.8, 0.7, 2000, 1500, 0.5,
+              '[{"fpr":0,"tpr":0,"threshold":null},{"fpr":0.3,"tpr":0.8,"threshold":0.5},{"fpr":1,"tpr":1,"threshold":0}]'::jsonb,
+              '{"edges":[0,0.5,1],"idCounts":[500,1500],"oodCounts":[1000,500]}'::jsonb, 0
+       FROM ${s}.evaluation_runs r CROSS JOIN (VALUES ($1::text), ($2::text)) AS o(set_id)
+       WHERE r.code_version = '0.1.0+bulk' AND r.status = 'succeeded'`,
+      [near.id, far.id],
+    );
+    await client.query(
+      `INSERT INTO ${s}.negative_labels (mining_run_id, rank, corpus_index, word, pos, lexname, statistic, false_negative_flags, flagged, nearest_id_label, nearest_id_cosine)
+       SELECT $1::uuid, i, 100000 + i, CASE WHEN i = 31337 THEN $3 ELSE 'negword' || i END,
+              CASE WHEN i < 40000 THEN 'noun' ELSE 'adj' END,
+              CASE WHEN i < 40000 THEN (ARRAY['noun.artifact','noun.animal','noun.plant','noun.location','noun.act'])[1 + i % 5] ELSE (ARRAY['adj.all','adj.pert'])[1 + i % 2] END,
+              -1 + i::float8 / $2, CASE WHEN i % 97 = 0 THEN ARRAY['nearIdLabel'] ELSE ARRAY[]::text[] END, i % 97 = 0,
+              'class ' || (i % 1000), 0.2 + 0.7 * (i % 97 = 0)::int + 0.05 * sin(i)
+       FROM generate_series(0, $2::int - 1) AS i`,
+      [big.id, bigNegatives, rareWord],
+    );
+    await client.query(`ANALYZE ${s}.evaluation_runs; ANALYZE ${s}.evaluation_results; ANALYZE ${s}.negative_labels`);
+  } finally {
+    await client.end();
+  }
+  return {
+    modelId: model.id,
+    otherModelId: other.id,
+    labelSetId: labelSet.id,
+    bulkLabelSetId: bulkLabelSet.id,
+    nearSetId: near.id,
+    farSetId: far.id,
+    miningRunId: mining.id,
+    bigMiningRunId: big.id,
+    runningMiningRunId: runningMining.id,
+    demoRunIds: demo as DashboardSeed['demoRunIds'],
+    failedRunId: failed.id,
+    runningRunId: running.id,
+    bulkRuns,
+    bigNegatives,
+    rareWord,
+  };
+}
