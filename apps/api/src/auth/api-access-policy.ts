@@ -36,6 +36,8 @@ export const API_ACCESS_POLICY: AccessPolicy = {
   'EvaluationRunEdge.*': 'viewer',
   'EvaluationRun.*': 'viewer',
   'EvaluationResult.*': 'viewer',
+  'MeanOodMetrics.*': 'viewer',
+  'ScoringWarningRecord.*': 'viewer',
   'ImageSet.*': 'viewer',
   'RocPoint.*': 'viewer',
   'ScoreHistograms.*': 'viewer',
