@@ -2,6 +2,7 @@
 // services (built from the shared infrastructure and the services of the features before it),
 // its per-request DataLoaders and its job bodies. app.ts, schema.ts and context.ts loop over
 // features.ts; nothing else names a feature's classes.
+import type { RequestHandler } from 'express';
 import type { ApiConfig } from './config';
 import type { PrismaClient } from './db/prisma.service';
 import type { JobQueue } from './jobs/queue';
@@ -24,6 +25,18 @@ export interface FeatureJobs {
   readonly 'encode-images'?: ShardJobBody<'encode-images'>;
 }
 
+/**
+ * An HTTP route a feature serves beside /graphql (downloads, exports). Its access is declared in
+ * auth/api-access-policy.ts (HTTP_ROUTE_ACCESS) like every other route; errors go out as the JSON
+ * body of plugins/http-errors.ts.
+ */
+export interface FeatureRoute {
+  readonly method: 'GET' | 'POST';
+  /** An express path pattern, e.g. `/detectors/:id/detector.onnx`. */
+  readonly path: string;
+  readonly handle: RequestHandler;
+}
+
 /** A class with type-graphql decorators (what buildSchema takes as a resolver). */
 export type ResolverClass = abstract new (...args: never[]) => object;
 
@@ -36,6 +49,8 @@ export interface Feature<Provides extends object, Needs extends object = object,
   /** DataLoaders for one request (fresh per request, so batching never leaks data between requests). */
   createLoaders?(services: Provides & Needs): Loaders;
   createJobs?(services: Provides & Needs, infrastructure: Infrastructure): FeatureJobs;
+  /** HTTP routes beside /graphql, built from the services once when the server starts. */
+  createRoutes?(services: Provides & Needs): readonly FeatureRoute[];
 }
 
 /** Declares a feature; the identity function keeps the inferred Provides/Needs types. */

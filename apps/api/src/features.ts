@@ -1,6 +1,6 @@
 // The one list of features, in dependency order (a feature builds on the services of those
 // before it), and the types that the app, the schema and the context derive from it.
-import type { Feature, FeatureJobs, Infrastructure } from './feature';
+import type { Feature, FeatureJobs, FeatureRoute, Infrastructure } from './feature';
 import { embeddingFeature } from './modules/embedding';
 import { evaluationFeature } from './modules/evaluation';
 import { imageSetFeature } from './modules/image-set';
@@ -59,4 +59,9 @@ export function featureJobs(services: FeatureServices, infrastructure: Infrastru
 
 export function featureResolvers(): Feature<object>['resolvers'] {
   return features.flatMap((feature) => feature.resolvers);
+}
+
+/** Every feature's HTTP routes, in feature order. */
+export function featureRoutes(services: FeatureServices): readonly FeatureRoute[] {
+  return features.flatMap((feature) => feature.createRoutes?.(services) ?? []);
 }

@@ -13,6 +13,7 @@ import type * as GraphqlWsUse from 'graphql-ws/dist/use/ws';
 import { createContext, type ApiContext, type ApiServices } from './context';
 import { dashboardRouter } from './dashboard/dashboard.router';
 import { formatGraphQLError } from './errors';
+import { featureRoutes } from './features';
 import { graphiqlRouter } from './plugins/graphiql';
 import { requestLoggingPlugin } from './plugins/request-logging.plugin';
 import { buildApiSchema } from './schema';
@@ -72,6 +73,10 @@ export async function startServer(services: ApiServices, listen: { port: number;
   });
   app.use(graphiqlRouter());
   app.use(dashboardRouter());
+  for (const route of featureRoutes(services)) {
+    if (route.method === 'GET') app.get(route.path, route.handle);
+    else app.post(route.path, route.handle);
+  }
   app.use('/graphql', express.json({ limit: JSON_BODY_LIMIT }), expressMiddleware(apollo, { context: async () => createContext(services) }));
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
