@@ -1,7 +1,8 @@
 // The API's configuration, parsed once from the environment (explicit overrides win) and validated:
 // a bad value stops start-up with an error naming the variable and the accepted form.
-import { homedir } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
 import path from 'node:path';
+import { EXECUTION_PROVIDERS, type ExecutionProvider } from '@negmine/encoders';
 
 export interface ApiConfig {
   /** HTTP port (PORT). */
@@ -24,8 +25,12 @@ export interface ApiConfig {
   readonly importRoots: readonly string[];
   /** Jobs this process runs at once (NEGMINE_WORKERS); 0 = enqueue only, no workers. */
   readonly workerCount: number;
-  /** onnxruntime intra-op threads per session (NEGMINE_THREADS). */
+  /** onnxruntime intra-op threads per session (NEGMINE_THREADS); default: the core count. */
   readonly threads: number;
+  /** Where the CLIP towers run (NEGMINE_EXECUTION_PROVIDER): 'cpu' (default) or 'cuda'. */
+  readonly executionProvider: ExecutionProvider;
+  /** Worker threads decoding + preprocessing images (NEGMINE_PREPROCESS_THREADS); default one per core, 0 = the job's thread. */
+  readonly preprocessThreads: number;
   /** Images or texts per encoding shard job (NEGMINE_SHARD_SIZE). */
   readonly shardSize: number;
   /** Largest `first` a connection accepts (NEGMINE_MAX_PAGE_SIZE). */
@@ -94,6 +99,15 @@ function pathList(env: Env, name: string, fallback: readonly string[]): readonly
     .map((part) => absolutePath(name, part));
 }
 
+function executionProvider(env: Env): ExecutionProvider {
+  const raw = env['NEGMINE_EXECUTION_PROVIDER'];
+  if (raw === undefined || raw === '') return 'cpu';
+  if (!(EXECUTION_PROVIDERS as readonly string[]).includes(raw)) {
+    throw new ConfigError('NEGMINE_EXECUTION_PROVIDER', `'${raw}' is not accepted: expected one of ${EXECUTION_PROVIDERS.join(', ')}`);
+  }
+  return raw as ExecutionProvider;
+}
+
 function databaseUrl(env: Env): string | undefined {
   const raw = env['DATABASE_URL'];
   if (raw === undefined || raw === '') return undefined;
@@ -137,7 +151,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ApiConfig>
     modelRoots: pathList(env, 'NEGMINE_MODEL_ROOTS', [path.join(dataDir, 'models')]),
     importRoots: pathList(env, 'NEGMINE_IMPORT_ROOTS', [path.join(dataDir, 'imports')]),
     workerCount: integer(env, 'NEGMINE_WORKERS', 1, 0, 64),
-    threads: integer(env, 'NEGMINE_THREADS', 1, 1, 256),
+    // One job at a time (NEGMINE_WORKERS = 1) uses every core through onnxruntime's threads.
+    threads: integer(env, 'NEGMINE_THREADS', availableParallelism(), 1, 256),
+    executionProvider: executionProvider(env),
+    preprocessThreads: integer(env, 'NEGMINE_PREPROCESS_THREADS', availableParallelism(), 0, 256),
     shardSize: integer(env, 'NEGMINE_SHARD_SIZE', 512, 1, 1_000_000),
     maxPageSize: integer(env, 'NEGMINE_MAX_PAGE_SIZE', 500, 1, 10_000),
     heartbeatSeconds,

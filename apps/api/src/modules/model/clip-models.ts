@@ -1,5 +1,5 @@
 // Adapter over @negmine/encoders: loads CLIP folders once per process and keeps them for workers.
-import { loadClipModel, type ClipModel } from '@negmine/encoders';
+import { loadClipModel, type ClipModel, type ExecutionProvider, type LoadClipModelOptions } from '@negmine/encoders';
 import type { Logger } from '../../logger';
 
 export interface ClipModelInfo {
@@ -7,17 +7,31 @@ export interface ClipModelInfo {
   readonly embeddingDim: number;
 }
 
+/** How this process runs CLIP towers (from the API's configuration). */
+export interface ClipModelSettings {
+  readonly threads: number;
+  readonly executionProvider: ExecutionProvider;
+  readonly preprocessThreads: number;
+}
+
 export class ClipModels {
   private readonly loaded = new Map<string, Promise<ClipModel>>();
 
-  constructor(
-    private readonly threads: number,
-    private readonly logger: Logger,
-  ) {}
+  private readonly options: LoadClipModelOptions;
+
+  constructor(settings: ClipModelSettings, logger: Logger) {
+    this.options = {
+      intraOpThreads: settings.threads,
+      executionProvider: settings.executionProvider,
+      preprocessThreads: settings.preprocessThreads,
+      logger,
+    };
+  }
 
   /** Reads a folder's identity (hash, width) without keeping its sessions. */
   async inspect(folder: string): Promise<ClipModelInfo> {
-    const model = await loadClipModel(folder, { intraOpThreads: this.threads, logger: this.logger });
+    // Reading the identity needs neither the GPU nor the preprocessing pool.
+    const model = await loadClipModel(folder, { ...this.options, executionProvider: 'cpu', preprocessThreads: 0 });
     try {
       return { contentHash: model.contentHash, embeddingDim: model.embeddingDim };
     } finally {
@@ -29,7 +43,7 @@ export class ClipModels {
   get(folder: string): Promise<ClipModel> {
     let model = this.loaded.get(folder);
     if (model === undefined) {
-      model = loadClipModel(folder, { intraOpThreads: this.threads, logger: this.logger });
+      model = loadClipModel(folder, this.options);
       model.catch(() => this.loaded.delete(folder));
       this.loaded.set(folder, model);
     }

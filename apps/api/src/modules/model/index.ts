@@ -18,7 +18,7 @@ export const modelFeature = defineFeature({
   resolvers: [ModelResolver],
   needs: [],
   createServices: ({ prisma, config, logger }) => {
-    const clipModels = new ClipModels(config.threads, logger);
+    const clipModels = new ClipModels(config, logger);
     const modelRepository = new ModelRepository(prisma);
     return { clipModels, modelRepository, models: new ModelService(modelRepository, config, clipModels) };
   },
