@@ -38,6 +38,7 @@ export const API_ACCESS_POLICY: AccessPolicy = {
   'EvaluationResult.*': 'viewer',
   'MeanOodMetrics.*': 'viewer',
   'ScoringWarningRecord.*': 'viewer',
+  'StreamOrder.*': 'viewer',
   'ImageSet.*': 'viewer',
   'RocPoint.*': 'viewer',
   'ScoreHistograms.*': 'viewer',

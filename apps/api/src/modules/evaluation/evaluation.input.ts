@@ -29,6 +29,31 @@ export class GroupPermutationInput {
   npyPath?: string;
 }
 
+/** Largest stream batch a launch may ask for (the official loader uses 256). */
+export const MAX_STREAM_BATCH_SIZE = 65_536;
+
+@InputType({ description: 'An order given as an int64 (or int32) 1-D .npy: give exactly one of npyBase64 or npyPath' })
+export class IndexOrderInput {
+  @Field({ nullable: true, description: 'The .npy, base64-encoded' })
+  @IsOptional()
+  npyBase64?: string;
+
+  @Field({ nullable: true, description: 'Absolute path of the .npy under NEGMINE_IMPORT_ROOTS' })
+  @IsOptional()
+  @MaxLength(4096)
+  npyPath?: string;
+}
+
+@InputType({
+  description:
+    "Stream methods: the stream order of one OOD set, a permutation of 0..n_ood + n_id − 1 over the rows concat(OOD set, ID set) (as `negmine evaluate --stream-order NAME=FILE`)",
+})
+export class StreamOrderInput extends IndexOrderInput {
+  @Field(() => ID, { description: 'The OOD image set this order streams' })
+  @IsUUID()
+  imageSetId!: string;
+}
+
 @InputType()
 export class LaunchEvaluationInput {
   @Field(() => ID, { nullable: true, description: 'Mining run whose negatives the method uses (required by neglabel, debiased, adaneg)' })
@@ -79,6 +104,38 @@ export class LaunchEvaluationInput {
   @IsOptional()
   @ValidateNested()
   permutation?: GroupPermutationInput;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "Stream methods (adaneg, tanl): seed of the stream orders not given (OOD set i uses streamSeed + i) and of TANL's queue-initialisation orders; default: the run's seed",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  streamSeed?: number;
+
+  @Field(() => Int, { nullable: true, description: `Stream methods: images per batch, 1 to ${MAX_STREAM_BATCH_SIZE}; default 256` })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_STREAM_BATCH_SIZE)
+  batchSize?: number;
+
+  @Field(() => [StreamOrderInput], { nullable: true, description: 'Stream methods: given stream orders per OOD set (the others are drawn from streamSeed)' })
+  @IsOptional()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  streamOrders?: StreamOrderInput[];
+
+  @Field(() => IndexOrderInput, { nullable: true, description: 'tanl: the positive-queue initialisation order, a permutation of the ID labels (default: drawn from streamSeed)' })
+  @IsOptional()
+  @ValidateNested()
+  positiveInitOrder?: IndexOrderInput;
+
+  @Field(() => IndexOrderInput, { nullable: true, description: 'tanl: the noise-queue initialisation order, a permutation of the noise images (default: drawn from streamSeed)' })
+  @IsOptional()
+  @ValidateNested()
+  noiseInitOrder?: IndexOrderInput;
 
   @Field(() => ID)
   @IsUUID()

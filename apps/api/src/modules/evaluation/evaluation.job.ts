@@ -18,6 +18,7 @@ import { shardRanges, type EncodingService } from '../embedding';
 import type { ImageSetRepository } from '../image-set';
 import type { MiningRepository } from '../mining';
 import type { EvaluationRepository, EvaluationRunForJob, ResultInsert } from './evaluation.repository';
+import type { StreamOrderRecord } from './evaluation.service';
 import { decodeGroupPermutation } from './group-permutation';
 
 /** Seed of the noise images a method such as TANL seeds its negative queue with (the library's default). */
@@ -60,6 +61,34 @@ function diagnosticsOf(evaluation: MethodEvaluation, noise: { seed: number; size
       ]),
     ),
   };
+}
+
+/** The run's given orders by kind (and OOD set id), decoded from givenOrderData. */
+function givenOrders(run: EvaluationRunForJob): { stream: Record<string, Int32Array>; positiveInit?: Int32Array; noiseInit?: Int32Array } {
+  const all = run.givenOrderData === null ? new Int32Array(0) : decodeGroupPermutation(run.givenOrderData);
+  const result: { stream: Record<string, Int32Array>; positiveInit?: Int32Array; noiseInit?: Int32Array } = { stream: {} };
+  for (const record of run.streamOrders as unknown as StreamOrderRecord[]) {
+    if (!record.given || record.offset === undefined) continue;
+    const order = all.subarray(record.offset, record.offset + record.length);
+    if (record.kind === 'stream') result.stream[record.imageSetId!] = order;
+    else result[record.kind] = order;
+  }
+  return result;
+}
+
+/** Every order the run was scored with, given or drawn, with its SHA-256 (stored with the run). */
+function usedOrders(evaluation: MethodEvaluation): StreamOrderRecord[] {
+  const records: StreamOrderRecord[] = evaluation.sets.flatMap((set) =>
+    set.stream === undefined ? [] : [{ kind: 'stream' as const, imageSetId: set.name, given: set.stream.record.given, seed: set.stream.record.seed, length: set.stream.record.length, sha256: set.stream.record.sha256 }],
+  );
+  const init = [
+    ['positiveInit', evaluation.inputs?.positiveInitOrder],
+    ['noiseInit', evaluation.inputs?.noiseInitOrder],
+  ] as const;
+  for (const [kind, record] of init) {
+    if (record !== undefined) records.push({ kind, given: record.given, seed: record.seed, length: record.length, sha256: record.sha256 });
+  }
+  return records;
 }
 
 function resultRow(runId: string, set: SetEvaluation): ResultInsert {
@@ -111,7 +140,8 @@ export class EvaluationJob implements RunJobBody {
     const idImages = await this.imageMatrix(run.modelHash, run.idImageSetId, dim);
     const oodSets = [];
     for (const setId of run.oodImageSetIds) oodSets.push({ name: setId, ...(await this.imageMatrix(run.modelHash, setId, dim)) });
-    const extra = await this.methodInputs(run, dim);
+    const given = givenOrders(run);
+    const extra = await this.methodInputs(run, dim, given);
     await context.progress(0.25);
 
     const { preset: _preset, ...params } = run.params as Record<string, number | string>;
@@ -123,8 +153,8 @@ export class EvaluationJob implements RunJobBody {
       negText,
       idImages: idImages.images,
       oodSets: oodSets.map((set) => ({ name: set.name, images: set.images })),
-      // Stream methods draw their orders from the run's seed (OOD set i: seed + i), as `negmine evaluate --stream-seed`.
-      stream: { seed: run.seed },
+      // Stream methods: the given orders, the others drawn from the stream seed (OOD set i: seed + i), as `negmine evaluate --stream-seed`.
+      stream: { seed: run.streamSeed ?? run.seed, orders: given.stream },
       inputs: extra?.inputs,
     });
     await context.progress(0.9);
@@ -143,6 +173,7 @@ export class EvaluationJob implements RunJobBody {
         warnings,
         diagnostics: diagnosticsOf(evaluation, extra?.noise),
         meanMetrics: evaluation.mean,
+        ...(evaluation.protocol === 'stream' ? { streamOrders: usedOrders(evaluation) } : {}),
       },
       write: (tx) => this.runs.writeResults(tx, run.id, results, scores),
     };
@@ -157,16 +188,28 @@ export class EvaluationJob implements RunJobBody {
   }
 
   /** Extra inputs of methods that need them (TANL: the mining run's whole corpus and the noise-image embeddings). */
-  private async methodInputs(run: EvaluationRunForJob, dim: number): Promise<{ inputs: MethodInputs; noise?: { seed: number; size: number } } | undefined> {
+  private async methodInputs(
+    run: EvaluationRunForJob,
+    dim: number,
+    given: { positiveInit?: Int32Array; noiseInit?: Int32Array },
+  ): Promise<{ inputs: MethodInputs; noise?: { seed: number; size: number } } | undefined> {
     const needs = scoringMethod(run.method).extraInputs;
     if (needs.length === 0) return undefined;
-    const inputs: { corpusText?: Matrix; noiseImages?: Matrix } = {};
+    const inputs: { corpusText?: Matrix; noiseImages?: Matrix; positiveInitOrder?: Int32Array; noiseInitOrder?: Int32Array } = {
+      positiveInitOrder: given.positiveInit,
+      noiseInitOrder: given.noiseInit,
+    };
     if (needs.includes('corpusText') && run.miningRunId !== null) inputs.corpusText = await this.corpusMatrix(run.miningRunId, run.model.kind, run.modelHash, dim);
     let noise: { seed: number; size: number } | undefined;
     if (needs.includes('noiseImages') && run.model.folder !== null) {
       const encoded = await this.encoding.encodeNoiseImages(run.model.folder, NOISE_IMAGE_SEED);
       inputs.noiseImages = encoded.images;
       noise = { seed: NOISE_IMAGE_SEED, size: encoded.size };
+    } else if (needs.includes('noiseImages') && run.model.noiseInputHashes.length > 0) {
+      // An imported space: the noise-image embeddings imported with importEmbeddings(target: noise).
+      const hashes = run.model.noiseInputHashes;
+      const vectors = await this.embeddings.load('image', run.modelHash, hashes);
+      inputs.noiseImages = { data: meanRows(hashes.map((hash) => [hash]), vectors, dim), rows: hashes.length, cols: dim };
     }
     return { inputs, noise };
   }

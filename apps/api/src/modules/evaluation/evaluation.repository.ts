@@ -32,11 +32,12 @@ export const EVALUATION_RUN_COLUMNS_OF_FIELD: Readonly<Record<string, readonly E
   oodImageSets: ['oodImageSetIds'],
   // The permutation bytes never come with a list: the field resolver loads them by id.
   groupPermutation: [],
+  givenOrderData: [],
   __typename: [],
 };
 
 /** Columns that a list never reads even when asked (loaded per run by their field resolver). */
-const NEVER_LISTED: readonly EvaluationRunColumn[] = ['groupPermutation'];
+const NEVER_LISTED: readonly EvaluationRunColumn[] = ['groupPermutation', 'givenOrderData'];
 
 export const EVALUATION_RUN_COLUMNS = Object.values(Prisma.EvaluationRunScalarFieldEnum) as EvaluationRunColumn[];
 
@@ -88,6 +89,12 @@ export class EvaluationRepository {
 
   forJob(id: string): Promise<EvaluationRunForJob> {
     return this.prisma.evaluationRun.findUniqueOrThrow({ where: { id }, include: { model: true, labelSet: true, miningRun: true } });
+  }
+
+  /** Input hashes of the noise-image embeddings imported for a model (empty when none were). */
+  async noiseInputHashes(modelId: string): Promise<string[]> {
+    const model = await this.prisma.encoderModel.findUnique({ where: { id: modelId }, select: { noiseInputHashes: true } });
+    return model?.noiseInputHashes ?? [];
   }
 
   /** The model folder and hash of a run, for its image shards. */

@@ -1,7 +1,18 @@
 // Evaluation runs: validate and record a run with every resolved parameter (idempotent per key),
 // enqueue its `evaluate` job, list runs with filters and cursors, and compare runs.
 import { asIndexVector } from '@negmine/formats';
-import { debiasedPreset, SCORING_METHOD_IDS, scoringMethod, type MeanMetrics, type OodScoreMethod } from '@negmine/mining';
+import {
+  checkPermutation,
+  debiasedPreset,
+  MiningError,
+  NOISE_IMAGE_KINDS,
+  NOISE_IMAGES_PER_KIND,
+  SCORING_METHOD_IDS,
+  scoringMethod,
+  streamOrderSha256,
+  type MeanMetrics,
+  type OodScoreMethod,
+} from '@negmine/mining';
 import type { ApiConfig } from '../../config';
 import type { Db } from '../../db/prisma.service';
 import type { Prisma } from '../../db/prisma.service';
@@ -13,7 +24,7 @@ import { encodeGroupPermutation } from './group-permutation';
 import { ImmutableRowCache } from '../../shared/immutable-row-cache';
 import { hasNpySource, readNpySource } from '../../shared/npy-source';
 import { checkPageSize, decodeCursor, encodeCursor, toPage, type Page } from '../../shared/pagination';
-import { EvaluationRunOrder, type EvaluationRunsArgs, type GroupPermutationInput, type LaunchEvaluationInput } from './evaluation.input';
+import { EvaluationRunOrder, type EvaluationRunsArgs, type GroupPermutationInput, type IndexOrderInput, type LaunchEvaluationInput } from './evaluation.input';
 import type { ComparisonCell, ComparisonRow, EvaluationRun, RunComparison } from './evaluation.type';
 import type { ImageSetRepository } from '../image-set';
 import type { LabelSetRepository } from '../label-set';
@@ -29,10 +40,48 @@ export type { ResultRow } from './evaluation.repository';
 const CACHED_RESULT_ROWS = 100_000;
 
 /** The request fields an idempotency key stands for, as launchEvaluation names them. */
-type RequestField = 'labelSetId' | 'modelId' | 'miningRunId' | 'method' | 'params' | 'preset' | 'seed' | 'permutations' | 'permutation' | 'idImageSetId' | 'oodImageSetIds';
+type RequestField =
+  | 'labelSetId'
+  | 'modelId'
+  | 'miningRunId'
+  | 'method'
+  | 'params'
+  | 'preset'
+  | 'seed'
+  | 'permutations'
+  | 'permutation'
+  | 'streamSeed'
+  | 'batchSize'
+  | 'streamOrders'
+  | 'idImageSetId'
+  | 'oodImageSetIds';
 
 /** Parameters stored in `params` that the request gives as fields of their own. */
-const PARAMS_OF_THEIR_OWN = ['seed', 'permutations', 'preset'];
+const PARAMS_OF_THEIR_OWN = ['seed', 'permutations', 'preset', 'batchSize'];
+
+/** Noise images the service makes for an ONNX model (3 each of 5 kinds). */
+const ONNX_NOISE_IMAGES = NOISE_IMAGE_KINDS.length * NOISE_IMAGES_PER_KIND;
+
+/** One order of a stream method's run: given at launch, or drawn from the stream seed by the job. */
+export interface StreamOrderRecord {
+  readonly kind: 'stream' | 'positiveInit' | 'noiseInit';
+  /** kind stream: the OOD image set it streams. */
+  readonly imageSetId?: string;
+  readonly given: boolean;
+  /** The seed it was drawn from (null when given). */
+  readonly seed: number | null;
+  readonly length: number;
+  /** SHA-256 of the order as little-endian int64 (null for a drawn order until the run succeeds). */
+  readonly sha256: string | null;
+  /** Given orders: where its int32 entries start in givenOrderData (in entries). */
+  readonly offset?: number;
+}
+
+/** The given orders of a record list, for the idempotency comparison (drawn ones follow from the seed). */
+function givenOrderKey(records: unknown): string {
+  const given = ((records ?? []) as StreamOrderRecord[]).filter((record) => record.given).map((record) => `${record.kind}:${record.imageSetId ?? ''}:${record.sha256 ?? ''}`);
+  return given.sort().join(',');
+}
 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -68,6 +117,9 @@ export function differingRequestFields(existing: EvaluationRun, requested: Prism
     ['seed', existing.seed === requested.seed],
     ['permutations', existing.permutations === requested.permutations],
     ['permutation', sameBytes(existing.groupPermutation, requested.groupPermutation as Uint8Array | null | undefined)],
+    ['streamSeed', (existing.streamSeed ?? null) === (requested.streamSeed ?? null)],
+    ['batchSize', (existing.batchSize ?? null) === (requested.batchSize ?? null)],
+    ['streamOrders', givenOrderKey(existing.streamOrders) === givenOrderKey(requested.streamOrders)],
     ['idImageSetId', existing.idImageSetId === requested.idImageSetId],
     ['oodImageSetIds', canonicalJson([...existing.oodImageSetIds].sort()) === canonicalJson([...(requested.oodImageSetIds as string[])].sort())],
   ];
@@ -131,8 +183,12 @@ export class EvaluationService {
     if (labelSet === null) throw notFound('label set', labelSetId);
     const model = await this.models.find(modelId);
     if (model === null) throw notFound('model', modelId);
-    if (method.extraInputs.includes('noiseImages') && model.kind !== ModelKind.onnx_folder) {
-      throw badInput(`method ${method.id} seeds its queue with noise images, which only an ONNX model can encode; model '${model.name}' is an imported space`);
+    const importedNoise = model.kind === ModelKind.onnx_folder ? 0 : (await this.repository.noiseInputHashes(model.id)).length;
+    if (method.extraInputs.includes('noiseImages') && model.kind !== ModelKind.onnx_folder && importedNoise === 0) {
+      throw badInput(
+        `method ${method.id} seeds its queue with the embeddings of ${ONNX_NOISE_IMAGES} noise images; model '${model.name}' is an imported space without them: import them with importEmbeddings(target: noise)`,
+        { method: method.id, input: 'noiseImages', modelId: model.id },
+      );
     }
     if (method.extraInputs.includes('corpusText') && miningRun === null) {
       throw badInput(`method ${method.id} mines negatives from a whole corpus: give miningRunId (its corpus is used)`);
@@ -162,6 +218,22 @@ export class EvaluationService {
       if (typeof value !== 'number' && typeof value !== 'string') throw badInput(`parameter '${key}' must be a number or a string`);
       overrides[key] = value;
     }
+    const stream = method.adaptsToStream;
+    if (!stream) {
+      const given = (['streamSeed', 'batchSize', 'streamOrders', 'positiveInitOrder', 'noiseInitOrder'] as const).filter((field) => input[field] != null);
+      if (given.length > 0) {
+        const streamMethods = SCORING_METHOD_IDS.filter((id) => scoringMethod(id).adaptsToStream);
+        throw badInput(`method ${method.id} is static (its scores do not depend on the stream), so it takes no ${given.join(', ')}; stream methods: ${streamMethods.join(', ')}`, {
+          fields: given,
+        });
+      }
+    }
+    if (input.batchSize != null) {
+      if (input.params?.['batchSize'] !== undefined && input.params['batchSize'] !== input.batchSize) {
+        throw badInput(`batchSize is given twice (params.batchSize ${String(input.params['batchSize'])}, batchSize ${input.batchSize}); give one`);
+      }
+      overrides['batchSize'] = input.batchSize;
+    }
     if (input.seed !== undefined) overrides['seed'] = input.seed;
     if (input.permutations !== undefined) overrides['permutations'] = input.permutations;
     for (const key of ['seed', 'permutations']) {
@@ -169,6 +241,16 @@ export class EvaluationService {
     }
     const params: Record<string, number | string> = { ...method.resolveParams(overrides), ...(presetId === undefined ? {} : { preset: presetId }) };
     const groupPermutation = input.permutation == null ? null : await this.resolvePermutation(input.permutation, method, params, miningRun?.id);
+    const runSeed = typeof params['seed'] === 'number' ? params['seed'] : 0;
+    const streamSeed = stream ? (input.streamSeed ?? runSeed) : null;
+    const orders =
+      streamSeed === null
+        ? { records: [], data: null }
+        : await this.resolveOrders(input, method, streamSeed, {
+            imageRows: new Map(imageSets.map((set) => [set.id, set.imageCount])),
+            labels: (miningRun?.labelsSnapshot ?? labelSet.labels).length,
+            noiseImages: model.kind === ModelKind.onnx_folder ? ONNX_NOISE_IMAGES : importedNoise,
+          });
     return {
       idempotencyKey: input.idempotencyKey,
       labelSetId,
@@ -179,12 +261,80 @@ export class EvaluationService {
       seed: typeof params['seed'] === 'number' ? params['seed'] : 0,
       permutations: typeof params['permutations'] === 'number' ? params['permutations'] : 1,
       groupPermutation: groupPermutation === null ? null : encodeGroupPermutation(groupPermutation),
+      streamSeed,
+      batchSize: stream && typeof params['batchSize'] === 'number' ? params['batchSize'] : null,
+      streamOrders: orders.records as unknown as Prisma.InputJsonValue,
+      givenOrderData: orders.data,
       idImageSetId: input.idImageSetId,
       oodImageSetIds: input.oodImageSetIds,
       modelHash: model.contentHash,
       shardSize: this.config.shardSize,
       codeVersion: codeVersion(),
     };
+  }
+
+  /**
+   * The order records of a stream method's run, and the given orders' int32 entries: every given
+   * order is read and checked as a permutation of its rows here, so a bad one fails the launch
+   * (naming its set) and nothing is stored. Orders not given are drawn by the job from streamSeed
+   * exactly as evaluateMethod draws them (OOD set i: streamSeed + i).
+   */
+  private async resolveOrders(
+    input: LaunchEvaluationInput,
+    method: OodScoreMethod,
+    streamSeed: number,
+    sizes: { imageRows: ReadonlyMap<string, number>; labels: number; noiseImages: number },
+  ): Promise<{ records: StreamOrderRecord[]; data: Uint8Array<ArrayBuffer> | null }> {
+    const records: StreamOrderRecord[] = [];
+    const parts: Int32Array[] = [];
+    let offset = 0;
+    const give = async (record: Omit<StreamOrderRecord, 'given' | 'seed' | 'sha256' | 'offset'>, source: IndexOrderInput, what: string): Promise<void> => {
+      if (!hasNpySource(source) || (source.npyBase64 != null && source.npyPath != null)) throw badInput(`give ${what} as exactly one of npyBase64 or npyPath (a 1-D int64 .npy)`);
+      let order: Int32Array;
+      try {
+        order = checkPermutation(asIndexVector(await readNpySource(source, this.config.importRoots, what), what), record.length, what);
+      } catch (error) {
+        if (error instanceof MiningError || (error as { name?: string }).name === 'FormatsError') {
+          throw badInput((error as Error).message, { ...(record.imageSetId === undefined ? {} : { imageSetId: record.imageSetId }), order: record.kind, libraryCode: (error as { code?: string }).code });
+        }
+        throw error;
+      }
+      records.push({ ...record, given: true, seed: null, sha256: streamOrderSha256(order), offset });
+      parts.push(order);
+      offset += order.length;
+    };
+    const byId = new Map<string, IndexOrderInput>();
+    for (const given of input.streamOrders ?? []) {
+      if (!input.oodImageSetIds.includes(given.imageSetId)) {
+        throw badInput(`a stream order was given for image set ${given.imageSetId}, which is not one of oodImageSetIds`, { imageSetId: given.imageSetId });
+      }
+      if (byId.has(given.imageSetId)) throw badInput(`two stream orders were given for image set ${given.imageSetId}; give one per OOD set`, { imageSetId: given.imageSetId });
+      byId.set(given.imageSetId, given);
+    }
+    const idRows = sizes.imageRows.get(input.idImageSetId) ?? 0;
+    for (const [index, setId] of input.oodImageSetIds.entries()) {
+      const length = (sizes.imageRows.get(setId) ?? 0) + idRows;
+      const given = byId.get(setId);
+      if (given === undefined) records.push({ kind: 'stream', imageSetId: setId, given: false, seed: streamSeed + index, length, sha256: null });
+      else await give({ kind: 'stream', imageSetId: setId, length }, given, `the stream order of OOD set ${setId} (rows: its ${length - idRows} images, then the ${idRows} ID images)`);
+    }
+    const init = [
+      ['positiveInit', 'positiveInitOrder', input.positiveInitOrder, sizes.labels, `the positive-queue initialisation order (a permutation of the ${sizes.labels} ID labels)`],
+      ['noiseInit', 'noiseInitOrder', input.noiseInitOrder, sizes.noiseImages, `the noise-queue initialisation order (a permutation of the ${sizes.noiseImages} noise images)`],
+    ] as const;
+    for (const [kind, inputName, source, length, what] of init) {
+      if (source == null) continue;
+      if (!method.extraInputs.includes(inputName)) throw badInput(`method ${method.id} has no queue initialisation, so it takes no ${inputName}`);
+      await give({ kind, length }, source, what);
+    }
+    if (parts.length === 0) return { records, data: null };
+    const all = new Int32Array(offset);
+    let at = 0;
+    for (const part of parts) {
+      all.set(part, at);
+      at += part.length;
+    }
+    return { records, data: encodeGroupPermutation(all) };
   }
 
   /**

@@ -68,6 +68,27 @@ export class EvaluationResult extends OodMetricFields {
   guardHits!: number;
 }
 
+@ObjectType({ description: "One order a stream method's run visits: an OOD set's stream, or a TANL queue initialisation" })
+export class StreamOrder {
+  @Field({ description: 'stream | positiveInit | noiseInit' })
+  kind!: string;
+
+  @Field(() => ID, { nullable: true, description: 'kind stream: the OOD image set' })
+  imageSetId?: string;
+
+  @Field({ description: 'Given at launch (otherwise drawn from seed)' })
+  given!: boolean;
+
+  @Field(() => Float, { nullable: true, description: 'The SplitMix64 seed it was drawn from; null when given' })
+  seed!: number | null;
+
+  @Field(() => Int, { description: 'Entries (rows the order permutes)' })
+  length!: number;
+
+  @Field(() => String, { nullable: true, description: 'SHA-256 of the order as little-endian int64 (the data of its .npy); null for a drawn order until the run succeeds' })
+  sha256!: string | null;
+}
+
 @ObjectType()
 export class EvaluationRun extends RunLifecycleFields {
   @Field(() => ID)
@@ -99,6 +120,20 @@ export class EvaluationRun extends RunLifecycleFields {
 
   /** The permutation given at launch (int32 little-endian), exposed by a field resolver as indices; lists leave it out (undefined). */
   groupPermutation?: Uint8Array | null;
+
+  @Field(() => Int, { nullable: true, description: 'Stream methods: seed of the orders not given (OOD set i: streamSeed + i); null for static methods' })
+  streamSeed!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Stream methods: images per batch; null for static methods' })
+  batchSize!: number | null;
+
+  @Field(() => [StreamOrder], {
+    description: 'Stream methods: the stream order of each OOD set and the queue-initialisation orders (given at launch, or drawn from streamSeed; every SHA-256 is known once the run succeeds)',
+  })
+  streamOrders!: unknown;
+
+  /** The orders given at launch (int32 little-endian, concatenated); read by the job only. */
+  givenOrderData?: Uint8Array | null;
 
   @Field(() => ID)
   idImageSetId!: string;

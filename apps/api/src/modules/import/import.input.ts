@@ -1,5 +1,5 @@
 // Input of importEmbeddings: a .npy of float32 vectors (base64 or a path under an allowed root)
-// for a label set's names, a candidate corpus, or a new image set, with the row order.
+// for a label set's names, a candidate corpus, a new image set, or the model's noise images (TANL), with the row order.
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsOptional, IsUUID, Length, MaxLength, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, registerEnumType } from 'type-graphql';
 
@@ -7,6 +7,7 @@ export enum EmbeddingTarget {
   label_names = 'label_names',
   corpus = 'corpus',
   image_set = 'image_set',
+  noise = 'noise',
 }
 
 registerEnumType(EmbeddingTarget, { name: 'EmbeddingTarget', description: 'What the imported rows are' });

@@ -45,6 +45,14 @@ export class ImportRepository {
     );
   }
 
+  /** The model's noise-image vectors (existing keys are kept) and their keys, in row order, on the model. */
+  async importNoise(modelId: string, modelHash: string, rows: readonly VectorRow[]): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      await tx.imageEmbedding.createMany({ data: rows.map((row) => ({ modelHash, inputHash: row.inputHash, vector: row.vector })), skipDuplicates: true });
+      await tx.encoderModel.update({ where: { id: modelId }, data: { noiseInputHashes: rows.map((row) => row.inputHash) } });
+    });
+  }
+
   /** An imported image set: its items (row order) and their vectors (existing keys are kept). */
   async importImageSet(set: { name: string; modelId: string; contentHash: string }, modelHash: string, rows: readonly VectorRow[]): Promise<{ id: string }> {
     return this.prisma.$transaction(

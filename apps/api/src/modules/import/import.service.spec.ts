@@ -55,4 +55,21 @@ describe('ImportService (Postgres)', () => {
       services.imports.importEmbeddings({ target: EmbeddingTarget.image_set, modelId: space.modelId, imageSetName: 'x', npyPath: '/etc/passwd' }),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
+
+  it('imports the 15 noise-image embeddings of a space (target noise), replacing an earlier import, and refuses another count', async () => {
+    const space = await createImportedSpace(services, 'noise');
+    await expect(services.imports.importEmbeddings({ target: EmbeddingTarget.noise, modelId: space.modelId, npyBase64: npyBase64(vectors(14, 8, 5), 14, 8) })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringMatching(/15 noise images.*14 rows/),
+    });
+    expect((await db.prisma.encoderModel.findUniqueOrThrow({ where: { id: space.modelId } })).noiseInputHashes).toEqual([]);
+    const first = await services.imports.importEmbeddings({ target: EmbeddingTarget.noise, modelId: space.modelId, npyBase64: npyBase64(vectors(15, 8, 5), 15, 8) });
+    expect(first).toMatchObject({ target: 'noise', rows: 15, embeddingDim: 8 });
+    const once = (await db.prisma.encoderModel.findUniqueOrThrow({ where: { id: space.modelId } })).noiseInputHashes;
+    expect(new Set(once).size).toBe(15);
+    await services.imports.importEmbeddings({ target: EmbeddingTarget.noise, modelId: space.modelId, npyBase64: npyBase64(vectors(15, 8, 6), 15, 8) });
+    const again = (await db.prisma.encoderModel.findUniqueOrThrow({ where: { id: space.modelId } })).noiseInputHashes;
+    expect(again).toHaveLength(15);
+    expect(again.some((hash) => once.includes(hash))).toBe(false);
+  });
 });

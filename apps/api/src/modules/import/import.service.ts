@@ -2,6 +2,7 @@
 // imported embedding space: label-name, corpus and image vectors land in the same caches the
 // encoders fill, so mining and evaluation run unchanged. Each import is one transaction.
 import { asFloat32Matrix } from '@negmine/formats';
+import { NOISE_IMAGE_KINDS, NOISE_IMAGES_PER_KIND } from '@negmine/mining';
 import type { ApiConfig } from '../../config';
 import { badInput, notFound } from '../../errors';
 import { ModelKind } from '../../shared/enums';
@@ -14,6 +15,9 @@ import type { ModelRepository } from '../model';
 import type { ImportRepository } from './import.repository';
 import { EmbeddingTarget, type ImportEmbeddingsInput } from './import.input';
 import type { ImportEmbeddingsResult } from './import.type';
+
+/** Noise images of the official TANL protocol (NOISE_IMAGE_KINDS × NOISE_IMAGES_PER_KIND). */
+const NOISE_IMAGE_COUNT = NOISE_IMAGE_KINDS.length * NOISE_IMAGES_PER_KIND;
 
 interface Matrix {
   readonly rows: number;
@@ -52,6 +56,8 @@ export class ImportService {
         return this.importCorpus(input, model.contentHash, matrix);
       case EmbeddingTarget.image_set:
         return this.importImageSet(input, model.id, model.contentHash, matrix);
+      case EmbeddingTarget.noise:
+        return this.importNoise(input, model.id, model.contentHash, matrix);
     }
   }
 
@@ -95,6 +101,24 @@ export class ImportService {
       entries.map((_, i) => ({ inputHash: importedCorpusRowInputHash(versionHash, i), vector: rowBytes(matrix, i) })),
     );
     return { target: input.target, rows: matrix.rows, embeddingDim: matrix.cols, corpusId: corpus.id };
+  }
+
+  /**
+   * The embeddings of the noise images TANL seeds its negative queue with (the official protocol's
+   * 15: 3 each of Gaussian, uniform, Poisson, gamma and salt-and-pepper noise), in row order; a
+   * re-import replaces the model's list. Keys are content hashes, so cached vectors never change.
+   */
+  private async importNoise(input: ImportEmbeddingsInput, modelId: string, modelHash: string, matrix: Matrix): Promise<ImportEmbeddingsResult> {
+    if (matrix.rows !== NOISE_IMAGE_COUNT) {
+      throw badInput(
+        `target noise takes the embeddings of the ${NOISE_IMAGE_COUNT} noise images (3 each of Gaussian, uniform, Poisson, gamma, salt-and-pepper noise); the .npy has ${matrix.rows} rows`,
+        { expected: NOISE_IMAGE_COUNT, rows: matrix.rows },
+      );
+    }
+    const hashes: string[] = [];
+    for (let row = 0; row < matrix.rows; row++) hashes.push(vectorInputHash(matrix.data.subarray(row * matrix.cols, (row + 1) * matrix.cols)));
+    await this.repository.importNoise(modelId, modelHash, hashes.map((inputHash, row) => ({ inputHash, vector: rowBytes(matrix, row) })));
+    return { target: input.target, rows: matrix.rows, embeddingDim: matrix.cols };
   }
 
   private async importImageSet(input: ImportEmbeddingsInput, modelId: string, modelHash: string, matrix: Matrix): Promise<ImportEmbeddingsResult> {
