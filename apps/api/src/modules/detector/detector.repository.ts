@@ -22,8 +22,8 @@ export class DetectorRepository {
     return this.prisma.detector.findUnique({ where: { id }, omit: WITHOUT_FILES });
   }
 
-  onnx(id: string): Promise<{ onnx: Uint8Array; embeddingDim: number; labels: string[]; modelId: string } | null> {
-    return this.prisma.detector.findUnique({ where: { id }, select: { onnx: true, embeddingDim: true, labels: true, modelId: true } });
+  onnx(id: string): Promise<{ onnx: Uint8Array; embeddingDim: number; labels: string[]; modelId: string; modelHash: string } | null> {
+    return this.prisma.detector.findUnique({ where: { id }, select: { onnx: true, embeddingDim: true, labels: true, modelId: true, modelHash: true } });
   }
 
   manifest(id: string): Promise<{ manifestJson: string } | null> {

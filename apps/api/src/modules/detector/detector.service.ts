@@ -39,6 +39,9 @@ export function detectorDownloads(row: Pick<DetectorRow, 'id'> & { modelKind?: M
 interface LoadedDetector {
   readonly runner: DetectorRunner;
   readonly labels: readonly string[];
+  readonly embeddingDim: number;
+  readonly modelId: string;
+  readonly modelHash: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -245,7 +248,7 @@ export class DetectorService {
     loaded = (async () => {
       const row = await this.repository.onnx(id);
       if (row === null) throw notFound('detector', id);
-      return { runner: await DetectorRunner.load(row.onnx, { threads: this.config.threads }), labels: row.labels };
+      return { runner: await DetectorRunner.load(row.onnx, { threads: this.config.threads }), labels: row.labels, embeddingDim: row.embeddingDim, modelId: row.modelId, modelHash: row.modelHash };
     })();
     loaded.catch(() => this.sessions.delete(id));
     this.sessions.set(id, loaded);
@@ -262,8 +265,9 @@ export class DetectorService {
     const given = [input.embeddings != null, input.imagesBase64 != null, input.imageSetId != null].filter(Boolean).length;
     checkId(detectorId);
     if (given !== 1) throw badInput('give exactly one of embeddings { npyBase64 }, imagesBase64 or imageSetId');
-    const row = await this.repository.find(detectorId);
-    if (row === null) throw notFound('detector', detectorId);
+    // The loaded session carries the (immutable) row: a warm detect asks the database nothing.
+    const loaded = await this.session(detectorId);
+    const row = { id: detectorId, embeddingDim: loaded.embeddingDim, modelId: loaded.modelId, modelHash: loaded.modelHash };
     const images = await this.imagesOf(row, input);
     if (images.rows === 0) throw badInput(`the batch is empty; give at least one image (at most ${this.config.maxDetectBatch})`, { max: this.config.maxDetectBatch });
     if (images.rows > this.config.maxDetectBatch) {
@@ -272,12 +276,11 @@ export class DetectorService {
     if (images.cols !== row.embeddingDim) {
       throw badInput(`detector ${row.id} takes embeddings of width d = ${row.embeddingDim}; got width ${images.cols}`, { dim: images.cols, expected: row.embeddingDim });
     }
-    const { runner, labels } = await this.session(detectorId);
-    const result = await runner.detect(images);
-    return { detectorId, count: images.rows, results: detections(result, labels) };
+    const result = await loaded.runner.detect(images);
+    return { detectorId, count: images.rows, results: detections(result, loaded.labels) };
   }
 
-  private async imagesOf(row: DetectorRow, input: DetectInput): Promise<Matrix> {
+  private async imagesOf(row: Pick<DetectorRow, 'id' | 'embeddingDim' | 'modelId' | 'modelHash'>, input: DetectInput): Promise<Matrix> {
     if (input.embeddings != null) {
       const bytes = Buffer.from(input.embeddings.npyBase64, 'base64');
       return asFloat32Matrix(parseNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)), 'embeddings .npy');
