@@ -35,6 +35,8 @@ export interface ApiConfig {
   readonly shardSize: number;
   /** Largest `first` a connection accepts (NEGMINE_MAX_PAGE_SIZE). */
   readonly maxPageSize: number;
+  /** Most images one `detect` request scores (NEGMINE_MAX_DETECT_BATCH). */
+  readonly maxDetectBatch: number;
   /** Seconds between a running job's heartbeats (NEGMINE_HEARTBEAT_SECONDS). */
   readonly heartbeatSeconds: number;
   /** A running run without a heartbeat for this long is stale (NEGMINE_STALE_AFTER_SECONDS). */
@@ -157,6 +159,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ApiConfig>
     preprocessThreads: integer(env, 'NEGMINE_PREPROCESS_THREADS', availableParallelism(), 0, 256),
     shardSize: integer(env, 'NEGMINE_SHARD_SIZE', 512, 1, 1_000_000),
     maxPageSize: integer(env, 'NEGMINE_MAX_PAGE_SIZE', 500, 1, 10_000),
+    maxDetectBatch: integer(env, 'NEGMINE_MAX_DETECT_BATCH', 10_000, 1, 1_000_000),
     heartbeatSeconds,
     staleAfterSeconds,
     jobRetries: integer(env, 'NEGMINE_JOB_RETRIES', 2, 0, 100),

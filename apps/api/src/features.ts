@@ -1,6 +1,7 @@
 // The one list of features, in dependency order (a feature builds on the services of those
 // before it), and the types that the app, the schema and the context derive from it.
 import type { Feature, FeatureJobs, FeatureRoute, Infrastructure } from './feature';
+import { detectorFeature } from './modules/detector';
 import { embeddingFeature } from './modules/embedding';
 import { evaluationFeature } from './modules/evaluation';
 import { imageSetFeature } from './modules/image-set';
@@ -10,7 +11,7 @@ import { miningFeature } from './modules/mining';
 import { modelFeature } from './modules/model';
 import { runsFeature } from './runs';
 
-export const FEATURES = [runsFeature, labelSetFeature, modelFeature, imageSetFeature, importFeature, embeddingFeature, miningFeature, evaluationFeature] as const;
+export const FEATURES = [runsFeature, labelSetFeature, modelFeature, imageSetFeature, importFeature, embeddingFeature, miningFeature, evaluationFeature, detectorFeature] as const;
 
 type AnyFeature = (typeof FEATURES)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

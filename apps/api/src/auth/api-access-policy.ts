@@ -20,6 +20,8 @@ export const API_ACCESS_POLICY: AccessPolicy = {
   'Query.models': 'viewer',
   'Query.runStatus': 'viewer',
   'Subscription.runProgress': 'viewer',
+  'Query.detectors': 'viewer',
+  'Query.detector': 'viewer',
   // Work on the team's data
   'Mutation.createLabelSet': 'operator',
   'Mutation.updateLabelSet': 'operator',
@@ -28,9 +30,13 @@ export const API_ACCESS_POLICY: AccessPolicy = {
   'Mutation.mineNegatives': 'operator',
   'Mutation.launchEvaluation': 'operator',
   'Mutation.cancelRun': 'operator',
+  // Detectors (issue 11): creating one and running one are work with the team's detectors.
+  'Mutation.createDetector': 'operator',
+  'Mutation.detect': 'operator',
   // Administration
   'Mutation.registerModel': 'admin',
   'Mutation.deleteLabelSet': 'admin',
+  'Mutation.deleteDetector': 'admin',
   // Fields of the objects the operations above return: whoever may reach the object may read them.
   'EvaluationRunConnection.*': 'viewer',
   'EvaluationRunEdge.*': 'viewer',
@@ -57,6 +63,13 @@ export const API_ACCESS_POLICY: AccessPolicy = {
   'NegativeLabel.*': 'viewer',
   'RunProgress.*': 'viewer',
   'ImportEmbeddingsResult.*': 'viewer',
+  'Detector.*': 'viewer',
+  'DetectorOodMetrics.*': 'viewer',
+  'DetectorDownloads.*': 'viewer',
+  'DetectorConnection.*': 'viewer',
+  'DetectorEdge.*': 'viewer',
+  'DetectResult.*': 'viewer',
+  'Detection.*': 'viewer',
 };
 
 /** One HTTP route: method, path (a trailing `*` matches a prefix) and who may call it. */
@@ -79,6 +92,8 @@ export const HTTP_ROUTE_ACCESS: readonly RouteAccess[] = [
   // GET /graphql is GraphiQL's page for a browser (served before this guard) or a GraphQL query.
   { method: 'GET', path: '/graphql', access: 'viewer' },
   { method: 'POST', path: '/graphql', access: 'viewer' },
+  // Detector downloads (detector.onnx, detector.json, pipeline.onnx): downloads are a viewer's.
+  { method: 'GET', path: '/detectors/*', access: 'viewer' },
 ];
 
 /** The declared access of a request, or undefined for a route that is not declared (answered 404). */

@@ -152,5 +152,14 @@ export async function seedDemo(services: AllServices, config: ApiConfig, logger:
   }
   const statuses: Record<string, RunStatus> = {};
   for (const evaluation of evaluations) statuses[evaluation.method] = await waitFor(services, evaluation.id, 120_000);
+  // One detector, frozen from the debiased evaluation (calibrated at ID TPR 0.95 on its ID set), so the dashboard shows one.
+  const debiased = evaluations.find((evaluation) => evaluation.method === ScoringMethod.debiased);
+  if (debiased !== undefined && statuses[debiased.method] === RunStatus.succeeded) {
+    try {
+      await services.detectors.create({ name: 'demo: debiased at ID TPR 0.95', evaluationRunId: debiased.id });
+    } catch (error) {
+      logger.warn({ err: error }, 'demo: the detector could not be created');
+    }
+  }
   logger.info({ miningRunId: miningRun.id, evaluations: statuses }, 'demo seeded');
 }

@@ -35,6 +35,12 @@ describe('seedDemo', () => {
       expect(run.results).toHaveLength(2);
       expect(run.meanMetrics?.auroc).toBeGreaterThan(0.5);
     }
+    const { detectors } = await app.gql<{ detectors: { totalCount: number; edges: { node: { method: string; targetTpr: number; metrics: unknown[] } }[] } }>(
+      '{ detectors(first: 5) { totalCount edges { node { method targetTpr metrics { oodName fprAtThreshold } } } } }',
+    );
+    expect(detectors.totalCount).toBe(1);
+    expect(detectors.edges[0]!.node).toMatchObject({ method: 'debiased', targetTpr: 0.95 });
+    expect(detectors.edges[0]!.node.metrics).toHaveLength(2);
     await seedDemo(app.services, app.config, silentLogger);
     const { evaluationRuns: again } = await app.gql<{ evaluationRuns: { totalCount: number } }>('{ evaluationRuns(first: 1) { totalCount } }');
     expect(again.totalCount).toBe(DEMO_EVALUATIONS.length);
