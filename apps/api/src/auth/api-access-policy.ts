@@ -78,6 +78,8 @@ export const HTTP_ROUTE_ACCESS: readonly RouteAccess[] = [
   // GET /graphql is GraphiQL's page for a browser (served before this guard) or a GraphQL query.
   { method: 'GET', path: '/graphql', access: 'viewer' },
   { method: 'POST', path: '/graphql', access: 'viewer' },
+  // Per-image scores of an evaluation run (evaluation-scores.routes.ts): /runs/:id/scores.csv|.npy.
+  { method: 'GET', path: '/runs/*', access: 'viewer' },
 ];
 
 /** The declared access of a request, or undefined for a route that is not declared (answered 404). */

@@ -309,11 +309,84 @@ describe('dashboard in Chromium', () => {
     await page.getByLabel('Score range').selectOption('central');
     await page.waitForFunction(() => window.location.hash.includes('counts=log') && window.location.hash.includes('range=central'));
     expect(await page.locator('main figure.chart[data-count-scale=log]').count()).toBe(2);
-    expect(await page.locator('main').textContent()).toContain('the log count axis and the central range show the tails');
+    expect(await page.locator('main').textContent()).toContain('the log axes and the central range show the tails');
     await shot('run-histograms-log');
     await page.reload();
     await page.waitForSelector('#roc figure.chart canvas');
     expect(await page.getByLabel('Count axis').inputValue()).toBe('log');
+  });
+
+  it('serves the per-image scores as CSV and .npy, linked from the Run page, with typed errors', async () => {
+    const id = seed.demoRunIds.debiased;
+    await open(`#/run/${id}`);
+    await page.waitForSelector('#scores-csv');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#scores-csv')]);
+    const csv = parseCsv(readFileSync((await download.path())!, 'utf8'));
+    expect(csv[0]).toEqual(['set', 'role', 'imageSetId', 'index', 'score']);
+    const rows = csv.slice(1);
+    const bySet = new Map<string, string[][]>();
+    for (const row of rows) bySet.set(row[0]!, [...(bySet.get(row[0]!) ?? []), row]);
+    const api = await app.gql<{ evaluationRun: { idImageSet: { id: string; name: string }; results: { oodImageSetId: string; oodImageSet: { name: string }; nId: number; nOod: number }[] } }>(
+      `query { evaluationRun(id: "${id}") { idImageSet { id name } results { oodImageSetId oodImageSet { name } nId nOod } } }`,
+    );
+    const run = api.evaluationRun;
+    expect(bySet.get(run.idImageSet.name)?.length).toBe(run.results[0]!.nId);
+    for (const result of run.results) {
+      const set = bySet.get(result.oodImageSet.name)!;
+      expect(set.length).toBe(result.nOod);
+      expect(set.every((row, i) => row[1] === 'ood' && row[2] === result.oodImageSetId && row[3] === String(i))).toBe(true);
+    }
+    expect(rows.every((row) => Number.isFinite(Number(row[4])))).toBe(true);
+    // The .npy: a structured array with the same records; one set alone as plain float32 equals the CSV.
+    const npy = Buffer.from(await (await fetch(`${base}/runs/${id}/scores.npy`)).arrayBuffer());
+    expect(npy.subarray(0, 6).toString('latin1')).toBe('\x93NUMPY');
+    const headerLength = npy.readUInt16LE(8);
+    const header = npy.subarray(10, 10 + headerLength).toString('latin1');
+    expect(header).toContain(`('index', '<i4'), ('score', '<f4')], 'fortran_order': False, 'shape': (${rows.length},)`);
+    const nameChars = Number(/\('set', '<U(\d+)'\)/.exec(header)?.[1]);
+    expect((npy.length - 10 - headerLength) / rows.length).toBe(4 * nameChars + 20);
+    const near = run.results[0]!;
+    const one = Buffer.from(await (await fetch(`${base}/runs/${id}/scores.npy?imageSet=${near.oodImageSetId}`)).arrayBuffer());
+    const oneHeader = one.readUInt16LE(8);
+    const floats = new Float32Array(one.buffer.slice(one.byteOffset + 10 + oneHeader, one.byteOffset + one.length));
+    expect([...floats].map((value) => Math.fround(value))).toEqual(bySet.get(near.oodImageSet.name)!.map((row) => Math.fround(Number(row[4]))));
+    // Typed errors: a run without scores, an unknown run, a malformed id, a foreign image set.
+    const error = async (url: string) => {
+      const response = await fetch(`${base}${url}`);
+      const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+      return [response.status, body.errors[0]!.extensions.code];
+    };
+    expect(await error(`/runs/${seed.failedRunId}/scores.csv`)).toEqual([409, 'SCORES_NOT_AVAILABLE']);
+    expect(await error('/runs/00000000-0000-4000-8000-000000000000/scores.npy')).toEqual([404, 'NOT_FOUND']);
+    expect(await error('/runs/not-a-uuid/scores.csv')).toEqual([400, 'BAD_USER_INPUT']);
+    expect(await error(`/runs/${id}/scores.npy?imageSet=${seed.modelId}`)).toEqual([400, 'BAD_USER_INPUT']);
+  });
+
+  it('switches the histograms to quantile bins and a log score axis from the per-image scores', async () => {
+    const id = seed.demoRunIds.debiased;
+    await open(`#/run/${id}?bins=quantile&axis=log`);
+    await page.waitForSelector('main figure.chart[data-bins=quantile]');
+    expect(await page.locator('main figure.chart[data-bins=quantile]').count()).toBe(2);
+    expect(await page.locator('main figure.chart[data-score-scale=log]').count()).toBe(2);
+    const text = (await page.locator('main').textContent()) ?? '';
+    expect(text).toContain('Quantile bins from 3,500 per-image scores');
+    expect(text).not.toContain('of the images fall in one of the 50 equal-width bins');
+    expect(await page.getByLabel('Bins').inputValue()).toBe('quantile');
+    await shot('run-histograms-quantile');
+  });
+
+  it('shows scoring warnings and guard hits with what they mean', async () => {
+    await open(`#/run/${seed.demoRunIds.debiased}`);
+    await page.waitForSelector('#warnings li[data-code=TAU_ALLOWS_NONPOSITIVE_PARTITION]');
+    const warning = (await page.locator('#warnings li').textContent()) ?? '';
+    expect(warning).toContain('on ood-far-textures');
+    expect(warning).toContain('What it means: The debiased score divides by a partition Z_j');
+    expect(await page.locator('#warnings').textContent()).toContain('ood-far-textures: 3 of 3,800 images');
+    await page.locator('#warnings').scrollIntoViewIfNeeded();
+    await shot('run-warnings');
+    await open(`#/run/${seed.demoRunIds.mcm}`);
+    await page.waitForSelector('#warnings');
+    expect(await page.locator('#warnings').textContent()).toContain('The scoring raised no warnings.');
   });
 
   it('shows the error of a failed run, and API errors in words with their code', async () => {
