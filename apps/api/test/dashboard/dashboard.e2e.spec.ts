@@ -486,6 +486,31 @@ describe('dashboard in Chromium', () => {
     expect(readFileSync((await words.path()) as string, 'utf8')).toBe('quartz\nglacier\nsonnet\nviolin\ntundra\nalgebra\nthunder\nkettle\nlynx\ntabby\nverdict\nmarble\ncrimson\nhollow\nnocturnal\nbrittle\n');
   });
 
+  it('downloads negatives straight from the API export routes (CSV, JSON, word list) with the filter, and typed errors', async () => {
+    await open(`#/negatives/${seed.miningRunId}?flagged=yes`);
+    await page.waitForSelector('#negatives-downloads a[data-format=csv]');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#negatives-downloads a[data-format=csv]')]);
+    const rows = parseCsv(readFileSync((await csv.path()) as string, 'utf8'));
+    expect(rows[0]).toEqual(['rank', 'word', 'pos', 'lexname', 'statistic', 'falseNegativeFlags', 'flagged', 'nearestIdLabel', 'nearestIdCosine', 'corpusIndex']);
+    expect(rows.slice(1).map((row) => row[1]).sort()).toEqual(['lynx', 'tabby']);
+    expect(rows.find((row) => row[1] === 'tabby')?.[5]).toBe('hyponym;nearIdLabel');
+    const json = (await (await fetch(`${base}/mining-runs/${seed.miningRunId}/negatives.json?flagged=true`)).json()) as { word: string; nearestIdLabel: string }[];
+    expect(json.map((n) => n.word).sort()).toEqual(['lynx', 'tabby']);
+    const words = await (await fetch(`${base}/mining-runs/${seed.miningRunId}/negatives.txt`)).text();
+    expect(words).toBe('quartz\nglacier\nsonnet\nviolin\ntundra\nalgebra\nthunder\nkettle\nlynx\ntabby\nverdict\nmarble\ncrimson\nhollow\nnocturnal\nbrittle\n');
+    // The 50,000-negative run streams in rank order, equal to the API's count.
+    const big = (await (await fetch(`${base}/mining-runs/${seed.bigMiningRunId}/negatives.txt`)).text()).split('\n').filter((word) => word !== '');
+    expect(big.length).toBe(seed.bigNegatives);
+    expect(big.filter((word) => word === seed.rareWord).length).toBe(1);
+    const error = async (url: string) => {
+      const response = await fetch(`${base}${url}`);
+      return [response.status, ((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code];
+    };
+    expect(await error(`/mining-runs/${seed.runningMiningRunId}/negatives.csv`)).toEqual([409, 'NEGATIVES_NOT_AVAILABLE']);
+    expect(await error('/mining-runs/00000000-0000-4000-8000-000000000000/negatives.json')).toEqual([404, 'NOT_FOUND']);
+    expect(await error(`/mining-runs/${seed.miningRunId}/negatives.txt?flagged=maybe`)).toEqual([400, 'BAD_USER_INPUT']);
+  });
+
   it('follows unfinished runs live over the runProgress subscription', async () => {
     await open(`#/runs?labelSet=${seed.labelSetId}`);
     const row = page.locator(`main tbody tr[data-key="${seed.runningRunId}"]`);
