@@ -94,6 +94,10 @@ export const HTTP_ROUTE_ACCESS: readonly RouteAccess[] = [
   { method: 'POST', path: '/graphql', access: 'viewer' },
   // Detector downloads (detector.onnx, detector.json, pipeline.onnx): downloads are a viewer's.
   { method: 'GET', path: '/detectors/*', access: 'viewer' },
+  // Per-image scores of an evaluation run (evaluation-scores.routes.ts): /runs/:id/scores.csv|.npy.
+  { method: 'GET', path: '/runs/*', access: 'viewer' },
+  // Exports of a mining run's negatives (negative-exports.routes.ts): /mining-runs/:id/negatives.csv|.json|.txt.
+  { method: 'GET', path: '/mining-runs/*', access: 'viewer' },
 ];
 
 /** The declared access of a request, or undefined for a route that is not declared (answered 404). */

@@ -121,6 +121,12 @@ export async function seedDashboard(db: TestDatabase): Promise<DashboardSeed> {
     const nearScores = method === 'debiased' ? skewed(1500, 12, 0.55) : normals(1500, 1 - (1 - nearShift), 0.5, 2 + offset);
     const farScores = method === 'debiased' ? skewed(1800, 13, 0.25) : normals(1800, farShift, 0.5, 7 + offset);
     await prisma.evaluationResult.createMany({ data: [resultRow(run.id, near.id, ids, nearScores), resultRow(run.id, far.id, ids, farScores, method === 'debiased' ? 3 : 0)] });
+    const bytes = (scores: Float32Array) => new Uint8Array(scores.slice().buffer);
+    await prisma.sampleScores.createMany({ data: [{ evaluationRunId: run.id, imageSetId: idSet.id, scores: bytes(ids) }, { evaluationRunId: run.id, imageSetId: near.id, scores: bytes(nearScores) }, { evaluationRunId: run.id, imageSetId: far.id, scores: bytes(farScores) }] });
+    if (method === 'debiased') {
+      const warning = { imageSetId: far.id, code: 'TAU_ALLOWS_NONPOSITIVE_PARTITION', message: 'tau = 0.5 is below Q/(K + Q) = 0.943396 (K = 6, Q = 100): Z_j ≤ 0 is possible, so the official arithmetic can return sign-flipped or infinite scores; 3 image(s) hit the clamp', details: { tau: 0.5, bound: 0.943396, idCount: 6, groupSize: 100, guardHits: 3 } };
+      await prisma.evaluationRun.update({ where: { id: run.id }, data: { warnings: [warning] } });
+    }
   }
   const failed = await prisma.evaluationRun.create({ data: { ...evalCommon, method: 'debiased', params: { tau: 5 }, status: 'failed', progress: 0.5, error: 'the OOD prior tau must be in (0, 1]; got 5', errorCode: 'INVALID_PARAMETER', startedAt: new Date(), finishedAt: new Date(), attempts: 1, createdAt: new Date(Date.now() - 1000) } });
   const running = await prisma.evaluationRun.create({ data: { ...evalCommon, method: 'neglabel', params: { temperature: 0.01, groups: 100 }, status: 'running', progress: 0.3, startedAt: new Date(), heartbeatAt: new Date(), attempts: 1 } });

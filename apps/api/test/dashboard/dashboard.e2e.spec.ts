@@ -167,6 +167,12 @@ describe('dashboard in Chromium', () => {
     await app?.stop();
   });
 
+  /** Drops the console lines Chromium logs for HTTP errors a test provoked on purpose. */
+  const expectedHttpErrors = (status: number) => {
+    const rest = problems.filter((problem) => !problem.includes(`responded with a status of ${status}`));
+    problems.splice(0, problems.length, ...rest);
+  };
+
   afterEach(() => {
     const seen = problems.splice(0);
     expect(seen).toEqual([]);
@@ -309,11 +315,84 @@ describe('dashboard in Chromium', () => {
     await page.getByLabel('Score range').selectOption('central');
     await page.waitForFunction(() => window.location.hash.includes('counts=log') && window.location.hash.includes('range=central'));
     expect(await page.locator('main figure.chart[data-count-scale=log]').count()).toBe(2);
-    expect(await page.locator('main').textContent()).toContain('the log count axis and the central range show the tails');
+    expect(await page.locator('main').textContent()).toContain('the log axes and the central range show the tails');
     await shot('run-histograms-log');
     await page.reload();
     await page.waitForSelector('#roc figure.chart canvas');
     expect(await page.getByLabel('Count axis').inputValue()).toBe('log');
+  });
+
+  it('serves the per-image scores as CSV and .npy, linked from the Run page, with typed errors', async () => {
+    const id = seed.demoRunIds.debiased;
+    await open(`#/run/${id}`);
+    await page.waitForSelector('#scores-csv');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#scores-csv')]);
+    const csv = parseCsv(readFileSync((await download.path())!, 'utf8'));
+    expect(csv[0]).toEqual(['set', 'role', 'imageSetId', 'index', 'score']);
+    const rows = csv.slice(1);
+    const bySet = new Map<string, string[][]>();
+    for (const row of rows) bySet.set(row[0]!, [...(bySet.get(row[0]!) ?? []), row]);
+    const api = await app.gql<{ evaluationRun: { idImageSet: { id: string; name: string }; results: { oodImageSetId: string; oodImageSet: { name: string }; nId: number; nOod: number }[] } }>(
+      `query { evaluationRun(id: "${id}") { idImageSet { id name } results { oodImageSetId oodImageSet { name } nId nOod } } }`,
+    );
+    const run = api.evaluationRun;
+    expect(bySet.get(run.idImageSet.name)?.length).toBe(run.results[0]!.nId);
+    for (const result of run.results) {
+      const set = bySet.get(result.oodImageSet.name)!;
+      expect(set.length).toBe(result.nOod);
+      expect(set.every((row, i) => row[1] === 'ood' && row[2] === result.oodImageSetId && row[3] === String(i))).toBe(true);
+    }
+    expect(rows.every((row) => Number.isFinite(Number(row[4])))).toBe(true);
+    // The .npy: a structured array with the same records; one set alone as plain float32 equals the CSV.
+    const npy = Buffer.from(await (await fetch(`${base}/runs/${id}/scores.npy`)).arrayBuffer());
+    expect(npy.subarray(0, 6).toString('latin1')).toBe('\x93NUMPY');
+    const headerLength = npy.readUInt16LE(8);
+    const header = npy.subarray(10, 10 + headerLength).toString('latin1');
+    expect(header).toContain(`('index', '<i4'), ('score', '<f4')], 'fortran_order': False, 'shape': (${rows.length},)`);
+    const nameChars = Number(/\('set', '<U(\d+)'\)/.exec(header)?.[1]);
+    expect((npy.length - 10 - headerLength) / rows.length).toBe(4 * nameChars + 20);
+    const near = run.results[0]!;
+    const one = Buffer.from(await (await fetch(`${base}/runs/${id}/scores.npy?imageSet=${near.oodImageSetId}`)).arrayBuffer());
+    const oneHeader = one.readUInt16LE(8);
+    const floats = new Float32Array(one.buffer.slice(one.byteOffset + 10 + oneHeader, one.byteOffset + one.length));
+    expect([...floats].map((value) => Math.fround(value))).toEqual(bySet.get(near.oodImageSet.name)!.map((row) => Math.fround(Number(row[4]))));
+    // Typed errors: a run without scores, an unknown run, a malformed id, a foreign image set.
+    const error = async (url: string) => {
+      const response = await fetch(`${base}${url}`);
+      const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+      return [response.status, body.errors[0]!.extensions.code];
+    };
+    expect(await error(`/runs/${seed.failedRunId}/scores.csv`)).toEqual([409, 'SCORES_NOT_AVAILABLE']);
+    expect(await error('/runs/00000000-0000-4000-8000-000000000000/scores.npy')).toEqual([404, 'NOT_FOUND']);
+    expect(await error('/runs/not-a-uuid/scores.csv')).toEqual([400, 'BAD_USER_INPUT']);
+    expect(await error(`/runs/${id}/scores.npy?imageSet=${seed.modelId}`)).toEqual([400, 'BAD_USER_INPUT']);
+  });
+
+  it('switches the histograms to quantile bins and a log score axis from the per-image scores', async () => {
+    const id = seed.demoRunIds.debiased;
+    await open(`#/run/${id}?bins=quantile&axis=log`);
+    await page.waitForSelector('main figure.chart[data-bins=quantile]');
+    expect(await page.locator('main figure.chart[data-bins=quantile]').count()).toBe(2);
+    expect(await page.locator('main figure.chart[data-score-scale=log]').count()).toBe(2);
+    const text = (await page.locator('main').textContent()) ?? '';
+    expect(text).toContain('Quantile bins from 3,500 per-image scores');
+    expect(text).not.toContain('of the images fall in one of the 50 equal-width bins');
+    expect(await page.getByLabel('Bins').inputValue()).toBe('quantile');
+    await shot('run-histograms-quantile');
+  });
+
+  it('shows scoring warnings and guard hits with what they mean', async () => {
+    await open(`#/run/${seed.demoRunIds.debiased}`);
+    await page.waitForSelector('#warnings li[data-code=TAU_ALLOWS_NONPOSITIVE_PARTITION]');
+    const warning = (await page.locator('#warnings li').textContent()) ?? '';
+    expect(warning).toContain('on ood-far-textures');
+    expect(warning).toContain('What it means: The debiased score divides by a partition Z_j');
+    expect(await page.locator('#warnings').textContent()).toContain('ood-far-textures: 3 of 3,800 images');
+    await page.locator('#warnings').scrollIntoViewIfNeeded();
+    await shot('run-warnings');
+    await open(`#/run/${seed.demoRunIds.mcm}`);
+    await page.waitForSelector('#warnings');
+    expect(await page.locator('#warnings').textContent()).toContain('The scoring raised no warnings.');
   });
 
   it('shows the error of a failed run, and API errors in words with their code', async () => {
@@ -407,6 +486,31 @@ describe('dashboard in Chromium', () => {
     expect(readFileSync((await words.path()) as string, 'utf8')).toBe('quartz\nglacier\nsonnet\nviolin\ntundra\nalgebra\nthunder\nkettle\nlynx\ntabby\nverdict\nmarble\ncrimson\nhollow\nnocturnal\nbrittle\n');
   });
 
+  it('downloads negatives straight from the API export routes (CSV, JSON, word list) with the filter, and typed errors', async () => {
+    await open(`#/negatives/${seed.miningRunId}?flagged=yes`);
+    await page.waitForSelector('#negatives-downloads a[data-format=csv]');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#negatives-downloads a[data-format=csv]')]);
+    const rows = parseCsv(readFileSync((await csv.path()) as string, 'utf8'));
+    expect(rows[0]).toEqual(['rank', 'word', 'pos', 'lexname', 'statistic', 'falseNegativeFlags', 'flagged', 'nearestIdLabel', 'nearestIdCosine', 'corpusIndex']);
+    expect(rows.slice(1).map((row) => row[1]).sort()).toEqual(['lynx', 'tabby']);
+    expect(rows.find((row) => row[1] === 'tabby')?.[5]).toBe('hyponym;nearIdLabel');
+    const json = (await (await fetch(`${base}/mining-runs/${seed.miningRunId}/negatives.json?flagged=true`)).json()) as { word: string; nearestIdLabel: string }[];
+    expect(json.map((n) => n.word).sort()).toEqual(['lynx', 'tabby']);
+    const words = await (await fetch(`${base}/mining-runs/${seed.miningRunId}/negatives.txt`)).text();
+    expect(words).toBe('quartz\nglacier\nsonnet\nviolin\ntundra\nalgebra\nthunder\nkettle\nlynx\ntabby\nverdict\nmarble\ncrimson\nhollow\nnocturnal\nbrittle\n');
+    // The 50,000-negative run streams in rank order, equal to the API's count.
+    const big = (await (await fetch(`${base}/mining-runs/${seed.bigMiningRunId}/negatives.txt`)).text()).split('\n').filter((word) => word !== '');
+    expect(big.length).toBe(seed.bigNegatives);
+    expect(big.filter((word) => word === seed.rareWord).length).toBe(1);
+    const error = async (url: string) => {
+      const response = await fetch(`${base}${url}`);
+      return [response.status, ((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code];
+    };
+    expect(await error(`/mining-runs/${seed.runningMiningRunId}/negatives.csv`)).toEqual([409, 'NEGATIVES_NOT_AVAILABLE']);
+    expect(await error('/mining-runs/00000000-0000-4000-8000-000000000000/negatives.json')).toEqual([404, 'NOT_FOUND']);
+    expect(await error(`/mining-runs/${seed.miningRunId}/negatives.txt?flagged=maybe`)).toEqual([400, 'BAD_USER_INPUT']);
+  });
+
   it('follows unfinished runs live over the runProgress subscription', async () => {
     await open(`#/runs?labelSet=${seed.labelSetId}`);
     const row = page.locator(`main tbody tr[data-key="${seed.runningRunId}"]`);
@@ -481,5 +585,62 @@ describe('dashboard in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('main tbody tr[data-key]').length === 3);
     expect(await page.locator('main tbody').textContent()).toContain('imported for imported-space-768');
     await shot('image-sets');
+  });
+
+  // The Detectors page is built against /work/coord/detector-contract.md; Query.detectors comes with
+  // the detector-api branch. Before that merge the schema lacks it: the page must then say so in
+  // words with the code, and the row checks are skipped; after the merge they run.
+  it('lists detectors with threshold, TPR, metrics and download links (or says the API has none yet)', async () => {
+    const { __type } = await app.gql<{ __type: { fields: { name: string }[] } }>('query { __type(name: "Query") { fields { name } } }');
+    const hasDetectors = __type.fields.some((field) => field.name === 'detectors');
+    await open('#/detectors');
+    if (!hasDetectors) {
+      await page.waitForSelector('main .error[role=alert]');
+      expect(await page.locator('main .error').textContent()).toMatch(/detectors.*\(code GRAPHQL_VALIDATION_FAILED\)/is);
+      await shot('detectors-before-merge');
+      expectedHttpErrors(400);
+      return;
+    }
+    const { DETECTORS_DOCUMENT } = require('../../src/dashboard/client/pages/detectors.operations') as { DETECTORS_DOCUMENT: string };
+    const api = await app.gql<{ detectors: { totalCount: number; edges: { node: { id: string; name: string; threshold: number; downloads: { detectorOnnx: string } } }[] } }>(DETECTORS_DOCUMENT, { first: 50, after: null, filter: {} });
+    await page.waitForFunction(() => document.querySelector('main table.data tbody') !== null && document.querySelector('main .pager span')?.textContent !== '');
+    const nodes = api.detectors.edges.map((edge) => edge.node);
+    await page.waitForFunction((count) => document.querySelectorAll('main table.data tbody tr[data-key]').length === count, nodes.length);
+    expect(await page.$$eval('main table.data tbody tr[data-key]', (trs) => trs.map((tr) => tr.getAttribute('data-key')))).toEqual(nodes.map((node) => node.id));
+    for (const node of nodes) {
+      const row = page.locator(`main tbody tr[data-key="${node.id}"]`);
+      expect(await row.locator('td[data-col=name]').textContent()).toBe(node.name);
+      expect(await row.locator('td[data-col=downloads] a').first().getAttribute('href')).toBe(node.downloads.detectorOnnx);
+    }
+    await shot('detectors');
+  });
+
+  it('asks for an API key when the API answers UNAUTHENTICATED and sends it as a Bearer token', async () => {
+    const seen: (string | undefined)[] = [];
+    await page.route('**/graphql', async (route) => {
+      const authorization = route.request().headers()['authorization'];
+      seen.push(authorization);
+      if (authorization !== 'Bearer viewer-key-123') {
+        await route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ errors: [{ message: 'an API key is required', extensions: { code: 'UNAUTHENTICATED' } }] }) });
+      } else await route.continue();
+    });
+    try {
+      await page.goto('about:blank');
+      await page.goto(`${base}/dashboard#/models`);
+      await page.evaluate(() => window.sessionStorage.clear());
+      await page.reload();
+      const dialog = page.locator('dialog.api-key');
+      await dialog.waitFor();
+      expect(await dialog.textContent()).toContain('an API key is required (code UNAUTHENTICATED)');
+      await page.getByLabel('API key').fill('viewer-key-123');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.querySelectorAll('main tbody tr[data-key]').length === 2);
+      expect(seen).toContain('Bearer viewer-key-123');
+      expect(await page.evaluate(() => window.sessionStorage.getItem('negmine.apiKey'))).toBe('viewer-key-123');
+    } finally {
+      await page.unroute('**/graphql');
+      await page.evaluate(() => window.sessionStorage.clear());
+      expectedHttpErrors(401);
+    }
   });
 });

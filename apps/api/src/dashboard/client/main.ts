@@ -8,6 +8,7 @@ import type { Page, PageModule } from './app/page';
 import { currentRoute, onRoute, type Route } from './app/route';
 import { h, link, replaceChildren } from './ui/dom';
 import { comparePage } from './pages/compare.page';
+import { detectorsPage } from './pages/detectors.page';
 import { imageSetsPage } from './pages/image-sets.page';
 import { labelSetPage } from './pages/label-set.page';
 import { labelSetsPage } from './pages/label-sets.page';
@@ -17,7 +18,7 @@ import { negativesPage } from './pages/negatives.page';
 import { runPage } from './pages/run.page';
 import { runsPage } from './pages/runs.page';
 
-const PAGES: readonly PageModule[] = [runsPage, runPage, comparePage, miningPage, negativesPage, labelSetsPage, labelSetPage, modelsPage, imageSetsPage];
+const PAGES: readonly PageModule[] = [runsPage, runPage, comparePage, miningPage, negativesPage, labelSetsPage, labelSetPage, modelsPage, imageSetsPage, detectorsPage];
 
 let current: { module: PageModule; id: string | undefined; page: Page } | undefined;
 

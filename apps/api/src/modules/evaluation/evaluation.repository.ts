@@ -132,6 +132,11 @@ export class EvaluationRepository {
     });
   }
 
+  /** The stored per-sample scores of a run (float32 little-endian bytes, set order), one row per image set. */
+  sampleScores(evaluationRunId: string): Promise<{ imageSetId: string; scores: Uint8Array }[]> {
+    return this.prisma.sampleScores.findMany({ where: { evaluationRunId }, select: { imageSetId: true, scores: true } });
+  }
+
   /** Written inside the RunJob commit, after the status guard flipped (replaces any partial rows). */
   async writeResults(tx: Db, evaluationRunId: string, results: readonly ResultInsert[], scores: readonly { imageSetId: string; scores: Float32Array }[]): Promise<void> {
     await tx.evaluationResult.deleteMany({ where: { evaluationRunId } });

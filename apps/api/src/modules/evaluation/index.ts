@@ -15,6 +15,7 @@ import { EncodeImagesShardJob, EvaluationJob } from './evaluation.job';
 import { EvaluationRepository, type ResultRow } from './evaluation.repository';
 import { EvaluationResolver, EvaluationResultResolver } from './evaluation.resolver';
 import { EvaluationService } from './evaluation.service';
+import { evaluationScoresRoutes } from './evaluation-scores.routes';
 
 export { EvaluationRepository } from './evaluation.repository';
 export { EvaluationService } from './evaluation.service';
@@ -64,6 +65,7 @@ export const evaluationFeature = defineFeature({
       return keys.map((key) => map.get(key) ?? null);
     }),
   }),
+  createRoutes: ({ evaluationRepository, imageSetRepository }) => evaluationScoresRoutes(evaluationRepository, imageSetRepository),
   createJobs: ({ evaluationRepository, imageSetRepository, miningRepository, embeddings, encoding, wordNet }, { config }) => ({
     evaluate: new EvaluationJob(evaluationRepository, imageSetRepository, miningRepository, embeddings, encoding, wordNet, { threads: config.threads }),
     'encode-images': new EncodeImagesShardJob(evaluationRepository, imageSetRepository, encoding),

@@ -12,6 +12,7 @@ import { EncodeTextShardJob, MiningJob } from './mining.job';
 import { MiningRepository } from './mining.repository';
 import { MiningResolver } from './mining.resolver';
 import { MiningService } from './mining.service';
+import { negativeExportRoutes } from './negative-exports.routes';
 
 export { MiningRepository, type CorpusRow } from './mining.repository';
 export { MiningService } from './mining.service';
@@ -45,6 +46,7 @@ export const miningFeature = defineFeature({
     corpus: byId((ids) => miningRepository.corporaByIds(ids)),
     negativeCount: keyed((ids) => miningRepository.negativeCounts(ids), 0),
   }),
+  createRoutes: ({ miningRepository }) => negativeExportRoutes(miningRepository),
   createJobs: ({ miningRepository, embeddings, encoding, wordNet }, { config }) => ({
     mine: new MiningJob(miningRepository, embeddings, encoding, wordNet, { threads: config.threads, shardSize: config.shardSize }),
     'encode-text': new EncodeTextShardJob(miningRepository, encoding, wordNet),

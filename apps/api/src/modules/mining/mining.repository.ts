@@ -98,6 +98,11 @@ export class MiningRepository {
     return { rows, totalCount };
   }
 
+  /** One chunk of a run's negatives in rank order after `afterRank`, for the export routes. */
+  negativesAfterRank(where: Prisma.NegativeLabelWhereInput, afterRank: number, take: number): Promise<NegativeLabel[]> {
+    return this.prisma.negativeLabel.findMany({ where: { AND: [where, { rank: { gt: afterRank } }] }, orderBy: { rank: 'asc' }, take });
+  }
+
   negativeCount(miningRunId: string): Promise<number> {
     return this.prisma.negativeLabel.count({ where: { miningRunId } });
   }

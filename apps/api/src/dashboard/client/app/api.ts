@@ -15,6 +15,51 @@ export class ApiError extends Error {
   }
 }
 
+const API_KEY_STORAGE = 'negmine.apiKey';
+
+/** The API key the user gave this tab (sessionStorage: gone when the tab closes), or null. */
+export function apiKey(): string | null {
+  try {
+    return window.sessionStorage.getItem(API_KEY_STORAGE);
+  } catch {
+    return null;
+  }
+}
+
+export function setApiKey(key: string | null): void {
+  if (key === null || key.trim() === '') window.sessionStorage.removeItem(API_KEY_STORAGE);
+  else window.sessionStorage.setItem(API_KEY_STORAGE, key.trim());
+}
+
+/** `Authorization: Bearer <key>` when a key was given (for /graphql and the download routes). */
+export function authHeaders(): Record<string, string> {
+  const key = apiKey();
+  return key === null ? {} : { authorization: `Bearer ${key}` };
+}
+
+/** Asks once for an API key after the API answered UNAUTHENTICATED; true when one was given. */
+let asking: Promise<boolean> | undefined;
+function askForApiKey(message: string): Promise<boolean> {
+  asking ??= new Promise<boolean>((resolve) => {
+    const dialog = document.createElement('dialog');
+    dialog.className = 'api-key';
+    dialog.innerHTML = '<form method="dialog"><h2>API key needed</h2><p class="reason"></p><label>API key <input name="key" type="password" autocomplete="off" required></label><p class="small">Kept for this tab only (sessionStorage) and sent as <code>Authorization: Bearer</code>. A viewer key is enough.</p><menu><button value="cancel" type="button" class="cancel">Cancel</button> <button value="ok">Use key</button></menu></form>';
+    (dialog.querySelector('.reason') as HTMLElement).textContent = message;
+    const input = dialog.querySelector('input') as HTMLInputElement;
+    dialog.querySelector('.cancel')?.addEventListener('click', () => dialog.close('cancel'));
+    dialog.addEventListener('close', () => {
+      const ok = dialog.returnValue === 'ok' && input.value.trim() !== '';
+      if (ok) setApiKey(input.value);
+      dialog.remove();
+      asking = undefined;
+      resolve(ok);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+  return asking;
+}
+
 interface GraphQLResponse<T> {
   readonly data?: T | null;
   readonly errors?: readonly { readonly message: string; readonly extensions?: { readonly code?: unknown } }[];
@@ -22,11 +67,20 @@ interface GraphQLResponse<T> {
 
 /** Sends `operationName` from `document` and returns its data, or throws ApiError. */
 export async function gql<T>(document: string, operationName: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+  try {
+    return await gqlOnce<T>(document, operationName, variables, signal);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'UNAUTHENTICATED' && (await askForApiKey(`${error.message} (code UNAUTHENTICATED)`))) return gqlOnce<T>(document, operationName, variables, signal);
+    throw error;
+  }
+}
+
+async function gqlOnce<T>(document: string, operationName: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
     response = await fetch('/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...authHeaders() },
       body: JSON.stringify({ query: document, operationName, variables }),
       signal,
     });

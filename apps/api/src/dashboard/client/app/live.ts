@@ -3,7 +3,7 @@
 // watched run; only if the WebSocket fails does a watcher fall back to polling runStatus every 2 s.
 // The transport in use is reported so the page can say how it is updated.
 import { createClient, type Client } from 'graphql-ws';
-import { gql } from './api';
+import { apiKey, gql } from './api';
 import LIVE from './live.graphql';
 
 export interface RunProgressEvent {
@@ -31,7 +31,17 @@ function wsUrl(): string {
 }
 
 function sharedClient(): Client {
-  client ??= createClient({ url: wsUrl(), lazy: true, retryAttempts: 2, shouldRetry: () => true });
+  client ??= createClient({
+    url: wsUrl(),
+    lazy: true,
+    retryAttempts: 2,
+    shouldRetry: () => true,
+    // The key the user gave after an UNAUTHENTICATED answer (read at each connect, so a later key counts).
+    connectionParams: () => {
+      const key = apiKey();
+      return key === null ? {} : { authorization: `Bearer ${key}` };
+    },
+  });
   return client;
 }
 

@@ -91,6 +91,8 @@ class NegativesPage implements Page {
   private readonly status = h('div', { class: 'slot' });
   private readonly count = h('p', { class: 'muted', 'aria-live': 'polite' });
   private readonly exportNote = h('span', { class: 'muted small', 'aria-live': 'polite' });
+  /** Links to the API's export routes for the current filter (rank order, streamed by the server). */
+  private readonly serverLinks = h('p', { class: 'small', id: 'negatives-downloads' });
   private readonly summary = h('div', { class: 'summary' });
   private readonly pager = new Pager('negatives');
   private readonly latest = new Latest();
@@ -135,6 +137,7 @@ class NegativesPage implements Page {
           { class: 'section-head' },
           this.count,
           h('div', { class: 'actions' }, button('Export CSV', () => void this.export('csv'), { id: 'export-negatives-csv' }), button('Export JSON', () => void this.export('json'), { id: 'export-negatives-json' }), button('Export word list', () => void this.export('words'), { id: 'export-negatives-words' }), this.exportNote),
+          this.serverLinks,
         ),
         h('div', { class: 'table-wrap' }, this.table.element),
         h('div', { class: 'section-foot' }, this.pager.element, h('span', { class: 'muted small' }, 'Sortable by rank, word and statistic (the orderings the API offers).')),
@@ -224,6 +227,7 @@ class NegativesPage implements Page {
     const size = pageSizeOf(this.route);
     const order = orderOf(this.route);
     const filter = filterOf(this.route);
+    this.renderServerLinks(filter);
     this.pager.reset(JSON.stringify([filter, order.orderBy, size]));
     this.count.textContent = 'Loading…';
     const started = performance.now();
@@ -296,6 +300,20 @@ class NegativesPage implements Page {
     } catch (error) {
       if (!this.disposed) replaceChildren(this.summary, errorBox(error, 'summarise the negatives'));
     }
+  }
+
+  private renderServerLinks(filter: Record<string, unknown>): void {
+    const query = new URLSearchParams(Object.entries(filter).map(([key, value]) => [key, String(value)])).toString();
+    const url = (format: string) => `/mining-runs/${this.route.id ?? ''}/negatives.${format}${query === '' ? '' : `?${query}`}`;
+    replaceChildren(
+      this.serverLinks,
+      'Or download this filter in rank order straight from the API: ',
+      h('a', { href: url('csv'), download: '', 'data-format': 'csv' }, 'CSV'),
+      ' · ',
+      h('a', { href: url('json'), download: '', 'data-format': 'json' }, 'JSON'),
+      ' · ',
+      h('a', { href: url('txt'), download: '', 'data-format': 'txt' }, 'word list'),
+    );
   }
 
   private async export(format: 'csv' | 'json' | 'words'): Promise<void> {

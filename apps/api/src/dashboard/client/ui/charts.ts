@@ -73,11 +73,11 @@ export function histogramChart(
   title: string,
   edges: readonly number[],
   series: readonly HistogramSeries[],
-  options: { logCounts: boolean; range?: readonly [number, number]; xLabel?: string; countLabel?: string },
+  options: { logCounts: boolean; logScores?: boolean; range?: readonly [number, number]; xLabel?: string; countLabel?: string },
 ): HTMLElement {
   // Step lines over the bin edges: bin i spans [edges[i], edges[i+1]); the last count repeats to close it.
   const data = series.map((one) => [...one.counts, one.counts[one.counts.length - 1] ?? 0].map((count) => (options.logCounts && count <= 0 ? null : count)));
-  const figure = h('figure', { class: 'chart', 'aria-label': `${title}: ${series.map((one) => one.label).join(' vs ')}`, 'data-series-count': series.length, 'data-count-scale': options.logCounts ? 'log' : 'linear' });
+  const figure = h('figure', { class: 'chart', 'aria-label': `${title}: ${series.map((one) => one.label).join(' vs ')}`, 'data-series-count': series.length, 'data-count-scale': options.logCounts ? 'log' : 'linear', 'data-score-scale': options.logScores === true ? 'log' : 'linear' });
   const xRange = options.range;
   new uPlot(
     {
@@ -85,11 +85,11 @@ export function histogramChart(
       width: WIDTH,
       height: 260,
       scales: {
-        x: { time: false, ...(xRange !== undefined ? { range: [xRange[0], xRange[1]] as uPlot.Range.MinMax } : {}) },
+        x: { time: false, ...(options.logScores === true ? { distr: 3, log: 10 } : {}), ...(xRange !== undefined ? { range: [xRange[0], xRange[1]] as uPlot.Range.MinMax } : {}) },
         y: options.logCounts ? { distr: 3, log: 10 } : { range: (_u: uPlot, _min: number, max: number) => [0, Math.max(1, max)] },
       },
       axes: [
-        { ...AXIS, label: options.xLabel ?? 'score (higher = more in-distribution)' },
+        { ...AXIS, label: `${options.xLabel ?? 'score (higher = more in-distribution)'}${options.logScores === true ? ' (log scale)' : ''}` },
         { ...AXIS, label: `${options.countLabel ?? 'images'}${options.logCounts ? ' (log scale)' : ''}` },
       ],
       series: [
