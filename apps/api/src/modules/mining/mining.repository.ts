@@ -17,6 +17,14 @@ export type NegativeRow = Prisma.NegativeLabelCreateManyInput;
 /** A mining run with what its job reads. */
 export type MiningRunForJob = Prisma.MiningRunGetPayload<{ include: { model: true; corpus: true; labelSet: true } }>;
 
+/**
+ * A case-insensitive substring condition that matches `text` literally: Prisma's `contains`
+ * becomes `ILIKE '%…%'`, where `%`, `_` and the escape character `\\` would be patterns.
+ */
+export function literalContains(text: string): Prisma.StringFilter {
+  return { contains: text.replace(/[\\%_]/g, (char) => `\\${char}`), mode: 'insensitive' };
+}
+
 export class MiningRepository {
   constructor(private readonly prisma: PrismaClient) {}
 

@@ -65,6 +65,12 @@ describe('MiningService and the mine/evaluate jobs (Postgres)', () => {
     expect(new Set(collected).size).toBe(20);
     const search = await services.mining.negatives({ miningRunId: runId, first: 50, orderBy: NegativeOrder.rank_asc, filter: { search: 'WORD1' } });
     expect(search.edges.every((e) => e.node.word.startsWith('word1'))).toBe(true);
+    expect(search.edges.length).toBeGreaterThan(0);
+    // `%`, `_` and `\` match themselves, not as LIKE patterns (every word here would match 'w%d' or 'word_').
+    for (const literal of ['w%d', 'word_', '%', '_', 'word\\']) {
+      const none = await services.mining.negatives({ miningRunId: runId, first: 50, orderBy: NegativeOrder.rank_asc, filter: { search: literal } });
+      expect({ literal, count: none.totalCount }).toEqual({ literal, count: 0 });
+    }
     const latest = await services.mining.negatives({ labelSetId: space.labelSetId, modelId: space.modelId, first: 1, orderBy: NegativeOrder.rank_asc });
     expect(latest.totalCount).toBe(20);
   });

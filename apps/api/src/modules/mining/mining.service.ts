@@ -14,7 +14,7 @@ import { checkPageSize, decodeCursor, encodeCursor, toPage, type Page } from '..
 import { WORDNET_SOURCE, type WordNetCorpus } from '../../shared/wordnet-corpus';
 import type { LabelSetRepository } from '../label-set';
 import type { ModelRepository } from '../model';
-import type { MiningRepository } from './mining.repository';
+import { literalContains, type MiningRepository } from './mining.repository';
 import { resolveSelectionParams } from './selection';
 import { NegativeOrder, type MineNegativesInput, type MiningRunsArgs, type NegativesArgs } from './mining.input';
 import type { Corpus, MiningRun, NegativeLabel } from './mining.type';
@@ -150,7 +150,7 @@ export class MiningService {
       pos: filter.pos ?? undefined,
       lexname: filter.lexname ?? undefined,
       flagged: filter.flagged ?? undefined,
-      word: filter.search == null ? undefined : { contains: filter.search, mode: 'insensitive' },
+      word: filter.search == null ? undefined : literalContains(filter.search),
     };
     const { rows, totalCount } = await this.repository.negativesPage(where, ordering.keyset, ordering.orderBy, args.first + 1, options.totalCount !== false);
     if (rows.length === 0 && totalCount <= 0 && args.after == null) await this.get(miningRunId);
