@@ -115,6 +115,15 @@ export class MiningRepository {
     return new Map(counts.map((row) => [row.miningRunId, row._count._all]));
   }
 
+  /** How many entries of each part of speech a corpus has (counted in Postgres, without loading the entries). */
+  async partOfSpeechCounts(corpusId: string): Promise<Record<'noun' | 'adj', number>> {
+    const rows = await this.prisma.$queryRaw<{ pos: string | null; count: number }[]>`
+      SELECT e->>'pos' AS pos, count(*)::int AS count FROM corpora c, jsonb_array_elements(c.entries) e WHERE c.id = ${corpusId}::uuid GROUP BY 1`;
+    const counts = { noun: 0, adj: 0 };
+    for (const row of rows) if (row.pos === 'noun' || row.pos === 'adj') counts[row.pos] = row.count;
+    return counts;
+  }
+
   corpus(id: string): Promise<CorpusRow | null> {
     return this.prisma.corpus.findUnique({ where: { id }, omit: { entries: true } });
   }

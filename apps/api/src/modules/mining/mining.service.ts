@@ -15,6 +15,7 @@ import { WORDNET_SOURCE, type WordNetCorpus } from '../../shared/wordnet-corpus'
 import type { LabelSetRepository } from '../label-set';
 import type { ModelRepository } from '../model';
 import { literalContains, type MiningRepository } from './mining.repository';
+import { validateMiningLaunch } from './mining-launch-validation';
 import { resolveSelectionParams } from './selection';
 import { NegativeOrder, type MineNegativesInput, type MiningRunsArgs, type NegativesArgs } from './mining.input';
 import type { Corpus, MiningRun, NegativeLabel } from './mining.type';
@@ -58,6 +59,7 @@ export class MiningService {
     }
     if (model.kind === ModelKind.imported_space) await this.assertImportedEmbeddings(model.contentHash, labelSet.labels, corpus.versionHash, corpus.entryCount);
     const selectionParams = resolveSelectionParams(input.selectionMethod, model.backbone, input.params ?? {});
+    validateMiningLaunch(input.selectionMethod, selectionParams, { corpusSize: corpus.entryCount, partsOfSpeech: await this.repository.partOfSpeechCounts(corpus.id) });
     const run = await this.repository.create({
       labelSetId: labelSet.id,
       modelId: model.id,
