@@ -59,6 +59,8 @@ const importPath = (file: (f: Fixture) => string) => (f: Fixture) => ({ input: {
 
 const CASES: readonly BadInput[] = [
   // Ids: malformed and unknown.
+  { name: 'malformed id in labelSet', query: `{ labelSet(id: "not-a-uuid") { id } }`, code: 'BAD_USER_INPUT', message: /malformed; ids are UUIDs/ },
+  { name: 'deleteLabelSet malformed id', query: `mutation { deleteLabelSet(id: "'; drop table x; --") { id } }`, code: 'BAD_USER_INPUT' },
   { name: 'unknown label set id', query: `{ labelSet(id: "${UNKNOWN_ID}") { id } }`, code: 'NOT_FOUND', message: /does not exist/ },
   { name: 'unknown mining run id', query: `{ miningRun(id: "${UNKNOWN_ID}") { id } }`, code: 'NOT_FOUND' },
   { name: 'unknown evaluation run id', query: `{ evaluationRun(id: "${UNKNOWN_ID}") { id } }`, code: 'NOT_FOUND' },

@@ -1,4 +1,5 @@
 // Label sets: create, update, list and delete (refused while runs reference a set that is not archived).
+import { isUUID } from 'class-validator';
 import type { Db } from '../../db/prisma.service';
 import { badInput, conflict, notFound } from '../../errors';
 import { nameTaken, type LabelSetRepository } from './label-set.repository';
@@ -125,6 +126,7 @@ export class LabelSetService {
   }
 
   async get(id: string, db?: Db): Promise<LabelSet> {
+    if (!isUUID(id)) throw badInput(`label set id '${id.slice(0, 64)}' is malformed; ids are UUIDs`, { reason: 'MALFORMED_ID' });
     const labelSet = await this.repository.find(id, db);
     if (labelSet === null) throw notFound('label set', id);
     return labelSet;
