@@ -7,12 +7,9 @@ import { ApiError, ApiErrorCode, badInput } from '../errors';
 /** The real absolute path of `given` if it exists inside a root (symlinks resolved); otherwise a typed error. */
 export function pathUnderRoots(given: string, roots: readonly string[], what: string, variable: string): string {
   if (!path.isAbsolute(given)) throw badInput(`${what} '${given}' must be an absolute path under one of: ${roots.join(', ')}`);
-  let real: string;
-  try {
-    real = realpathSync(given);
-  } catch {
-    throw badInput(`${what} '${given}' does not exist`);
-  }
+  // A missing path is placed by its deepest existing ancestor (symlinks resolved), so a path outside
+  // the roots gets the same FORBIDDEN answer whether it exists or not (no existence probe).
+  const real = realOrPlaced(path.resolve(given));
   const inside = roots.some((root) => {
     let realRoot: string;
     try {
@@ -20,7 +17,7 @@ export function pathUnderRoots(given: string, roots: readonly string[], what: st
     } catch {
       return false;
     }
-    const relative = path.relative(realRoot, real);
+    const relative = path.relative(realRoot, real.path);
     return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
   });
   if (!inside) {
@@ -28,5 +25,21 @@ export function pathUnderRoots(given: string, roots: readonly string[], what: st
       roots: [...roots],
     });
   }
-  return real;
+  if (!real.exists) throw badInput(`${what} '${given}' does not exist`);
+  return real.path;
+}
+
+function realOrPlaced(absolute: string): { path: string; exists: boolean } {
+  const missing: string[] = [];
+  let current = absolute;
+  for (;;) {
+    try {
+      return { path: path.join(realpathSync(current), ...missing.reverse()), exists: missing.length === 0 };
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) return { path: absolute, exists: false };
+      missing.push(path.basename(current));
+      current = parent;
+    }
+  }
 }

@@ -193,6 +193,7 @@ registerEnumType(EvaluationRunOrder, { name: 'EvaluationRunOrder' });
 export class EvaluationRunsArgs extends PageArgs {
   @Field(() => EvaluationRunFilter, { nullable: true })
   @IsOptional()
+  @ValidateNested()
   filter?: EvaluationRunFilter;
 
   @Field(() => EvaluationRunOrder, { defaultValue: EvaluationRunOrder.created_desc })

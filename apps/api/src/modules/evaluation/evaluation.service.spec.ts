@@ -40,7 +40,25 @@ describe('EvaluationService (Postgres)', () => {
 
   it('records every resolved hyperparameter and enqueues one evaluate job', async () => {
     await db.prisma.miningRun.update({ where: { id: miningRunId }, data: { status: RunStatus.succeeded } });
-    const run = await services.evaluations.launch({ ...base(), method: ScoringMethod.debiased, miningRunId, params: { tau: 0.3 }, seed: 7, permutations: 2 });
+    // A succeeded run's negatives (as its job would have written them): 11, so groups ≤ 11 at launch.
+    const before = await db.prisma.evaluationRun.count();
+    await expect(services.evaluations.launch({ ...base(), method: ScoringMethod.debiased, miningRunId })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      details: { reason: 'NO_NEGATIVES' },
+    });
+    await db.prisma.negativeLabel.createMany({
+      data: Array.from({ length: 11 }, (_, rank) => ({ miningRunId, rank, corpusIndex: rank, word: `w${rank}`, pos: 'noun', statistic: rank, falseNegativeFlags: [], flagged: false })),
+    });
+    await expect(services.evaluations.launch({ ...base(), method: ScoringMethod.debiased, miningRunId })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringMatching(/groups exceeds the number of negatives; accepted: an integer in \[1, 11\]/),
+      details: { reason: 'INVALID_PARAMETER', parameter: 'groups', value: 100 },
+    });
+    await expect(services.evaluations.launch({ ...base(), method: ScoringMethod.neglabel, miningRunId, params: { groups: 5 }, seed: 0xffffffff, permutations: 2 })).rejects.toMatchObject({
+      details: { reason: 'INVALID_PARAMETER', parameter: 'seed' },
+    });
+    expect(await db.prisma.evaluationRun.count()).toBe(before);
+    const run = await services.evaluations.launch({ ...base(), method: ScoringMethod.debiased, miningRunId, params: { tau: 0.3, groups: 5 }, seed: 7, permutations: 2 });
     expect(run).toMatchObject({ method: 'debiased', seed: 7, permutations: 2, labelSetId: space.labelSetId, modelId: space.modelId, status: 'queued' });
     expect(run.params).toMatchObject({ tau: 0.3, seed: 7, permutations: 2, temperature: expect.any(Number), groups: expect.any(Number) });
     expect(run.codeVersion).toMatch(/^0\.1\.0/);
@@ -48,10 +66,7 @@ describe('EvaluationService (Postgres)', () => {
   });
 
   it('takes an explicit group permutation (list or .npy), checks it, and stores it with the run', async () => {
-    // 11 negatives in 5 groups: the last one is dropped, so a permutation has 10 indices.
-    await db.prisma.negativeLabel.createMany({
-      data: Array.from({ length: 11 }, (_, rank) => ({ miningRunId, rank, corpusIndex: rank, word: `w${rank}`, pos: 'noun', statistic: rank, falseNegativeFlags: [], flagged: false })),
-    });
+    // 11 negatives (written above) in 5 groups: the last one is dropped, so a permutation has 10 indices.
     const p = [3, 1, 4, 0, 9, 2, 6, 5, 8, 7];
     const grouped = { ...base(), method: ScoringMethod.neglabel, miningRunId, params: { groups: 5 } };
     const run = await services.evaluations.launch({ ...grouped, permutation: { indices: p } });

@@ -31,6 +31,7 @@ import type { LabelSetRepository } from '../label-set';
 import type { MiningRepository } from '../mining';
 import type { ModelRepository } from '../model';
 import { runListSelect, type EvaluationRepository, type ResultRow } from './evaluation.repository';
+import { validateEvaluationLaunch } from './evaluation-launch-validation';
 
 export const MAX_COMPARED_RUNS = 20;
 
@@ -240,6 +241,7 @@ export class EvaluationService {
       if (overrides[key] !== undefined && !schemaKeys.includes(key)) throw badInput(`method ${method.id} takes no ${key}; its parameters: ${schemaKeys.join(', ')}`);
     }
     const params: Record<string, number | string> = { ...method.resolveParams(overrides), ...(presetId === undefined ? {} : { preset: presetId }) };
+    await validateEvaluationLaunch(this.miningRuns, method, params, miningRun);
     const groupPermutation = input.permutation == null ? null : await this.resolvePermutation(input.permutation, method, params, miningRun?.id);
     const runSeed = typeof params['seed'] === 'number' ? params['seed'] : 0;
     const streamSeed = stream ? (input.streamSeed ?? runSeed) : null;

@@ -1,16 +1,33 @@
 // Data access of the label-set feature. The only file of the feature that calls Prisma.
 import type { Db, PrismaClient } from '../../db/prisma.service';
+import { Prisma } from '../../db/prisma.service';
+import { conflict, type ApiError } from '../../errors';
 import type { LabelSet } from './label-set.type';
+
+/** The CONFLICT of a taken name: what the service checks first, and what a lost race (P2002) becomes. */
+export function nameTaken(name: string): ApiError {
+  return conflict(`a label set named '${name.slice(0, 200)}' already exists; choose another name or update that one`, { reason: 'NAME_TAKEN' });
+}
+
+/** Runs a write; a unique-constraint violation on the name (a concurrent create or rename won) is CONFLICT, not a 500. */
+async function uniqueName<T>(name: string | undefined, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (name !== undefined && error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') throw nameTaken(name);
+    throw error;
+  }
+}
 
 export class LabelSetRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   create(data: { name: string; labels: string[]; promptTemplates: string[] }): Promise<LabelSet> {
-    return this.prisma.labelSet.create({ data });
+    return uniqueName(data.name, () => this.prisma.labelSet.create({ data }));
   }
 
   update(id: string, data: { name?: string; labels?: string[]; promptTemplates?: string[]; archived?: boolean }): Promise<LabelSet> {
-    return this.prisma.labelSet.update({ where: { id }, data });
+    return uniqueName(data.name, () => this.prisma.labelSet.update({ where: { id }, data }));
   }
 
   find(id: string, db: Db = this.prisma): Promise<LabelSet | null> {

@@ -12,8 +12,47 @@ describe('parseLabels', () => {
 
   it('refuses both sources, duplicates and empty sets', () => {
     expect(() => parseLabels(['a'], 'a')).toThrow(/either as a list/);
-    expect(() => parseLabels(['a', 'b', 'a'], undefined)).toThrow(/repeated: a/);
+    expect(() => parseLabels(['a', 'b', 'a'], undefined)).toThrow(/line 3: duplicate of line 1/);
     expect(() => parseLabels(undefined, '\n  \n')).toThrow(/no labels/);
+  });
+
+  it('lists empty, duplicate (after trimming and NFC) and over-long labels by line, bounded', () => {
+    const error = (() => {
+      try {
+        parseLabels(['cat', '', ' cat ', 'caf\u00e9', 'cafe\u0301', 'x'.repeat(257), 'x'.repeat(256)], undefined);
+      } catch (caught) {
+        return caught as ApiError;
+      }
+      throw new Error('expected an error');
+    })();
+    expect(error.code).toBe(ApiErrorCode.BadUserInput);
+    expect(error.message).toContain('line 2: empty');
+    expect(error.message).toContain('line 3: duplicate of line 1');
+    expect(error.message).toContain('line 5: duplicate of line 4');
+    expect(error.message).toContain('line 6: 257 characters (at most 256)');
+    expect(error.message).not.toContain('line 7');
+    expect(error.details).toMatchObject({ reason: 'INVALID_LABELS', problemCount: 4 });
+    // Text: blank lines are skipped but still counted, so line numbers are those of the text.
+    expect(() => parseLabels(undefined, 'a\n\nb\na')).toThrow(/line 4: duplicate of line 1/);
+    const many = Array.from({ length: 5000 }, () => 'same');
+    const bounded = (() => {
+      try {
+        parseLabels(many, undefined);
+      } catch (caught) {
+        return caught as ApiError;
+      }
+      throw new Error('expected an error');
+    })();
+    expect(bounded.message.length).toBeLessThan(1500);
+    expect(bounded.message).toContain('and 4979 more');
+    expect(bounded.details).toMatchObject({ problemCount: 4999 });
+  });
+
+  it('accepts 100,000 labels and refuses 100,001 however they are given', () => {
+    const labels = Array.from({ length: 100_000 }, (_, i) => `label ${i}`);
+    expect(parseLabels(labels, undefined)).toHaveLength(100_000);
+    expect(() => parseLabels(undefined, [...labels, 'one more'].join('\n'))).toThrow(/at most 100000 labels; got 100001/);
+    expect(() => parseLabels([...labels, 'one more'], undefined)).toThrow(/at most 100000 labels/);
   });
 });
 
@@ -35,6 +74,20 @@ describe('LabelSetService (Postgres)', () => {
     expect(created.labels).toEqual(['cat', 'dog']);
     expect(created.promptTemplates).toEqual(['the nice {}']);
     await expect(services.labelSets.create({ name: 'animals', labels: ['x'] })).rejects.toMatchObject({ code: ApiErrorCode.Conflict });
+  });
+
+  it('answers CONFLICT to every loser of 20 concurrent creates with one name (no 500), storing one set', async () => {
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => services.labelSets.create({ name: 'race', labels: ['a'] })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: ApiErrorCode.Conflict, message: expect.stringMatching(/already exists/) });
+    expect(await db.prisma.labelSet.count({ where: { name: 'race' } })).toBe(1);
+  });
+
+  it('trims the name', async () => {
+    const created = await services.labelSets.create({ name: '  spaced  ', labels: ['a'] });
+    expect(created.name).toBe('spaced');
+    await expect(services.labelSets.create({ name: 'spaced ', labels: ['b'] })).rejects.toMatchObject({ code: ApiErrorCode.Conflict });
+    await expect(services.labelSets.create({ name: '   ', labels: ['b'] })).rejects.toMatchObject({ code: ApiErrorCode.BadUserInput });
   });
 
   it('refuses templates without exactly one {}', async () => {

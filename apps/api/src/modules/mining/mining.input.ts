@@ -1,6 +1,6 @@
 // Inputs of mining: mineNegatives, the negatives connection (filters, ordering) and miningRuns.
 import { GraphQLJSON } from 'graphql-scalars';
-import { IsIn, IsOptional, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType, registerEnumType } from 'type-graphql';
 import { RunStatus, SelectionMethod } from '../../shared/enums';
 import { PageArgs } from '../../shared/pagination';
@@ -53,7 +53,7 @@ export class NegativeFilter {
   @IsOptional()
   flagged?: boolean;
 
-  @Field({ nullable: true, description: 'Case-insensitive substring of the word' })
+  @Field({ nullable: true, description: 'Case-insensitive substring of the word, matched literally (% and _ are not wildcards); at most 200 characters' })
   @IsOptional()
   @MaxLength(200)
   search?: string;
@@ -78,6 +78,7 @@ export class NegativesArgs extends PageArgs {
 
   @Field(() => NegativeFilter, { nullable: true })
   @IsOptional()
+  @ValidateNested()
   filter?: NegativeFilter;
 
   @Field(() => NegativeOrder, { defaultValue: NegativeOrder.rank_asc })

@@ -17,6 +17,14 @@ export type NegativeRow = Prisma.NegativeLabelCreateManyInput;
 /** A mining run with what its job reads. */
 export type MiningRunForJob = Prisma.MiningRunGetPayload<{ include: { model: true; corpus: true; labelSet: true } }>;
 
+/**
+ * A case-insensitive substring condition that matches `text` literally: Prisma's `contains`
+ * becomes `ILIKE '%…%'`, where `%`, `_` and the escape character `\\` would be patterns.
+ */
+export function literalContains(text: string): Prisma.StringFilter {
+  return { contains: text.replace(/[\\%_]/g, (char) => `\\${char}`), mode: 'insensitive' };
+}
+
 export class MiningRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -110,6 +118,15 @@ export class MiningRepository {
   async negativeCounts(miningRunIds: readonly string[]): Promise<Map<string, number>> {
     const counts = await this.prisma.negativeLabel.groupBy({ by: ['miningRunId'], where: { miningRunId: { in: [...miningRunIds] } }, _count: { _all: true } });
     return new Map(counts.map((row) => [row.miningRunId, row._count._all]));
+  }
+
+  /** How many entries of each part of speech a corpus has (counted in Postgres, without loading the entries). */
+  async partOfSpeechCounts(corpusId: string): Promise<Record<'noun' | 'adj', number>> {
+    const rows = await this.prisma.$queryRaw<{ pos: string | null; count: number }[]>`
+      SELECT e->>'pos' AS pos, count(*)::int AS count FROM corpora c, jsonb_array_elements(c.entries) e WHERE c.id = ${corpusId}::uuid GROUP BY 1`;
+    const counts = { noun: 0, adj: 0 };
+    for (const row of rows) if (row.pos === 'noun' || row.pos === 'adj') counts[row.pos] = row.count;
+    return counts;
   }
 
   corpus(id: string): Promise<CorpusRow | null> {

@@ -6,6 +6,7 @@ import { createImportedSpace, type ImportedSpace } from '../../../test/support/i
 import { RecordingQueue, runJob, testServices } from '../../../test/support/test-services';
 import { diagnoseNegatives } from './selection';
 import type { AllServices } from '../../app';
+import { ApiErrorCode, publicError } from '../../errors';
 import { ScoringMethod, SelectionMethod } from '../../shared/enums';
 import { NegativeOrder } from './mining.input';
 
@@ -29,6 +30,43 @@ describe('MiningService and the mine/evaluate jobs (Postgres)', () => {
     const base = { labelSetId: space.labelSetId, modelId: space.modelId, selectionMethod: SelectionMethod.knn_density };
     await expect(services.mining.mineNegatives({ ...base, corpusId: space.corpusId, params: { kk: 3 } })).rejects.toThrow(/unknown knn-density parameters: kk; accepted: k,/);
     await expect(services.mining.mineNegatives(base)).rejects.toThrow(/import a corpus/);
+  });
+
+  it('validates every selection parameter at launch against the corpus, storing nothing', async () => {
+    const base = { labelSetId: space.labelSetId, modelId: space.modelId, corpusId: space.corpusId };
+    const before = await db.prisma.miningRun.count();
+    const cases: [SelectionMethod, Record<string, unknown>, string, RegExp][] = [
+      [SelectionMethod.knn_density, { k: 40 }, 'k', /k must be smaller than the corpus size; accepted: an integer in \[1, 39\]/],
+      [SelectionMethod.knn_density, { k: 0 }, 'k', /k must be an integer in \[1, ∞\)/],
+      [SelectionMethod.knn_density, { k: 2.5 }, 'k', /k must be an integer/],
+      [SelectionMethod.knn_density, { k: '5' }, 'k', /k must be an integer/],
+      [SelectionMethod.knn_density, { k: 5, keepNoun: 0 }, 'keepNoun', /keepNoun must be \(0, 1\]/],
+      [SelectionMethod.knn_density, { k: 5, keepAdj: 1.5 }, 'keepAdj', /keepAdj must be \(0, 1\]/],
+      [SelectionMethod.knn_density, { k: 5, keepAdj: 0.05 }, 'keepAdj', /keeps none of its 10 adjectives/],
+      [SelectionMethod.knn_density, { k: 5, distance: 'manhattan' }, 'distance', /distance must be one of official, cosine/],
+      [SelectionMethod.knn_density, { k: 5, precision: 'x'.repeat(5000) }, 'precision', /5000-character string/],
+      [SelectionMethod.knn_density, { k: 5, blockRows: -1 }, 'blockRows', /blockRows must be an integer in \[1/],
+      [SelectionMethod.knn_density, { k: [1] }, 'k', /must be a number or a string, not an array/],
+      [SelectionMethod.neglabel, { quantile: 1.01 }, 'quantile', /quantile must be \[0, 1\]/],
+      [SelectionMethod.neglabel, { nearDuplicateCosine: 2 }, 'nearDuplicateCosine', /nearDuplicateCosine must be \[-1, 1\]/],
+      [SelectionMethod.neglabel, { keepNoun: 0.01 }, 'keepNoun', /keeps none of its 30 nouns/],
+    ];
+    for (const [selectionMethod, params, parameter, message] of cases) {
+      const error = await services.mining.mineNegatives({ ...base, selectionMethod, params }).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      const shown = publicError(error);
+      expect({ parameter, code: shown?.code, reason: shown?.details['reason'], named: shown?.details['parameter'] }).toEqual({
+        parameter,
+        code: ApiErrorCode.BadUserInput,
+        reason: 'INVALID_PARAMETER',
+        named: parameter,
+      });
+      expect(shown!.message).toMatch(message);
+      expect(shown!.message.length).toBeLessThan(400);
+    }
+    expect(await db.prisma.miningRun.count()).toBe(before);
   });
 
   it('mines once: a second run of the same job writes nothing more', async () => {
@@ -65,6 +103,12 @@ describe('MiningService and the mine/evaluate jobs (Postgres)', () => {
     expect(new Set(collected).size).toBe(20);
     const search = await services.mining.negatives({ miningRunId: runId, first: 50, orderBy: NegativeOrder.rank_asc, filter: { search: 'WORD1' } });
     expect(search.edges.every((e) => e.node.word.startsWith('word1'))).toBe(true);
+    expect(search.edges.length).toBeGreaterThan(0);
+    // `%`, `_` and `\` match themselves, not as LIKE patterns (every word here would match 'w%d' or 'word_').
+    for (const literal of ['w%d', 'word_', '%', '_', 'word\\']) {
+      const none = await services.mining.negatives({ miningRunId: runId, first: 50, orderBy: NegativeOrder.rank_asc, filter: { search: literal } });
+      expect({ literal, count: none.totalCount }).toEqual({ literal, count: 0 });
+    }
     const latest = await services.mining.negatives({ labelSetId: space.labelSetId, modelId: space.modelId, first: 1, orderBy: NegativeOrder.rank_asc });
     expect(latest.totalCount).toBe(20);
   });

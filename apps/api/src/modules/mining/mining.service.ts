@@ -14,7 +14,8 @@ import { checkPageSize, decodeCursor, encodeCursor, toPage, type Page } from '..
 import { WORDNET_SOURCE, type WordNetCorpus } from '../../shared/wordnet-corpus';
 import type { LabelSetRepository } from '../label-set';
 import type { ModelRepository } from '../model';
-import type { MiningRepository } from './mining.repository';
+import { literalContains, type MiningRepository } from './mining.repository';
+import { validateMiningLaunch } from './mining-launch-validation';
 import { resolveSelectionParams } from './selection';
 import { NegativeOrder, type MineNegativesInput, type MiningRunsArgs, type NegativesArgs } from './mining.input';
 import type { Corpus, MiningRun, NegativeLabel } from './mining.type';
@@ -58,6 +59,7 @@ export class MiningService {
     }
     if (model.kind === ModelKind.imported_space) await this.assertImportedEmbeddings(model.contentHash, labelSet.labels, corpus.versionHash, corpus.entryCount);
     const selectionParams = resolveSelectionParams(input.selectionMethod, model.backbone, input.params ?? {});
+    validateMiningLaunch(input.selectionMethod, selectionParams, { corpusSize: corpus.entryCount, partsOfSpeech: await this.repository.partOfSpeechCounts(corpus.id) });
     const run = await this.repository.create({
       labelSetId: labelSet.id,
       modelId: model.id,
@@ -150,7 +152,7 @@ export class MiningService {
       pos: filter.pos ?? undefined,
       lexname: filter.lexname ?? undefined,
       flagged: filter.flagged ?? undefined,
-      word: filter.search == null ? undefined : { contains: filter.search, mode: 'insensitive' },
+      word: filter.search == null ? undefined : literalContains(filter.search),
     };
     const { rows, totalCount } = await this.repository.negativesPage(where, ordering.keyset, ordering.orderBy, args.first + 1, options.totalCount !== false);
     if (rows.length === 0 && totalCount <= 0 && args.after == null) await this.get(miningRunId);
