@@ -70,6 +70,8 @@ function guardedSchema(schema: GraphQLSchema): GraphQLSchema {
 /** Our error mapping (errors.ts), then the size bound (no echoed input, no stack in production). */
 function formatError(services: ApiServices, formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError {
   const { logger, config } = services;
+  // graphql-js's notice after 50 variable errors carries no code; Apollo would make it an internal error.
+  if (formatted.message.startsWith('Too many errors processing variables')) return boundedFormattedError(formatted, { production: !config.exposeErrorDetails });
   const mapped = formatGraphQLError(formatted, original, (error) => logger.error({ err: error }, 'internal error (masked for the client)'), config.exposeErrorDetails);
   return boundedFormattedError(mapped, { production: !config.exposeErrorDetails });
 }
