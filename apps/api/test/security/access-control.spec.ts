@@ -109,6 +109,15 @@ describe('keys mode', () => {
     expect(ownWs.data).toEqual({ __typename: 'Query' });
   });
 
+  it('serves GraphiQL without a key; the page asks for one when the probe answers 401 and sends it on HTTP and graphql-ws', async () => {
+    const page = await fetch(app.server.url, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('window.prompt(');
+    expect(html).toContain("connectionParams: authorization");
+    expect(html).toContain("response.status === 401");
+  });
+
   it('sends no CORS headers', async () => {
     const response = await fetch(app.server.url, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
