@@ -120,6 +120,8 @@ export async function startServer(services: ServerServices, listen: { port: numb
     return access.mode === 'open' ? origins.policies.open : origins.policies.keys;
   };
   const limiter = new CallerRateLimiter(limits.rate);
+  // Set by stop(): /readyz answers 503 so a balancer stops routing here while in-flight requests drain.
+  let draining = false;
 
   const wsServer = new WebSocketServer({
     server: httpServer,
@@ -210,6 +212,10 @@ export async function startServer(services: ServerServices, listen: { port: numb
     res.json({ status: 'ok', service: 'negmine-api' });
   });
   app.get('/readyz', (_req, res, next) => {
+    if (draining) {
+      res.status(503).json({ status: 'draining', database: 'not checked' });
+      return;
+    }
     services.databaseReady().then((ready) => {
       res.status(ready ? 200 : 503).json(ready ? { status: 'ready', database: 'ok' } : { status: 'unavailable', database: 'unreachable' });
     }, next);
@@ -243,7 +249,9 @@ export async function startServer(services: ServerServices, listen: { port: numb
     get accessMode() {
       return access.mode;
     },
+    /** Stops taking connections, lets in-flight requests finish (Apollo's drain), then closes WebSockets. */
     async stop() {
+      draining = true;
       access.stop();
       await apollo.stop();
     },
