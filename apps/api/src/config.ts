@@ -43,7 +43,7 @@ export interface ApiConfig {
   readonly seedDemo: boolean;
   /** pino level (LOG_LEVEL). */
   readonly logLevel: string;
-  /** Include stack traces in GraphQL errors (NODE_ENV != production). */
+  /** Include stack traces in GraphQL errors: only with NODE_ENV=development or test (`npm start` leaves it unset: production). */
   readonly exposeErrorDetails: boolean;
   /** Query, body, response and rate limits, and the extra origins and hosts (NEGMINE_MAX_*, NEGMINE_RATE_*, NEGMINE_ALLOWED_*). */
   readonly limits: HardeningLimits;
@@ -208,7 +208,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ApiConfig>
     jobRetries: integer(env, 'NEGMINE_JOB_RETRIES', 2, 0, 100),
     seedDemo: boolean(env, 'NEGMINE_SEED_DEMO', true),
     logLevel,
-    exposeErrorDetails: env['NODE_ENV'] !== 'production',
+    exposeErrorDetails: env['NODE_ENV'] === 'development' || env['NODE_ENV'] === 'test',
     limits: limitsFromEnv(env, overrides.maxPageSize ?? maxPageSize),
   };
   return { ...config, ...overrides };
