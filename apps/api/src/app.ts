@@ -2,10 +2,13 @@
 // services, workers (optional) and the HTTP server (optional). main.ts and worker.ts call this;
 // tests use createServices with their own database.
 import 'reflect-metadata';
+import { ApiKeyRepository } from './auth/api-key.repository';
+import { ApiKeyStore } from './auth/api-key.store';
 import type { ApiConfig } from './config';
 import type { ApiServices } from './context';
 import { openDatabase, type Database } from './db/database';
 import type { PrismaClient } from './db/prisma.service';
+import { databaseReady } from './db/readiness';
 import { createFeatureServices, featureJobs } from './features';
 import { JobHandlers } from './jobs/job-handlers';
 import { JobQueue } from './jobs/queue';
@@ -18,12 +21,24 @@ export interface AllServices extends ApiServices {
   readonly prisma: PrismaClient;
   /** The queue jobs' handlers (each a feature's body run through the RunJob shell). */
   readonly jobs: JobHandlers;
+  /** API keys: verified by the server on every request, managed by `npm run keys`. */
+  readonly apiKeys: ApiKeyStore;
+  /** True when the database answers (GET /readyz). */
+  readonly databaseReady: () => Promise<boolean>;
 }
 
 export function createServices(prisma: PrismaClient, queue: Pick<JobQueue, 'send'>, config: ApiConfig, logger: Logger): AllServices {
   const infrastructure = { prisma, queue, config, logger };
   const services = createFeatureServices(infrastructure);
-  return { ...services, config, logger, prisma, jobs: new JobHandlers(services.runJobs, featureJobs(services, infrastructure)) };
+  return {
+    ...services,
+    config,
+    logger,
+    prisma,
+    jobs: new JobHandlers(services.runJobs, featureJobs(services, infrastructure)),
+    apiKeys: new ApiKeyStore(new ApiKeyRepository(prisma)),
+    databaseReady: () => databaseReady(prisma),
+  };
 }
 
 export interface App {
@@ -48,7 +63,16 @@ export async function startApp(config: ApiConfig, logger: Logger, options: { htt
   const queue = await JobQueue.start(database.connection, { retryLimit: config.jobRetries, heartbeatSeconds: config.heartbeatSeconds }, logger);
   const services = createServices(database.prisma, queue, config, logger);
   const workers = config.workerCount > 0 ? await startWorkerPool(queue, services, config) : undefined;
-  const server = options.http ? await startServer(services, { port: config.port, host: config.host }) : undefined;
+  let server: RunningServer | undefined;
+  try {
+    server = options.http ? await startServer(services, { port: config.port, host: config.host }) : undefined;
+  } catch (error) {
+    // e.g. AccessModeError (no key off loopback): release the queue and the (embedded) database first.
+    workers?.stop();
+    await queue.stop();
+    await database.close();
+    throw error;
+  }
   return {
     database,
     queue,

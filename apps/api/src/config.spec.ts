@@ -50,3 +50,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NEGMINE_DATA_DIR: '/d', NEGMINE_HEARTBEAT_SECONDS: '30', NEGMINE_STALE_AFTER_SECONDS: '20' })).toThrow(/NEGMINE_STALE_AFTER_SECONDS/);
   });
 });
+
+describe('error details', () => {
+  it('exposes stack traces only in development and test, so `npm start` (NODE_ENV unset) is production', () => {
+    expect(loadConfig({}).exposeErrorDetails).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production' }).exposeErrorDetails).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test' }).exposeErrorDetails).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development' }).exposeErrorDetails).toBe(true);
+  });
+});

@@ -3,6 +3,9 @@
 import { availableParallelism, homedir } from 'node:os';
 import path from 'node:path';
 import { EXECUTION_PROVIDERS, type ExecutionProvider } from '@negmine/encoders';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RESPONSE_BYTES, type HardeningLimits } from './plugins/limits-config';
+import { DEFAULT_QUERY_LIMITS } from './plugins/query-limits';
+import { DEFAULT_RATE_LIMITS } from './plugins/rate-limit';
 
 export interface ApiConfig {
   /** HTTP port (PORT). */
@@ -47,8 +50,10 @@ export interface ApiConfig {
   readonly seedDemo: boolean;
   /** pino level (LOG_LEVEL). */
   readonly logLevel: string;
-  /** Include stack traces in GraphQL errors (NODE_ENV != production). */
+  /** Include stack traces in GraphQL errors: only with NODE_ENV=development or test (`npm start` leaves it unset: production). */
   readonly exposeErrorDetails: boolean;
+  /** Query, body, response and rate limits, and the extra origins and hosts (NEGMINE_MAX_*, NEGMINE_RATE_*, NEGMINE_ALLOWED_*). */
+  readonly limits: HardeningLimits;
 }
 
 export class ConfigError extends Error {
@@ -125,6 +130,63 @@ function databaseUrl(env: Env): string | undefined {
   return raw;
 }
 
+function origins(env: Env, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return [];
+  return raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((origin) => {
+      let url: URL;
+      try {
+        url = new URL(origin);
+      } catch {
+        throw new ConfigError(name, `'${origin.slice(0, 80)}' is not accepted: expected comma-separated origins like https://dash.example.com`);
+      }
+      if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search !== '' || url.username !== '') {
+        throw new ConfigError(name, `'${origin.slice(0, 80)}' is not accepted: an origin is scheme://host[:port] (http or https), without a path`);
+      }
+      return url.origin;
+    });
+}
+
+function hosts(env: Env, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return [];
+  return raw
+    .split(',')
+    .map((part) => part.trim().toLowerCase())
+    .filter((part) => part !== '')
+    .map((host) => {
+      if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(host)) throw new ConfigError(name, `'${host.slice(0, 80)}' is not accepted: expected comma-separated host names, optionally with :port`);
+      return host;
+    });
+}
+
+/** The hardening limits (query shape, rows, body and response sizes, rate) and the extra origins/hosts. */
+export function limitsFromEnv(env: Env, maxPageSize: number = DEFAULT_QUERY_LIMITS.maxPageSize): HardeningLimits {
+  return {
+    query: {
+      maxDepth: integer(env, 'NEGMINE_MAX_QUERY_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth, 2, 100),
+      maxCost: integer(env, 'NEGMINE_MAX_QUERY_COST', DEFAULT_QUERY_LIMITS.maxCost, 10, 10_000_000),
+      maxAliases: integer(env, 'NEGMINE_MAX_ALIASES', DEFAULT_QUERY_LIMITS.maxAliases, 0, 10_000),
+      maxDirectives: integer(env, 'NEGMINE_MAX_DIRECTIVES', DEFAULT_QUERY_LIMITS.maxDirectives, 0, 10_000),
+      maxTokens: integer(env, 'NEGMINE_MAX_TOKENS', DEFAULT_QUERY_LIMITS.maxTokens, 100, 1_000_000),
+      maxRequestedRows: integer(env, 'NEGMINE_MAX_REQUESTED_ROWS', DEFAULT_QUERY_LIMITS.maxRequestedRows, 1, 100_000_000),
+      maxPageSize,
+    },
+    rate: {
+      requestsPerWindow: integer(env, 'NEGMINE_RATE_LIMIT', DEFAULT_RATE_LIMITS.requestsPerWindow, 1, 100_000_000),
+      windowSeconds: integer(env, 'NEGMINE_RATE_WINDOW_SECONDS', DEFAULT_RATE_LIMITS.windowSeconds, 1, 86_400),
+    },
+    maxBodyBytes: integer(env, 'NEGMINE_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1_024, 2 * 1024 * 1024 * 1024),
+    maxResponseBytes: integer(env, 'NEGMINE_MAX_RESPONSE_BYTES', DEFAULT_MAX_RESPONSE_BYTES, 1_024, 2 * 1024 * 1024 * 1024),
+    allowedOrigins: origins(env, 'NEGMINE_ALLOWED_ORIGINS'),
+    allowedHosts: hosts(env, 'NEGMINE_ALLOWED_HOSTS'),
+  };
+}
+
 /** `<data dir>/pg`; as root, the embedded module moves it out of a home the server account cannot enter (db/cluster-location.ts). */
 function defaultPgDir(dataDir: string): string {
   return path.join(dataDir, 'pg');
@@ -142,6 +204,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ApiConfig>
   if (staleAfterSeconds <= heartbeatSeconds) {
     throw new ConfigError('NEGMINE_STALE_AFTER_SECONDS', `must be larger than NEGMINE_HEARTBEAT_SECONDS (${heartbeatSeconds})`);
   }
+  const maxPageSize = integer(env, 'NEGMINE_MAX_PAGE_SIZE', 500, 1, 10_000);
   const config: ApiConfig = {
     port: integer(env, 'PORT', 4000, 0, 65535),
     host: env['HOST'] || '127.0.0.1',
@@ -158,14 +221,15 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ApiConfig>
     executionProvider: executionProvider(env),
     preprocessThreads: integer(env, 'NEGMINE_PREPROCESS_THREADS', availableParallelism(), 0, 256),
     shardSize: integer(env, 'NEGMINE_SHARD_SIZE', 512, 1, 1_000_000),
-    maxPageSize: integer(env, 'NEGMINE_MAX_PAGE_SIZE', 500, 1, 10_000),
+    maxPageSize,
     maxDetectBatch: integer(env, 'NEGMINE_MAX_DETECT_BATCH', 10_000, 1, 1_000_000),
     heartbeatSeconds,
     staleAfterSeconds,
     jobRetries: integer(env, 'NEGMINE_JOB_RETRIES', 2, 0, 100),
     seedDemo: boolean(env, 'NEGMINE_SEED_DEMO', true),
     logLevel,
-    exposeErrorDetails: env['NODE_ENV'] !== 'production',
+    exposeErrorDetails: env['NODE_ENV'] === 'development' || env['NODE_ENV'] === 'test',
+    limits: limitsFromEnv(env, overrides.maxPageSize ?? maxPageSize),
   };
   return { ...config, ...overrides };
 }

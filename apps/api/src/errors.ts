@@ -50,9 +50,23 @@ function isCodedError(error: unknown): error is CodedError {
   return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
 }
 
+/**
+ * A value the database refused as malformed for its column type (PostgreSQL 22P02, Prisma P2007 or
+ * P2023): in practice an id that is not a UUID. The client's mistake, not ours; the value is not echoed.
+ */
+function isMalformedValueError(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'PrismaClientKnownRequestError') return false;
+  const { code, meta } = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } } };
+  const cause = meta?.driverAdapterError?.cause;
+  return code === 'P2023' || cause?.originalCode === '22P02' || (code === 'P2007' && cause?.kind === 'InvalidInputValue');
+}
+
 /** The public code and message of an error, or undefined when it must be masked. */
 export function publicError(error: unknown): { code: ApiErrorCode; message: string; details: Record<string, unknown> } | undefined {
   if (error instanceof ApiError) return { code: error.code, message: error.message, details: { ...error.details } };
+  if (isMalformedValueError(error)) {
+    return { code: ApiErrorCode.BadUserInput, message: 'an id (or another value) is malformed: ids are UUIDs such as 123e4567-e89b-12d3-a456-426614174000', details: { reason: 'MALFORMED_VALUE' } };
+  }
   if (isCodedError(error) && LIBRARY_ERROR_NAMES.has(error.name) && !INTERNAL_LIBRARY_CODES.has(error.code)) {
     return { code: ApiErrorCode.BadUserInput, message: error.message, details: { reason: error.code, ...error.details } };
   }

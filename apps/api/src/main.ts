@@ -2,6 +2,7 @@
 // embedded Postgres when DATABASE_URL is unset, and the demo data on a first start.
 import 'reflect-metadata';
 import { startApp } from './app';
+import { AccessModeError } from './auth/access-mode';
 import { ConfigError, loadConfig } from './config';
 import { seedDemo } from './db/seed-demo';
 import { createLogger } from './logger';
@@ -19,10 +20,21 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const app = await startApp(config, logger, { http: true });
+  let app;
+  try {
+    app = await startApp(config, logger, { http: true });
+  } catch (error) {
+    if (error instanceof AccessModeError) {
+      process.stderr.write(`negmine: refusing to start: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
   if (config.seedDemo) await seedDemo(app.services, config, logger);
-  logger.info({ url: app.server!.url, embeddedDatabase: app.database.embedded, workers: config.workerCount }, 'negmine API ready');
-  process.stderr.write(`negmine API ready: ${app.server!.url} (GraphiQL in a browser)\n`);
+  const accessMode = app.server!.accessMode;
+  logger.info({ url: app.server!.url, embeddedDatabase: app.database.embedded, workers: config.workerCount, accessMode }, 'negmine API ready');
+  const access = accessMode === 'open' ? 'open mode: no API key exists, loopback only' : 'API keys required';
+  process.stderr.write(`negmine API ready: ${app.server!.url} (GraphiQL in a browser; ${access})\n`);
   shutdownOnSignals(() => app.stop(), logger);
 }
 

@@ -26,3 +26,33 @@ export function accessModeFor(host: string, activeKeys: number): AccessMode {
     `HOST=${host} is not a loopback address and no API key exists, so anyone who can reach it could use the service. Create a key first: 'npm run keys -- create --role admin --name <name>' (then send it as 'Authorization: Bearer <key>'), or listen on 127.0.0.1.`,
   );
 }
+
+/** The current access mode of a running server, re-read from the keys table every few seconds. */
+export interface AccessModeWatch {
+  readonly mode: AccessMode;
+  stop(): void;
+}
+
+/**
+ * Decides the mode at start-up (throwing AccessModeError off loopback without keys), then follows
+ * the keys table: a key created while the service runs ends open mode within `refreshMs`; revoking
+ * the last key reopens it only on loopback (elsewhere every request stays refused, fail closed).
+ */
+export async function watchAccessMode(host: string, countActive: () => Promise<number>, refreshMs = 5_000): Promise<AccessModeWatch> {
+  let mode = accessModeFor(host, await countActive());
+  const timer = setInterval(() => {
+    countActive().then(
+      (count) => {
+        mode = count > 0 || !isLoopbackHost(host) ? 'keys' : 'open';
+      },
+      () => undefined,
+    );
+  }, refreshMs);
+  timer.unref();
+  return {
+    get mode() {
+      return mode;
+    },
+    stop: () => clearInterval(timer),
+  };
+}

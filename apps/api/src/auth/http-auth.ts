@@ -28,8 +28,12 @@ export function authenticateRequest(settings: AuthSettings, req: Pick<Request, '
 export function httpAccessGuard(settings: AuthSettings, routes: readonly RouteAccess[] = HTTP_ROUTE_ACCESS): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const access = routeAccess(req.method, req.path, routes);
-    // Undeclared routes fall through to the JSON 404; public ones need no key.
-    if (access === undefined || access === 'public') {
+    // Undeclared routes are a JSON 404 whatever handler exists (a route serves only once declared).
+    if (access === undefined) {
+      res.status(404).json({ errors: [{ message: `no route ${req.method} ${req.path.slice(0, 200)}; the API is POST /graphql`, extensions: { code: 'NOT_FOUND' } }] });
+      return;
+    }
+    if (access === 'public') {
       next();
       return;
     }

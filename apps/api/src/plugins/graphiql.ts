@@ -1,6 +1,7 @@
 // Self-hosted GraphiQL for browsers at GET /graphql: the page and its scripts (graphiql, React,
 // graphql-ws UMD builds) are served from node_modules, because Apollo's landing page loads from a
-// CDN that offline machines cannot reach.
+// CDN that offline machines cannot reach. When the service requires API keys, the page asks for
+// one (kept for the tab in sessionStorage) and sends it over HTTP and graphql-ws.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Request, Response, Router } from 'express';
@@ -51,12 +52,34 @@ function page(): string {
 <script src="/graphiql-assets/graphql-ws.js"></script>
 <script src="/graphiql-assets/graphiql.js"></script>
 <script>
+  // With API keys required (401 on a probe), ask for one once per tab and send it with every request.
   const url = new URL('/graphql', window.location.href).toString();
   const wsUrl = url.replace(/^http/, 'ws');
-  const fetcher = GraphiQL.createFetcher({ url, wsClient: graphqlWs.createClient({ url: wsUrl, lazy: true }) });
-  ReactDOM.createRoot(document.getElementById('graphiql')).render(
-    React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(EXAMPLE_QUERY)} }),
-  );
+  const KEY_ITEM = 'negmine.apiKey';
+  async function needsKey(key) {
+    const headers = { 'content-type': 'application/json' };
+    if (key) headers.authorization = 'Bearer ' + key;
+    const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query: '{ __typename }' }) });
+    return response.status === 401;
+  }
+  async function apiKey() {
+    let key = sessionStorage.getItem(KEY_ITEM) || '';
+    let message = 'This negmine service requires an API key (an admin creates one with: npm run keys -- create --role viewer --name <name>). Key:';
+    while (await needsKey(key)) {
+      key = (window.prompt(message) || '').trim();
+      if (!key) return '';
+      message = 'That key was not accepted (unknown or revoked). API key:';
+    }
+    if (key) sessionStorage.setItem(KEY_ITEM, key);
+    return key;
+  }
+  apiKey().then((key) => {
+    const authorization = key ? { Authorization: 'Bearer ' + key } : {};
+    const fetcher = GraphiQL.createFetcher({ url, headers: authorization, wsClient: graphqlWs.createClient({ url: wsUrl, lazy: true, connectionParams: authorization }) });
+    ReactDOM.createRoot(document.getElementById('graphiql')).render(
+      React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(EXAMPLE_QUERY)} }),
+    );
+  });
 </script>
 </body>
 </html>`;

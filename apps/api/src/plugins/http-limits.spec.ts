@@ -4,9 +4,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { ConfigError } from '../config';
+import { ConfigError, limitsFromEnv } from '../config';
 import { jsonBody, jsonErrorHandler, jsonNotFound } from './http-errors';
-import { DEFAULT_MAX_BODY_BYTES, limitsFromEnv } from './limits-config';
+import { DEFAULT_MAX_BODY_BYTES } from './limits-config';
 import { CallerRateLimiter, rateLimitKey } from './rate-limit';
 import { responseSizeGuard } from './response-size-guard';
 

@@ -23,7 +23,9 @@ export interface QueryLimits {
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxDepth: 12,
-  maxCost: 5_000,
+  // graphql-armor's cost multiplies by depth, so a results page (runs → results → metrics) of a
+  // legitimate client costs ~9,000; the row budget below bounds the actual work.
+  maxCost: 50_000,
   maxAliases: 20,
   maxDirectives: 20,
   maxTokens: 5_000,
