@@ -15,7 +15,10 @@ module.exports = {
   transform: {
     [`node_modules/(${ESM_PACKAGES.join('|')})/.+\\.js$`]: [
       '@swc/jest',
-      { jsc: { parser: { syntax: 'ecmascript', importAttributes: true }, target: 'es2022' }, module: { type: 'commonjs' } },
+      {
+        jsc: { parser: { syntax: 'ecmascript', importAttributes: true }, target: 'es2022' },
+        module: { type: 'commonjs' },
+      },
     ],
     ...base.transform,
   },

@@ -36,7 +36,9 @@ async function freePort(): Promise<number> {
 /** Deterministic pseudo-embeddings (a smooth function of row, column and seed). */
 function vectors(rows: number, dim: number, seed: number): Float32Array {
   const out = new Float32Array(rows * dim);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < dim; j++) out[i * dim + j] = Math.sin(seed * 7.1 + i * 1.37 + j * 0.71) + (j === i % dim ? 1.5 : 0);
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < dim; j++)
+      out[i * dim + j] = Math.sin(seed * 7.1 + i * 1.37 + j * 0.71) + (j === i % dim ? 1.5 : 0);
   return out;
 }
 
@@ -48,7 +50,11 @@ class Client {
   constructor(readonly url: string) {}
 
   async gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const response = await fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(this.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
     const body = (await response.json()) as { data?: T; errors?: unknown[] };
     if (body.errors !== undefined) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
     return body.data as T;
@@ -56,9 +62,13 @@ class Client {
 
   async waitFor(runId: string): Promise<void> {
     for (;;) {
-      const { runStatus } = await this.gql<{ runStatus: { status: string; error: string | null } }>('query($id: ID!) { runStatus(runId: $id) { status error } }', { id: runId });
+      const { runStatus } = await this.gql<{ runStatus: { status: string; error: string | null } }>(
+        'query($id: ID!) { runStatus(runId: $id) { status error } }',
+        { id: runId },
+      );
       if (runStatus.status === 'succeeded') return;
-      if (runStatus.status === 'failed' || runStatus.status === 'cancelled') throw new Error(`run ${runId} ${runStatus.status}: ${runStatus.error ?? ''}`);
+      if (runStatus.status === 'failed' || runStatus.status === 'cancelled')
+        throw new Error(`run ${runId} ${runStatus.status}: ${runStatus.error ?? ''}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
@@ -86,49 +96,84 @@ async function startService(dataDir: string, port: number, pgPort: number): Prom
       stderr += chunk.toString();
       if (stderr.includes('negmine API ready')) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`the service exited (${code ?? 'signal'}) before it was ready:\n${stderr}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the service exited (${code ?? 'signal'}) before it was ready:\n${stderr}`)),
+    );
   });
   return child;
 }
 
 async function seed(client: Client, sizes: { candidates: number; dim: number; runs: number }): Promise<string> {
   const { dim, candidates } = sizes;
-  const { registerModel } = await client.gql<{ registerModel: { id: string } }>('mutation($d: Int!) { registerModel(input: { name: "bench space", importedEmbeddingDim: $d }) { id } }', {
-    d: dim,
-  });
+  const { registerModel } = await client.gql<{ registerModel: { id: string } }>(
+    'mutation($d: Int!) { registerModel(input: { name: "bench space", importedEmbeddingDim: $d }) { id } }',
+    {
+      d: dim,
+    },
+  );
   const labels = Array.from({ length: 10 }, (_, i) => `label${i}`);
-  const { createLabelSet } = await client.gql<{ createLabelSet: { id: string } }>('mutation($l: [String!]) { createLabelSet(input: { name: "bench", labels: $l }) { id } }', {
-    l: labels,
-  });
+  const { createLabelSet } = await client.gql<{ createLabelSet: { id: string } }>(
+    'mutation($l: [String!]) { createLabelSet(input: { name: "bench", labels: $l }) { id } }',
+    {
+      l: labels,
+    },
+  );
   const importNpy = (input: Record<string, unknown>) =>
     client.gql<{ importEmbeddings: { corpusId: string | null; imageSetId: string | null } }>(
       'mutation($input: ImportEmbeddingsInput!) { importEmbeddings(input: $input) { corpusId imageSetId } }',
       { input: { modelId: registerModel.id, ...input } },
     );
-  await importNpy({ target: 'label_names', labelSetId: createLabelSet.id, npyBase64: npy(vectors(10, dim, 1), 10, dim) });
+  await importNpy({
+    target: 'label_names',
+    labelSetId: createLabelSet.id,
+    npyBase64: npy(vectors(10, dim, 1), 10, dim),
+  });
   const corpus = await importNpy({
     target: 'corpus',
-    corpusEntries: Array.from({ length: candidates }, (_, i) => ({ word: `candidate${i}`, pos: i < 0.8 * candidates ? 'noun' : 'adj', lexname: 'noun.artifact' })),
+    corpusEntries: Array.from({ length: candidates }, (_, i) => ({
+      word: `candidate${i}`,
+      pos: i < 0.8 * candidates ? 'noun' : 'adj',
+      lexname: 'noun.artifact',
+    })),
     npyBase64: npy(vectors(candidates, dim, 2), candidates, dim),
   });
-  const idSet = await importNpy({ target: 'image_set', imageSetName: 'bench id', npyBase64: npy(vectors(200, dim, 3), 200, dim) });
-  const oodSet = await importNpy({ target: 'image_set', imageSetName: 'bench ood', npyBase64: npy(vectors(200, dim, 4), 200, dim) });
+  const idSet = await importNpy({
+    target: 'image_set',
+    imageSetName: 'bench id',
+    npyBase64: npy(vectors(200, dim, 3), 200, dim),
+  });
+  const oodSet = await importNpy({
+    target: 'image_set',
+    imageSetName: 'bench ood',
+    npyBase64: npy(vectors(200, dim, 4), 200, dim),
+  });
   const { mineNegatives } = await client.gql<{ mineNegatives: { id: string } }>(
     'mutation($input: MineNegativesInput!) { mineNegatives(input: $input) { id } }',
-    { input: { labelSetId: createLabelSet.id, modelId: registerModel.id, corpusId: corpus.importEmbeddings.corpusId, selectionMethod: 'neglabel', params: { keepNoun: 0.5, keepAdj: 0.5 } } },
+    {
+      input: {
+        labelSetId: createLabelSet.id,
+        modelId: registerModel.id,
+        corpusId: corpus.importEmbeddings.corpusId,
+        selectionMethod: 'neglabel',
+        params: { keepNoun: 0.5, keepAdj: 0.5 },
+      },
+    },
   );
   await client.waitFor(mineNegatives.id);
   const runIds: string[] = [];
   for (let i = 0; i < sizes.runs; i++) {
-    const { launchEvaluation } = await client.gql<{ launchEvaluation: { id: string } }>('mutation($input: LaunchEvaluationInput!) { launchEvaluation(input: $input) { id } }', {
-      input: {
-        miningRunId: mineNegatives.id,
-        method: i % 2 === 0 ? 'mcm' : 'neglabel',
-        params: i % 2 === 0 ? {} : { groups: 10 },
-        idImageSetId: idSet.importEmbeddings.imageSetId,
-        oodImageSetIds: [oodSet.importEmbeddings.imageSetId],
+    const { launchEvaluation } = await client.gql<{ launchEvaluation: { id: string } }>(
+      'mutation($input: LaunchEvaluationInput!) { launchEvaluation(input: $input) { id } }',
+      {
+        input: {
+          miningRunId: mineNegatives.id,
+          method: i % 2 === 0 ? 'mcm' : 'neglabel',
+          params: i % 2 === 0 ? {} : { groups: 10 },
+          idImageSetId: idSet.importEmbeddings.imageSetId,
+          oodImageSetIds: [oodSet.importEmbeddings.imageSetId],
+        },
       },
-    });
+    );
     runIds.push(launchEvaluation.id);
   }
   for (const id of runIds) await client.waitFor(id);
@@ -155,14 +200,39 @@ export async function main(argv: string[]): Promise<void> {
       // Every figure is for a query that answers correctly, so errors count only real failures under load.
       await client.gql(query);
       const body = JSON.stringify({ query });
-      await autocannon({ url: client.url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: flags.connections, duration: 2 });
-      const result = await autocannon({ url: client.url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: flags.connections, duration: flags.seconds });
-      report('api', { query: name, connections: flags.connections, seconds: flags.seconds, candidates: flags.candidates, evaluationRuns: flags.runs, dim: flags.dim }, [
-        { metric: 'p50_ms', value: result.latency.p50, unit: 'ms' },
-        { metric: 'p99_ms', value: result.latency.p99, unit: 'ms' },
-        { metric: 'requests_per_s', value: result.requests.average, unit: 'req/s' },
-        { metric: 'errors', value: result.errors + result.timeouts + result.non2xx, unit: 'count' },
-      ]);
+      await autocannon({
+        url: client.url,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        connections: flags.connections,
+        duration: 2,
+      });
+      const result = await autocannon({
+        url: client.url,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        connections: flags.connections,
+        duration: flags.seconds,
+      });
+      report(
+        'api',
+        {
+          query: name,
+          connections: flags.connections,
+          seconds: flags.seconds,
+          candidates: flags.candidates,
+          evaluationRuns: flags.runs,
+          dim: flags.dim,
+        },
+        [
+          { metric: 'p50_ms', value: result.latency.p50, unit: 'ms' },
+          { metric: 'p99_ms', value: result.latency.p99, unit: 'ms' },
+          { metric: 'requests_per_s', value: result.requests.average, unit: 'req/s' },
+          { metric: 'errors', value: result.errors + result.timeouts + result.non2xx, unit: 'count' },
+        ],
+      );
     }
   } finally {
     if (service !== undefined && service.exitCode === null) {

@@ -30,7 +30,9 @@ export function machineParams(): Record<string, string | number> {
 
 export function report(bench: string, params: Record<string, unknown>, figures: readonly BenchFigure[]): void {
   for (const f of figures) {
-    process.stdout.write(`${JSON.stringify({ bench, metric: f.metric, value: f.value, unit: f.unit, params: { ...params, ...machineParams() } })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ bench, metric: f.metric, value: f.value, unit: f.unit, params: { ...params, ...machineParams() } })}\n`,
+    );
   }
 }
 

@@ -20,28 +20,56 @@ interface AutocannonResult {
 /** What this bench uses of apps/api/test/support/test-app's TestApp. */
 interface TestApp {
   readonly server: { readonly url: string };
-  readonly services: { readonly prisma: { detector: { create(args: { data: Record<string, unknown>; select: { id: true } }): Promise<{ id: string }> } } };
+  readonly services: {
+    readonly prisma: {
+      detector: { create(args: { data: Record<string, unknown>; select: { id: true } }): Promise<{ id: string }> };
+    };
+  };
   gql<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
   stop(): Promise<void>;
 }
 
 type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
 
-const DETECT = 'mutation($id: ID!, $npy: String!) { detect(detectorId: $id, input: { embeddings: { npyBase64: $npy } }) { count results { index score isOod predictedLabel predictedProbability } } }';
+const DETECT =
+  'mutation($id: ID!, $npy: String!) { detect(detectorId: $id, input: { embeddings: { npyBase64: $npy } }) { count results { index score isOod predictedLabel predictedProbability } } }';
 
 export async function main(argv: string[]): Promise<void> {
-  const flags = numberFlags(argv, { images: 10000, labels: 1000, negatives: 10000, dim: 512, connections: 20, seconds: 10, iterations: 5 });
-  const setup = await detectBenchSetup({ images: flags.images, labels: flags.labels, negatives: flags.negatives, dim: flags.dim, iterations: 1, chunkRows: 256, threads: 0 });
+  const flags = numberFlags(argv, {
+    images: 10000,
+    labels: 1000,
+    negatives: 10000,
+    dim: 512,
+    connections: 20,
+    seconds: 10,
+    iterations: 5,
+  });
+  const setup = await detectBenchSetup({
+    images: flags.images,
+    labels: flags.labels,
+    negatives: flags.negatives,
+    dim: flags.dim,
+    iterations: 1,
+    chunkRows: 256,
+    threads: 0,
+  });
   // The service's own TypeScript registration (it resolves the generated Prisma client's .js imports).
   // Loaded by path at run time (a bench runs the service the way its own e2e specs do, not as a library).
   const api = path.resolve(__dirname, '..', '..', 'apps', 'api');
   (require(path.join(api, 'scripts', 'run')) as { registerTypeScript(): void }).registerTypeScript();
-  const { startTestApp } = require(path.join(api, 'test', 'support', 'test-app')) as { startTestApp: (overrides: Record<string, unknown>) => Promise<TestApp> };
+  const { startTestApp } = require(path.join(api, 'test', 'support', 'test-app')) as {
+    startTestApp: (overrides: Record<string, unknown>) => Promise<TestApp>;
+  };
   const app = await startTestApp({ workerCount: 0, maxDetectBatch: Math.max(10_000, flags.images) });
   try {
     const labels = Array.from({ length: flags.labels }, (_, i) => `label ${i}`);
-    const { registerModel } = await app.gql<{ registerModel: { id: string } }>(`mutation { registerModel(input: { name: "bench space", importedEmbeddingDim: ${flags.dim} }) { id } }`);
-    const { createLabelSet } = await app.gql<{ createLabelSet: { id: string } }>('mutation($labels: [String!]) { createLabelSet(input: { name: "bench", labels: $labels }) { id } }', { labels });
+    const { registerModel } = await app.gql<{ registerModel: { id: string } }>(
+      `mutation { registerModel(input: { name: "bench space", importedEmbeddingDim: ${flags.dim} }) { id } }`,
+    );
+    const { createLabelSet } = await app.gql<{ createLabelSet: { id: string } }>(
+      'mutation($labels: [String!]) { createLabelSet(input: { name: "bench", labels: $labels }) { id } }',
+      { labels },
+    );
     const { manifest, onnxBytes, manifestJson } = setup.detector;
     const row = await app.services.prisma.detector.create({
       data: {
@@ -64,25 +92,48 @@ export async function main(argv: string[]): Promise<void> {
       },
       select: { id: true },
     });
-    const npy = (rows: number) => Buffer.from(serializeNpy(setup.images.data.subarray(0, rows * flags.dim), [rows, flags.dim], 'float32')).toString('base64');
+    const npy = (rows: number) =>
+      Buffer.from(serializeNpy(setup.images.data.subarray(0, rows * flags.dim), [rows, flags.dim], 'float32')).toString(
+        'base64',
+      );
     const one = JSON.stringify({ query: DETECT, variables: { id: row.id, npy: npy(1) } });
     const autocannon = require('autocannon') as Autocannon;
-    const options = { url: app.server.url, method: 'POST', headers: { 'content-type': 'application/json' }, body: one, connections: flags.connections };
+    const options = {
+      url: app.server.url,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: one,
+      connections: flags.connections,
+    };
     await autocannon({ ...options, duration: 2 });
     const single = await autocannon({ ...options, duration: flags.seconds });
     const batch = JSON.stringify({ query: DETECT, variables: { id: row.id, npy: npy(flags.images) } });
     const batchMs: number[] = [];
     for (let i = 0; i <= flags.iterations; i++) {
       const start = performance.now();
-      const response = await fetch(app.server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: batch });
+      const response = await fetch(app.server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: batch,
+      });
       const body = (await response.json()) as { data?: { detect: { count: number } }; errors?: unknown[] };
-      if (body.data?.detect.count !== flags.images) throw new Error(`batch detect failed: ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
+      if (body.data?.detect.count !== flags.images)
+        throw new Error(`batch detect failed: ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
       if (i > 0) batchMs.push(performance.now() - start);
     }
     const sorted = [...batchMs].sort((a, b) => a - b);
     report(
       'detect-api',
-      { method: 'debiased', ...flags, part: 'api', errors: single.errors, non2xx: single.non2xx, batchMs, batchRequestMb: batch.length / (1024 * 1024), rate: 'median of the batch requests' },
+      {
+        method: 'debiased',
+        ...flags,
+        part: 'api',
+        errors: single.errors,
+        non2xx: single.non2xx,
+        batchMs,
+        batchRequestMb: batch.length / (1024 * 1024),
+        rate: 'median of the batch requests',
+      },
       [
         { metric: 'p50_ms', value: single.latency.p50, unit: 'ms' },
         { metric: 'p99_ms', value: single.latency.p99, unit: 'ms' },

@@ -5,7 +5,14 @@
 // requests/s under 20 connections, images/s of 10,000 embeddings per request) are a second part
 // that the API wiring registers in PARTS, reusing detectBenchSetup.
 // `npm run bench -- detect [--part library] [--images 10000 --labels 1000 --negatives 10000 --dim 512 --iterations 5 --chunkRows 256 --threads 0]`
-import { buildDetector, DetectorRunner, scoringMethod, SeededRandom, type BuiltDetector, type EmbeddingMatrix } from '@negmine/mining';
+import {
+  buildDetector,
+  DetectorRunner,
+  scoringMethod,
+  SeededRandom,
+  type BuiltDetector,
+  type EmbeddingMatrix,
+} from '@negmine/mining';
 import { numberFlags, percentile, report, trackPeakRss, type BenchFigure } from './bench-report';
 
 const METHOD = 'debiased';
@@ -46,7 +53,13 @@ export async function detectBenchSetup(flags: DetectBenchFlags): Promise<DetectB
     method: METHOD,
     idText,
     negText,
-    threshold: { calibrationImages: { ...images, rows: Math.min(images.rows, 2000), data: images.data.subarray(0, Math.min(images.rows, 2000) * flags.dim) } },
+    threshold: {
+      calibrationImages: {
+        ...images,
+        rows: Math.min(images.rows, 2000),
+        data: images.data.subarray(0, Math.min(images.rows, 2000) * flags.dim),
+      },
+    },
     codeVersion: 'bench',
     threads: flags.threads,
     chunkRows: flags.chunkRows,
@@ -54,7 +67,9 @@ export async function detectBenchSetup(flags: DetectBenchFlags): Promise<DetectB
   return { flags, images, idText, negText, detector, buildMs: performance.now() - start };
 }
 
-async function libraryPart(setup: DetectBenchSetup): Promise<{ figures: BenchFigure[]; params: Record<string, unknown> }> {
+async function libraryPart(
+  setup: DetectBenchSetup,
+): Promise<{ figures: BenchFigure[]; params: Record<string, unknown> }> {
   const { flags, images, idText, negText, detector } = setup;
   const method = scoringMethod(METHOD);
   const loadStart = performance.now();
@@ -64,7 +79,11 @@ async function libraryPart(setup: DetectBenchSetup): Promise<{ figures: BenchFig
   const detectorMs: number[] = [];
   const libraryMs: number[] = [];
   try {
-    const warm = { ...images, rows: Math.min(images.rows, flags.chunkRows), data: images.data.subarray(0, Math.min(images.rows, flags.chunkRows) * flags.dim) };
+    const warm = {
+      ...images,
+      rows: Math.min(images.rows, flags.chunkRows),
+      data: images.data.subarray(0, Math.min(images.rows, flags.chunkRows) * flags.dim),
+    };
     await runner.detect(warm);
     await method.score(warm, idText, negText, {}, { chunkRows: flags.chunkRows, threads: flags.threads });
     for (let i = 0; i < flags.iterations; i++) {
@@ -106,7 +125,10 @@ async function libraryPart(setup: DetectBenchSetup): Promise<{ figures: BenchFig
 }
 
 /** Parts of this benchmark by name; the API wiring adds 'api' here. */
-export const PARTS: Record<string, (setup: DetectBenchSetup) => Promise<{ figures: BenchFigure[]; params: Record<string, unknown> }>> = { library: libraryPart };
+export const PARTS: Record<
+  string,
+  (setup: DetectBenchSetup) => Promise<{ figures: BenchFigure[]; params: Record<string, unknown> }>
+> = { library: libraryPart };
 
 function takePart(argv: readonly string[]): { part: string; rest: string[] } {
   const rest = [...argv];
@@ -125,12 +147,37 @@ function takePart(argv: readonly string[]): { part: string; rest: string[] } {
 
 export async function main(argv: string[]): Promise<void> {
   const { part, rest } = takePart(argv);
-  const flags = numberFlags(rest, { images: 10000, labels: 1000, negatives: 10000, dim: 512, iterations: 5, chunkRows: 256, threads: 0 });
+  const flags = numberFlags(rest, {
+    images: 10000,
+    labels: 1000,
+    negatives: 10000,
+    dim: 512,
+    iterations: 5,
+    chunkRows: 256,
+    threads: 0,
+  });
   const { images, labels, negatives, dim, iterations, chunkRows } = flags;
-  if (![images, labels, negatives, dim, iterations, chunkRows].every((v) => Number.isInteger(v) && v >= 1) || !Number.isInteger(flags.threads) || flags.threads < 0) {
-    throw new Error(`need positive integers --images, --labels, --negatives, --dim, --iterations, --chunkRows and --threads >= 0; got ${JSON.stringify(flags)}`);
+  if (
+    ![images, labels, negatives, dim, iterations, chunkRows].every((v) => Number.isInteger(v) && v >= 1) ||
+    !Number.isInteger(flags.threads) ||
+    flags.threads < 0
+  ) {
+    throw new Error(
+      `need positive integers --images, --labels, --negatives, --dim, --iterations, --chunkRows and --threads >= 0; got ${JSON.stringify(flags)}`,
+    );
   }
   const setup = await detectBenchSetup(flags);
   const { figures, params } = await PARTS[part]!(setup);
-  report('detect', { method: METHOD, ...flags, warmup: 1, precision: 'float32', threshold: setup.detector.manifest.threshold, ...params }, figures);
+  report(
+    'detect',
+    {
+      method: METHOD,
+      ...flags,
+      warmup: 1,
+      precision: 'float32',
+      threshold: setup.detector.manifest.threshold,
+      ...params,
+    },
+    figures,
+  );
 }

@@ -52,7 +52,11 @@ function parseFlags(argv: readonly string[]): Flags {
       'rss-images': { type: 'string' },
     },
   });
-  const count = (name: 'texts' | 'images' | 'batch-size' | 'image-batch-size' | 'threads' | 'image-rounds' | 'rss-images', fallback: number, min: number): number => {
+  const count = (
+    name: 'texts' | 'images' | 'batch-size' | 'image-batch-size' | 'threads' | 'image-rounds' | 'rss-images',
+    fallback: number,
+    min: number,
+  ): number => {
     const raw = values[name];
     if (raw === undefined) return fallback;
     const n = Number(raw);
@@ -92,7 +96,9 @@ async function textFigures(model: ClipModel, flags: Flags, modelName: string): P
   const [tokenizeS] = await seconds(() => Promise.resolve(prompts.map((p) => text.tokenizer.encode(p))));
   const [dynamicS] = await seconds(() => text.encode(prompts, { batchSize: flags.batchSize, padding: 'longest' }));
   const [fixedS] = await seconds(() => text.encode(prompts, { batchSize: flags.batchSize, padding: 'max_length' }));
-  process.stderr.write(`encoders: ${prompts.length} prompts: tokenize ${tokenizeS.toFixed(2)} s, dynamic ${dynamicS.toFixed(2)} s, fixed77 ${fixedS.toFixed(2)} s\n`);
+  process.stderr.write(
+    `encoders: ${prompts.length} prompts: tokenize ${tokenizeS.toFixed(2)} s, dynamic ${dynamicS.toFixed(2)} s, fixed77 ${fixedS.toFixed(2)} s\n`,
+  );
   report(
     'encoders',
     {
@@ -127,11 +133,24 @@ function imageRates(modelDir: string, listFile: string, threads: number, pinned:
     "require('@swc-node/register');",
     `require(${JSON.stringify(path.join(__dirname, 'image-rate-child.ts'))}).main(process.argv.slice(1)).catch((e) => { console.error(e); process.exit(1); });`,
   ].join(' ');
-  const args = ['-e', script, '--', modelDir, listFile, String(threads), String(flags.imageRounds), String(flags.imageBatchSize), String(flags.threads)];
+  const args = [
+    '-e',
+    script,
+    '--',
+    modelDir,
+    listFile,
+    String(threads),
+    String(flags.imageRounds),
+    String(flags.imageBatchSize),
+    String(flags.threads),
+  ];
   const child = pinned
     ? spawnSync('taskset', ['-c', '0', process.execPath, ...args], { cwd: REPO_ROOT, encoding: 'utf8' })
     : spawnSync(process.execPath, args, { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (child.error !== undefined || child.status !== 0) throw new Error(`image rate child (threads ${threads}, pinned ${pinned}) failed: ${child.error?.message ?? child.stderr}`);
+  if (child.error !== undefined || child.status !== 0)
+    throw new Error(
+      `image rate child (threads ${threads}, pinned ${pinned}) failed: ${child.error?.message ?? child.stderr}`,
+    );
   return JSON.parse(child.stdout.trim().split('\n').pop()!) as RateResult;
 }
 
@@ -140,7 +159,13 @@ function imageRates(modelDir: string, listFile: string, threads: number, pinned:
  * one worker thread, sharp still decodes on libuv's pool, i.e. on another core; the figure pinned
  * to one CPU (taskset) is the true one-core rate the all-cores scaling is measured against.
  */
-async function imageFigures(modelDir: string, listFile: string, count: number, flags: Flags, modelName: string): Promise<void> {
+async function imageFigures(
+  modelDir: string,
+  listFile: string,
+  count: number,
+  flags: Flags,
+  modelName: string,
+): Promise<void> {
   const cores = availableParallelism();
   const configurations: Array<{ threads: number; pinned: boolean }> = [
     { threads: 0, pinned: false },
@@ -186,24 +211,45 @@ interface CliRun {
 /** One `negmine embed-images` child process over `listDir`; wall time and peak RSS. */
 function runEmbedImages(modelDir: string, listDir: string, out: string, batchSize: number): CliRun {
   const start = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ['-r', RSS_PRELOAD, CLI, 'embed-images', '--model', modelDir, '--in', listDir, '--out', out, '--batch-size', String(batchSize)], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const child = spawnSync(
+    process.execPath,
+    [
+      '-r',
+      RSS_PRELOAD,
+      CLI,
+      'embed-images',
+      '--model',
+      modelDir,
+      '--in',
+      listDir,
+      '--out',
+      out,
+      '--batch-size',
+      String(batchSize),
+    ],
+    {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
   if (child.status !== 0) throw new Error(`negmine embed-images exited ${child.status}: ${child.stderr}`);
   const rssLine = child.stderr
     .split('\n')
     .reverse()
     .find((line) => line.startsWith('{"maxRssKb"'));
-  return { seconds: elapsed, maxRssMb: rssLine === undefined ? Number.NaN : (JSON.parse(rssLine) as { maxRssKb: number }).maxRssKb / 1024 };
+  return {
+    seconds: elapsed,
+    maxRssMb: rssLine === undefined ? Number.NaN : (JSON.parse(rssLine) as { maxRssKb: number }).maxRssKb / 1024,
+  };
 }
 
 /** A folder holding the first `count` of `files` (hard links: no copies, same decode cost). */
 function linkFolder(dir: string, files: readonly string[], count: number): string {
   mkdirSync(dir, { recursive: true });
-  for (let i = 0; i < count; i++) linkSync(files[i % files.length]!, path.join(dir, `img-${String(i).padStart(6, '0')}.jpg`));
+  for (let i = 0; i < count; i++)
+    linkSync(files[i % files.length]!, path.join(dir, `img-${String(i).padStart(6, '0')}.jpg`));
   return dir;
 }
 
@@ -215,12 +261,18 @@ interface PillowResult {
 
 function pillowPreprocess(files: readonly string[]): PillowResult {
   const child = spawnSync(PYTHON, [PILLOW_SCRIPT], { input: files.join('\n'), encoding: 'utf8' });
-  if (child.error !== undefined) return { imagesPerS: undefined, error: `${PYTHON} could not run: ${child.error.message}`, version: undefined };
+  if (child.error !== undefined)
+    return { imagesPerS: undefined, error: `${PYTHON} could not run: ${child.error.message}`, version: undefined };
   const line = child.stdout.trim().split('\n').pop() ?? '';
   try {
     const parsed = JSON.parse(line) as { images_per_s?: number; error?: string; pillow?: string };
-    if (parsed.images_per_s !== undefined && child.status === 0) return { imagesPerS: parsed.images_per_s, error: undefined, version: parsed.pillow };
-    return { imagesPerS: undefined, error: parsed.error ?? `exit ${child.status}: ${child.stderr.trim()}`, version: undefined };
+    if (parsed.images_per_s !== undefined && child.status === 0)
+      return { imagesPerS: parsed.images_per_s, error: undefined, version: parsed.pillow };
+    return {
+      imagesPerS: undefined,
+      error: parsed.error ?? `exit ${child.status}: ${child.stderr.trim()}`,
+      version: undefined,
+    };
   } catch {
     return { imagesPerS: undefined, error: `exit ${child.status}: ${child.stderr.trim() || line}`, version: undefined };
   }
@@ -246,7 +298,10 @@ async function goalFigures(modelDir: string, files: readonly string[], flags: Fl
   const steady = (files.length - 1) / (allS - oneS);
   const pillow = pillowPreprocess(files);
   loads.push(load());
-  if (pillow.error !== undefined) process.stderr.write(`encoders: Pillow reference NOT measured: ${pillow.error} (install python3-pil and python3-numpy)\n`);
+  if (pillow.error !== undefined)
+    process.stderr.write(
+      `encoders: Pillow reference NOT measured: ${pillow.error} (install python3-pil and python3-numpy)\n`,
+    );
   report(
     'encoders',
     {
@@ -255,24 +310,39 @@ async function goalFigures(modelDir: string, files: readonly string[], flags: Fl
       cli_seconds_one_image: oneS,
       cli_seconds_all_images: allS,
       pillow: pillow.version ?? `unavailable: ${pillow.error}`,
-      pillow_pipeline: 'open, convert RGB, resize shortest edge 224 BICUBIC, centre crop 224, /255, normalise, CHW; one Python process',
+      pillow_pipeline:
+        'open, convert RGB, resize shortest edge 224 BICUBIC, centre crop 224, /255, normalise, CHW; one Python process',
       goal: 'embed-images steady state >= 2x Pillow on one core',
       load_1min: Math.max(...loads),
     },
     [
       { metric: 'embed_images_steady_images_per_s', value: steady, unit: 'images/s' },
       { metric: 'pillow_preprocess_images_per_s_one_core', value: pillow.imagesPerS ?? Number.NaN, unit: 'images/s' },
-      { metric: 'embed_images_steady_over_pillow', value: pillow.imagesPerS === undefined ? Number.NaN : steady / pillow.imagesPerS, unit: 'x' },
+      {
+        metric: 'embed_images_steady_over_pillow',
+        value: pillow.imagesPerS === undefined ? Number.NaN : steady / pillow.imagesPerS,
+        unit: 'x',
+      },
     ],
   );
 
   if (flags.rssImages > 0) {
     const many = linkFolder(path.join(scratch, 'cli-many'), files, flags.rssImages);
     const run = runEmbedImages(modelDir, many, path.join(scratch, 'many.npy'), flags.imageBatchSize);
-    report('encoders', { images: flags.rssImages, distinct_files: files.length, seconds: run.seconds, goal: '< 1024 MB', load_1min: load() }, [
-      { metric: 'embed_images_peak_rss_mb', value: run.maxRssMb, unit: 'MB' },
-      { metric: 'embed_images_images_per_s_rss_run', value: flags.rssImages / run.seconds, unit: 'images/s' },
-    ]);
+    report(
+      'encoders',
+      {
+        images: flags.rssImages,
+        distinct_files: files.length,
+        seconds: run.seconds,
+        goal: '< 1024 MB',
+        load_1min: load(),
+      },
+      [
+        { metric: 'embed_images_peak_rss_mb', value: run.maxRssMb, unit: 'MB' },
+        { metric: 'embed_images_images_per_s_rss_run', value: flags.rssImages / run.seconds, unit: 'images/s' },
+      ],
+    );
   }
 }
 
@@ -282,7 +352,8 @@ export async function main(argv: string[]): Promise<void> {
   let model: ClipModel | undefined;
   try {
     const modelDir = flags.model ?? writeTinyClipModel(path.join(scratch, 'tiny-clip'), { seed: 0 }).dir;
-    const modelName = flags.model === undefined ? 'generated tiny-clip (seed 0)' : path.basename(path.resolve(flags.model));
+    const modelName =
+      flags.model === undefined ? 'generated tiny-clip (seed 0)' : path.basename(path.resolve(flags.model));
     if (!flags.skipTexts) {
       model = await loadClipModel(modelDir, { towers: 'text', intraOpThreads: flags.threads });
       await textFigures(model, flags, modelName);

@@ -8,10 +8,17 @@ import { loadClipModel } from '@negmine/encoders';
 
 export async function main(argv: readonly string[]): Promise<void> {
   const [modelDir, listFile, threadsArg, roundsArg, batchArg, intraArg] = argv;
-  if (modelDir === undefined || listFile === undefined) throw new Error('usage: image-rate-child MODEL_DIR LIST_FILE THREADS ROUNDS BATCH INTRA_OP_THREADS');
-  const files = readFileSync(listFile, 'utf8').split('\n').filter((line) => line !== '');
+  if (modelDir === undefined || listFile === undefined)
+    throw new Error('usage: image-rate-child MODEL_DIR LIST_FILE THREADS ROUNDS BATCH INTRA_OP_THREADS');
+  const files = readFileSync(listFile, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
   const preprocessThreads = Number(threadsArg);
-  const model = await loadClipModel(modelDir, { towers: 'vision', intraOpThreads: Number(intraArg ?? 0), preprocessThreads });
+  const model = await loadClipModel(modelDir, {
+    towers: 'vision',
+    intraOpThreads: Number(intraArg ?? 0),
+    preprocessThreads,
+  });
   try {
     const image = model.image!;
     // Warm-up: worker start-up (swc compiling the worker sources) and the JIT do not count.
@@ -26,7 +33,8 @@ export async function main(argv: readonly string[]): Promise<void> {
       start = process.hrtime.bigint();
       const encoded = await image.encodeFiles(files, { batchSize: Number(batchArg ?? 16) });
       totalS = Math.min(totalS, Number(process.hrtime.bigint() - start) / 1e9);
-      if (encoded.failures.length > 0) throw new Error(`benchmark images failed to encode: ${JSON.stringify(encoded.failures.slice(0, 3))}`);
+      if (encoded.failures.length > 0)
+        throw new Error(`benchmark images failed to encode: ${JSON.stringify(encoded.failures.slice(0, 3))}`);
     }
     process.stdout.write(
       `${JSON.stringify({ preprocessImagesPerS: files.length / preprocessS, totalImagesPerS: files.length / totalS, cpusVisible: availableParallelism(), threads: image.preprocessThreadCount })}\n`,

@@ -19,7 +19,12 @@ function blockRowsFor(candidates: number): number {
  * rows × N product goes back to JS; onnxruntime-node's output handling makes that 2–4× slower on
  * this machine, so it is reported separately and is not the yardstick.
  */
-async function measureMatmulGflops(candidates: number, dim: number, threads: number, consumed: boolean): Promise<{ gflops: number; blocks: number }> {
+async function measureMatmulGflops(
+  candidates: number,
+  dim: number,
+  threads: number,
+  consumed: boolean,
+): Promise<{ gflops: number; blocks: number }> {
   const rows = blockRowsFor(candidates);
   const a = syntheticTextEmbeddings(rows, dim, 7).data;
   const b = syntheticTextEmbeddings(candidates, dim, 8).data;
@@ -43,8 +48,18 @@ async function measureMatmulGflops(candidates: number, dim: number, threads: num
 export async function main(argv: string[]): Promise<void> {
   const flags = numberFlags(argv, { candidates: 56620, dim: 512, k: 100, threads: 0 });
   const { candidates, dim, k, threads } = flags;
-  if (!Number.isInteger(candidates) || candidates < 2 || !Number.isInteger(dim) || dim < 1 || !Number.isInteger(k) || k < 1 || k >= candidates) {
-    throw new Error(`need integers --candidates ≥ 2, --dim ≥ 1 and 1 ≤ --k < --candidates; got ${JSON.stringify(flags)}`);
+  if (
+    !Number.isInteger(candidates) ||
+    candidates < 2 ||
+    !Number.isInteger(dim) ||
+    dim < 1 ||
+    !Number.isInteger(k) ||
+    k < 1 ||
+    k >= candidates
+  ) {
+    throw new Error(
+      `need integers --candidates ≥ 2, --dim ≥ 1 and 1 ≤ --k < --candidates; got ${JSON.stringify(flags)}`,
+    );
   }
   const embeddings = syntheticTextEmbeddings(candidates, dim, 1);
   // The paper's pool is about 80% nouns.
@@ -55,7 +70,11 @@ export async function main(argv: string[]): Promise<void> {
   const before = await measureMatmulGflops(candidates, dim, threads, true);
   const rss = trackPeakRss();
   const start = process.hrtime.bigint();
-  const result = await knnDensitySelection.select({ candidateEmbeddings: embeddings, partsOfSpeech }, { k, precision: 'float32' }, { threads });
+  const result = await knnDensitySelection.select(
+    { candidateEmbeddings: embeddings, partsOfSpeech },
+    { k, precision: 'float32' },
+    { threads },
+  );
   const wallS = Number(process.hrtime.bigint() - start) / 1e9;
   const peakRssMb = rss.stop();
   const after = await measureMatmulGflops(candidates, dim, threads, true);
@@ -65,7 +84,18 @@ export async function main(argv: string[]): Promise<void> {
 
   report(
     'knn',
-    { candidates, dim, k, threads, precision: 'float32', blockRows: blockRowsFor(candidates), matmulBlocks: matmul.blocks, matmulBeforeGflops: before.gflops, matmulAfterGflops: after.gflops, selected: result.selectedIndices.length },
+    {
+      candidates,
+      dim,
+      k,
+      threads,
+      precision: 'float32',
+      blockRows: blockRowsFor(candidates),
+      matmulBlocks: matmul.blocks,
+      matmulBeforeGflops: before.gflops,
+      matmulAfterGflops: after.gflops,
+      selected: result.selectedIndices.length,
+    },
     [
       { metric: 'wall_s', value: wallS, unit: 's' },
       { metric: 'gflops', value: gflops, unit: 'GFLOP/s' },

@@ -5,7 +5,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const [name, ...args] = process.argv.slice(2);
-const available = fs.readdirSync(__dirname).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace(/\.bench\.ts$/, ''));
+const available = fs
+  .readdirSync(__dirname)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .map((f) => f.replace(/\.bench\.ts$/, ''));
 if (name === undefined || name === '--help' || !available.includes(name)) {
   process.stderr.write(`usage: npm run bench -- <name> [flags]\navailable: ${available.join(', ') || '(none)'}\n`);
   process.exit(name === undefined || name === '--help' ? 0 : 2);

@@ -28,7 +28,8 @@ function takeMethod(argv: readonly string[]): { method: ScoringMethodId; rest: s
     if (value === undefined) throw new Error('--method needs a value');
     method = value;
   }
-  if (!isScoringMethodId(method)) throw new Error(`--method must be one of ${SCORING_METHOD_IDS.join(', ')}; got '${method}'`);
+  if (!isScoringMethodId(method))
+    throw new Error(`--method must be one of ${SCORING_METHOD_IDS.join(', ')}; got '${method}'`);
   return { method, rest };
 }
 
@@ -42,10 +43,21 @@ function randomMatrix(rows: number, cols: number, seed: number): EmbeddingMatrix
 
 export async function main(argv: string[]): Promise<void> {
   const { method, rest } = takeMethod(argv);
-  const flags = numberFlags(rest, { images: 20000, labels: 1000, negatives: 12000, corpus: 57567, dim: 512, iterations: 3, chunkRows: 256, threads: 0 });
+  const flags = numberFlags(rest, {
+    images: 20000,
+    labels: 1000,
+    negatives: 12000,
+    corpus: 57567,
+    dim: 512,
+    iterations: 3,
+    chunkRows: 256,
+    threads: 0,
+  });
   const { images: m, labels: k, negatives: n, corpus: c, dim: d, iterations, chunkRows, threads } = flags;
   if (![m, k, n, d, iterations, chunkRows].every((v) => Number.isInteger(v) && v >= 1)) {
-    throw new Error(`need positive integers --images, --labels, --negatives, --dim, --iterations and --chunkRows; got ${JSON.stringify(flags)}`);
+    throw new Error(
+      `need positive integers --images, --labels, --negatives, --dim, --iterations and --chunkRows; got ${JSON.stringify(flags)}`,
+    );
   }
   const scorer = scoringMethod(method);
   const images = randomMatrix(m, d, 1);
@@ -55,7 +67,12 @@ export async function main(argv: string[]): Promise<void> {
   const tanl = scorer.extraInputs.includes('corpusText');
   // TANL: the whole corpus, 15 noise images and the two queue-initialisation orders.
   const inputs: MethodInputs | undefined = tanl
-    ? { corpusText: randomMatrix(c, d, 7), noiseImages: randomMatrix(15, d, 8), positiveInitOrder: seededPermutation(k, 1), noiseInitOrder: seededPermutation(15, 2) }
+    ? {
+        corpusText: randomMatrix(c, d, 7),
+        noiseImages: randomMatrix(15, d, 8),
+        positiveInitOrder: seededPermutation(k, 1),
+        noiseInitOrder: seededPermutation(15, 2),
+      }
     : undefined;
   const mined = typeof params['negatives'] === 'number' ? params['negatives'] : 0;
   // Label columns of each matrix product the method performs per image (AdaNeg does two per batch;
@@ -106,7 +123,23 @@ export async function main(argv: string[]): Promise<void> {
   const matmulGflops = (2 * chunks * chunkRows * baselineColumns * d) / (Math.min(...baselineMs) * 1e6);
   report(
     'score',
-    { method, images: m, labels: k, negatives: tanl ? mined : n, corpus: tanl ? c : undefined, dim: d, iterations, warmup: 1, chunkRows, threads, precision: 'float32', bestMs: best, p50Ms: p50, p95Ms: percentile(sorted, 95), rate: 'fastest of the interleaved runs' },
+    {
+      method,
+      images: m,
+      labels: k,
+      negatives: tanl ? mined : n,
+      corpus: tanl ? c : undefined,
+      dim: d,
+      iterations,
+      warmup: 1,
+      chunkRows,
+      threads,
+      precision: 'float32',
+      bestMs: best,
+      p50Ms: p50,
+      p95Ms: percentile(sorted, 95),
+      rate: 'fastest of the interleaved runs',
+    },
     [
       { metric: 'images_per_s', value: m / (best / 1000), unit: 'images/s' },
       { metric: 'gflops', value: gflops, unit: 'GFLOP/s' },

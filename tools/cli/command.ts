@@ -50,17 +50,24 @@ export function parseCommandOptions(command: CliCommand, argv: readonly string[]
       ),
     });
   } catch (error) {
-    throw new CliUsageError(`${(error as Error).message}\nRun 'negmine ${command.name} --help' for the accepted options.`);
+    throw new CliUsageError(
+      `${(error as Error).message}\nRun 'negmine ${command.name} --help' for the accepted options.`,
+    );
   }
   const values = { ...parsed.values } as ParsedOptions;
   if (command.positionalsTo !== undefined && parsed.positionals.length > 0) {
     const given = values[command.positionalsTo];
-    values[command.positionalsTo] = [...(Array.isArray(given) ? given : typeof given === 'string' ? [given] : []), ...parsed.positionals];
+    values[command.positionalsTo] = [
+      ...(Array.isArray(given) ? given : typeof given === 'string' ? [given] : []),
+      ...parsed.positionals,
+    ];
   }
   for (const option of command.options) {
     if (values[option.name] === undefined && option.default !== undefined) values[option.name] = option.default;
     if (option.required === true && values[option.name] === undefined) {
-      throw new CliUsageError(`missing required option --${option.name}\nRun 'negmine ${command.name} --help' for usage.`);
+      throw new CliUsageError(
+        `missing required option --${option.name}\nRun 'negmine ${command.name} --help' for usage.`,
+      );
     }
   }
   return values;
@@ -96,7 +103,8 @@ export function numberOption(options: ParsedOptions, name: string): number | und
 /** A whole-number option >= 1 (batch sizes, concurrency), or undefined when not given. */
 export function positiveIntegerOption(options: ParsedOptions, name: string): number | undefined {
   const value = numberOption(options, name);
-  if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new CliUsageError(`--${name} must be a positive integer; got ${value}`);
+  if (value !== undefined && (!Number.isInteger(value) || value < 1))
+    throw new CliUsageError(`--${name} must be a positive integer; got ${value}`);
   return value;
 }
 

@@ -29,7 +29,8 @@ export function checkOutputFile(path: string, flag: string): void {
   } catch (error) {
     throw new CliUsageError(`--${flag} ${path}: cannot write into ${folder}: ${(error as Error).message}`);
   }
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) throw new CliUsageError(`--${flag} ${path} is a folder; give a file name`);
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true)
+    throw new CliUsageError(`--${flag} ${path} is a folder; give a file name`);
 }
 
 export function writeNpyFile(path: string, data: NpyData, shape: readonly number[], dtype?: NpyDtype): void {

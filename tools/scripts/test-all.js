@@ -27,7 +27,11 @@ step('prisma client', 'node', ['apps/api/scripts/generate-prisma.js']);
 // The API serves the dashboard bundle from dist/dashboard (gitignored); its specs load it.
 const dashboardBuilt = step('dashboard build', 'node', ['apps/api/scripts/build-dashboard.js']);
 const checks = [
-  ['lint', step('lint', 'npx', ['eslint', '--max-warnings', '0', '.'])],
+  // Lint is ESLint (boundaries, cycles, rules) and Prettier's check (one format, .prettierrc.json).
+  [
+    'lint',
+    step('lint', 'npx', ['eslint', '--max-warnings', '0', '.']) && step('format', 'npx', ['prettier', '--check', '.']),
+  ],
   ['typecheck', step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'])],
   ['dashboard build', dashboardBuilt],
 ];
@@ -40,7 +44,9 @@ let failedSuites = 0;
 const files = fs.existsSync(resultsDir) ? fs.readdirSync(resultsDir).filter((f) => f.endsWith('.json')) : [];
 for (const file of files.sort()) {
   const r = JSON.parse(fs.readFileSync(path.join(resultsDir, file), 'utf8'));
-  process.stderr.write(`  ${r.project}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped, ${r.failedSuites} failed suites\n`);
+  process.stderr.write(
+    `  ${r.project}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped, ${r.failedSuites} failed suites\n`,
+  );
   passed += r.passed;
   failed += r.failed;
   skipped += r.skipped;

@@ -40,10 +40,17 @@ async function main(): Promise<void> {
   const logger = pino({ level: 'warn' });
   const database = await openDatabase(loadConfig(process.env, { workerCount: 0 }), logger);
   try {
-    const { engine, close } = await openSchemaEngine(current, database.connection.poolConfig, database.connection.schema);
+    const { engine, close } = await openSchemaEngine(
+      current,
+      database.connection.poolConfig,
+      database.connection.schema,
+    );
     try {
       const result = await engine.diff({
-        from: previous === undefined ? { tag: 'empty' } : { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: previous }] },
+        from:
+          previous === undefined
+            ? { tag: 'empty' }
+            : { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: previous }] },
         to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: current }] },
         script: true,
         exitCode: null,

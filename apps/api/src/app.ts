@@ -27,7 +27,12 @@ export interface AllServices extends ApiServices {
   readonly databaseReady: () => Promise<boolean>;
 }
 
-export function createServices(prisma: PrismaClient, queue: Pick<JobQueue, 'send'>, config: ApiConfig, logger: Logger): AllServices {
+export function createServices(
+  prisma: PrismaClient,
+  queue: Pick<JobQueue, 'send'>,
+  config: ApiConfig,
+  logger: Logger,
+): AllServices {
   const infrastructure = { prisma, queue, config, logger };
   const services = createFeatureServices(infrastructure);
   return {
@@ -60,7 +65,11 @@ export async function startWorkerPool(queue: JobQueue, services: AllServices, co
 /** Opens the database and queue, then starts workers (if workerCount > 0) and the HTTP server (if `http`). */
 export async function startApp(config: ApiConfig, logger: Logger, options: { http: boolean }): Promise<App> {
   const database = await openDatabase(config, logger);
-  const queue = await JobQueue.start(database.connection, { retryLimit: config.jobRetries, heartbeatSeconds: config.heartbeatSeconds }, logger);
+  const queue = await JobQueue.start(
+    database.connection,
+    { retryLimit: config.jobRetries, heartbeatSeconds: config.heartbeatSeconds },
+    logger,
+  );
   const services = createServices(database.prisma, queue, config, logger);
   const workers = config.workerCount > 0 ? await startWorkerPool(queue, services, config) : undefined;
   let server: RunningServer | undefined;

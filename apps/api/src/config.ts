@@ -110,7 +110,10 @@ function executionProvider(env: Env): ExecutionProvider {
   const raw = env['NEGMINE_EXECUTION_PROVIDER'];
   if (raw === undefined || raw === '') return 'cpu';
   if (!(EXECUTION_PROVIDERS as readonly string[]).includes(raw)) {
-    throw new ConfigError('NEGMINE_EXECUTION_PROVIDER', `'${raw}' is not accepted: expected one of ${EXECUTION_PROVIDERS.join(', ')}`);
+    throw new ConfigError(
+      'NEGMINE_EXECUTION_PROVIDER',
+      `'${raw}' is not accepted: expected one of ${EXECUTION_PROVIDERS.join(', ')}`,
+    );
   }
   return raw as ExecutionProvider;
 }
@@ -122,7 +125,10 @@ function databaseUrl(env: Env): string | undefined {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('DATABASE_URL', 'is not a URL: expected postgresql://user[:password]@host:port/database[?schema=name]');
+    throw new ConfigError(
+      'DATABASE_URL',
+      'is not a URL: expected postgresql://user[:password]@host:port/database[?schema=name]',
+    );
   }
   if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
     throw new ConfigError('DATABASE_URL', `protocol '${url.protocol}' is not accepted: expected postgresql://…`);
@@ -142,10 +148,21 @@ function origins(env: Env, name: string): string[] {
       try {
         url = new URL(origin);
       } catch {
-        throw new ConfigError(name, `'${origin.slice(0, 80)}' is not accepted: expected comma-separated origins like https://dash.example.com`);
+        throw new ConfigError(
+          name,
+          `'${origin.slice(0, 80)}' is not accepted: expected comma-separated origins like https://dash.example.com`,
+        );
       }
-      if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search !== '' || url.username !== '') {
-        throw new ConfigError(name, `'${origin.slice(0, 80)}' is not accepted: an origin is scheme://host[:port] (http or https), without a path`);
+      if (
+        (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+        url.pathname !== '/' ||
+        url.search !== '' ||
+        url.username !== ''
+      ) {
+        throw new ConfigError(
+          name,
+          `'${origin.slice(0, 80)}' is not accepted: an origin is scheme://host[:port] (http or https), without a path`,
+        );
       }
       return url.origin;
     });
@@ -159,7 +176,11 @@ function hosts(env: Env, name: string): string[] {
     .map((part) => part.trim().toLowerCase())
     .filter((part) => part !== '')
     .map((host) => {
-      if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(host)) throw new ConfigError(name, `'${host.slice(0, 80)}' is not accepted: expected comma-separated host names, optionally with :port`);
+      if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(host))
+        throw new ConfigError(
+          name,
+          `'${host.slice(0, 80)}' is not accepted: expected comma-separated host names, optionally with :port`,
+        );
       return host;
     });
 }
@@ -173,7 +194,13 @@ export function limitsFromEnv(env: Env, maxPageSize: number = DEFAULT_QUERY_LIMI
       maxAliases: integer(env, 'NEGMINE_MAX_ALIASES', DEFAULT_QUERY_LIMITS.maxAliases, 0, 10_000),
       maxDirectives: integer(env, 'NEGMINE_MAX_DIRECTIVES', DEFAULT_QUERY_LIMITS.maxDirectives, 0, 10_000),
       maxTokens: integer(env, 'NEGMINE_MAX_TOKENS', DEFAULT_QUERY_LIMITS.maxTokens, 100, 1_000_000),
-      maxRequestedRows: integer(env, 'NEGMINE_MAX_REQUESTED_ROWS', DEFAULT_QUERY_LIMITS.maxRequestedRows, 1, 100_000_000),
+      maxRequestedRows: integer(
+        env,
+        'NEGMINE_MAX_REQUESTED_ROWS',
+        DEFAULT_QUERY_LIMITS.maxRequestedRows,
+        1,
+        100_000_000,
+      ),
       maxPageSize,
     },
     rate: {
@@ -181,7 +208,13 @@ export function limitsFromEnv(env: Env, maxPageSize: number = DEFAULT_QUERY_LIMI
       windowSeconds: integer(env, 'NEGMINE_RATE_WINDOW_SECONDS', DEFAULT_RATE_LIMITS.windowSeconds, 1, 86_400),
     },
     maxBodyBytes: integer(env, 'NEGMINE_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1_024, 2 * 1024 * 1024 * 1024),
-    maxResponseBytes: integer(env, 'NEGMINE_MAX_RESPONSE_BYTES', DEFAULT_MAX_RESPONSE_BYTES, 1_024, 2 * 1024 * 1024 * 1024),
+    maxResponseBytes: integer(
+      env,
+      'NEGMINE_MAX_RESPONSE_BYTES',
+      DEFAULT_MAX_RESPONSE_BYTES,
+      1_024,
+      2 * 1024 * 1024 * 1024,
+    ),
     allowedOrigins: origins(env, 'NEGMINE_ALLOWED_ORIGINS'),
     allowedHosts: hosts(env, 'NEGMINE_ALLOWED_HOSTS'),
   };
@@ -202,7 +235,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ApiConfig>
   const heartbeatSeconds = integer(env, 'NEGMINE_HEARTBEAT_SECONDS', 10, 1, 3600);
   const staleAfterSeconds = integer(env, 'NEGMINE_STALE_AFTER_SECONDS', 120, 2, 86400);
   if (staleAfterSeconds <= heartbeatSeconds) {
-    throw new ConfigError('NEGMINE_STALE_AFTER_SECONDS', `must be larger than NEGMINE_HEARTBEAT_SECONDS (${heartbeatSeconds})`);
+    throw new ConfigError(
+      'NEGMINE_STALE_AFTER_SECONDS',
+      `must be larger than NEGMINE_HEARTBEAT_SECONDS (${heartbeatSeconds})`,
+    );
   }
   const maxPageSize = integer(env, 'NEGMINE_MAX_PAGE_SIZE', 500, 1, 10_000);
   const config: ApiConfig = {
@@ -210,7 +246,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ApiConfig>
     host: env['HOST'] || '127.0.0.1',
     databaseUrl: databaseUrl(env),
     dataDir,
-    embeddedPgDir: env['NEGMINE_PG_DIR'] ? absolutePath('NEGMINE_PG_DIR', env['NEGMINE_PG_DIR']) : defaultPgDir(dataDir),
+    embeddedPgDir: env['NEGMINE_PG_DIR']
+      ? absolutePath('NEGMINE_PG_DIR', env['NEGMINE_PG_DIR'])
+      : defaultPgDir(dataDir),
     embeddedPgPort: integer(env, 'NEGMINE_EMBEDDED_PG_PORT', 54329, 1024, 65535),
     imageRoots: pathList(env, 'NEGMINE_IMAGE_ROOTS', [path.join(dataDir, 'images')]),
     modelRoots: pathList(env, 'NEGMINE_MODEL_ROOTS', [path.join(dataDir, 'models')]),

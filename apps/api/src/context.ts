@@ -22,5 +22,10 @@ export interface ApiContext {
 }
 
 export function createContext(services: ApiServices, caller?: Caller): ApiContext {
-  return { services, loaders: createFeatureLoaders(services), logger: services.logger, ...(caller === undefined ? {} : { caller }) };
+  return {
+    services,
+    loaders: createFeatureLoaders(services),
+    logger: services.logger,
+    ...(caller === undefined ? {} : { caller }),
+  };
 }

@@ -5,12 +5,20 @@ import { ApiError, ApiErrorCode, formatGraphQLError, publicError } from './error
 
 describe('publicError', () => {
   it('keeps ApiError codes and details', () => {
-    expect(publicError(new ApiError(ApiErrorCode.Conflict, 'taken', { name: 'x' }))).toEqual({ code: 'CONFLICT', message: 'taken', details: { name: 'x' } });
+    expect(publicError(new ApiError(ApiErrorCode.Conflict, 'taken', { name: 'x' }))).toEqual({
+      code: 'CONFLICT',
+      message: 'taken',
+      details: { name: 'x' },
+    });
   });
 
   it('maps library input errors to BAD_USER_INPUT with the library code as reason', () => {
     const mapped = publicError(new MiningError(MiningErrorCode.InvalidParameter, 'k must be positive', { k: 0 }));
-    expect(mapped).toEqual({ code: 'BAD_USER_INPUT', message: 'k must be positive', details: { reason: 'INVALID_PARAMETER', k: 0 } });
+    expect(mapped).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: 'k must be positive',
+      details: { reason: 'INVALID_PARAMETER', k: 0 },
+    });
   });
 
   it('masks library runtime failures and unknown errors', () => {
@@ -22,14 +30,18 @@ describe('publicError', () => {
 describe('formatGraphQLError', () => {
   const format = (original: unknown) => {
     const masked: unknown[] = [];
-    const error = original instanceof GraphQLError ? original : new GraphQLError('x', { originalError: original as Error });
+    const error =
+      original instanceof GraphQLError ? original : new GraphQLError('x', { originalError: original as Error });
     const formatted = formatGraphQLError(error.toJSON(), error, (e) => masked.push(e), false);
     return { formatted, masked };
   };
 
   it('masks an internal error and reports it to the logger', () => {
     const { formatted, masked } = format(new Error('password=secret'));
-    expect(formatted).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(formatted).toMatchObject({
+      message: 'Internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
     expect(masked).toHaveLength(1);
   });
 
@@ -40,7 +52,9 @@ describe('formatGraphQLError', () => {
   });
 
   it('keeps errors about the request itself (validation)', () => {
-    const { formatted } = format(new GraphQLError('Cannot query field "nope"', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+    const { formatted } = format(
+      new GraphQLError('Cannot query field "nope"', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+    );
     expect(formatted.extensions?.['code']).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 });

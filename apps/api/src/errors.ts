@@ -56,19 +56,34 @@ function isCodedError(error: unknown): error is CodedError {
  */
 function isMalformedValueError(error: unknown): boolean {
   if (!(error instanceof Error) || error.name !== 'PrismaClientKnownRequestError') return false;
-  const { code, meta } = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } } };
+  const { code, meta } = error as {
+    code?: unknown;
+    meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } };
+  };
   const cause = meta?.driverAdapterError?.cause;
-  return code === 'P2023' || cause?.originalCode === '22P02' || (code === 'P2007' && cause?.kind === 'InvalidInputValue');
+  return (
+    code === 'P2023' || cause?.originalCode === '22P02' || (code === 'P2007' && cause?.kind === 'InvalidInputValue')
+  );
 }
 
 /** The public code and message of an error, or undefined when it must be masked. */
-export function publicError(error: unknown): { code: ApiErrorCode; message: string; details: Record<string, unknown> } | undefined {
+export function publicError(
+  error: unknown,
+): { code: ApiErrorCode; message: string; details: Record<string, unknown> } | undefined {
   if (error instanceof ApiError) return { code: error.code, message: error.message, details: { ...error.details } };
   if (isMalformedValueError(error)) {
-    return { code: ApiErrorCode.BadUserInput, message: 'an id (or another value) is malformed: ids are UUIDs such as 123e4567-e89b-12d3-a456-426614174000', details: { reason: 'MALFORMED_VALUE' } };
+    return {
+      code: ApiErrorCode.BadUserInput,
+      message: 'an id (or another value) is malformed: ids are UUIDs such as 123e4567-e89b-12d3-a456-426614174000',
+      details: { reason: 'MALFORMED_VALUE' },
+    };
   }
   if (isCodedError(error) && LIBRARY_ERROR_NAMES.has(error.name) && !INTERNAL_LIBRARY_CODES.has(error.code)) {
-    return { code: ApiErrorCode.BadUserInput, message: error.message, details: { reason: error.code, ...error.details } };
+    return {
+      code: ApiErrorCode.BadUserInput,
+      message: error.message,
+      details: { reason: error.code, ...error.details },
+    };
   }
   return undefined;
 }
@@ -92,20 +107,27 @@ export function formatGraphQLError(
   onMasked: (error: unknown) => void,
   exposeDetails: boolean,
 ): GraphQLFormattedError {
-  const cause = original instanceof GraphQLError && original.originalError !== undefined ? original.originalError : original;
+  const cause =
+    original instanceof GraphQLError && original.originalError !== undefined ? original.originalError : original;
   const known = publicError(cause);
   if (known !== undefined) {
     return { ...formatted, message: known.message, extensions: { code: known.code, ...known.details } };
   }
   const code = formatted.extensions?.['code'];
   // Errors graphql-js or type-graphql produced from the request itself (no originalError) are the client's.
-  const fromRequest = original instanceof GraphQLError && (original.originalError === undefined || cause instanceof GraphQLError);
+  const fromRequest =
+    original instanceof GraphQLError && (original.originalError === undefined || cause instanceof GraphQLError);
   if (fromRequest && typeof code === 'string' && code !== ApiErrorCode.Internal) {
     return exposeDetails ? formatted : { ...formatted, extensions: { code, ...withoutStack(formatted.extensions) } };
   }
   if (fromRequest && code === undefined) return formatted;
   onMasked(cause);
-  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: ApiErrorCode.Internal } };
+  return {
+    message: 'Internal server error',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: ApiErrorCode.Internal },
+  };
 }
 
 function withoutStack(extensions: GraphQLFormattedError['extensions']): Record<string, unknown> {

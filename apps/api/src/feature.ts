@@ -59,6 +59,3 @@ export function defineFeature<Provides extends object, Needs extends object = ob
 ): Feature<Provides, Needs, Loaders> {
   return feature;
 }
-
-
-

@@ -11,7 +11,17 @@ import { miningFeature } from './modules/mining';
 import { modelFeature } from './modules/model';
 import { runsFeature } from './runs';
 
-export const FEATURES = [runsFeature, labelSetFeature, modelFeature, imageSetFeature, importFeature, embeddingFeature, miningFeature, evaluationFeature, detectorFeature] as const;
+export const FEATURES = [
+  runsFeature,
+  labelSetFeature,
+  modelFeature,
+  imageSetFeature,
+  importFeature,
+  embeddingFeature,
+  miningFeature,
+  evaluationFeature,
+  detectorFeature,
+] as const;
 
 type AnyFeature = (typeof FEATURES)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
@@ -31,7 +41,10 @@ export function createFeatureServices(infrastructure: Infrastructure): FeatureSe
   const built: Record<string, unknown> = {};
   for (const feature of features) {
     const missing = feature.needs.filter((name) => !(name in built));
-    if (missing.length > 0) throw new Error(`feature '${feature.name}' needs ${missing.join(', ')}, which no feature listed before it provides`);
+    if (missing.length > 0)
+      throw new Error(
+        `feature '${feature.name}' needs ${missing.join(', ')}, which no feature listed before it provides`,
+      );
     const provided = feature.createServices(infrastructure, built);
     const clash = Object.keys(provided).filter((name) => name in built);
     if (clash.length > 0) throw new Error(`feature '${feature.name}' provides ${clash.join(', ')} again`);

@@ -32,13 +32,18 @@ async function main(): Promise<void> {
   }
   if (config.seedDemo) await seedDemo(app.services, config, logger);
   const accessMode = app.server!.accessMode;
-  logger.info({ url: app.server!.url, embeddedDatabase: app.database.embedded, workers: config.workerCount, accessMode }, 'negmine API ready');
+  logger.info(
+    { url: app.server!.url, embeddedDatabase: app.database.embedded, workers: config.workerCount, accessMode },
+    'negmine API ready',
+  );
   const access = accessMode === 'open' ? 'open mode: no API key exists, loopback only' : 'API keys required';
   process.stderr.write(`negmine API ready: ${app.server!.url} (GraphiQL in a browser; ${access})\n`);
   shutdownOnSignals(() => app.stop(), logger);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`negmine: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `negmine: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

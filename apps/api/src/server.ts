@@ -7,7 +7,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
@@ -27,7 +30,13 @@ import { featureRoutes } from './features';
 import { boundedErrorList, boundedErrorsPlugin, boundedFormattedError } from './plugins/error-formatting';
 import { graphiqlRouter } from './plugins/graphiql';
 import { jsonBody, jsonErrorHandler, jsonNotFound } from './plugins/http-errors';
-import { defaultOriginPolicy, hostProblem, originProblem, upgradeProblem, type OriginPolicy } from './plugins/origin-check';
+import {
+  defaultOriginPolicy,
+  hostProblem,
+  originProblem,
+  upgradeProblem,
+  type OriginPolicy,
+} from './plugins/origin-check';
 import { queryLimitRules, queryParseOptions } from './plugins/query-limits';
 import { CallerRateLimiter, RateLimitedError, rateLimitKey } from './plugins/rate-limit';
 import { requestLoggingPlugin } from './plugins/request-logging.plugin';
@@ -68,15 +77,29 @@ function guardedSchema(schema: GraphQLSchema): GraphQLSchema {
 }
 
 /** Our error mapping (errors.ts), then the size bound (no echoed input, no stack in production). */
-function formatError(services: ApiServices, formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError {
+function formatError(
+  services: ApiServices,
+  formatted: GraphQLFormattedError,
+  original: unknown,
+): GraphQLFormattedError {
   const { logger, config } = services;
   // graphql-js's notice after 50 variable errors carries no code; Apollo would make it an internal error.
-  if (formatted.message.startsWith('Too many errors processing variables')) return boundedFormattedError(formatted, { production: !config.exposeErrorDetails });
-  const mapped = formatGraphQLError(formatted, original, (error) => logger.error({ err: error }, 'internal error (masked for the client)'), config.exposeErrorDetails);
+  if (formatted.message.startsWith('Too many errors processing variables'))
+    return boundedFormattedError(formatted, { production: !config.exposeErrorDetails });
+  const mapped = formatGraphQLError(
+    formatted,
+    original,
+    (error) => logger.error({ err: error }, 'internal error (masked for the client)'),
+    config.exposeErrorDetails,
+  );
   return boundedFormattedError(mapped, { production: !config.exposeErrorDetails });
 }
 
-export function createApollo(schema: GraphQLSchema, services: ApiServices, plugins: ConstructorParameters<typeof ApolloServer<ApiContext>>[0]['plugins'] = []) {
+export function createApollo(
+  schema: GraphQLSchema,
+  services: ApiServices,
+  plugins: ConstructorParameters<typeof ApolloServer<ApiContext>>[0]['plugins'] = [],
+) {
   const { logger, config } = services;
   return new ApolloServer<ApiContext>({
     schema,
@@ -90,7 +113,13 @@ export function createApollo(schema: GraphQLSchema, services: ApiServices, plugi
     formatError: (formatted, original) => formatError(services, formatted, original),
     // Cache control is on by default and wraps every field resolver of every request (a
     // willResolveField hook per field: ~15 % of the CPU of a 100-row page); we set no cache hints.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), requestLoggingPlugin(logger), boundedErrorsPlugin(), ...(plugins ?? [])],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      requestLoggingPlugin(logger),
+      boundedErrorsPlugin(),
+      ...(plugins ?? []),
+    ],
   });
 }
 
@@ -98,7 +127,10 @@ function sendProblem(res: Response, status: number, code: string, message: strin
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
 }
 
-export async function startServer(services: ServerServices, listen: { port: number; host: string }): Promise<RunningServer> {
+export async function startServer(
+  services: ServerServices,
+  listen: { port: number; host: string },
+): Promise<RunningServer> {
   const { config, logger } = services;
   const limits = config.limits;
   // Throws AccessModeError (off loopback without keys) before anything listens.
@@ -143,16 +175,27 @@ export async function startServer(services: ServerServices, listen: { port: numb
         } catch (error) {
           if (!(error instanceof AuthError)) throw error;
           // 4401 with the reason (bounded by the close frame), so a client can tell a missing key from a bug.
-          ctx.extra.socket.close(4401, error.code === 'UNAUTHENTICATED' ? 'Unauthorized: send connectionParams { "Authorization": "Bearer <key>" }' : 'Forbidden');
+          ctx.extra.socket.close(
+            4401,
+            error.code === 'UNAUTHENTICATED'
+              ? 'Unauthorized: send connectionParams { "Authorization": "Bearer <key>" }'
+              : 'Forbidden',
+          );
           return false;
         }
       },
       onSubscribe: async (ctx, _id, payload) => {
         const caller = ctx.extra.caller;
         try {
-          if (caller?.kind === 'key') await limiter.consume(rateLimitKey(caller, ctx.extra.request.socket.remoteAddress));
+          if (caller?.kind === 'key')
+            await limiter.consume(rateLimitKey(caller, ctx.extra.request.socket.remoteAddress));
         } catch (error) {
-          if (error instanceof RateLimitedError) return [new GraphQLError(error.message, { extensions: { code: error.code, retryAfterSeconds: error.retryAfterSeconds } })];
+          if (error instanceof RateLimitedError)
+            return [
+              new GraphQLError(error.message, {
+                extensions: { code: error.code, retryAfterSeconds: error.retryAfterSeconds },
+              }),
+            ];
           throw error;
         }
         const checked = checkWsOperation(schema, limits.query, payload);
@@ -185,7 +228,9 @@ export async function startServer(services: ServerServices, listen: { port: numb
   // headers are ever sent, so other sites' pages cannot read responses.
   app.use((req: Request, res: Response, next: NextFunction) => {
     const current = policy();
-    const problem = hostProblem(req.headers.host, current) ?? (STATE_CHANGING.has(req.method) ? originProblem(req.headers.origin, current) : undefined);
+    const problem =
+      hostProblem(req.headers.host, current) ??
+      (STATE_CHANGING.has(req.method) ? originProblem(req.headers.origin, current) : undefined);
     if (problem === undefined) next();
     else sendProblem(res, 403, problem.code, problem.message);
   });
@@ -205,7 +250,11 @@ export async function startServer(services: ServerServices, listen: { port: numb
         return;
       }
       res.setHeader('Retry-After', String(error.retryAfterSeconds));
-      res.status(429).json({ errors: [{ message: error.message, extensions: { code: error.code, retryAfterSeconds: error.retryAfterSeconds } }] });
+      res.status(429).json({
+        errors: [
+          { message: error.message, extensions: { code: error.code, retryAfterSeconds: error.retryAfterSeconds } },
+        ],
+      });
     });
   });
   app.get('/healthz', (_req, res) => {
@@ -217,7 +266,9 @@ export async function startServer(services: ServerServices, listen: { port: numb
       return;
     }
     services.databaseReady().then((ready) => {
-      res.status(ready ? 200 : 503).json(ready ? { status: 'ready', database: 'ok' } : { status: 'unavailable', database: 'unreachable' });
+      res
+        .status(ready ? 200 : 503)
+        .json(ready ? { status: 'ready', database: 'ok' } : { status: 'unavailable', database: 'unreachable' });
     }, next);
   });
   app.use(dashboardRouter());
@@ -239,8 +290,16 @@ export async function startServer(services: ServerServices, listen: { port: numb
     httpServer.listen(listen.port, listen.host, resolve);
   });
   const address = httpServer.address() as AddressInfo;
-  const originOptions = { host: listen.host, port: address.port, extraOrigins: limits.allowedOrigins, extraHosts: limits.allowedHosts };
-  origins.policies = { open: defaultOriginPolicy({ ...originOptions, openMode: true }), keys: defaultOriginPolicy({ ...originOptions, openMode: false }) };
+  const originOptions = {
+    host: listen.host,
+    port: address.port,
+    extraOrigins: limits.allowedOrigins,
+    extraHosts: limits.allowedHosts,
+  };
+  origins.policies = {
+    open: defaultOriginPolicy({ ...originOptions, openMode: true }),
+    keys: defaultOriginPolicy({ ...originOptions, openMode: false }),
+  };
   const host = listen.host === '0.0.0.0' || listen.host === '::' ? 'localhost' : listen.host;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}/graphql`,
@@ -257,4 +316,3 @@ export async function startServer(services: ServerServices, listen: { port: numb
     },
   };
 }
-

@@ -3,10 +3,22 @@
 export { EncodersError, EncodersErrorCode } from './lib/errors';
 export type { EncoderLogger, EncoderLogMethod } from './lib/encoder-logger';
 export { loadClipModel, type ClipModel, type LoadClipModelOptions } from './lib/clip-model';
-export { MODEL_VARIANTS, readModelFolder, type ModelFolderFiles, type ModelVariant, type TokenizerSourceKind, type TowerSelection } from './lib/model-folder';
+export {
+  MODEL_VARIANTS,
+  readModelFolder,
+  type ModelFolderFiles,
+  type ModelVariant,
+  type TokenizerSourceKind,
+  type TowerSelection,
+} from './lib/model-folder';
 export { EXECUTION_PROVIDERS, type ExecutionProvider } from './lib/session-factory';
 export { modelContentHash, type ModelHashFile, type ModelHashParts, type ModelHashSettings } from './lib/model-hash';
-export { CLIP_CONTEXT_LENGTH, ClipTokenizer, type ClipTokenizerOptions, type TokenizerCleanup } from './lib/clip-tokenizer';
+export {
+  CLIP_CONTEXT_LENGTH,
+  ClipTokenizer,
+  type ClipTokenizerOptions,
+  type TokenizerCleanup,
+} from './lib/clip-tokenizer';
 export {
   CLIP_END_TOKEN,
   CLIP_START_TOKEN,
@@ -34,6 +46,18 @@ export { DEFAULT_MAX_INPUT_PIXELS, decodeImageToRgb, type DecodeImageOptions } f
 export { resizeBicubicPillow, resizeBicubicPillowRegion, type ResizeRegion } from './lib/pillow-resize';
 export { defaultPreprocessThreads } from './lib/preprocess-pool';
 export { centerCropRgb, preprocessImage, resizeAndCrop, resizedSize, toPixelValues } from './lib/image-preprocess';
-export { PIL_BICUBIC, fixedOutputSize, parsePreprocessorConfig, type PreprocessSpec, type ResizeSpec } from './lib/preprocessor-config';
+export {
+  PIL_BICUBIC,
+  fixedOutputSize,
+  parsePreprocessorConfig,
+  type PreprocessSpec,
+  type ResizeSpec,
+} from './lib/preprocessor-config';
 export type { RgbImage } from './lib/rgb-image';
-export { InMemoryEmbeddingCache, encodeTextsCached, fileContentKey, textInputKey, type EmbeddingCache } from './lib/embedding-cache';
+export {
+  InMemoryEmbeddingCache,
+  encodeTextsCached,
+  fileContentKey,
+  textInputKey,
+  type EmbeddingCache,
+} from './lib/embedding-cache';

@@ -58,7 +58,11 @@ export function naiveOodMetrics(idInput: ArrayLike<number>, oodInput: ArrayLike<
   for (const t of distinctDescending(pooled)) {
     const idRecall = countAtLeast(id, t) / id.length;
     const candidate = { distance: Math.abs(idRecall - recall), threshold: t, fpr: countAtLeast(ood, t) / ood.length };
-    if (chosen === undefined || candidate.distance < chosen.distance || (candidate.distance === chosen.distance && t < chosen.threshold)) {
+    if (
+      chosen === undefined ||
+      candidate.distance < chosen.distance ||
+      (candidate.distance === chosen.distance && t < chosen.threshold)
+    ) {
       chosen = candidate;
     }
     if (idRecall === 1) break;

@@ -68,13 +68,33 @@ export {
   type DetectionResult,
   type DetectorRunnerOptions,
 } from './lib/detector/detector-runner';
-export { calibrateThreshold, DEFAULT_TARGET_TPR, operatingPointAt, type OperatingPoint, type ThresholdCalibration } from './lib/detector/threshold-calibration';
+export {
+  calibrateThreshold,
+  DEFAULT_TARGET_TPR,
+  operatingPointAt,
+  type OperatingPoint,
+  type ThresholdCalibration,
+} from './lib/detector/threshold-calibration';
 export { composePipeline, type PipelineOptions } from './lib/detector/pipeline';
 export { isPartOfSpeech, PARTS_OF_SPEECH, type PartOfSpeech } from './lib/corpus/part-of-speech';
-export { CANDIDATE_LEXNAMES, DEFAULT_EXCLUDED_LEXNAMES, WORDNET_LEXNAMES, type WordNetLexname } from './lib/corpus/wordnet-lexnames';
-export { parseWordNetDatabase, type WordNetDatabase, type WordNetDataTexts, type WordNetSynset } from './lib/corpus/wordnet-synsets';
+export {
+  CANDIDATE_LEXNAMES,
+  DEFAULT_EXCLUDED_LEXNAMES,
+  WORDNET_LEXNAMES,
+  type WordNetLexname,
+} from './lib/corpus/wordnet-lexnames';
+export {
+  parseWordNetDatabase,
+  type WordNetDatabase,
+  type WordNetDataTexts,
+  type WordNetSynset,
+} from './lib/corpus/wordnet-synsets';
 export { loadWordNetDatabase, readWordNetDataTexts, wordNetDictFolder } from './lib/corpus/wordnet-files';
-export { buildWordNetCorpus, validateWordNetCorpusOptions, type WordNetCorpusOptions } from './lib/corpus/wordnet-corpus';
+export {
+  buildWordNetCorpus,
+  validateWordNetCorpusOptions,
+  type WordNetCorpusOptions,
+} from './lib/corpus/wordnet-corpus';
 export { buildCustomCorpus, type CustomCorpusItem, type CustomCorpusOptions } from './lib/corpus/custom-corpus';
 export {
   countEntriesByLexname,
@@ -97,7 +117,13 @@ export {
 export { knnDensitySelection, type KnnDensityParams } from './lib/selection/knn-density.selection';
 export { type KnnDistance } from './lib/selection/knn-log-density';
 export { negLabelSelection, type NegLabelParams } from './lib/selection/neglabel.selection';
-export { isSelectionMethodId, selectionStrategy, selectWithout, SELECTION_STRATEGIES, type SelectionParamsById } from './lib/selection/selection-registry';
+export {
+  isSelectionMethodId,
+  selectionStrategy,
+  selectWithout,
+  SELECTION_STRATEGIES,
+  type SelectionParamsById,
+} from './lib/selection/selection-registry';
 export { KNN_DENSITY_PRESETS, knnDensityPreset, type KnnDensityPreset } from './lib/selection/selection-presets';
 export {
   diagnoseFalseNegatives,

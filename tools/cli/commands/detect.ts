@@ -14,17 +14,36 @@ export function companionPath(out: string, suffix: string): string {
 
 export const detectCommand: CliCommand = {
   name: 'detect',
-  summary: 'run an exported detector (detector.onnx via onnxruntime) on image embeddings: score, is_ood, predicted label',
+  summary:
+    'run an exported detector (detector.onnx via onnxruntime) on image embeddings: score, is_ood, predicted label',
   options: [
-    { name: 'detector', type: 'string', value: 'DIR', required: true, description: 'a folder from negmine export-detector (detector.onnx + detector.json)' },
-    { name: 'images', type: 'string', value: 'FILE', required: true, description: 'image embeddings, M × d float32/float64 .npy (raw), d = the detector\'s embeddingDim' },
+    {
+      name: 'detector',
+      type: 'string',
+      value: 'DIR',
+      required: true,
+      description: 'a folder from negmine export-detector (detector.onnx + detector.json)',
+    },
+    {
+      name: 'images',
+      type: 'string',
+      value: 'FILE',
+      required: true,
+      description: "image embeddings, M × d float32/float64 .npy (raw), d = the detector's embeddingDim",
+    },
     {
       name: 'out',
       type: 'string',
       value: 'FILE',
-      description: 'write float32 scores (M) here, plus <out>.is_ood.npy (bool) and <out>.predicted_class.npy (int64); stdout then gets a summary instead of per-image rows',
+      description:
+        'write float32 scores (M) here, plus <out>.is_ood.npy (bool) and <out>.predicted_class.npy (int64); stdout then gets a summary instead of per-image rows',
     },
-    { name: 'threads', type: 'string', value: 'N', description: 'onnxruntime intra-op threads (default 0 = one per core)' },
+    {
+      name: 'threads',
+      type: 'string',
+      value: 'N',
+      description: 'onnxruntime intra-op threads (default 0 = one per core)',
+    },
     { name: 'chunk-rows', type: 'string', value: 'ROWS', description: 'embeddings per onnxruntime call (default 256)' },
   ],
   async run(options, io) {
@@ -34,7 +53,9 @@ export const detectCommand: CliCommand = {
     const { onnxBytes, manifest } = readDetectorFolder(folder);
     const images = readEmbeddingFile(requiredString(options, 'images'), 'images');
     const threads = numberOption(options, 'threads');
-    const runner = await wrapMiningAsync(() => DetectorRunner.load(onnxBytes, { threads, chunkRows: positiveIntegerOption(options, 'chunk-rows') }));
+    const runner = await wrapMiningAsync(() =>
+      DetectorRunner.load(onnxBytes, { threads, chunkRows: positiveIntegerOption(options, 'chunk-rows') }),
+    );
     let result;
     try {
       result = await wrapMiningAsync(() => runner.detect(images));
@@ -43,13 +64,24 @@ export const detectCommand: CliCommand = {
     }
     const names = manifest.labels.names;
     const flagged = result.isOod.reduce((sum, f) => sum + f, 0);
-    const summary = { detector: folder, method: manifest.method, threshold: manifest.threshold, images: images.rows, flaggedOod: flagged };
+    const summary = {
+      detector: folder,
+      method: manifest.method,
+      threshold: manifest.threshold,
+      images: images.rows,
+      flaggedOod: flagged,
+    };
     if (out !== undefined) {
       const isOodOut = companionPath(out, 'is_ood');
       const classOut = companionPath(out, 'predicted_class');
       writeNpyFile(out, result.scores, [images.rows], 'float32');
       writeNpyFile(isOodOut, result.isOod, [images.rows], 'bool');
-      writeNpyFile(classOut, BigInt64Array.from(result.predictedClass, (c) => BigInt(c)), [images.rows], 'int64');
+      writeNpyFile(
+        classOut,
+        BigInt64Array.from(result.predictedClass, (c) => BigInt(c)),
+        [images.rows],
+        'int64',
+      );
       writeJson(io.stdout, { ...summary, out, isOodOut, predictedClassOut: classOut });
       return;
     }

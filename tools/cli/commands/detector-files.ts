@@ -44,14 +44,19 @@ export function readDetectorFolder(dir: string): DetectorFolder {
   const onnxPath = path.join(dir, DETECTOR_ONNX);
   const jsonPath = path.join(dir, DETECTOR_JSON);
   for (const file of [onnxPath, jsonPath]) {
-    if (!existsSync(file)) throw new CliUsageError(`--detector ${dir}: ${path.basename(file)} is missing; a detector folder holds ${DETECTOR_ONNX} and ${DETECTOR_JSON} (from negmine export-detector)`);
+    if (!existsSync(file))
+      throw new CliUsageError(
+        `--detector ${dir}: ${path.basename(file)} is missing; a detector folder holds ${DETECTOR_ONNX} and ${DETECTOR_JSON} (from negmine export-detector)`,
+      );
   }
   const bytes = readFileSync(onnxPath);
   const onnxBytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const manifest = parseDetectorManifest(readFileSync(jsonPath, 'utf8'));
   const actual = sha256Hex(onnxBytes);
   if (actual !== manifest.onnxSha256) {
-    throw new CliUsageError(`--detector ${dir}: ${DETECTOR_ONNX} has sha256 ${actual}, but ${DETECTOR_JSON} records ${manifest.onnxSha256}; the files do not belong together`);
+    throw new CliUsageError(
+      `--detector ${dir}: ${DETECTOR_ONNX} has sha256 ${actual}, but ${DETECTOR_JSON} records ${manifest.onnxSha256}; the files do not belong together`,
+    );
   }
   return { onnxBytes, manifest };
 }

@@ -26,18 +26,36 @@ describe('negmine embed-images', () => {
     writeTinyClipModel(modelDir, { seed: 2, dim: 8 });
     const images = path.join(dir, 'images');
     const written = await writeSyntheticImages(path.join(images, 'b'), 3, { seed: 3, minSide: 64, maxSide: 200 });
-    const more = await writeSyntheticImages(path.join(images, 'a'), 2, { seed: 4, minSide: 64, maxSide: 200, formats: ['webp'] });
+    const more = await writeSyntheticImages(path.join(images, 'a'), 2, {
+      seed: 4,
+      minSide: 64,
+      maxSide: 200,
+      formats: ['webp'],
+    });
     writeFileSync(path.join(images, 'a', 'broken.png'), 'not a png');
     writeFileSync(path.join(images, 'notes.txt'), 'ignored: not an image extension');
     const out = path.join(dir, 'emb.npy');
-    const { code, stdout, stderr } = await runCli(['embed-images', '--model', modelDir, '--in', images, '--out', out, '--batch-size', '2']);
+    const { code, stdout, stderr } = await runCli([
+      'embed-images',
+      '--model',
+      modelDir,
+      '--in',
+      images,
+      '--out',
+      out,
+      '--batch-size',
+      '2',
+    ]);
     expect(code).toBe(0);
     expect(stderr).toBe('');
     const summary = JSON.parse(stdout) as Record<string, unknown>;
     expect(summary).toMatchObject({ rows: 5, failed: 1, dim: 8 });
 
     const expectedOrder = [...more, ...written].sort();
-    const listing = JSON.parse(readFileSync(filesJsonPath(out), 'utf8')) as { files: string[]; failures: Array<{ path: string; reason: string }> };
+    const listing = JSON.parse(readFileSync(filesJsonPath(out), 'utf8')) as {
+      files: string[];
+      failures: Array<{ path: string; reason: string }>;
+    };
     expect(listing.files).toEqual(expectedOrder);
     expect(listing.failures.map((f) => f.path)).toEqual([path.join(images, 'a', 'broken.png')]);
 
@@ -54,7 +72,17 @@ describe('negmine embed-images', () => {
   it('takes several paths after one --in, as a shell glob gives them, and documents it', async () => {
     const images = await writeSyntheticImages(path.join(dir, 'glob'), 3, { seed: 5, minSide: 64, maxSide: 96 });
     const out = path.join(dir, 'glob.npy');
-    const { code } = await runCli(['embed-images', '--model', path.join(dir, 'model'), '--in', images[2]!, images[0]!, '--out', out, images[1]!]);
+    const { code } = await runCli([
+      'embed-images',
+      '--model',
+      path.join(dir, 'model'),
+      '--in',
+      images[2]!,
+      images[0]!,
+      '--out',
+      out,
+      images[1]!,
+    ]);
     expect(code).toBe(0);
     expect(JSON.parse(readFileSync(filesJsonPath(out), 'utf8')).files).toEqual([...images].sort());
     const help = await runCli(['embed-images', '--help']);
@@ -74,7 +102,11 @@ describe('negmine embed-images', () => {
     symlinkSync(path.join(store, 'absent.jpg'), path.join(tree, 'dangling.jpg'));
     symlinkSync(path.join(store, 'absent.txt'), path.join(tree, 'dangling.txt'));
     expect(collectImagePaths([tree])).toEqual(
-      [path.join(tree, 'dangling.jpg'), path.join(tree, 'linked-folder', 'real.png'), path.join(tree, 'linked.png')].sort(),
+      [
+        path.join(tree, 'dangling.jpg'),
+        path.join(tree, 'linked-folder', 'real.png'),
+        path.join(tree, 'linked.png'),
+      ].sort(),
     );
   });
 
@@ -86,7 +118,15 @@ describe('negmine embed-images', () => {
   it('exits 2 when nothing to embed is found', async () => {
     const empty = path.join(dir, 'empty');
     mkdirSync(empty);
-    const { code, stderr } = await runCli(['embed-images', '--model', path.join(dir, 'model'), '--in', empty, '--out', path.join(dir, 'e.npy')]);
+    const { code, stderr } = await runCli([
+      'embed-images',
+      '--model',
+      path.join(dir, 'model'),
+      '--in',
+      empty,
+      '--out',
+      path.join(dir, 'e.npy'),
+    ]);
     expect(code).toBe(2);
     expect(stderr).toContain('no image files found');
   });
@@ -97,9 +137,28 @@ describe('negmine embed-images', () => {
     const outputs: Float32Array[] = [];
     for (const threads of ['0', '2']) {
       const out = path.join(dir, `threads-${threads}.npy`);
-      const { code, stdout } = await runCli(['embed-images', '--model', modelDir, '--in', images, '--out', out, '--preprocess-threads', threads, '--prefetch-batches', '1', '--batch-size', '2']);
+      const { code, stdout } = await runCli([
+        'embed-images',
+        '--model',
+        modelDir,
+        '--in',
+        images,
+        '--out',
+        out,
+        '--preprocess-threads',
+        threads,
+        '--prefetch-batches',
+        '1',
+        '--batch-size',
+        '2',
+      ]);
       expect(code).toBe(0);
-      expect(JSON.parse(stdout)).toMatchObject({ rows: 5, failed: 1, preprocessThreads: Number(threads), executionProvider: 'cpu' });
+      expect(JSON.parse(stdout)).toMatchObject({
+        rows: 5,
+        failed: 1,
+        preprocessThreads: Number(threads),
+        executionProvider: 'cpu',
+      });
       const bytes = readFileSync(out);
       outputs.push(parseNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)).data as Float32Array);
     }
@@ -107,7 +166,15 @@ describe('negmine embed-images', () => {
   });
 
   it('rejects bad thread and prefetch counts as usage errors', async () => {
-    const base = ['embed-images', '--model', path.join(dir, 'model'), '--in', path.join(dir, 'images'), '--out', path.join(dir, 'bad.npy')];
+    const base = [
+      'embed-images',
+      '--model',
+      path.join(dir, 'model'),
+      '--in',
+      path.join(dir, 'images'),
+      '--out',
+      path.join(dir, 'bad.npy'),
+    ];
     const threads = await runCli([...base, '--preprocess-threads=-1']);
     expect(threads.code).toBe(2);
     expect(threads.stderr).toContain('--preprocess-threads must be an integer >= 0');
@@ -119,17 +186,31 @@ describe('negmine embed-images', () => {
 
 describe('execution provider selection', () => {
   it('takes --execution-provider first, then NEGMINE_EXECUTION_PROVIDER, then cpu', () => {
-    expect(withExecutionProvider({ 'execution-provider': 'cpu' }, { [EXECUTION_PROVIDER_ENV]: 'cuda' })['execution-provider']).toBe('cpu');
+    expect(
+      withExecutionProvider({ 'execution-provider': 'cpu' }, { [EXECUTION_PROVIDER_ENV]: 'cuda' })[
+        'execution-provider'
+      ],
+    ).toBe('cpu');
     expect(withExecutionProvider({}, { [EXECUTION_PROVIDER_ENV]: 'cuda' })['execution-provider']).toBe('cuda');
     expect(withExecutionProvider({}, {})['execution-provider']).toBe('cpu');
-    expect(() => withExecutionProvider({}, { [EXECUTION_PROVIDER_ENV]: 'tpu' })).toThrow(`${EXECUTION_PROVIDER_ENV} must be one of cpu, cuda; got 'tpu'`);
+    expect(() => withExecutionProvider({}, { [EXECUTION_PROVIDER_ENV]: 'tpu' })).toThrow(
+      `${EXECUTION_PROVIDER_ENV} must be one of cpu, cuda; got 'tpu'`,
+    );
   });
 
   it('fails with UNSUPPORTED_EXECUTION_PROVIDER, naming what is installed, when CUDA is selected through the environment and absent', async () => {
     const saved = process.env[EXECUTION_PROVIDER_ENV];
     process.env[EXECUTION_PROVIDER_ENV] = 'cuda';
     try {
-      const { code, stderr } = await runCli(['embed-images', '--model', path.join(dir, 'model'), '--in', path.join(dir, 'images'), '--out', path.join(dir, 'cuda.npy')]);
+      const { code, stderr } = await runCli([
+        'embed-images',
+        '--model',
+        path.join(dir, 'model'),
+        '--in',
+        path.join(dir, 'images'),
+        '--out',
+        path.join(dir, 'cuda.npy'),
+      ]);
       // Where this onnxruntime-node has CUDA and a GPU, the run succeeds instead.
       if (code !== 0) {
         expect(code).toBe(2);

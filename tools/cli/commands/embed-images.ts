@@ -3,13 +3,40 @@
 // Decoding and preprocessing run on worker threads (one per core) while batches run on onnxruntime.
 import { readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_GPU_IMAGE_BATCH_SIZE, DEFAULT_IMAGE_BATCH_SIZE, DEFAULT_PREFETCH_BATCHES, EXECUTION_PROVIDERS, defaultPreprocessThreads, loadClipModel } from '@negmine/encoders';
-import { CliUsageError, numberOption, positiveIntegerOption, requiredString, stringOption, type CliCommand, type OptionSpec, type ParsedOptions } from '../command';
+import {
+  DEFAULT_GPU_IMAGE_BATCH_SIZE,
+  DEFAULT_IMAGE_BATCH_SIZE,
+  DEFAULT_PREFETCH_BATCHES,
+  EXECUTION_PROVIDERS,
+  defaultPreprocessThreads,
+  loadClipModel,
+} from '@negmine/encoders';
+import {
+  CliUsageError,
+  numberOption,
+  positiveIntegerOption,
+  requiredString,
+  stringOption,
+  type CliCommand,
+  type OptionSpec,
+  type ParsedOptions,
+} from '../command';
 import { checkOutputFile, writeJson, writeNpyFile } from '../io';
 import { progressBar } from './embed-progress';
 import { MODEL_LOAD_OPTIONS, modelLoadOptions } from './embed-text';
 
-export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif', '.heic', '.heif'];
+export const IMAGE_EXTENSIONS: readonly string[] = [
+  '.jpg',
+  '.jpeg',
+  '.png',
+  '.webp',
+  '.gif',
+  '.tif',
+  '.tiff',
+  '.avif',
+  '.heic',
+  '.heif',
+];
 
 function isImageName(name: string): boolean {
   return IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase());
@@ -83,7 +110,9 @@ export function withExecutionProvider(options: ParsedOptions, env: NodeJS.Proces
   const fromEnv = env[EXECUTION_PROVIDER_ENV];
   if (fromEnv === undefined || fromEnv === '') return { ...options, 'execution-provider': 'cpu' };
   if (!(EXECUTION_PROVIDERS as readonly string[]).includes(fromEnv)) {
-    throw new CliUsageError(`${EXECUTION_PROVIDER_ENV} must be one of ${EXECUTION_PROVIDERS.join(', ')}; got '${fromEnv}'`);
+    throw new CliUsageError(
+      `${EXECUTION_PROVIDER_ENV} must be one of ${EXECUTION_PROVIDERS.join(', ')}; got '${fromEnv}'`,
+    );
   }
   return { ...options, 'execution-provider': fromEnv };
 }
@@ -91,14 +120,17 @@ export function withExecutionProvider(options: ParsedOptions, env: NodeJS.Proces
 function preprocessThreadsOption(options: ParsedOptions): number | undefined {
   const threads = numberOption(options, 'preprocess-threads');
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 0)) {
-    throw new CliUsageError(`--preprocess-threads must be an integer >= 0 (0 = decode on the main thread); got ${threads}`);
+    throw new CliUsageError(
+      `--preprocess-threads must be an integer >= 0 (0 = decode on the main thread); got ${threads}`,
+    );
   }
   return threads;
 }
 
 function prefetchOption(options: ParsedOptions): number | undefined {
   const prefetch = numberOption(options, 'prefetch-batches');
-  if (prefetch !== undefined && (!Number.isInteger(prefetch) || prefetch < 0)) throw new CliUsageError(`--prefetch-batches must be an integer >= 0; got ${prefetch}`);
+  if (prefetch !== undefined && (!Number.isInteger(prefetch) || prefetch < 0))
+    throw new CliUsageError(`--prefetch-batches must be an integer >= 0; got ${prefetch}`);
   return prefetch;
 }
 
@@ -107,7 +139,13 @@ export const embedImagesCommand: CliCommand = {
   summary: 'embed image files/folders with a CLIP model folder (vision tower) into a float32 .npy + .files.json',
   positionalsTo: 'in',
   options: [
-    { name: 'model', type: 'string', value: 'DIR', required: true, description: 'Hugging Face-layout CLIP ONNX folder' },
+    {
+      name: 'model',
+      type: 'string',
+      value: 'DIR',
+      required: true,
+      description: 'Hugging Face-layout CLIP ONNX folder',
+    },
     {
       name: 'in',
       type: 'string',
@@ -116,7 +154,13 @@ export const embedImagesCommand: CliCommand = {
       multiple: true,
       description: `image files or folders (walked for ${IMAGE_EXTENSIONS.join(' ')}); every argument without a flag is one too`,
     },
-    { name: 'out', type: 'string', value: 'FILE.npy', required: true, description: 'float32 [n, dim] output, rows in sorted path order' },
+    {
+      name: 'out',
+      type: 'string',
+      value: 'FILE.npy',
+      required: true,
+      description: 'float32 [n, dim] output, rows in sorted path order',
+    },
     {
       name: 'batch-size',
       type: 'string',
@@ -136,7 +180,13 @@ export const embedImagesCommand: CliCommand = {
       default: String(DEFAULT_PREFETCH_BATCHES),
       description: 'batches preprocessed ahead of the one running (bounds memory)',
     },
-    { name: 'decode-concurrency', type: 'string', value: 'N', default: '4', description: 'images decoded at the same time with --preprocess-threads 0' },
+    {
+      name: 'decode-concurrency',
+      type: 'string',
+      value: 'N',
+      default: '4',
+      description: 'images decoded at the same time with --preprocess-threads 0',
+    },
     ...IMAGE_MODEL_LOAD_OPTIONS,
     { name: 'normalize', type: 'boolean', description: 'L2-normalise rows (default: raw image_embeds)' },
   ],
@@ -144,7 +194,10 @@ export const embedImagesCommand: CliCommand = {
     const options = withExecutionProvider(parsed, process.env);
     const inputs = options['in'];
     const files = collectImagePaths(Array.isArray(inputs) ? inputs : [requiredString(options, 'in')]);
-    if (files.length === 0) throw new CliUsageError(`no image files found in ${JSON.stringify(inputs)} (accepted extensions: ${IMAGE_EXTENSIONS.join(' ')})`);
+    if (files.length === 0)
+      throw new CliUsageError(
+        `no image files found in ${JSON.stringify(inputs)} (accepted extensions: ${IMAGE_EXTENSIONS.join(' ')})`,
+      );
     const out = requiredString(options, 'out');
     checkOutputFile(out, 'out');
     checkOutputFile(filesJsonPath(out), 'out');
@@ -171,7 +224,10 @@ export const embedImagesCommand: CliCommand = {
       bar.finish();
       writeNpyFile(out, result.embeddings, [result.files.length, result.embeddingDim], 'float32');
       const listing = filesJsonPath(out);
-      writeFileSync(listing, `${JSON.stringify({ modelHash: model.contentHash, dim: result.embeddingDim, files: result.files, failures: result.failures }, null, 2)}\n`);
+      writeFileSync(
+        listing,
+        `${JSON.stringify({ modelHash: model.contentHash, dim: result.embeddingDim, files: result.files, failures: result.failures }, null, 2)}\n`,
+      );
       writeJson(io.stdout, {
         out,
         files: listing,

@@ -43,13 +43,35 @@ describe('negmine embed-text', () => {
     // CR, a final newline and an empty line: the tokenizer would hide a stray '\r', so check the strings too.
     expect(readTextInputs(input)).toEqual(['dog', 'golden retriever', '', 'cat']);
     const out = path.join(dir, 'labels.npy');
-    const result = await run(['embed-text', '--model', modelDir, '--in', input, '--out', out, '--template', 'the nice {}', '--batch-size', '2']);
+    const result = await run([
+      'embed-text',
+      '--model',
+      modelDir,
+      '--in',
+      input,
+      '--out',
+      out,
+      '--template',
+      'the nice {}',
+      '--batch-size',
+      '2',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
-    expect(JSON.parse(result.stdout)).toMatchObject({ rows: 4, dim: 16, normalized: false, modelHash: model.contentHash });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      rows: 4,
+      dim: 16,
+      normalized: false,
+      modelHash: model.contentHash,
+    });
     const rows = readRows(out);
     expect(rows.shape).toEqual([4, 16]);
-    const expected = await model.text!.encode(['the nice dog', 'the nice golden retriever', 'the nice ', 'the nice cat']);
+    const expected = await model.text!.encode([
+      'the nice dog',
+      'the nice golden retriever',
+      'the nice ',
+      'the nice cat',
+    ]);
     expect(rows.data).toEqual(expected);
   });
 
@@ -76,7 +98,10 @@ describe('negmine embed-text', () => {
   it('draws a progress bar only when stderr is a terminal', async () => {
     const input = path.join(dir, 'progress.txt');
     writeFileSync(input, 'dog\ncat\nbird\n');
-    const { code, stderr } = await run(['embed-text', '--model', modelDir, '--in', input, '--out', path.join(dir, 'progress.npy'), '--batch-size', '2'], { stderrIsTTY: true });
+    const { code, stderr } = await run(
+      ['embed-text', '--model', modelDir, '--in', input, '--out', path.join(dir, 'progress.npy'), '--batch-size', '2'],
+      { stderrIsTTY: true },
+    );
     expect(code).toBe(0);
     expect(stderr).toContain('2/3 texts');
     expect(stderr).toContain('3/3 texts');
@@ -91,19 +116,58 @@ describe('negmine embed-text', () => {
     expect(bad.stderr).toContain('item 1');
     const lines = path.join(dir, 'ok.txt');
     writeFileSync(lines, 'dog\n');
-    const template = await run(['embed-text', '--model', modelDir, '--in', lines, '--out', path.join(dir, 'x.npy'), '--template', 'no slot']);
+    const template = await run([
+      'embed-text',
+      '--model',
+      modelDir,
+      '--in',
+      lines,
+      '--out',
+      path.join(dir, 'x.npy'),
+      '--template',
+      'no slot',
+    ]);
     expect(template.code).toBe(2);
     expect(template.stderr).toContain("exactly one '{}'");
-    const missingModel = await run(['embed-text', '--model', path.join(dir, 'nope'), '--in', lines, '--out', path.join(dir, 'x.npy')]);
+    const missingModel = await run([
+      'embed-text',
+      '--model',
+      path.join(dir, 'nope'),
+      '--in',
+      lines,
+      '--out',
+      path.join(dir, 'x.npy'),
+    ]);
     expect(missingModel.code).toBe(2);
     expect(missingModel.stderr).toContain('MISSING_FILE');
     // An unwritable --out is refused before the model loads (the model folder here does not exist).
-    const noFolder = await run(['embed-text', '--model', path.join(dir, 'nope'), '--in', lines, '--out', path.join(dir, 'absent', 'x.npy')]);
+    const noFolder = await run([
+      'embed-text',
+      '--model',
+      path.join(dir, 'nope'),
+      '--in',
+      lines,
+      '--out',
+      path.join(dir, 'absent', 'x.npy'),
+    ]);
     expect(noFolder.code).toBe(2);
     expect(noFolder.stderr).toContain(`--out ${path.join(dir, 'absent', 'x.npy')}: cannot write into`);
     const folderOut = await run(['embed-text', '--model', path.join(dir, 'nope'), '--in', lines, '--out', dir]);
     expect(folderOut.stderr).toContain('is a folder');
-    const provider = await run(['embed-text', '--model', modelDir, '--in', lines, '--out', path.join(dir, 'x.npy'), '--execution-provider', 'tpu']);
-    expect([provider.code, provider.stderr]).toEqual([2, "negmine embed-text: --execution-provider must be one of cpu, cuda; got 'tpu'\n"]);
+    const provider = await run([
+      'embed-text',
+      '--model',
+      modelDir,
+      '--in',
+      lines,
+      '--out',
+      path.join(dir, 'x.npy'),
+      '--execution-provider',
+      'tpu',
+    ]);
+    expect([provider.code, provider.stderr]).toEqual([
+      2,
+      "negmine embed-text: --execution-provider must be one of cpu, cuda; got 'tpu'\n",
+    ]);
   });
 });

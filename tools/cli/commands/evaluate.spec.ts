@@ -19,7 +19,10 @@ interface Table {
   sets: Record<string, Row>;
   mean: Record<string, number>;
 }
-type FixtureMetrics = Record<string, Record<string, { fpr95: number; auroc: number; aupr_in: number; aupr_out: number }>>;
+type FixtureMetrics = Record<
+  string,
+  Record<string, { fpr95: number; auroc: number; aupr_in: number; aupr_out: number }>
+>;
 
 let dir: string;
 beforeAll(() => {
@@ -32,7 +35,9 @@ function writeSelected(caseDir: string, selection: string, out: string): string 
   const corpus = asFloat32Matrix(readNpy(path.join(caseDir, 'corpus_text_emb.npy')), 'corpus');
   const selected = asIndexVector(readNpy(path.join(caseDir, 'expected', `selected_${selection}.npy`)), 'selected');
   const data = new Float32Array(selected.length * corpus.cols);
-  selected.forEach((row, i) => data.set(corpus.data.subarray(row * corpus.cols, (row + 1) * corpus.cols), i * corpus.cols));
+  selected.forEach((row, i) =>
+    data.set(corpus.data.subarray(row * corpus.cols, (row + 1) * corpus.cols), i * corpus.cols),
+  );
   const file = path.join(dir, out);
   writeFileSync(file, serializeNpy(data, [selected.length, corpus.cols]));
   return file;
@@ -49,7 +54,15 @@ describeWithSharedFixtures('dnm-parity', 'negmine evaluate on dnm-parity', (root
       it(`${name}: ${method} metrics match metrics.json[${fixtureMethod}]`, async () => {
         const meta = readJson<{ ood_sets: string[] }>(path.join(caseDir, 'meta.json'));
         const expected = readJson<FixtureMetrics>(path.join(caseDir, 'expected', 'metrics.json'));
-        const args = ['evaluate', '--method', method, '--images-id', path.join(caseDir, 'images_id.npy'), '--id-emb', path.join(caseDir, 'id_text_emb.npy')];
+        const args = [
+          'evaluate',
+          '--method',
+          method,
+          '--images-id',
+          path.join(caseDir, 'images_id.npy'),
+          '--id-emb',
+          path.join(caseDir, 'id_text_emb.npy'),
+        ];
         for (const set of meta.ood_sets) args.push('--images-ood', `${set}=${path.join(caseDir, `images_${set}.npy`)}`);
         if (selection !== undefined) {
           args.push('--neg-emb', writeSelected(caseDir, selection, `${name}-${selection}.npy`));
@@ -80,18 +93,64 @@ describe('negmine evaluate inputs', () => {
   beforeAll(() => {
     images = path.join(dir, 'images.npy');
     labels = path.join(dir, 'labels.npy');
-    writeFileSync(images, serializeNpy(Float32Array.from({ length: 40 }, (_, i) => Math.sin(i + 1)), [10, 4]));
-    writeFileSync(labels, serializeNpy(Float32Array.from({ length: 12 }, (_, i) => Math.cos(3 * i + 1)), [3, 4]));
+    writeFileSync(
+      images,
+      serializeNpy(
+        Float32Array.from({ length: 40 }, (_, i) => Math.sin(i + 1)),
+        [10, 4],
+      ),
+    );
+    writeFileSync(
+      labels,
+      serializeNpy(
+        Float32Array.from({ length: 12 }, (_, i) => Math.cos(3 * i + 1)),
+        [3, 4],
+      ),
+    );
   });
 
   it('prints one JSON table with a mean row, scoring stream-adaptive methods per OOD + ID stream with a reset', async () => {
     // Both sets are the same images in the same given order: a reset per set makes their metrics equal.
     const order = path.join(dir, 'order20.npy');
-    writeFileSync(order, serializeNpy(BigInt64Array.from([3, 17, 0, 9, 12, 5, 19, 1, 8, 14, 2, 11, 6, 16, 4, 13, 10, 18, 7, 15].map(BigInt)), [20]));
-    const args = ['evaluate', '--method', 'adaneg', '--groups', '1', '--images-id', images, '--images-ood', `a=${images}`, '--images-ood', `b=${images}`, '--id-emb', labels, '--neg-emb', labels];
-    const { code, stdout } = await run([...args, '--stream-order', `a=${order}`, '--stream-order', `b=${order}`, '--batch-size', '4']);
+    writeFileSync(
+      order,
+      serializeNpy(
+        BigInt64Array.from([3, 17, 0, 9, 12, 5, 19, 1, 8, 14, 2, 11, 6, 16, 4, 13, 10, 18, 7, 15].map(BigInt)),
+        [20],
+      ),
+    );
+    const args = [
+      'evaluate',
+      '--method',
+      'adaneg',
+      '--groups',
+      '1',
+      '--images-id',
+      images,
+      '--images-ood',
+      `a=${images}`,
+      '--images-ood',
+      `b=${images}`,
+      '--id-emb',
+      labels,
+      '--neg-emb',
+      labels,
+    ];
+    const { code, stdout } = await run([
+      ...args,
+      '--stream-order',
+      `a=${order}`,
+      '--stream-order',
+      `b=${order}`,
+      '--batch-size',
+      '4',
+    ]);
     expect(code).toBe(0);
-    const table = JSON.parse(stdout) as Table & { protocol: string; batchSize: number; sets: Record<string, { streamOrder: { given: boolean; sha256: string } }> };
+    const table = JSON.parse(stdout) as Table & {
+      protocol: string;
+      batchSize: number;
+      sets: Record<string, { streamOrder: { given: boolean; sha256: string } }>;
+    };
     expect(table.protocol).toBe('stream');
     expect(table.batchSize).toBe(4);
     expect(Object.keys(table.sets)).toEqual(['a', 'b']);
@@ -102,12 +161,33 @@ describe('negmine evaluate inputs', () => {
 
   it('draws stream orders from --stream-seed (set i from S + i), reproducibly, and writes --scores-out in stream order', async () => {
     const out = path.join(dir, 'scores-out');
-    const args = ['evaluate', '--method', 'adaneg', '--groups', '1', '--images-id', images, '--images-ood', `a=${images}`, '--images-ood', `b=${images}`, '--id-emb', labels, '--neg-emb', labels, '--batch-size', '3'];
+    const args = [
+      'evaluate',
+      '--method',
+      'adaneg',
+      '--groups',
+      '1',
+      '--images-id',
+      images,
+      '--images-ood',
+      `a=${images}`,
+      '--images-ood',
+      `b=${images}`,
+      '--id-emb',
+      labels,
+      '--neg-emb',
+      labels,
+      '--batch-size',
+      '3',
+    ];
     const first = await run([...args, '--stream-seed', '7', '--scores-out', out]);
     const again = await run([...args, '--stream-seed', '7']);
     const other = await run([...args, '--stream-seed', '8']);
     expect([first.code, again.code, other.code]).toEqual([0, 0, 0]);
-    const table = JSON.parse(first.stdout) as { seed: number; sets: Record<string, { streamOrder: { seed: number; sha256: string } }> };
+    const table = JSON.parse(first.stdout) as {
+      seed: number;
+      sets: Record<string, { streamOrder: { seed: number; sha256: string } }>;
+    };
     expect(table.seed).toBe(7);
     expect(table.sets['a']!.streamOrder.seed).toBe(7);
     expect(table.sets['b']!.streamOrder.seed).toBe(8);
@@ -125,14 +205,36 @@ describe('negmine evaluate inputs', () => {
     const staticRun = await run([...base, '--method', 'mcm', '--stream-seed', '3']);
     expect(staticRun.code).toBe(2);
     expect(staticRun.stderr).toMatch(/--stream-seed applies to stream-adaptive methods only/);
-    const unknown = await run([...base, '--method', 'adaneg', '--groups', '1', '--neg-emb', labels, '--stream-order', `zz=${images}`]);
+    const unknown = await run([
+      ...base,
+      '--method',
+      'adaneg',
+      '--groups',
+      '1',
+      '--neg-emb',
+      labels,
+      '--stream-order',
+      `zz=${images}`,
+    ]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--stream-order zz: no --images-ood set has that name/);
   });
 
-  it('writes a static method\'s --scores-out as ID rows then OOD rows', async () => {
+  it("writes a static method's --scores-out as ID rows then OOD rows", async () => {
     const out = path.join(dir, 'static-out');
-    const { code } = await run(['evaluate', '--method', 'mcm', '--images-id', images, '--images-ood', `a=${images}`, '--id-emb', labels, '--scores-out', out]);
+    const { code } = await run([
+      'evaluate',
+      '--method',
+      'mcm',
+      '--images-id',
+      images,
+      '--images-ood',
+      `a=${images}`,
+      '--id-emb',
+      labels,
+      '--scores-out',
+      out,
+    ]);
     expect(code).toBe(0);
     const scores = readNpy(path.join(out, 'a.npy')).data as Float64Array;
     expect(scores.length).toBe(20);
@@ -141,25 +243,70 @@ describe('negmine evaluate inputs', () => {
 
   it('reports guard hits per set and passes scoring warnings on to stderr', async () => {
     // K = 3, Q = 3: tau = 0.2 < Q/(K + Q) = 0.5, so debiased warns that Z_j ≤ 0 is possible.
-    const args = ['evaluate', '--method', 'debiased', '--groups', '1', '--tau', '0.2', '--images-id', images, '--images-ood', `a=${images}`, '--id-emb', labels, '--neg-emb', labels];
+    const args = [
+      'evaluate',
+      '--method',
+      'debiased',
+      '--groups',
+      '1',
+      '--tau',
+      '0.2',
+      '--images-id',
+      images,
+      '--images-ood',
+      `a=${images}`,
+      '--id-emb',
+      labels,
+      '--neg-emb',
+      labels,
+    ];
     const { code, stdout, stderr } = await run(args);
     expect(code).toBe(0);
     expect(stderr).toMatch(/^warning \[TAU_ALLOWS_NONPOSITIVE_PARTITION\] \(images-id\): tau = 0.2 is below/m);
     expect(stderr).toMatch(/^warning \[TAU_ALLOWS_NONPOSITIVE_PARTITION\] \(a\): /m);
     const row = (JSON.parse(stdout) as Table).sets['a'] as Row & { guardHits: number };
     expect(Number.isInteger(row.guardHits)).toBe(true);
-    const safe = await run(['evaluate', '--method', 'mcm', '--images-id', images, '--images-ood', `a=${images}`, '--id-emb', labels]);
+    const safe = await run([
+      'evaluate',
+      '--method',
+      'mcm',
+      '--images-id',
+      images,
+      '--images-ood',
+      `a=${images}`,
+      '--id-emb',
+      labels,
+    ]);
     expect(safe.stderr).toBe('');
     expect((JSON.parse(safe.stdout) as Table).sets['a']).toMatchObject({ guardHits: 0 });
   });
 
   it.each(['mcm', 'adaneg'])('refuses an OOD set whose dimension differs from the ID images (%s)', async (method) => {
     const narrow = path.join(dir, 'narrow.npy');
-    writeFileSync(narrow, serializeNpy(Float32Array.from({ length: 30 }, (_, i) => Math.sin(2 * i + 1)), [10, 3]));
+    writeFileSync(
+      narrow,
+      serializeNpy(
+        Float32Array.from({ length: 30 }, (_, i) => Math.sin(2 * i + 1)),
+        [10, 3],
+      ),
+    );
     const negatives = method === 'adaneg' ? ['--groups', '1', '--neg-emb', labels] : [];
-    const { code, stderr } = await run(['evaluate', '--method', method, '--images-id', images, '--images-ood', `n=${narrow}`, '--id-emb', labels, ...negatives]);
+    const { code, stderr } = await run([
+      'evaluate',
+      '--method',
+      method,
+      '--images-id',
+      images,
+      '--images-ood',
+      `n=${narrow}`,
+      '--id-emb',
+      labels,
+      ...negatives,
+    ]);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/--images-ood n has dimension 3 but --images-id has 4; both must come from the same image encoder/);
+    expect(stderr).toMatch(
+      /--images-ood n has dimension 3 but --images-id has 4; both must come from the same image encoder/,
+    );
   });
 
   it.each([
@@ -167,7 +314,16 @@ describe('negmine evaluate inputs', () => {
     [['--images-ood', 'a=x.npy', '--images-ood', 'a=y.npy'], /names must be unique/],
     [['--images-ood', 'mean=x.npy'], /not 'mean'/],
   ])('fails with exit 2 on %j', async (flags, message) => {
-    const { code, stderr } = await run(['evaluate', '--method', 'mcm', '--images-id', images, '--id-emb', labels, ...flags]);
+    const { code, stderr } = await run([
+      'evaluate',
+      '--method',
+      'mcm',
+      '--images-id',
+      images,
+      '--id-emb',
+      labels,
+      ...flags,
+    ]);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
   });
@@ -178,9 +334,24 @@ describeWithSharedFixtures('testtime-parity', 'negmine evaluate --method tanl|ad
   const inputs = path.join(root, '..', 'dnm-parity', 'p1-k10-n2000');
   const oodNames = ['inat', 'scene', 'texture'];
   const base = (method: string): string[] => {
-    const args = ['evaluate', '--method', method, '--precision', 'float64', '--images-id', path.join(inputs, 'images_id.npy'), '--id-emb', path.join(inputs, 'id_text_emb.npy')];
+    const args = [
+      'evaluate',
+      '--method',
+      method,
+      '--precision',
+      'float64',
+      '--images-id',
+      path.join(inputs, 'images_id.npy'),
+      '--id-emb',
+      path.join(inputs, 'id_text_emb.npy'),
+    ];
     for (const set of oodNames) {
-      args.push('--images-ood', `${set}=${path.join(inputs, `images_${set}.npy`)}`, '--stream-order', `${set}=${path.join(caseDir, `order_${set}.npy`)}`);
+      args.push(
+        '--images-ood',
+        `${set}=${path.join(inputs, `images_${set}.npy`)}`,
+        '--stream-order',
+        `${set}=${path.join(caseDir, `order_${set}.npy`)}`,
+      );
     }
     return args;
   };
@@ -189,16 +360,23 @@ describeWithSharedFixtures('testtime-parity', 'negmine evaluate --method tanl|ad
     const out = path.join(dir, 'tanl-scores');
     const args = [
       ...base('tanl'),
-      '--corpus-emb', path.join(inputs, 'corpus_text_emb.npy'),
-      '--noise-emb', path.join(caseDir, 'noise_images.npy'),
-      '--pos-init-order', path.join(caseDir, 'tanl_pos_init_perm.npy'),
-      '--noise-init-order', path.join(caseDir, 'tanl_noise_init_perm.npy'),
-      '--scores-out', out,
+      '--corpus-emb',
+      path.join(inputs, 'corpus_text_emb.npy'),
+      '--noise-emb',
+      path.join(caseDir, 'noise_images.npy'),
+      '--pos-init-order',
+      path.join(caseDir, 'tanl_pos_init_perm.npy'),
+      '--noise-init-order',
+      path.join(caseDir, 'tanl_noise_init_perm.npy'),
+      '--scores-out',
+      out,
     ];
     const { code, stdout, stderr } = await run(args);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     const table = JSON.parse(stdout) as Table;
-    const expected = readJson<Record<string, Record<string, { auroc: number; fpr95: number }>>>(path.join(caseDir, 'metrics_testtime.json'));
+    const expected = readJson<Record<string, Record<string, { auroc: number; fpr95: number }>>>(
+      path.join(caseDir, 'metrics_testtime.json'),
+    );
     for (const set of oodNames) {
       const ours = readNpy(path.join(out, `${set}.npy`)).data as Float64Array;
       const theirs = readNpy(path.join(caseDir, `scores_tanl_${set}.npy`)).data as Float64Array;

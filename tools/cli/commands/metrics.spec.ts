@@ -40,7 +40,13 @@ const oodScores = new Float64Array([0.1, 0.2, 0.8, 0.7, 0.3, 0.4, 0.05]);
 
 describe('negmine metrics', () => {
   it('prints exactly one JSON object with the metrics of evaluate()', async () => {
-    const { code, stdout, stderr } = await run(['metrics', '--id', writeNpy('id.npy', idScores), '--ood', writeNpy('ood.npy', oodScores)]);
+    const { code, stdout, stderr } = await run([
+      'metrics',
+      '--id',
+      writeNpy('id.npy', idScores),
+      '--ood',
+      writeNpy('ood.npy', oodScores),
+    ]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     const lines = stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
@@ -60,7 +66,15 @@ describe('negmine metrics', () => {
   it('reads float32 vectors and column vectors, and takes --recall', async () => {
     const id32 = Float32Array.from(idScores);
     const ood32 = Float32Array.from(oodScores);
-    const { code, stdout } = await run(['metrics', '--id', writeNpy('id32.npy', id32, [10, 1]), '--ood', writeNpy('ood32.npy', ood32), '--recall', '0.5']);
+    const { code, stdout } = await run([
+      'metrics',
+      '--id',
+      writeNpy('id32.npy', id32, [10, 1]),
+      '--ood',
+      writeNpy('ood32.npy', ood32),
+      '--recall',
+      '0.5',
+    ]);
     expect(code).toBe(0);
     const got = JSON.parse(stdout) as Record<string, number>;
     const want = evaluate({ idScores: id32, oodScores: ood32 }, { recall: 0.5 });
@@ -88,11 +102,20 @@ describe('negmine metrics', () => {
         },
         /not a \.npy file/,
       ],
-      ['an unsupported dtype (big-endian)', () => withHeaderEdit(good(), "'<f8'", "'>f8'"), /unsupported \.npy dtype '>f8'/],
-      ['an integer dtype', () => serializeNpy(Int32Array.from([1, 2, 3]), [3]), /scores must be float32 or float64; got int32/],
+      [
+        'an unsupported dtype (big-endian)',
+        () => withHeaderEdit(good(), "'<f8'", "'>f8'"),
+        /unsupported \.npy dtype '>f8'/,
+      ],
+      [
+        'an integer dtype',
+        () => serializeNpy(Int32Array.from([1, 2, 3]), [3]),
+        /scores must be float32 or float64; got int32/,
+      ],
       [
         'Fortran order',
-        () => withHeaderEdit(serializeNpy(new Float64Array(6), [3, 2]), "'fortran_order': False", "'fortran_order': True "),
+        () =>
+          withHeaderEdit(serializeNpy(new Float64Array(6), [3, 2]), "'fortran_order': False", "'fortran_order': True "),
         /Fortran order/,
       ],
       ['truncated data', () => good().subarray(0, good().length - 4), /truncated/],
@@ -124,7 +147,13 @@ describe('negmine metrics', () => {
     });
 
     it('mixed dtypes', async () => {
-      const { code, stderr } = await run(['metrics', '--id', writeNpy('id64.npy', idScores), '--ood', writeNpy('ood32b.npy', Float32Array.from(oodScores))]);
+      const { code, stderr } = await run([
+        'metrics',
+        '--id',
+        writeNpy('id64.npy', idScores),
+        '--ood',
+        writeNpy('ood32b.npy', Float32Array.from(oodScores)),
+      ]);
       expect(code).toBe(2);
       expect(stderr).toMatch(/is float64 but --ood .* is float32; save both with the same dtype/);
     });
@@ -133,13 +162,23 @@ describe('negmine metrics', () => {
       [['--recall', '1.5'], /\[INVALID_RECALL\] recall must be a number in \(0, 1\]/],
       [['--recall', 'high'], /--recall must be a number; got 'high'/],
     ])('a bad recall %p', async (extra, message) => {
-      const { code, stderr } = await run(['metrics', '--id', writeNpy('id-ok.npy', idScores), '--ood', writeNpy('ood-ok.npy', oodScores), ...extra]);
+      const { code, stderr } = await run([
+        'metrics',
+        '--id',
+        writeNpy('id-ok.npy', idScores),
+        '--ood',
+        writeNpy('ood-ok.npy', oodScores),
+        ...extra,
+      ]);
       expect(code).toBe(2);
       expect(stderr).toMatch(message);
     });
 
     it('a missing file or option', async () => {
-      expect((await run(['metrics', '--id', path.join(dir, 'absent.npy'), '--ood', writeNpy('ood-ok.npy', oodScores)])).stderr).toMatch(/cannot read .*absent\.npy/);
+      expect(
+        (await run(['metrics', '--id', path.join(dir, 'absent.npy'), '--ood', writeNpy('ood-ok.npy', oodScores)]))
+          .stderr,
+      ).toMatch(/cannot read .*absent\.npy/);
       const missing = await run(['metrics', '--id', writeNpy('id-ok.npy', idScores)]);
       expect(missing.code).toBe(2);
       expect(missing.stderr).toContain('missing required option --ood');

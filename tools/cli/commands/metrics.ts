@@ -14,7 +14,9 @@ function readScoreVector(path: string, flag: string): Float32Array | Float64Arra
   const { shape } = array;
   const isVector = shape.length === 1 || (shape.length === 2 && (shape[0] === 1 || shape[1] === 1));
   if (!isVector) {
-    throw new CliUsageError(`--${flag} ${path}: scores must be a 1-D vector (or one row / column); got shape [${shape.join(', ')}]`);
+    throw new CliUsageError(
+      `--${flag} ${path}: scores must be a 1-D vector (or one row / column); got shape [${shape.join(', ')}]`,
+    );
   }
   return array.data as Float32Array | Float64Array;
 }
@@ -23,9 +25,27 @@ export const metricsCommand: CliCommand = {
   name: 'metrics',
   summary: 'FPR at TPR (ID and OpenOOD conventions), AUROC and AUPR of ID vs OOD scores (.npy)',
   options: [
-    { name: 'id', type: 'string', value: 'FILE', required: true, description: 'ID scores: float32/float64 .npy vector, higher = more in-distribution' },
-    { name: 'ood', type: 'string', value: 'FILE', required: true, description: 'OOD scores: .npy vector of the same dtype as --id' },
-    { name: 'recall', type: 'string', value: 'LEVEL', default: '0.95', description: 'recall level of both FPR metrics, in (0, 1]' },
+    {
+      name: 'id',
+      type: 'string',
+      value: 'FILE',
+      required: true,
+      description: 'ID scores: float32/float64 .npy vector, higher = more in-distribution',
+    },
+    {
+      name: 'ood',
+      type: 'string',
+      value: 'FILE',
+      required: true,
+      description: 'OOD scores: .npy vector of the same dtype as --id',
+    },
+    {
+      name: 'recall',
+      type: 'string',
+      value: 'LEVEL',
+      default: '0.95',
+      description: 'recall level of both FPR metrics, in (0, 1]',
+    },
   ],
   async run(options, io) {
     const idPath = requiredString(options, 'id');

@@ -37,20 +37,52 @@ beforeAll(() => {
   writeNpy('images.npy', images, [30, DIM]);
   writeNpy('id.npy', idText, [5, DIM]);
   writeNpy('neg.npy', negText, [43, DIM]);
-  writeNpy('perm.npy', BigInt64Array.from({ length: 40 }, (_, i) => BigInt((i * 7) % 40)), [40]);
+  writeNpy(
+    'perm.npy',
+    BigInt64Array.from({ length: 40 }, (_, i) => BigInt((i * 7) % 40)),
+    [40],
+  );
   writeNpy('ints.npy', Int32Array.from([1, 2, 3, 4]), [2, 2]);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const base = () => ['score', '--images', file('images.npy'), '--id-emb', file('id.npy'), '--neg-emb', file('neg.npy'), '--out', file('out.npy')];
+const base = () => [
+  'score',
+  '--images',
+  file('images.npy'),
+  '--id-emb',
+  file('id.npy'),
+  '--neg-emb',
+  file('neg.npy'),
+  '--out',
+  file('out.npy'),
+];
 
 describe('negmine score', () => {
   it('writes float64 scores equal to the library with the given permutation, and a JSON summary', async () => {
-    const { code, stdout, stderr } = await run([...base(), '--method', 'debiased', '--groups', '4', '--tau', '0.9', '--permutation', file('perm.npy'), '--precision', 'float64']);
+    const { code, stdout, stderr } = await run([
+      ...base(),
+      '--method',
+      'debiased',
+      '--groups',
+      '4',
+      '--tau',
+      '0.9',
+      '--permutation',
+      file('perm.npy'),
+      '--precision',
+      'float64',
+    ]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     const summary = JSON.parse(stdout) as Record<string, unknown>;
-    expect(summary).toMatchObject({ method: 'debiased', images: 30, precision: 'float64', guardHits: 0, grouping: { groups: 4, groupSize: 10, dropped: 3, permutationGiven: true } });
+    expect(summary).toMatchObject({
+      method: 'debiased',
+      images: 30,
+      precision: 'float64',
+      guardHits: 0,
+      grouping: { groups: 4, groupSize: 10, dropped: 3, permutationGiven: true },
+    });
     const written = readNpy(file('out.npy'));
     expect(written.dtype).toBe('float64');
     expect(written.shape).toEqual([30]);
@@ -65,7 +97,17 @@ describe('negmine score', () => {
   });
 
   it('writes <out>.std.npy with --permutations > 1', async () => {
-    const { code, stdout } = await run([...base(), '--method', 'neglabel', '--groups', '4', '--permutations', '3', '--seed', '5']);
+    const { code, stdout } = await run([
+      ...base(),
+      '--method',
+      'neglabel',
+      '--groups',
+      '4',
+      '--permutations',
+      '3',
+      '--seed',
+      '5',
+    ]);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ grouping: { seeds: [5, 6, 7] }, stdOut: stdPathFor(file('out.npy')) });
     const std = readNpy(stdPathFor(file('out.npy')));
@@ -90,7 +132,10 @@ describe('negmine score', () => {
     [['--method', 'debiased', '--guard', 'soft'], /guard must be one of clamp, estimate, none/],
     [['--method', 'mcm', '--tau', '0.5'], /mcm has no parameter 'tau'/],
     [['--method', 'debiased', '--seed', '1', '--permutation', 'x.npy'], /--permutation and --seed are exclusive/],
-    [['--method', 'debiased', '--groups', '6', '--permutation', 'PERM'], /permutation must have N − \(N mod G\) = 42 entries/],
+    [
+      ['--method', 'debiased', '--groups', '6', '--permutation', 'PERM'],
+      /permutation must have N − \(N mod G\) = 42 entries/,
+    ],
     [['--method', 'debiased', '--param', 'tau'], /--param takes NAME=VALUE/],
     [['--method', 'neglabel', '--preset', 'vit-b16'], /is a debiased preset; it cannot configure --method neglabel/],
     [['--method', 'debiased', '--precision', 'float16'], /--precision must be float32 or float64/],
@@ -103,13 +148,56 @@ describe('negmine score', () => {
   });
 
   it('rejects missing negatives and non-float embeddings', async () => {
-    const missing = await run(['score', '--method', 'neglabel', '--images', file('images.npy'), '--id-emb', file('id.npy'), '--out', file('o.npy')]);
+    const missing = await run([
+      'score',
+      '--method',
+      'neglabel',
+      '--images',
+      file('images.npy'),
+      '--id-emb',
+      file('id.npy'),
+      '--out',
+      file('o.npy'),
+    ]);
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringMatching(/needs --neg-emb/) });
-    const ints = await run(['score', '--method', 'mcm', '--images', file('ints.npy'), '--id-emb', file('id.npy'), '--out', file('o.npy')]);
-    expect(ints).toMatchObject({ code: 2, stderr: expect.stringMatching(/--images .*must be float32 or float64; got int32/) });
-    const dims = await run(['score', '--method', 'mcm', '--images', file('images.npy'), '--id-emb', file('neg.npy'), '--out', file('o.npy')]);
+    const ints = await run([
+      'score',
+      '--method',
+      'mcm',
+      '--images',
+      file('ints.npy'),
+      '--id-emb',
+      file('id.npy'),
+      '--out',
+      file('o.npy'),
+    ]);
+    expect(ints).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--images .*must be float32 or float64; got int32/),
+    });
+    const dims = await run([
+      'score',
+      '--method',
+      'mcm',
+      '--images',
+      file('images.npy'),
+      '--id-emb',
+      file('neg.npy'),
+      '--out',
+      file('o.npy'),
+    ]);
     expect(dims.code).toBe(0);
-    const mismatch = await run(['score', '--method', 'mcm', '--images', file('images.npy'), '--id-emb', file('perm.npy'), '--out', file('o.npy')]);
+    const mismatch = await run([
+      'score',
+      '--method',
+      'mcm',
+      '--images',
+      file('images.npy'),
+      '--id-emb',
+      file('perm.npy'),
+      '--out',
+      file('o.npy'),
+    ]);
     expect(mismatch).toMatchObject({ code: 2, stderr: expect.stringMatching(/2-D|float32 or float64/) });
   });
 
@@ -117,7 +205,10 @@ describe('negmine score', () => {
     // The images file does not exist either: the --out error comes first, so nothing is scored in vain.
     const args = ['score', '--method', 'mcm', '--images', file('absent.npy'), '--id-emb', file('id.npy')];
     const noFolder = await run([...args, '--out', path.join(dir, 'absent', 'o.npy')]);
-    expect(noFolder).toMatchObject({ code: 2, stderr: expect.stringContaining(`--out ${path.join(dir, 'absent', 'o.npy')}: cannot write into`) });
+    expect(noFolder).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(`--out ${path.join(dir, 'absent', 'o.npy')}: cannot write into`),
+    });
     const folder = await run([...args, '--out', dir]);
     expect(folder).toMatchObject({ code: 2, stderr: expect.stringContaining('is a folder') });
   });

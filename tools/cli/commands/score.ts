@@ -15,34 +15,139 @@ import {
   type ParameterValue,
   type ScoringOptions,
 } from '@negmine/mining';
-import { CliUsageError, numberOption, requiredString, stringOption, type CliCommand, type OptionSpec, type ParsedOptions } from '../command';
+import {
+  CliUsageError,
+  numberOption,
+  requiredString,
+  stringOption,
+  type CliCommand,
+  type OptionSpec,
+  type ParsedOptions,
+} from '../command';
 import { checkOutputFile, readNpyFile, writeJson, writeNpyFile } from '../io';
 
 /** Options shared by `score` and `evaluate`: which method, its hyperparameters and how to run it. */
 export const METHOD_OPTIONS: readonly OptionSpec[] = [
-  { name: 'method', type: 'string', value: 'ID', required: true, description: `scoring method: ${SCORING_METHOD_IDS.join(' | ')}` },
-  { name: 'id-emb', type: 'string', value: 'FILE', required: true, description: 'ID label text embeddings, K × d float32/float64 .npy (raw)' },
-  { name: 'neg-emb', type: 'string', value: 'FILE', description: 'selected negative label embeddings, N × d .npy (raw), in selection order; not used by mcm' },
-  { name: 'preset', type: 'string', value: 'NAME', description: `debiased hyperparameter preset: ${SCORING_PRESET_IDS.join(' | ')}; explicit flags override it` },
-  { name: 'temperature', type: 'string', value: 'T', description: 'softmax temperature T > 0 (method default: mcm 1, others 0.01)' },
-  { name: 'groups', type: 'string', value: 'G', description: 'negative groups G, an integer in [1, N] (default 100; adaneg 5)' },
+  {
+    name: 'method',
+    type: 'string',
+    value: 'ID',
+    required: true,
+    description: `scoring method: ${SCORING_METHOD_IDS.join(' | ')}`,
+  },
+  {
+    name: 'id-emb',
+    type: 'string',
+    value: 'FILE',
+    required: true,
+    description: 'ID label text embeddings, K × d float32/float64 .npy (raw)',
+  },
+  {
+    name: 'neg-emb',
+    type: 'string',
+    value: 'FILE',
+    description: 'selected negative label embeddings, N × d .npy (raw), in selection order; not used by mcm',
+  },
+  {
+    name: 'preset',
+    type: 'string',
+    value: 'NAME',
+    description: `debiased hyperparameter preset: ${SCORING_PRESET_IDS.join(' | ')}; explicit flags override it`,
+  },
+  {
+    name: 'temperature',
+    type: 'string',
+    value: 'T',
+    description: 'softmax temperature T > 0 (method default: mcm 1, others 0.01)',
+  },
+  {
+    name: 'groups',
+    type: 'string',
+    value: 'G',
+    description: 'negative groups G, an integer in [1, N] (default 100; adaneg 5)',
+  },
   { name: 'tau', type: 'string', value: 'TAU', description: 'debiased: class prior tau in (0, 1] (default 0.5)' },
-  { name: 'guard', type: 'string', value: 'clamp|estimate|none', description: "debiased: 'clamp' (default) guards Z_j ≤ 0; 'estimate' clamps g_j at exp(−1/T); 'none' is the official arithmetic" },
-  { name: 'permutation', type: 'string', value: 'FILE', description: 'int64 .npy of length N − (N mod G): grouped row i is negative p[i] (replaces --seed)' },
-  { name: 'seed', type: 'string', value: 'S', description: 'seed of the random grouping, an integer in [0, 2^32) (default 0)' },
-  { name: 'permutations', type: 'string', value: 'P', description: 'score under P seeded groupings (seeds S..S+P−1): mean, plus std (default 1)' },
-  { name: 'param', type: 'string', value: 'NAME=VALUE', multiple: true, description: 'any other method parameter, e.g. memoryLength=10 for adaneg' },
-  { name: 'precision', type: 'string', value: 'float32|float64', default: 'float32', description: 'float32 products (fast, 1e-4) or float64 math (1e-9)' },
-  { name: 'chunk-rows', type: 'string', value: 'ROWS', description: 'images per kernel call (memory bound; default 256)' },
-  { name: 'threads', type: 'string', value: 'N', description: 'onnxruntime intra-op threads (default 0 = one per core)' },
+  {
+    name: 'guard',
+    type: 'string',
+    value: 'clamp|estimate|none',
+    description:
+      "debiased: 'clamp' (default) guards Z_j ≤ 0; 'estimate' clamps g_j at exp(−1/T); 'none' is the official arithmetic",
+  },
+  {
+    name: 'permutation',
+    type: 'string',
+    value: 'FILE',
+    description: 'int64 .npy of length N − (N mod G): grouped row i is negative p[i] (replaces --seed)',
+  },
+  {
+    name: 'seed',
+    type: 'string',
+    value: 'S',
+    description: 'seed of the random grouping, an integer in [0, 2^32) (default 0)',
+  },
+  {
+    name: 'permutations',
+    type: 'string',
+    value: 'P',
+    description: 'score under P seeded groupings (seeds S..S+P−1): mean, plus std (default 1)',
+  },
+  {
+    name: 'param',
+    type: 'string',
+    value: 'NAME=VALUE',
+    multiple: true,
+    description: 'any other method parameter, e.g. memoryLength=10 for adaneg',
+  },
+  {
+    name: 'precision',
+    type: 'string',
+    value: 'float32|float64',
+    default: 'float32',
+    description: 'float32 products (fast, 1e-4) or float64 math (1e-9)',
+  },
+  {
+    name: 'chunk-rows',
+    type: 'string',
+    value: 'ROWS',
+    description: 'images per kernel call (memory bound; default 256)',
+  },
+  {
+    name: 'threads',
+    type: 'string',
+    value: 'N',
+    description: 'onnxruntime intra-op threads (default 0 = one per core)',
+  },
 ];
 
 /** The extra inputs of TANL (`--method tanl`), shared by score, evaluate and sweep. */
 export const TANL_INPUT_OPTIONS: readonly OptionSpec[] = [
-  { name: 'corpus-emb', type: 'string', value: 'FILE', description: 'tanl: the whole candidate corpus embeddings, N × d .npy (raw)' },
-  { name: 'noise-emb', type: 'string', value: 'FILE', description: 'tanl: the 15 noise-image embeddings, 15 × d .npy (raw)' },
-  { name: 'pos-init-order', type: 'string', value: 'FILE', description: 'tanl: int64 .npy permutation of 0..K−1 filling the positive queue at reset (default: drawn from the stream seed)' },
-  { name: 'noise-init-order', type: 'string', value: 'FILE', description: 'tanl: int64 .npy permutation of the noise images filling the negative queue at reset (default: drawn from the stream seed)' },
+  {
+    name: 'corpus-emb',
+    type: 'string',
+    value: 'FILE',
+    description: 'tanl: the whole candidate corpus embeddings, N × d .npy (raw)',
+  },
+  {
+    name: 'noise-emb',
+    type: 'string',
+    value: 'FILE',
+    description: 'tanl: the 15 noise-image embeddings, 15 × d .npy (raw)',
+  },
+  {
+    name: 'pos-init-order',
+    type: 'string',
+    value: 'FILE',
+    description:
+      'tanl: int64 .npy permutation of 0..K−1 filling the positive queue at reset (default: drawn from the stream seed)',
+  },
+  {
+    name: 'noise-init-order',
+    type: 'string',
+    value: 'FILE',
+    description:
+      'tanl: int64 .npy permutation of the noise images filling the negative queue at reset (default: drawn from the stream seed)',
+  },
 ];
 
 /** TANL's inputs from their flags (absent flags stay undefined: the library names what is missing). */
@@ -66,7 +171,9 @@ export function readEmbeddingFile(file: string, flag: string): EmbeddingMatrix {
     throw new CliUsageError(`--${flag} ${file}: embeddings must be float32 or float64; got ${array.dtype}`);
   }
   if (array.shape.length !== 2 || array.shape[0] === 0 || array.shape[1] === 0) {
-    throw new CliUsageError(`--${flag} ${file}: embeddings must be a non-empty 2-D array (rows × d); got shape [${array.shape.join(', ')}]`);
+    throw new CliUsageError(
+      `--${flag} ${file}: embeddings must be a non-empty 2-D array (rows × d); got shape [${array.shape.join(', ')}]`,
+    );
   }
   return { data: array.data as Float32Array | Float64Array, rows: array.shape[0]!, cols: array.shape[1]! };
 }
@@ -75,14 +182,17 @@ export function readEmbeddingFile(file: string, flag: string): EmbeddingMatrix {
 export function readIndexFile(file: string, flag: string): BigInt64Array | Int32Array {
   const array = readNpyFile(file);
   if ((array.dtype !== 'int64' && array.dtype !== 'int32') || array.shape.length !== 1) {
-    throw new CliUsageError(`--${flag} ${file}: must be a 1-D int64 (or int32) .npy; got ${array.dtype} of shape [${array.shape.join(', ')}]`);
+    throw new CliUsageError(
+      `--${flag} ${file}: must be a 1-D int64 (or int32) .npy; got ${array.dtype} of shape [${array.shape.join(', ')}]`,
+    );
   }
   return array.data as BigInt64Array | Int32Array;
 }
 
 function integerOption(options: ParsedOptions, name: string): number | undefined {
   const value = numberOption(options, name);
-  if (value !== undefined && !Number.isInteger(value)) throw new CliUsageError(`--${name} must be an integer; got ${value}`);
+  if (value !== undefined && !Number.isInteger(value))
+    throw new CliUsageError(`--${name} must be an integer; got ${value}`);
   return value;
 }
 
@@ -102,7 +212,10 @@ export function readMethodSelection(options: ParsedOptions): MethodSelection {
   const presetName = stringOption(options, 'preset');
   if (presetName !== undefined) {
     const preset = wrapMining(() => debiasedPreset(presetName));
-    if (preset.method !== method.id) throw new CliUsageError(`--preset ${presetName} is a ${preset.method} preset; it cannot configure --method ${method.id}`);
+    if (preset.method !== method.id)
+      throw new CliUsageError(
+        `--preset ${presetName} is a ${preset.method} preset; it cannot configure --method ${method.id}`,
+      );
     Object.assign(params, preset.params);
   }
   for (const name of ['temperature', 'tau'] as const) {
@@ -127,11 +240,14 @@ export function readMethodSelection(options: ParsedOptions): MethodSelection {
   const permutationFile = stringOption(options, 'permutation');
   if (permutationFile !== undefined && (params['seed'] !== undefined || method.negatives === 'unused')) {
     throw new CliUsageError(
-      method.negatives === 'unused' ? `--permutation has no meaning for ${method.id}, which uses no negatives` : '--permutation and --seed are exclusive: give one',
+      method.negatives === 'unused'
+        ? `--permutation has no meaning for ${method.id}, which uses no negatives`
+        : '--permutation and --seed are exclusive: give one',
     );
   }
   const precision = stringOption(options, 'precision') ?? 'float32';
-  if (precision !== 'float32' && precision !== 'float64') throw new CliUsageError(`--precision must be float32 or float64; got '${precision}'`);
+  if (precision !== 'float32' && precision !== 'float64')
+    throw new CliUsageError(`--precision must be float32 or float64; got '${precision}'`);
   const run: ScoringOptions = {
     precision,
     permutation: permutationFile === undefined ? undefined : readIndexFile(permutationFile, 'permutation'),
@@ -140,8 +256,10 @@ export function readMethodSelection(options: ParsedOptions): MethodSelection {
   };
   const idText = readEmbeddingFile(requiredString(options, 'id-emb'), 'id-emb');
   const negFile = stringOption(options, 'neg-emb');
-  if (negFile === undefined && method.negatives === 'required') throw new CliUsageError(`--method ${method.id} needs --neg-emb (the selected negative label embeddings)`);
-  const negText = negFile === undefined || method.negatives === 'unused' ? undefined : readEmbeddingFile(negFile, 'neg-emb');
+  if (negFile === undefined && method.negatives === 'required')
+    throw new CliUsageError(`--method ${method.id} needs --neg-emb (the selected negative label embeddings)`);
+  const negText =
+    negFile === undefined || method.negatives === 'unused' ? undefined : readEmbeddingFile(negFile, 'neg-emb');
   return { method, params, run, idText, negText };
 }
 
@@ -173,11 +291,28 @@ export const scoreCommand: CliCommand = {
   name: 'score',
   summary: `per-image OOD scores (higher = more ID) of image embeddings with ${SCORING_METHOD_IDS.join(' | ')}`,
   options: [
-    { name: 'images', type: 'string', value: 'FILE', required: true, description: 'image embeddings, M × d float32/float64 .npy (raw); adaneg reads them as a stream in this order' },
+    {
+      name: 'images',
+      type: 'string',
+      value: 'FILE',
+      required: true,
+      description: 'image embeddings, M × d float32/float64 .npy (raw); adaneg reads them as a stream in this order',
+    },
     ...METHOD_OPTIONS,
     ...TANL_INPUT_OPTIONS,
-    { name: 'stream-seed', type: 'string', value: 'S', description: 'tanl: seed of the queue-initialisation orders not given (default 0)' },
-    { name: 'out', type: 'string', value: 'FILE', required: true, description: 'float64 scores .npy (M); with --permutations > 1 also <out>.std.npy (scores.npy → scores.std.npy)' },
+    {
+      name: 'stream-seed',
+      type: 'string',
+      value: 'S',
+      description: 'tanl: seed of the queue-initialisation orders not given (default 0)',
+    },
+    {
+      name: 'out',
+      type: 'string',
+      value: 'FILE',
+      required: true,
+      description: 'float64 scores .npy (M); with --permutations > 1 also <out>.std.npy (scores.npy → scores.std.npy)',
+    },
   ],
   async run(options, io) {
     const out = requiredString(options, 'out');
@@ -187,8 +322,18 @@ export const scoreCommand: CliCommand = {
     const selection = readMethodSelection(options);
     const seed = numberOption(options, 'stream-seed') ?? 0;
     const result = await wrapMiningAsync(async () => {
-      const inputs = selection.method.extraInputs.length > 0 ? resolveTestTimeInputs(selection.method, selection.idText, readMethodInputs(options), seed).inputs : undefined;
-      return selection.method.score(images, selection.idText, selection.negText, selection.params, selection.run, inputs);
+      const inputs =
+        selection.method.extraInputs.length > 0
+          ? resolveTestTimeInputs(selection.method, selection.idText, readMethodInputs(options), seed).inputs
+          : undefined;
+      return selection.method.score(
+        images,
+        selection.idText,
+        selection.negText,
+        selection.params,
+        selection.run,
+        inputs,
+      );
     });
     writeNpyFile(out, result.scores, [result.scores.length], 'float64');
     let stdOut: string | undefined;

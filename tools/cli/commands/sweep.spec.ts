@@ -48,9 +48,24 @@ describeWithSharedFixtures('dnm-parity', 'negmine sweep on p2', (root) => {
     const corpus = asFloat32Matrix(readNpy(path.join(caseDir, 'corpus_text_emb.npy')), 'corpus');
     const selected = asIndexVector(readNpy(path.join(caseDir, 'expected', 'selected_neglabel.npy')), 'selected');
     const neg = new Float32Array(selected.length * corpus.cols);
-    selected.forEach((row, i) => neg.set(corpus.data.subarray(row * corpus.cols, (row + 1) * corpus.cols), i * corpus.cols));
-    const args = ['sweep', '--method', 'neglabel', '--id-emb', path.join(caseDir, 'id_text_emb.npy'), '--neg-emb', writeRows('neg.npy', neg, selected.length, corpus.cols)];
-    args.push('--val-id', half(path.join(caseDir, 'images_id.npy'), 0, 'id'), '--test-id', half(path.join(caseDir, 'images_id.npy'), 1, 'id'));
+    selected.forEach((row, i) =>
+      neg.set(corpus.data.subarray(row * corpus.cols, (row + 1) * corpus.cols), i * corpus.cols),
+    );
+    const args = [
+      'sweep',
+      '--method',
+      'neglabel',
+      '--id-emb',
+      path.join(caseDir, 'id_text_emb.npy'),
+      '--neg-emb',
+      writeRows('neg.npy', neg, selected.length, corpus.cols),
+    ];
+    args.push(
+      '--val-id',
+      half(path.join(caseDir, 'images_id.npy'), 0, 'id'),
+      '--test-id',
+      half(path.join(caseDir, 'images_id.npy'), 1, 'id'),
+    );
     for (const set of oodNames) {
       args.push('--val-ood', `${set}=${half(path.join(caseDir, `images_${set}.npy`), 0, set)}`);
       args.push('--test-ood', `${set}=${half(path.join(caseDir, `images_${set}.npy`), 1, set)}`);
@@ -78,23 +93,83 @@ describe('negmine sweep inputs', () => {
   let images: string;
   let labels: string;
   beforeAll(() => {
-    images = writeRows('images.npy', Float32Array.from({ length: 40 }, (_, i) => Math.sin(i + 1)), 10, 4);
-    labels = writeRows('labels.npy', Float32Array.from({ length: 12 }, (_, i) => Math.cos(3 * i + 1)), 3, 4);
+    images = writeRows(
+      'images.npy',
+      Float32Array.from({ length: 40 }, (_, i) => Math.sin(i + 1)),
+      10,
+      4,
+    );
+    labels = writeRows(
+      'labels.npy',
+      Float32Array.from({ length: 12 }, (_, i) => Math.cos(3 * i + 1)),
+      3,
+      4,
+    );
   });
 
   it('refuses a grid over the cap with GRID_TOO_LARGE', async () => {
-    const { code, stderr } = await run(['sweep', '--method', 'mcm', '--id-emb', labels, '--val-id', images, '--val-ood', `a=${images}`, '--grid', 'temperature=0.1,1,10', '--max-points', '2']);
+    const { code, stderr } = await run([
+      'sweep',
+      '--method',
+      'mcm',
+      '--id-emb',
+      labels,
+      '--val-id',
+      images,
+      '--val-ood',
+      `a=${images}`,
+      '--grid',
+      'temperature=0.1,1,10',
+      '--max-points',
+      '2',
+    ]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/\[GRID_TOO_LARGE\] the grid has 3 points, more than the cap of 2/);
   });
 
   it('uses the declared sweep lists by default and rejects unknown parameters and objectives', async () => {
-    const ok = await run(['sweep', '--method', 'mcm', '--id-emb', labels, '--val-id', images, '--val-ood', `a=${images}`, '--objective', 'fprAtTprId']);
+    const ok = await run([
+      'sweep',
+      '--method',
+      'mcm',
+      '--id-emb',
+      labels,
+      '--val-id',
+      images,
+      '--val-ood',
+      `a=${images}`,
+      '--objective',
+      'fprAtTprId',
+    ]);
     expect(ok.code).toBe(0);
     expect((JSON.parse(ok.stdout) as SweepOutput).grid).toEqual({ temperature: [0.01, 0.1, 1, 10] });
-    const unknown = await run(['sweep', '--method', 'mcm', '--id-emb', labels, '--val-id', images, '--val-ood', `a=${images}`, '--grid', 'tau=0.1,0.2']);
+    const unknown = await run([
+      'sweep',
+      '--method',
+      'mcm',
+      '--id-emb',
+      labels,
+      '--val-id',
+      images,
+      '--val-ood',
+      `a=${images}`,
+      '--grid',
+      'tau=0.1,0.2',
+    ]);
     expect(unknown.stderr).toMatch(/\[INVALID_PARAMETER\] mcm has no parameter 'tau'/);
-    const objective = await run(['sweep', '--method', 'mcm', '--id-emb', labels, '--val-id', images, '--val-ood', `a=${images}`, '--objective', 'aupr']);
+    const objective = await run([
+      'sweep',
+      '--method',
+      'mcm',
+      '--id-emb',
+      labels,
+      '--val-id',
+      images,
+      '--val-ood',
+      `a=${images}`,
+      '--objective',
+      'aupr',
+    ]);
     expect(objective.stderr).toMatch(/--objective must be one of auroc, fprAtTprId, fprAtTprOod/);
   });
 });

@@ -38,7 +38,11 @@ export interface AccessModeWatch {
  * the keys table: a key created while the service runs ends open mode within `refreshMs`; revoking
  * the last key reopens it only on loopback (elsewhere every request stays refused, fail closed).
  */
-export async function watchAccessMode(host: string, countActive: () => Promise<number>, refreshMs = 5_000): Promise<AccessModeWatch> {
+export async function watchAccessMode(
+  host: string,
+  countActive: () => Promise<number>,
+  refreshMs = 5_000,
+): Promise<AccessModeWatch> {
   let mode = accessModeFor(host, await countActive());
   const timer = setInterval(() => {
     countActive().then(

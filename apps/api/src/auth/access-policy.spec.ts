@@ -44,7 +44,10 @@ describe('access policy enforcement', () => {
   it('lets each role do what its role allows, and the open-mode caller everything', async () => {
     expect(await run(schema, '{ items { id } }', key('viewer'))).toEqual({ data: { items: [{ id: '1' }] }, codes: [] });
     expect((await run(schema, 'mutation { addItem { id } }', key('viewer'))).codes).toEqual(['FORBIDDEN']);
-    expect(await run(schema, 'mutation { addItem { id } }', key('operator'))).toEqual({ data: { addItem: { id: '2' } }, codes: [] });
+    expect(await run(schema, 'mutation { addItem { id } }', key('operator'))).toEqual({
+      data: { addItem: { id: '2' } },
+      codes: [],
+    });
     expect((await run(schema, 'mutation { dropAll }', key('operator'))).codes).toEqual(['FORBIDDEN']);
     expect((await run(schema, 'mutation { dropAll }', key('admin'))).data).toEqual({ dropAll: 3 });
     expect((await run(schema, 'mutation { dropAll }', OPEN_CALLER)).data).toEqual({ dropAll: 3 });
@@ -53,7 +56,9 @@ describe('access policy enforcement', () => {
   it('guards fields of object types too (a field-level exception to the type default)', async () => {
     const viewer = await run(schema, '{ items { id secret } }', key('viewer'));
     expect(viewer.codes).toEqual(['FORBIDDEN']);
-    expect((await run(schema, '{ items { id secret } }', key('admin'))).data).toEqual({ items: [{ id: '1', secret: 's' }] });
+    expect((await run(schema, '{ items { id secret } }', key('admin'))).data).toEqual({
+      items: [{ id: '1', secret: 's' }],
+    });
   });
 
   it('fails closed when the context carries no caller (the context factory did not authenticate)', async () => {
@@ -67,8 +72,17 @@ describe('access policy completeness', () => {
     const { 'Mutation.dropAll': _dropped, ...withoutDropAll } = POLICY;
     expect(undeclaredFields(smallSchema(), withoutDropAll)).toEqual(['Mutation.dropAll']);
     expect(undeclaredFields(smallSchema(), { ...withoutDropAll, 'Mutation.*': 'admin' })).toEqual(['Mutation.dropAll']);
-    expect(unknownDeclarations(smallSchema(), { ...POLICY, 'Mutation.*': 'admin', 'Query.gone': 'viewer', 'Ghost.*': 'viewer' })).toEqual(['Mutation.*', 'Query.gone', 'Ghost.*']);
-    expect(() => enforceAccessPolicy(smallSchema(), withoutDropAll, () => OPEN_CALLER)).toThrow(/declares no role for: Mutation.dropAll/);
+    expect(
+      unknownDeclarations(smallSchema(), {
+        ...POLICY,
+        'Mutation.*': 'admin',
+        'Query.gone': 'viewer',
+        'Ghost.*': 'viewer',
+      }),
+    ).toEqual(['Mutation.*', 'Query.gone', 'Ghost.*']);
+    expect(() => enforceAccessPolicy(smallSchema(), withoutDropAll, () => OPEN_CALLER)).toThrow(
+      /declares no role for: Mutation.dropAll/,
+    );
   });
 
   it('the service schema: every field has a role in API_ACCESS_POLICY, and the policy names no field that is gone', async () => {

@@ -14,15 +14,26 @@ import { allows, type Access } from './roles';
 export type AccessPolicy = Readonly<Record<string, Access>>;
 
 function rootTypeNames(schema: GraphQLSchema): Set<string> {
-  return new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((type) => (type === null || type === undefined ? [] : [type.name])));
+  return new Set(
+    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((type) =>
+      type === null || type === undefined ? [] : [type.name],
+    ),
+  );
 }
 
 /** The access declared for a field, or undefined. Root-type fields only by name, others also by `Type.*`. */
-export function declaredAccess(policy: AccessPolicy, typeName: string, fieldName: string, isRoot: boolean): Access | undefined {
+export function declaredAccess(
+  policy: AccessPolicy,
+  typeName: string,
+  fieldName: string,
+  isRoot: boolean,
+): Access | undefined {
   return policy[`${typeName}.${fieldName}`] ?? (isRoot ? undefined : policy[`${typeName}.*`]);
 }
 
-function* objectFields(schema: GraphQLSchema): Generator<{ typeName: string; fieldName: string; isRoot: boolean; field: GraphQLField<unknown, unknown> }> {
+function* objectFields(
+  schema: GraphQLSchema,
+): Generator<{ typeName: string; fieldName: string; isRoot: boolean; field: GraphQLField<unknown, unknown> }> {
   const roots = rootTypeNames(schema);
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
@@ -49,7 +60,9 @@ export function unknownDeclarations(schema: GraphQLSchema, policy: AccessPolicy)
     known.add(`${typeName}.${fieldName}`);
     if (!isRoot) known.add(`${typeName}.*`);
   }
-  return Object.keys(policy).filter((entry) => !known.has(entry) || (entry.endsWith('.*') && roots.has(entry.slice(0, -2))));
+  return Object.keys(policy).filter(
+    (entry) => !known.has(entry) || (entry.endsWith('.*') && roots.has(entry.slice(0, -2))),
+  );
 }
 
 export function toGraphQLAuthError(error: AuthError): GraphQLError {
@@ -58,7 +71,8 @@ export function toGraphQLAuthError(error: AuthError): GraphQLError {
 
 /** Throws FORBIDDEN (as a GraphQL error with that code) unless `caller` may use something needing `needed`. */
 export function assertAllowed(caller: Caller | undefined, needed: Access, coordinate: string): void {
-  if (caller === undefined) throw new Error(`no caller in the GraphQL context for ${coordinate}: the context factory must authenticate`);
+  if (caller === undefined)
+    throw new Error(`no caller in the GraphQL context for ${coordinate}: the context factory must authenticate`);
   if (caller.kind === 'open') return;
   if (!allows(caller.role, needed)) throw toGraphQLAuthError(forbidden(needed, caller.role));
 }
@@ -68,7 +82,11 @@ export function assertAllowed(caller: Caller | undefined, needed: Access, coordi
  * `viewer`; `callerOf` reads the request's authenticated caller from the context. Throws when the
  * policy misses a field, so a schema with an undeclared field cannot be served.
  */
-export function enforceAccessPolicy<C>(schema: GraphQLSchema, policy: AccessPolicy, callerOf: (context: C) => Caller | undefined): GraphQLSchema {
+export function enforceAccessPolicy<C>(
+  schema: GraphQLSchema,
+  policy: AccessPolicy,
+  callerOf: (context: C) => Caller | undefined,
+): GraphQLSchema {
   const missing = undeclaredFields(schema, policy);
   if (missing.length > 0) throw new Error(`the access policy declares no role for: ${missing.join(', ')}`);
   for (const { typeName, fieldName, isRoot, field } of objectFields(schema)) {

@@ -101,7 +101,11 @@ export const HTTP_ROUTE_ACCESS: readonly RouteAccess[] = [
 ];
 
 /** The declared access of a request, or undefined for a route that is not declared (answered 404). */
-export function routeAccess(method: string, path: string, routes: readonly RouteAccess[] = HTTP_ROUTE_ACCESS): Access | undefined {
+export function routeAccess(
+  method: string,
+  path: string,
+  routes: readonly RouteAccess[] = HTTP_ROUTE_ACCESS,
+): Access | undefined {
   const normalisedMethod = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
   for (const route of routes) {
     if (route.method !== normalisedMethod) continue;

@@ -21,7 +21,11 @@ export class ApiKeyRepository {
   }
 
   list(includeRevoked: boolean): Promise<ApiKeyRow[]> {
-    return this.prisma.apiKey.findMany({ where: includeRevoked ? {} : { revokedAt: null }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], omit: { secretHash: true } });
+    return this.prisma.apiKey.findMany({
+      where: includeRevoked ? {} : { revokedAt: null },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      omit: { secretHash: true },
+    });
   }
 
   countActive(): Promise<number> {
@@ -31,7 +35,10 @@ export class ApiKeyRepository {
   /** Active keys whose id (when a uuid), lookup id or name is `idOrName`. */
   findActiveMatching(idOrName: string, isUuid: boolean): Promise<ApiKeyRow[]> {
     return this.prisma.apiKey.findMany({
-      where: { revokedAt: null, OR: [...(isUuid ? [{ id: idOrName }] : []), { lookupId: idOrName }, { name: idOrName }] },
+      where: {
+        revokedAt: null,
+        OR: [...(isUuid ? [{ id: idOrName }] : []), { lookupId: idOrName }, { name: idOrName }],
+      },
       omit: { secretHash: true },
     });
   }

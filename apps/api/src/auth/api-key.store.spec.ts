@@ -25,7 +25,12 @@ describe('ApiKeyStore (Postgres)', () => {
   beforeEach(async () => {
     await db.prisma.apiKey.deleteMany({});
     clock = Date.parse('2026-12-01T00:00:00Z');
-    store = new ApiKeyStore(new ApiKeyRepository(db.prisma), { scrypt: FAST, cacheTtlMs: 5_000, lastUsedEveryMs: 60_000, now: () => clock });
+    store = new ApiKeyStore(new ApiKeyRepository(db.prisma), {
+      scrypt: FAST,
+      cacheTtlMs: 5_000,
+      lastUsedEveryMs: 60_000,
+      now: () => clock,
+    });
   });
 
   async function lastUsed(id: string): Promise<Date | null> {
@@ -59,7 +64,11 @@ describe('ApiKeyStore (Postgres)', () => {
 
   it('another process sees a revocation once its cache entry expires', async () => {
     const created = await store.create('ci', 'viewer');
-    const other = new ApiKeyStore(new ApiKeyRepository(db.prisma), { scrypt: FAST, cacheTtlMs: 5_000, now: () => clock });
+    const other = new ApiKeyStore(new ApiKeyRepository(db.prisma), {
+      scrypt: FAST,
+      cacheTtlMs: 5_000,
+      now: () => clock,
+    });
     await other.verify(created.key);
     await store.revoke('ci');
     await expect(other.verify(created.key)).resolves.toMatchObject({ keyId: created.id });
@@ -109,11 +118,20 @@ describe('ApiKeyStore (Postgres)', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await runKeysCommand(['list'], store, out)).toBe(0);
     const listed = lines.pop()!;
-    expect(JSON.parse(listed)).toEqual([expect.objectContaining({ id: created.id, name: 'ci', role: 'operator', lastUsedAt: expect.any(String) })]);
+    expect(JSON.parse(listed)).toEqual([
+      expect.objectContaining({ id: created.id, name: 'ci', role: 'operator', lastUsedAt: expect.any(String) }),
+    ]);
     expect(listed).not.toContain(created.key.slice(-43));
     expect(await runKeysCommand(['revoke', created.id], store, out)).toBe(0);
     await expect(store.verify(created.key)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
-    for (const bad of [[], ['create', '--role', 'operator'], ['create', '--role', 'god', '--name', 'x'], ['revoke'], ['list', '--bogus'], ['explode']]) {
+    for (const bad of [
+      [],
+      ['create', '--role', 'operator'],
+      ['create', '--role', 'god', '--name', 'x'],
+      ['revoke'],
+      ['list', '--bogus'],
+      ['explode'],
+    ]) {
       expect(await runKeysCommand(bad, store, out)).toBe(2);
       expect(notes.pop()).toMatch(/usage: npm run keys/);
     }

@@ -53,7 +53,15 @@ interface CachedKey {
 }
 
 function info(row: ApiKeyRow): ApiKeyInfo {
-  return { id: row.id, name: row.name, role: row.role as Role, lookupId: row.lookupId, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt };
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role as Role,
+    lookupId: row.lookupId,
+    createdAt: row.createdAt,
+    lastUsedAt: row.lastUsedAt,
+    revokedAt: row.revokedAt,
+  };
 }
 
 export class ApiKeyStore {
@@ -75,7 +83,10 @@ export class ApiKeyStore {
   /** Creates a key; the returned `key` is the only time the secret exists outside its holder. */
   async create(name: string, role: string): Promise<ApiKeyInfo & { readonly key: string }> {
     if (!NAME_PATTERN.test(name)) {
-      throw new ApiKeyInputError('BAD_KEY_NAME', 'a key name is 1-64 characters: letters, digits, space, ".", "_" or "-", starting with a letter or digit');
+      throw new ApiKeyInputError(
+        'BAD_KEY_NAME',
+        'a key name is 1-64 characters: letters, digits, space, ".", "_" or "-", starting with a letter or digit',
+      );
     }
     if (!isRole(role)) throw new ApiKeyInputError('BAD_ROLE', `unknown role; accepted: viewer, operator, admin`);
     const { key, lookupId, secret } = newKey();
@@ -97,8 +108,16 @@ export class ApiKeyStore {
   async revoke(idOrName: string): Promise<ApiKeyInfo> {
     const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrName);
     const candidates = await this.keys.findActiveMatching(idOrName, isUuid);
-    if (candidates.length === 0) throw new ApiKeyInputError('KEY_NOT_FOUND', `no active API key has the id, lookup id or name '${idOrName.slice(0, 64)}'; 'npm run keys -- list' shows them`);
-    if (candidates.length > 1) throw new ApiKeyInputError('AMBIGUOUS_KEY_NAME', `${candidates.length} active keys are named '${idOrName.slice(0, 64)}'; revoke one by its id ('npm run keys -- list')`);
+    if (candidates.length === 0)
+      throw new ApiKeyInputError(
+        'KEY_NOT_FOUND',
+        `no active API key has the id, lookup id or name '${idOrName.slice(0, 64)}'; 'npm run keys -- list' shows them`,
+      );
+    if (candidates.length > 1)
+      throw new ApiKeyInputError(
+        'AMBIGUOUS_KEY_NAME',
+        `${candidates.length} active keys are named '${idOrName.slice(0, 64)}'; revoke one by its id ('npm run keys -- list')`,
+      );
     const row = await this.keys.markRevoked(candidates[0]!.id, new Date(this.now()));
     for (const [digest, cached] of this.verified) if (cached.principal.keyId === row.id) this.verified.delete(digest);
     return info(row);
@@ -119,7 +138,8 @@ export class ApiKeyStore {
     const row = await this.keys.findForVerification(parts.lookupId);
     // The hash is checked even for a revoked key, so timing does not tell revoked from valid.
     const matches = row !== null && (await verifySecret(parts.secret, row.secretHash));
-    if (row === null || !matches || row.revokedAt !== null || !isRole(row.role)) throw unauthenticated('the API key is unknown or revoked');
+    if (row === null || !matches || row.revokedAt !== null || !isRole(row.role))
+      throw unauthenticated('the API key is unknown or revoked');
     const principal: KeyPrincipal = { keyId: row.id, name: row.name, role: row.role };
     if (this.verified.size > 10_000) this.verified.clear();
     this.verified.set(digest, { principal, until: now + this.cacheTtlMs });

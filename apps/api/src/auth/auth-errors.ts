@@ -20,9 +20,15 @@ export class AuthError extends Error {
 }
 
 export function unauthenticated(reason: string): AuthError {
-  return new AuthError('UNAUTHENTICATED', `${reason}: send an API key as 'Authorization: Bearer <key>' (graphql-ws: connectionParams { "Authorization": "Bearer <key>" }); an admin creates one with 'npm run keys -- create --role viewer --name <name>'`);
+  return new AuthError(
+    'UNAUTHENTICATED',
+    `${reason}: send an API key as 'Authorization: Bearer <key>' (graphql-ws: connectionParams { "Authorization": "Bearer <key>" }); an admin creates one with 'npm run keys -- create --role viewer --name <name>'`,
+  );
 }
 
 export function forbidden(needed: string, held: string): AuthError {
-  return new AuthError('FORBIDDEN', `this needs the role '${needed}' or higher; the API key has '${held}'`, { needed, held });
+  return new AuthError('FORBIDDEN', `this needs the role '${needed}' or higher; the API key has '${held}'`, {
+    needed,
+    held,
+  });
 }

@@ -28,7 +28,15 @@ describe('API key format', () => {
     expect(key).toMatch(/^nmk_[0-9a-f]{24}_[A-Za-z0-9_-]{43}$/);
     expect(parseKey(key)).toEqual({ lookupId, secret });
     expect(newKey().key).not.toBe(key);
-    for (const bad of ['', 'nmk_', `${key}x`, key.replace('nmk_', 'abc_'), `nmk_${lookupId.toUpperCase()}_${secret}`, ` ${key}`]) expect(parseKey(bad)).toBeUndefined();
+    for (const bad of [
+      '',
+      'nmk_',
+      `${key}x`,
+      key.replace('nmk_', 'abc_'),
+      `nmk_${lookupId.toUpperCase()}_${secret}`,
+      ` ${key}`,
+    ])
+      expect(parseKey(bad)).toBeUndefined();
   });
 });
 
@@ -68,16 +76,44 @@ describe('credentials', () => {
   it('lets keyless callers in only in open mode, and always verifies a key that is sent', async () => {
     const store = { verify: jest.fn(async (key: string) => ({ keyId: 'id', name: key, role: 'viewer' as const })) };
     await expect(authenticate(store, 'open', undefined)).resolves.toBe(OPEN_CALLER);
-    await expect(authenticate(store, 'keys', undefined)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringContaining('npm run keys -- create') });
-    await expect(authenticate(store, 'open', 'k')).resolves.toEqual({ kind: 'key', keyId: 'id', name: 'k', role: 'viewer' });
+    await expect(authenticate(store, 'keys', undefined)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: expect.stringContaining('npm run keys -- create'),
+    });
+    await expect(authenticate(store, 'open', 'k')).resolves.toEqual({
+      kind: 'key',
+      keyId: 'id',
+      name: 'k',
+      role: 'viewer',
+    });
     expect(store.verify).toHaveBeenCalledTimes(1);
   });
 });
 
 describe('open mode', () => {
   it('knows loopback hosts', () => {
-    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', 'api.localhost', '::1', '[::1]', '::ffff:127.0.0.1']) expect(isLoopbackHost(host)).toBe(true);
-    for (const host of ['0.0.0.0', '::', '10.0.0.1', '192.168.1.2', 'example.com', 'localhost.example.com', '128.0.0.1', '']) expect(isLoopbackHost(host)).toBe(false);
+    for (const host of [
+      '127.0.0.1',
+      '127.1.2.3',
+      'localhost',
+      'LOCALHOST',
+      'api.localhost',
+      '::1',
+      '[::1]',
+      '::ffff:127.0.0.1',
+    ])
+      expect(isLoopbackHost(host)).toBe(true);
+    for (const host of [
+      '0.0.0.0',
+      '::',
+      '10.0.0.1',
+      '192.168.1.2',
+      'example.com',
+      'localhost.example.com',
+      '128.0.0.1',
+      '',
+    ])
+      expect(isLoopbackHost(host)).toBe(false);
   });
 
   it('is open only on loopback without keys, and refuses a non-loopback HOST without keys with the command to run', () => {

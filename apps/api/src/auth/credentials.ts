@@ -29,7 +29,11 @@ export type AccessMode = 'keys' | 'open';
  * The caller: the verified key, or the open-mode local user when no key was sent in open mode. With
  * keys required, a missing key is UNAUTHENTICATED; a sent key is always verified (also in open mode).
  */
-export async function authenticate(store: Pick<ApiKeyStore, 'verify'>, mode: AccessMode, key: string | undefined): Promise<Caller> {
+export async function authenticate(
+  store: Pick<ApiKeyStore, 'verify'>,
+  mode: AccessMode,
+  key: string | undefined,
+): Promise<Caller> {
   if (key !== undefined) return { kind: 'key', ...(await store.verify(key)) };
   if (mode === 'open') return OPEN_CALLER;
   throw unauthenticated('this service requires an API key');

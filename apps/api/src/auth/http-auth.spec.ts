@@ -55,12 +55,21 @@ describe('httpAccessGuard', () => {
     expect(missing.status).toBe(401);
     expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect(missing.headers.get('content-type')).toMatch(/application\/json/);
-    expect(await missing.json()).toEqual({ errors: [{ message: expect.stringContaining('Authorization: Bearer'), extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(await missing.json()).toEqual({
+      errors: [{ message: expect.stringContaining('Authorization: Bearer'), extensions: { code: 'UNAUTHENTICATED' } }],
+    });
     expect((await fetch(`${keys.base}/read`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
     expect((await fetch(`${keys.base}/read`, { headers: { authorization: 'Basic x' } })).status).toBe(401);
     const low = await fetch(`${keys.base}/admin`, { method: 'POST', headers: { authorization: 'Bearer viewer-key' } });
     expect(low.status).toBe(403);
-    expect(await low.json()).toEqual({ errors: [{ message: expect.stringContaining("'admin'"), extensions: { code: 'FORBIDDEN', needed: 'admin', held: 'viewer' } }] });
+    expect(await low.json()).toEqual({
+      errors: [
+        {
+          message: expect.stringContaining("'admin'"),
+          extensions: { code: 'FORBIDDEN', needed: 'admin', held: 'viewer' },
+        },
+      ],
+    });
   });
 
   it('passes the verified caller on', async () => {

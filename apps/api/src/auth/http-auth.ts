@@ -17,20 +17,34 @@ export interface AuthSettings {
 
 export function sendAuthError(res: Response, error: AuthError): void {
   if (error.code === 'UNAUTHENTICATED') res.setHeader('WWW-Authenticate', 'Bearer realm="negmine"');
-  res.status(error.httpStatus).json({ errors: [{ message: error.message, extensions: { code: error.code, ...error.details } }] });
+  res
+    .status(error.httpStatus)
+    .json({ errors: [{ message: error.message, extensions: { code: error.code, ...error.details } }] });
 }
 
 /** The caller of an HTTP request (Authorization header). */
 export function authenticateRequest(settings: AuthSettings, req: Pick<Request, 'headers'>): Promise<Caller> {
-  return Promise.resolve().then(() => authenticate(settings.store, settings.mode, bearerKey(req.headers.authorization)));
+  return Promise.resolve().then(() =>
+    authenticate(settings.store, settings.mode, bearerKey(req.headers.authorization)),
+  );
 }
 
-export function httpAccessGuard(settings: AuthSettings, routes: readonly RouteAccess[] = HTTP_ROUTE_ACCESS): RequestHandler {
+export function httpAccessGuard(
+  settings: AuthSettings,
+  routes: readonly RouteAccess[] = HTTP_ROUTE_ACCESS,
+): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const access = routeAccess(req.method, req.path, routes);
     // Undeclared routes are a JSON 404 whatever handler exists (a route serves only once declared).
     if (access === undefined) {
-      res.status(404).json({ errors: [{ message: `no route ${req.method} ${req.path.slice(0, 200)}; the API is POST /graphql`, extensions: { code: 'NOT_FOUND' } }] });
+      res.status(404).json({
+        errors: [
+          {
+            message: `no route ${req.method} ${req.path.slice(0, 200)}; the API is POST /graphql`,
+            extensions: { code: 'NOT_FOUND' },
+          },
+        ],
+      });
       return;
     }
     if (access === 'public') {
@@ -57,6 +71,11 @@ export function requestCaller(res: Response): Caller | undefined {
 }
 
 /** The caller of a graphql-ws connection (connectionParams.Authorization); throws AuthError. */
-export function authenticateConnection(settings: AuthSettings, connectionParams: Readonly<Record<string, unknown>> | undefined | null): Promise<Caller> {
-  return Promise.resolve().then(() => authenticate(settings.store, settings.mode, connectionParamsKey(connectionParams)));
+export function authenticateConnection(
+  settings: AuthSettings,
+  connectionParams: Readonly<Record<string, unknown>> | undefined | null,
+): Promise<Caller> {
+  return Promise.resolve().then(() =>
+    authenticate(settings.store, settings.mode, connectionParamsKey(connectionParams)),
+  );
 }

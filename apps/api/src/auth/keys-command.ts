@@ -31,20 +31,37 @@ function publicInfo(key: ApiKeyInfo): Record<string, unknown> {
 }
 
 /** Runs one keys command; returns the process exit status (0 ok, 2 bad usage or input). */
-export async function runKeysCommand(argv: readonly string[], store: Pick<ApiKeyStore, 'create' | 'list' | 'revoke'>, out: KeysOutput): Promise<number> {
+export async function runKeysCommand(
+  argv: readonly string[],
+  store: Pick<ApiKeyStore, 'create' | 'list' | 'revoke'>,
+  out: KeysOutput,
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'create': {
-        const { values, positionals } = parseArgs({ args: [...rest], options: { role: { type: 'string' }, name: { type: 'string' } }, allowPositionals: true, strict: true });
-        if (positionals.length > 0 || values.role === undefined || values.name === undefined) throw new KeysUsageError('create needs --role and --name');
+        const { values, positionals } = parseArgs({
+          args: [...rest],
+          options: { role: { type: 'string' }, name: { type: 'string' } },
+          allowPositionals: true,
+          strict: true,
+        });
+        if (positionals.length > 0 || values.role === undefined || values.name === undefined)
+          throw new KeysUsageError('create needs --role and --name');
         const created = await store.create(values.name, values.role);
         out.stdout(`${JSON.stringify({ ...publicInfo(created), key: created.key })}\n`);
-        out.stderr(`created API key '${created.name}' (${created.role}). Store the key now: it is not shown again. Send it as 'Authorization: Bearer <key>'.\n`);
+        out.stderr(
+          `created API key '${created.name}' (${created.role}). Store the key now: it is not shown again. Send it as 'Authorization: Bearer <key>'.\n`,
+        );
         return 0;
       }
       case 'list': {
-        const { values, positionals } = parseArgs({ args: [...rest], options: { all: { type: 'boolean' } }, allowPositionals: true, strict: true });
+        const { values, positionals } = parseArgs({
+          args: [...rest],
+          options: { all: { type: 'boolean' } },
+          allowPositionals: true,
+          strict: true,
+        });
         if (positionals.length > 0) throw new KeysUsageError('list takes no arguments but --all');
         const keys = await store.list({ includeRevoked: values.all === true });
         out.stdout(`${JSON.stringify(keys.map(publicInfo))}\n`);
@@ -59,10 +76,18 @@ export async function runKeysCommand(argv: readonly string[], store: Pick<ApiKey
         return 0;
       }
       default:
-        throw new KeysUsageError(command === undefined || command === '--help' || command === 'help' ? 'no command' : `unknown command '${command.slice(0, 40)}'`);
+        throw new KeysUsageError(
+          command === undefined || command === '--help' || command === 'help'
+            ? 'no command'
+            : `unknown command '${command.slice(0, 40)}'`,
+        );
     }
   } catch (error) {
-    if (error instanceof KeysUsageError || error instanceof ApiKeyInputError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true) {
+    if (
+      error instanceof KeysUsageError ||
+      error instanceof ApiKeyInputError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true
+    ) {
       out.stderr(`negmine keys: ${(error as Error).message}\n${KEYS_USAGE}\n`);
       return 2;
     }

@@ -16,14 +16,23 @@ const KEY_LENGTH = 32;
 function scrypt(secret: string, salt: Buffer, parameters: ScryptParameters): Promise<Buffer> {
   const options: ScryptOptions = { ...parameters, maxmem: 128 * parameters.N * parameters.r * 2 };
   return new Promise((resolve, reject) => {
-    scryptCallback(secret, salt, KEY_LENGTH, options, (error, derived) => (error === null ? resolve(derived) : reject(error)));
+    scryptCallback(secret, salt, KEY_LENGTH, options, (error, derived) =>
+      error === null ? resolve(derived) : reject(error),
+    );
   });
 }
 
 export async function hashSecret(secret: string, parameters: ScryptParameters = DEFAULT_SCRYPT): Promise<string> {
   const salt = randomBytes(16);
   const derived = await scrypt(secret, salt, parameters);
-  return ['scrypt', parameters.N, parameters.r, parameters.p, salt.toString('base64url'), derived.toString('base64url')].join('$');
+  return [
+    'scrypt',
+    parameters.N,
+    parameters.r,
+    parameters.p,
+    salt.toString('base64url'),
+    derived.toString('base64url'),
+  ].join('$');
 }
 
 /** True when `secret` matches `stored` (constant-time comparison); false for a malformed stored hash. */

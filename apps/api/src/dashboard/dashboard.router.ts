@@ -22,7 +22,10 @@ const CONTENT_SECURITY_POLICY =
 
 function send(res: Response, buildDir: string, file: string, type: string): void {
   if (!existsSync(path.join(buildDir, file))) {
-    res.status(503).type('text/plain').send('The dashboard is not built: run `npm run build:dashboard` (npm start and npm test build it).');
+    res
+      .status(503)
+      .type('text/plain')
+      .send('The dashboard is not built: run `npm run build:dashboard` (npm start and npm test build it).');
     return;
   }
   res.set('X-Content-Type-Options', 'nosniff');

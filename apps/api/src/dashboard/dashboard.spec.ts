@@ -12,7 +12,9 @@ import { Kind, parse, validate, type OperationDefinitionNode } from 'graphql';
 import { buildApiSchema } from '../schema';
 import { DASHBOARD_ASSETS, DASHBOARD_BUILD_DIR, dashboardRouter } from './dashboard.router';
 
-const { buildDashboard } = require('../../scripts/build-dashboard.js') as { buildDashboard(options?: { quiet?: boolean }): Promise<unknown> };
+const { buildDashboard } = require('../../scripts/build-dashboard.js') as {
+  buildDashboard(options?: { quiet?: boolean }): Promise<unknown>;
+};
 
 const CLIENT_DIR = path.join(__dirname, 'client');
 
@@ -99,19 +101,32 @@ describe('dashboard route', () => {
   });
 
   it('loads nothing from another origin and writes data to the DOM only as text', () => {
-    for (const text of [built('index.html'), built('dashboard.css')]) expect(text.match(/(?:src|href|url\()\s*=?\s*["']?(?:https?:)?\/\//g)).toBeNull();
+    for (const text of [built('index.html'), built('dashboard.css')])
+      expect(text.match(/(?:src|href|url\()\s*=?\s*["']?(?:https?:)?\/\//g)).toBeNull();
     expect(built('index.html')).not.toMatch(/<script>|<style>| style="| on\w+="/);
     for (const file of filesUnder(CLIENT_DIR, '.ts')) {
       const source = readFileSync(file, 'utf8');
-      expect({ file, bad: source.match(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|https?:\/\//g) }).toEqual({ file, bad: null });
+      expect({
+        file,
+        bad: source.match(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|https?:\/\//g),
+      }).toEqual({ file, bad: null });
     }
   });
 });
 
 describe('dashboard GraphQL operations', () => {
-  const documents = filesUnder(CLIENT_DIR, '.graphql').map((file) => ({ file, document: parse(readFileSync(file, 'utf8')) }));
-  const sources = filesUnder(CLIENT_DIR, '.ts').map((file) => readFileSync(file, 'utf8')).join('\n');
-  const operations = documents.flatMap(({ document }) => document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION));
+  const documents = filesUnder(CLIENT_DIR, '.graphql').map((file) => ({
+    file,
+    document: parse(readFileSync(file, 'utf8')),
+  }));
+  const sources = filesUnder(CLIENT_DIR, '.ts')
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
+  const operations = documents.flatMap(({ document }) =>
+    document.definitions.filter(
+      (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+    ),
+  );
   const names = operations.map((operation) => operation.name?.value);
 
   it('are one document per page module at least, every operation named and the names distinct', () => {
@@ -123,12 +138,20 @@ describe('dashboard GraphQL operations', () => {
 
   it('are exactly the operations the pages send', () => {
     // An operation is sent as (DOCUMENT, 'OperationName'): gql(), memoCounts(), or a subscription's operationName.
-    const sent = new Set([...sources.matchAll(/\b[A-Z][A-Z_]+,\s*'([A-Z]\w*)'/g), ...sources.matchAll(/operationName: '([A-Z]\w*)'/g)].map((match) => match[1]));
+    const sent = new Set(
+      [...sources.matchAll(/\b[A-Z][A-Z_]+,\s*'([A-Z]\w*)'/g), ...sources.matchAll(/operationName: '([A-Z]\w*)'/g)].map(
+        (match) => match[1],
+      ),
+    );
     expect([...sent].sort()).toEqual([...names].sort());
   });
 
   it('validate against the schema the service builds', async () => {
     const schema = await buildApiSchema();
-    for (const { file, document } of documents) expect({ file: path.basename(file), errors: validate(schema, document).map((error) => error.message) }).toEqual({ file: path.basename(file), errors: [] });
+    for (const { file, document } of documents)
+      expect({ file: path.basename(file), errors: validate(schema, document).map((error) => error.message) }).toEqual({
+        file: path.basename(file),
+        errors: [],
+      });
   });
 });

@@ -19,7 +19,12 @@ export interface ClusterLocation {
 /** True when `account` may enter (search) `dir` and every folder above it. */
 export function accountCanEnter(dir: string, account: ServerAccount): boolean {
   if (account.uid === undefined) return true;
-  const result = spawnSync('test', ['-x', dir], { uid: account.uid, gid: account.gid, stdio: 'ignore', timeout: 10_000 });
+  const result = spawnSync('test', ['-x', dir], {
+    uid: account.uid,
+    gid: account.gid,
+    stdio: 'ignore',
+    timeout: 10_000,
+  });
   return result.error === undefined && result.status === 0;
 }
 
@@ -33,7 +38,11 @@ function nearestExisting(dir: string): string {
 export function systemClusterDir(home: string, systemRoot = SYSTEM_CLUSTER_ROOT): string {
   const normalised = path.resolve(home);
   if (normalised === '/root') return path.join(systemRoot, 'pg');
-  const slug = normalised.split(path.sep).filter((part) => part.length > 0).join('-').replace(/[^A-Za-z0-9._-]/g, '_');
+  const slug = normalised
+    .split(path.sep)
+    .filter((part) => part.length > 0)
+    .join('-')
+    .replace(/[^A-Za-z0-9._-]/g, '_');
   return path.join(systemRoot, `home-${slug || 'root-dir'}`, 'pg');
 }
 

@@ -14,8 +14,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: Pick<ApiConfig, 'databaseUrl' | 'embeddedPgDir' | 'embeddedPgPort'>, logger: Logger): Promise<Database> {
-  const embedded = config.databaseUrl === undefined ? await startEmbeddedPostgres(config.embeddedPgDir, config.embeddedPgPort, logger) : undefined;
+export async function openDatabase(
+  config: Pick<ApiConfig, 'databaseUrl' | 'embeddedPgDir' | 'embeddedPgPort'>,
+  logger: Logger,
+): Promise<Database> {
+  const embedded =
+    config.databaseUrl === undefined
+      ? await startEmbeddedPostgres(config.embeddedPgDir, config.embeddedPgPort, logger)
+      : undefined;
   const connection = connectionFromUrl(embedded?.url ?? config.databaseUrl!);
   try {
     const applied = await applyMigrations(connection);

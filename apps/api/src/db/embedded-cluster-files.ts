@@ -25,7 +25,8 @@ export function readPassword(dataDir: string): string | undefined {
   const file = passwordFile(dataDir);
   if (!existsSync(file)) return undefined;
   const password = readFileSync(file, 'utf8').trim();
-  if (password.length === 0) throw new Error(`the embedded Postgres password file '${file}' is empty; restore it or remove the cluster folder`);
+  if (password.length === 0)
+    throw new Error(`the embedded Postgres password file '${file}' is empty; restore it or remove the cluster folder`);
   return password;
 }
 
@@ -76,7 +77,9 @@ export function isProcessAlive(pid: number): boolean {
 export function readOwner(dataDir: string): ServerOwner | undefined {
   try {
     const parsed = JSON.parse(readFileSync(path.join(dataDir, OWNER_FILE), 'utf8')) as Partial<ServerOwner>;
-    return typeof parsed.pid === 'number' ? { pid: parsed.pid, ...(typeof parsed.startTicks === 'string' ? { startTicks: parsed.startTicks } : {}) } : undefined;
+    return typeof parsed.pid === 'number'
+      ? { pid: parsed.pid, ...(typeof parsed.startTicks === 'string' ? { startTicks: parsed.startTicks } : {}) }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -92,7 +95,11 @@ export function isOwnerAlive(owner: ServerOwner | undefined): boolean {
 
 export function writeOwner(dataDir: string, account: ServerAccount, pid = process.pid): void {
   const startTicks = processStartTicks(pid);
-  writePrivate(path.join(dataDir, OWNER_FILE), `${JSON.stringify({ pid, ...(startTicks === undefined ? {} : { startTicks }) })}\n`, account);
+  writePrivate(
+    path.join(dataDir, OWNER_FILE),
+    `${JSON.stringify({ pid, ...(startTicks === undefined ? {} : { startTicks }) })}\n`,
+    account,
+  );
 }
 
 export function clearOwner(dataDir: string, pid = process.pid): void {

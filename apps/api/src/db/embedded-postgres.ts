@@ -14,7 +14,18 @@ import path from 'node:path';
 import { Client } from 'pg';
 import type { Logger } from '../logger';
 import { clusterLocation, type ClusterLocation } from './cluster-location';
-import { clearOwner, isOwnerAlive, isProcessAlive, LEGACY_PASSWORD, newPassword, passwordFile, readOwner, readPassword, writeOwner, writePassword } from './embedded-cluster-files';
+import {
+  clearOwner,
+  isOwnerAlive,
+  isProcessAlive,
+  LEGACY_PASSWORD,
+  newPassword,
+  passwordFile,
+  readOwner,
+  readPassword,
+  writeOwner,
+  writePassword,
+} from './embedded-cluster-files';
 import { executableBinaries, serverAccount, type PostgresBinaries, type ServerAccount } from './postgres-binaries';
 
 const USER = 'postgres';
@@ -50,7 +61,8 @@ export interface EmbeddedPostgresOptions {
 
 export class EmbeddedPostgresError extends Error {
   constructor(
-    readonly code: 'EMBEDDED_PG_START' | 'EMBEDDED_PG_FOREIGN_SERVER' | 'EMBEDDED_PG_INITDB' | 'EMBEDDED_PG_UNRECOVERABLE',
+    readonly code:
+      'EMBEDDED_PG_START' | 'EMBEDDED_PG_FOREIGN_SERVER' | 'EMBEDDED_PG_INITDB' | 'EMBEDDED_PG_UNRECOVERABLE',
     message: string,
   ) {
     super(message);
@@ -93,7 +105,10 @@ async function assertServesDataDir(port: number, dataDir: string, password: stri
     const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
     const served = rows[0]?.data_directory;
     if (served !== dataDir) {
-      throw new EmbeddedPostgresError('EMBEDDED_PG_FOREIGN_SERVER', `the Postgres on port ${port} serves '${served ?? '?'}', not the embedded cluster '${dataDir}'; set NEGMINE_EMBEDDED_PG_PORT to a free port`);
+      throw new EmbeddedPostgresError(
+        'EMBEDDED_PG_FOREIGN_SERVER',
+        `the Postgres on port ${port} serves '${served ?? '?'}', not the embedded cluster '${dataDir}'; set NEGMINE_EMBEDDED_PG_PORT to a free port`,
+      );
     }
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
     if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
@@ -106,7 +121,12 @@ async function assertServesDataDir(port: number, dataDir: string, password: stri
  * A cluster initialised before passwords were random still has the fixed one: replace it by a random
  * password (the file is written first under a staging name, so a failure in between loses nothing).
  */
-async function rotateLegacyPassword(port: number, dataDir: string, account: ServerAccount, logger: Logger): Promise<string> {
+async function rotateLegacyPassword(
+  port: number,
+  dataDir: string,
+  account: ServerAccount,
+  logger: Logger,
+): Promise<string> {
   const password = newPassword();
   const client = new Client({ connectionString: urlFor(port, 'postgres', LEGACY_PASSWORD) });
   await client.connect();
@@ -116,14 +136,27 @@ async function rotateLegacyPassword(port: number, dataDir: string, account: Serv
     await client.end();
   }
   writePassword(dataDir, password, account);
-  logger.info({ dataDir, passwordFile: passwordFile(dataDir) }, 'replaced the embedded Postgres fixed password by a random one');
+  logger.info(
+    { dataDir, passwordFile: passwordFile(dataDir) },
+    'replaced the embedded Postgres fixed password by a random one',
+  );
   return password;
 }
 
 /** Starts (or attaches to, or takes over) the embedded cluster in `requestedDir` and returns its URL. */
-export async function startEmbeddedPostgres(requestedDir: string, port: number, logger: Logger, options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  requestedDir: string,
+  port: number,
+  logger: Logger,
+  options: EmbeddedPostgresOptions = {},
+): Promise<EmbeddedPostgres> {
   const account = serverAccount();
-  const location = clusterLocation(requestedDir, account, options.home, options.systemRoot === undefined ? {} : { systemRoot: options.systemRoot });
+  const location = clusterLocation(
+    requestedDir,
+    account,
+    options.home,
+    options.systemRoot === undefined ? {} : { systemRoot: options.systemRoot },
+  );
   const dataDir = location.dir;
   const running = runningServer(dataDir);
   if (running !== undefined) return joinRunningServer(running, dataDir, location, account, logger, options);
@@ -153,7 +186,13 @@ export async function startEmbeddedPostgres(requestedDir: string, port: number, 
     throw error;
   }
   writeOwner(dataDir, account);
-  const supervisor = new ServerSupervisor(server, () => startServer(binaries, account, dataDir, port, logger), dataDir, logger, options);
+  const supervisor = new ServerSupervisor(
+    server,
+    () => startServer(binaries, account, dataDir, port, logger),
+    dataDir,
+    logger,
+    options,
+  );
   logReady(logger, 'started', dataDir, port, location, account, binaries.version);
   return { url: urlFor(port, DATABASE, password), dataDir, port, role: 'started', stop: () => supervisor.stop() };
 }
@@ -177,17 +216,41 @@ async function joinRunningServer(
   // The process that started this server is gone (a crash): take it over, so this process supervises
   // it and its clean shutdown stops it.
   writeOwner(dataDir, account);
-  logger.warn({ dataDir, port: running.port, postmasterPid: running.pid, previousOwnerPid: owner?.pid }, 'took over the embedded Postgres left running by a process that is gone');
+  logger.warn(
+    { dataDir, port: running.port, postmasterPid: running.pid, previousOwnerPid: owner?.pid },
+    'took over the embedded Postgres left running by a process that is gone',
+  );
   const binaries = executableBinaries(account, path.dirname(dataDir));
   const server = adoptedServer(running.pid);
-  const supervisor = new ServerSupervisor(server, () => startServer(binaries, account, dataDir, running.port, logger), dataDir, logger, options);
+  const supervisor = new ServerSupervisor(
+    server,
+    () => startServer(binaries, account, dataDir, running.port, logger),
+    dataDir,
+    logger,
+    options,
+  );
   logReady(logger, 'adopted', dataDir, running.port, location, account, binaries.version);
   return { url, dataDir, port: running.port, role: 'adopted', stop: () => supervisor.stop() };
 }
 
-function logReady(logger: Logger, role: EmbeddedServerRole, dataDir: string, port: number, location: ClusterLocation, account: ServerAccount, version?: string): void {
+function logReady(
+  logger: Logger,
+  role: EmbeddedServerRole,
+  dataDir: string,
+  port: number,
+  location: ClusterLocation,
+  account: ServerAccount,
+  version?: string,
+): void {
   logger.info(
-    { dataDir, port, role, runsAs: account.name, location: location.reason, ...(version === undefined ? {} : { version }) },
+    {
+      dataDir,
+      port,
+      role,
+      runsAs: account.name,
+      location: location.reason,
+      ...(version === undefined ? {} : { version }),
+    },
     `embedded Postgres ready (${role}): cluster in ${dataDir}, 127.0.0.1:${port}`,
   );
 }
@@ -209,7 +272,14 @@ async function initialiseCluster(binaries: PostgresBinaries, account: ServerAcco
   try {
     const result = await runToCompletion(
       binaries.initdb,
-      [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--no-locale'],
+      [
+        `--pgdata=${dataDir}`,
+        '--auth=scram-sha-256',
+        `--username=${USER}`,
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--no-locale',
+      ],
       account,
     );
     if (result.code !== 0) {
@@ -224,9 +294,18 @@ async function initialiseCluster(binaries: PostgresBinaries, account: ServerAcco
   }
 }
 
-function runToCompletion(command: string, args: readonly string[], account: ServerAccount): Promise<{ code: number | null; stderr: string }> {
+function runToCompletion(
+  command: string,
+  args: readonly string[],
+  account: ServerAccount,
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { uid: account.uid, gid: account.gid, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    const child = spawn(command, args, {
+      uid: account.uid,
+      gid: account.gid,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
@@ -280,10 +359,27 @@ function childServer(child: ChildProcess): ServerProcess {
   };
 }
 
-async function startServer(binaries: PostgresBinaries, account: ServerAccount, dataDir: string, port: number, logger: Logger): Promise<ServerProcess> {
+async function startServer(
+  binaries: PostgresBinaries,
+  account: ServerAccount,
+  dataDir: string,
+  port: number,
+  logger: Logger,
+): Promise<ServerProcess> {
   const child = spawn(
     binaries.postgres,
-    ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'unix_socket_directories='],
+    [
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'unix_socket_directories=',
+    ],
     { uid: account.uid, gid: account.gid, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
   );
   let output = '';
@@ -296,12 +392,18 @@ async function startServer(binaries: PostgresBinaries, account: ServerAccount, d
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (!server.isAlive()) {
-      throw new EmbeddedPostgresError('EMBEDDED_PG_START', `the embedded Postgres in '${dataDir}' did not start on port ${port} (is the port taken? set NEGMINE_EMBEDDED_PG_PORT): ${output.trim() || 'server exited'}`);
+      throw new EmbeddedPostgresError(
+        'EMBEDDED_PG_START',
+        `the embedded Postgres in '${dataDir}' did not start on port ${port} (is the port taken? set NEGMINE_EMBEDDED_PG_PORT): ${output.trim() || 'server exited'}`,
+      );
     }
     if (await accepts(port, readPassword(dataDir) ?? LEGACY_PASSWORD)) return server;
     if (Date.now() > deadline) {
       await server.stop();
-      throw new EmbeddedPostgresError('EMBEDDED_PG_START', `the embedded Postgres in '${dataDir}' did not accept connections on port ${port} within 60 s: ${output.trim()}`);
+      throw new EmbeddedPostgresError(
+        'EMBEDDED_PG_START',
+        `the embedded Postgres in '${dataDir}' did not accept connections on port ${port} within 60 s: ${output.trim()}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -360,11 +462,19 @@ class ServerSupervisor {
       const now = Date.now();
       while (this.restarts.length > 0 && this.restarts[0]! < now - windowMs) this.restarts.shift();
       if (this.restarts.length >= maxRestarts) {
-        this.giveUp(new EmbeddedPostgresError('EMBEDDED_PG_UNRECOVERABLE', `the embedded Postgres in '${this.dataDir}' died ${maxRestarts} times within ${windowMs / 1000} s; giving up`));
+        this.giveUp(
+          new EmbeddedPostgresError(
+            'EMBEDDED_PG_UNRECOVERABLE',
+            `the embedded Postgres in '${this.dataDir}' died ${maxRestarts} times within ${windowMs / 1000} s; giving up`,
+          ),
+        );
         return;
       }
       this.restarts.push(now);
-      this.logger.error({ dataDir: this.dataDir, previousPid: this.server.pid, attempt: this.restarts.length }, 'the embedded Postgres died: restarting it');
+      this.logger.error(
+        { dataDir: this.dataDir, previousPid: this.server.pid, attempt: this.restarts.length },
+        'the embedded Postgres died: restarting it',
+      );
       try {
         // The dead postmaster's backends exit on their own within moments; until then a new one refuses
         // to start (shared memory still in use), so a failed attempt waits and counts as a restart.
@@ -385,7 +495,10 @@ class ServerSupervisor {
     const onUnrecoverable =
       this.options.onUnrecoverable ??
       ((failure: Error) => {
-        this.logger.fatal({ err: failure }, 'the embedded Postgres cannot be restarted: exiting so a supervisor can restart the service');
+        this.logger.fatal(
+          { err: failure },
+          'the embedded Postgres cannot be restarted: exiting so a supervisor can restart the service',
+        );
         process.exit(1);
       });
     onUnrecoverable(error);

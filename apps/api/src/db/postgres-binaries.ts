@@ -28,7 +28,9 @@ export function bundledBinaries(): PostgresBinaries {
   try {
     entry = require.resolve(packageName);
   } catch {
-    throw new Error(`no embedded PostgreSQL binaries for ${process.platform}-${process.arch}: the npm package ${packageName} is not installed; set DATABASE_URL to use an external PostgreSQL`);
+    throw new Error(
+      `no embedded PostgreSQL binaries for ${process.platform}-${process.arch}: the npm package ${packageName} is not installed; set DATABASE_URL to use an external PostgreSQL`,
+    );
   }
   const packageRoot = path.resolve(path.dirname(entry), '..');
   const { version } = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string };
@@ -65,13 +67,19 @@ function createPostgresUser(): { uid: number; gid: number } {
   }
   execFileSync('useradd', ['--system', '-g', 'postgres', 'postgres'], { stdio: 'ignore' });
   const ids = postgresUserIds();
-  if (ids === undefined) throw new Error('could not create the OS user postgres that the embedded PostgreSQL must run as');
+  if (ids === undefined)
+    throw new Error('could not create the OS user postgres that the embedded PostgreSQL must run as');
   return ids;
 }
 
 /** True when `account` can run `binary` (every parent folder must be enterable by it). */
 function canExecute(binary: string, account: ServerAccount): boolean {
-  const result = spawnSync(binary, ['--version'], { uid: account.uid, gid: account.gid, stdio: 'ignore', timeout: 30_000 });
+  const result = spawnSync(binary, ['--version'], {
+    uid: account.uid,
+    gid: account.gid,
+    stdio: 'ignore',
+    timeout: 30_000,
+  });
   return result.error === undefined && result.status === 0;
 }
 
@@ -98,7 +106,9 @@ export function executableBinaries(account: ServerAccount, runtimeParent: string
     }
   }
   if (!canExecute(copied.initdb, account)) {
-    throw new Error(`the OS user ${account.name} cannot run the embedded PostgreSQL binaries, even copied to '${runtimeDir}': every folder above it must be enterable by ${account.name}; choose another folder with NEGMINE_PG_DIR`);
+    throw new Error(
+      `the OS user ${account.name} cannot run the embedded PostgreSQL binaries, even copied to '${runtimeDir}': every folder above it must be enterable by ${account.name}; choose another folder with NEGMINE_PG_DIR`,
+    );
   }
   return copied;
 }

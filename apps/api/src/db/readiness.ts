@@ -11,7 +11,13 @@ export async function databaseReady(prisma: PrismaClient, timeoutMs = READY_TIME
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
   try {
-    return await Promise.race([prisma.$queryRaw`SELECT 1`.then(() => true, () => false), timeout]);
+    return await Promise.race([
+      prisma.$queryRaw`SELECT 1`.then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -36,7 +36,11 @@ export interface OpenSchemaEngine {
 }
 
 /** A schema engine over the given datamodel, connected through adapter-pg to `poolConfig` in `schema`. */
-export async function openSchemaEngine(datamodel: string, poolConfig: PoolConfig, schema: string): Promise<OpenSchemaEngine> {
+export async function openSchemaEngine(
+  datamodel: string,
+  poolConfig: PoolConfig,
+  schema: string,
+): Promise<OpenSchemaEngine> {
   const bg = await loadWasm();
   // Our own pool, so it can be ended: the adapter leaves an external pool open.
   const pool = new Pool(poolConfig as ConstructorParameters<typeof Pool>[0]);

@@ -17,14 +17,26 @@ export const DEMO_NEAR_OOD_SET = 'demo: near-OOD images (synthetic embeddings)';
 export const DEMO_FAR_OOD_SET = 'demo: far-OOD images (synthetic embeddings)';
 
 /** The demo's evaluations of its mining run: every method of the comparison, each on both OOD sets. */
-export const DEMO_EVALUATIONS: readonly { readonly method: ScoringMethod; readonly params: Record<string, number> }[] = [
-  { method: ScoringMethod.mcm, params: {} },
-  { method: ScoringMethod.neglabel, params: { groups: 100 } },
-  { method: ScoringMethod.debiased, params: { temperature: 0.01, groups: 100, tau: 0.5 } },
-  { method: ScoringMethod.adaneg, params: {} },
-];
+export const DEMO_EVALUATIONS: readonly { readonly method: ScoringMethod; readonly params: Record<string, number> }[] =
+  [
+    { method: ScoringMethod.mcm, params: {} },
+    { method: ScoringMethod.neglabel, params: { groups: 100 } },
+    { method: ScoringMethod.debiased, params: { temperature: 0.01, groups: 100, tau: 0.5 } },
+    { method: ScoringMethod.adaneg, params: {} },
+  ];
 const DIM = 64;
-const LABELS = ['goldfish', 'tabby cat', 'ambulance', 'acoustic guitar', 'pizza', 'lighthouse', 'daisy', 'volcano', 'teapot', 'bicycle'];
+const LABELS = [
+  'goldfish',
+  'tabby cat',
+  'ambulance',
+  'acoustic guitar',
+  'pizza',
+  'lighthouse',
+  'daisy',
+  'volcano',
+  'teapot',
+  'bicycle',
+];
 
 /** Deterministic normal draws (mulberry32 + Box–Muller), so the demo is the same on every machine. */
 function normalSource(seed: number): () => number {
@@ -56,7 +68,13 @@ async function waitFor(services: AllServices, runId: string, timeoutMs: number):
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { status } = await services.runs.progress(runId);
-    if (status === RunStatus.succeeded || status === RunStatus.failed || status === RunStatus.cancelled || Date.now() > deadline) return status;
+    if (
+      status === RunStatus.succeeded ||
+      status === RunStatus.failed ||
+      status === RunStatus.cancelled ||
+      Date.now() > deadline
+    )
+      return status;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -68,7 +86,11 @@ export async function seedDemo(services: AllServices, config: ApiConfig, logger:
   const modelDir = path.join(modelRoot, 'demo-tiny-clip');
   mkdirSync(modelDir, { recursive: true });
   writeTinyClipModel(modelDir, { seed: 0 });
-  await services.models.register({ name: 'demo-tiny-clip (generated test model)', folder: modelDir, backbone: Backbone.vit_b32 });
+  await services.models.register({
+    name: 'demo-tiny-clip (generated test model)',
+    folder: modelDir,
+    backbone: Backbone.vit_b32,
+  });
 
   const space = await services.models.register({ name: 'demo-synthetic-space', importedEmbeddingDim: DIM });
   const labelSet = await services.labelSets.create({ name: DEMO_LABEL_SET, labels: LABELS });

@@ -84,7 +84,9 @@ async function assertQueueSchemaUsable(connection: DatabaseConnection): Promise<
   const client = new Client({ connectionString: connection.url });
   await client.connect();
   try {
-    const exists = await client.query<{ name: string | null }>('SELECT to_regclass($1) AS name', [`"${connection.queueSchema}".version`]);
+    const exists = await client.query<{ name: string | null }>('SELECT to_regclass($1) AS name', [
+      `"${connection.queueSchema}".version`,
+    ]);
     if (exists.rows[0]?.name === null || exists.rows[0]?.name === undefined) return;
     const { rows } = await client.query<{ version: string }>(`SELECT version FROM "${connection.queueSchema}".version`);
     const version = Number(rows[0]?.version);
@@ -136,10 +138,19 @@ export class JobQueue {
   }
 
   /** Runs `handler` for jobs of `name`, `concurrency` at a time in this process. A throw fails (and retries) the job. */
-  async work<N extends JobName>(name: N, concurrency: number, handler: (job: QueuedJob<N>) => Promise<void>): Promise<void> {
+  async work<N extends JobName>(
+    name: N,
+    concurrency: number,
+    handler: (job: QueuedJob<N>) => Promise<void>,
+  ): Promise<void> {
     const onJobs = async (jobs: PgBossJob[]): Promise<void> => {
       for (const job of jobs) {
-        await handler({ id: job.id, data: job.data as JobPayloads[N], retryCount: job.retryCount, retryLimit: job.retryLimit });
+        await handler({
+          id: job.id,
+          data: job.data as JobPayloads[N],
+          retryCount: job.retryCount,
+          retryLimit: job.retryLimit,
+        });
       }
     };
     // pg-boss 10 runs one job at a time per work() call: `concurrency` calls give that many in parallel.

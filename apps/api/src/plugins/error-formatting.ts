@@ -46,12 +46,17 @@ function isIndex(property: string): boolean {
 }
 
 /** Flattens class-validator errors into one problem per path (messages de-duplicated), in input order. */
-export function validationProblems(errors: readonly ClassValidatorError[], prefix = ''): { problems: ValidationProblem[]; total: number } {
+export function validationProblems(
+  errors: readonly ClassValidatorError[],
+  prefix = '',
+): { problems: ValidationProblem[]; total: number } {
   const byPath = new Map<string, Set<string>>();
   const visit = (error: ClassValidatorError, parent: string, depth: number): void => {
     const property = typeof error.property === 'string' ? error.property : '?';
     const path = parent === '' ? property : isIndex(property) ? `${parent}[${property}]` : `${parent}.${property}`;
-    const messages = Object.values(error.constraints ?? {}).filter((message): message is string => typeof message === 'string');
+    const messages = Object.values(error.constraints ?? {}).filter(
+      (message): message is string => typeof message === 'string',
+    );
     if (messages.length > 0) {
       const set = byPath.get(path) ?? new Set<string>();
       for (const message of messages) set.add(truncate(message, 200));
@@ -60,7 +65,10 @@ export function validationProblems(errors: readonly ClassValidatorError[], prefi
     if (depth < 20) for (const child of error.children ?? []) visit(child, path, depth + 1);
   };
   for (const error of errors) visit(error, prefix, 0);
-  const problems = [...byPath.entries()].map(([path, messages]) => ({ path: truncate(path, 200), messages: [...messages] }));
+  const problems = [...byPath.entries()].map(([path, messages]) => ({
+    path: truncate(path, 200),
+    messages: [...messages],
+  }));
   return { problems: problems.slice(0, MAX_PROBLEMS), total: problems.length };
 }
 
@@ -82,22 +90,33 @@ function boundedExtensions(extensions: Record<string, unknown>, production: bool
 }
 
 /** One formatted error made bounded (for Apollo's formatError, after the code mapping of errors.ts). */
-export function boundedFormattedError(formatted: GraphQLFormattedError, options: { production: boolean }): GraphQLFormattedError {
+export function boundedFormattedError(
+  formatted: GraphQLFormattedError,
+  options: { production: boolean },
+): GraphQLFormattedError {
   const problems = Array.isArray(formatted.extensions?.['validationErrors']);
   // graphql-js's notice after 50 variable errors has no code of its own; Apollo would call it internal.
   if (formatted.message.startsWith('Too many errors processing variables')) {
-    return { message: 'too many invalid values in the variables; the first ones are listed', extensions: { code: 'BAD_USER_INPUT' } };
+    return {
+      message: 'too many invalid values in the variables; the first ones are listed',
+      extensions: { code: 'BAD_USER_INPUT' },
+    };
   }
   return {
     message: problems ? 'the arguments are invalid; see extensions.problems' : boundedMessage(formatted.message),
     ...(formatted.locations === undefined ? {} : { locations: formatted.locations.slice(0, 5) }),
     ...(formatted.path === undefined ? {} : { path: formatted.path }),
-    ...(formatted.extensions === undefined ? {} : { extensions: boundedExtensions(formatted.extensions as Record<string, unknown>, options.production) }),
+    ...(formatted.extensions === undefined
+      ? {}
+      : { extensions: boundedExtensions(formatted.extensions as Record<string, unknown>, options.production) }),
   };
 }
 
 /** An operation's errors, each distinct (message and code) error once, at most MAX_ERRORS plus a summary. */
-export function boundedErrorList(errors: readonly GraphQLFormattedError[], maxErrors = MAX_ERRORS): GraphQLFormattedError[] {
+export function boundedErrorList(
+  errors: readonly GraphQLFormattedError[],
+  maxErrors = MAX_ERRORS,
+): GraphQLFormattedError[] {
   const seen = new Set<string>();
   const distinct: GraphQLFormattedError[] = [];
   let dropped = 0;
@@ -109,7 +128,10 @@ export function boundedErrorList(errors: readonly GraphQLFormattedError[], maxEr
     else dropped += 1;
   }
   if (dropped > 0) {
-    distinct.push({ message: `${dropped} more errors are not listed`, extensions: { code: String(distinct[0]?.extensions?.['code'] ?? 'BAD_USER_INPUT'), omittedErrors: dropped } });
+    distinct.push({
+      message: `${dropped} more errors are not listed`,
+      extensions: { code: String(distinct[0]?.extensions?.['code'] ?? 'BAD_USER_INPUT'), omittedErrors: dropped },
+    });
   }
   return distinct;
 }
@@ -122,7 +144,8 @@ export function boundedErrorsPlugin<C extends object>(maxErrors = MAX_ERRORS): A
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;
           const { errors } = response.body.singleResult;
-          if (errors !== undefined && errors.length > 1) response.body.singleResult.errors = boundedErrorList(errors, maxErrors);
+          if (errors !== undefined && errors.length > 1)
+            response.body.singleResult.errors = boundedErrorList(errors, maxErrors);
         },
       };
     },

@@ -5,7 +5,9 @@ import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Respon
 import express from 'express';
 
 export interface HttpErrorBody {
-  readonly errors: readonly [{ readonly message: string; readonly extensions: { readonly code: string } & Record<string, unknown> }];
+  readonly errors: readonly [
+    { readonly message: string; readonly extensions: { readonly code: string } & Record<string, unknown> },
+  ];
 }
 
 export function httpErrorBody(code: string, message: string, extra: Record<string, unknown> = {}): HttpErrorBody {
@@ -24,17 +26,32 @@ interface BodyParserError {
 }
 
 /** Maps a thrown error to a status, code and bounded message; undefined for an unexpected error. */
-export function describeHttpError(error: unknown, maxBytes?: number): { status: number; code: string; message: string } | undefined {
+export function describeHttpError(
+  error: unknown,
+  maxBytes?: number,
+): { status: number; code: string; message: string } | undefined {
   const parserError = error as BodyParserError;
   switch (parserError?.type) {
     case 'entity.parse.failed':
       return { status: 400, code: 'INVALID_JSON', message: 'the request body is not valid JSON' };
     case 'entity.too.large':
-      return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `the request body is larger than ${parserError.limit ?? maxBytes ?? 'the limit of'} bytes` };
+      return {
+        status: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `the request body is larger than ${parserError.limit ?? maxBytes ?? 'the limit of'} bytes`,
+      };
     case 'encoding.unsupported':
-      return { status: 415, code: 'UNSUPPORTED_ENCODING', message: 'the request body encoding is not supported; accepted: identity, gzip, deflate, br' };
+      return {
+        status: 415,
+        code: 'UNSUPPORTED_ENCODING',
+        message: 'the request body encoding is not supported; accepted: identity, gzip, deflate, br',
+      };
     case 'charset.unsupported':
-      return { status: 415, code: 'UNSUPPORTED_CHARSET', message: 'the request body charset is not supported; send UTF-8 JSON' };
+      return {
+        status: 415,
+        code: 'UNSUPPORTED_CHARSET',
+        message: 'the request body charset is not supported; send UTF-8 JSON',
+      };
     case 'request.aborted':
       return { status: 400, code: 'REQUEST_ABORTED', message: 'the request was aborted before its body was read' };
     case 'request.size.invalid':
@@ -56,7 +73,11 @@ export function jsonErrorHandler(onUnexpected: (error: unknown) => void): ErrorR
     }
     const known = describeHttpError(error);
     if (known === undefined) onUnexpected(error);
-    const { status, code, message } = known ?? { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' };
+    const { status, code, message } = known ?? {
+      status: 500,
+      code: 'INTERNAL_SERVER_ERROR',
+      message: 'Internal server error',
+    };
     res.status(status).json(httpErrorBody(code, message));
   };
 }
@@ -64,6 +85,8 @@ export function jsonErrorHandler(onUnexpected: (error: unknown) => void): ErrorR
 /** The handler after every route: 404 as JSON. */
 export function jsonNotFound(): RequestHandler {
   return (req: Request, res: Response) => {
-    res.status(404).json(httpErrorBody('NOT_FOUND', `no route ${req.method} ${req.path.slice(0, 200)}; the API is POST /graphql`));
+    res
+      .status(404)
+      .json(httpErrorBody('NOT_FOUND', `no route ${req.method} ${req.path.slice(0, 200)}; the API is POST /graphql`));
   };
 }

@@ -37,32 +37,62 @@ describe('HTTP limits and errors', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  async function json(response: Response): Promise<{ status: number; type: string | null; body: unknown; text: string }> {
+  async function json(
+    response: Response,
+  ): Promise<{ status: number; type: string | null; body: unknown; text: string }> {
     const text = await response.text();
-    return { status: response.status, type: response.headers.get('content-type'), body: JSON.parse(text) as unknown, text };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      body: JSON.parse(text) as unknown,
+      text,
+    };
   }
 
   it('answers invalid JSON with 400 INVALID_JSON and a too large body with 413 PAYLOAD_TOO_LARGE, as JSON', async () => {
-    const invalid = await json(await fetch(`${base}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a": ' }));
-    expect(invalid).toMatchObject({ status: 400, type: expect.stringMatching(/application\/json/), body: { errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'INVALID_JSON' } }] } });
-    const large = await json(await fetch(`${base}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ a: 'y'.repeat(2_000) }) }));
+    const invalid = await json(
+      await fetch(`${base}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a": ' }),
+    );
+    expect(invalid).toMatchObject({
+      status: 400,
+      type: expect.stringMatching(/application\/json/),
+      body: { errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'INVALID_JSON' } }] },
+    });
+    const large = await json(
+      await fetch(`${base}/echo`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ a: 'y'.repeat(2_000) }),
+      }),
+    );
     expect(large).toMatchObject({ status: 413, body: { errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] } });
     expect(large.text).not.toMatch(/<html|at .*\.js/i);
-    const ok = await json(await fetch(`${base}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' }));
+    const ok = await json(
+      await fetch(`${base}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' }),
+    );
     expect(ok).toMatchObject({ status: 200, body: { got: { a: 1 } } });
   });
 
   it('answers unknown routes with 404 JSON and masks unexpected errors without stack or paths', async () => {
-    expect(await json(await fetch(`${base}/nope`))).toMatchObject({ status: 404, body: { errors: [{ extensions: { code: 'NOT_FOUND' } }] } });
+    expect(await json(await fetch(`${base}/nope`))).toMatchObject({
+      status: 404,
+      body: { errors: [{ extensions: { code: 'NOT_FOUND' } }] },
+    });
     const boom = await json(await fetch(`${base}/boom`));
-    expect(boom).toMatchObject({ status: 500, body: { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } });
+    expect(boom).toMatchObject({
+      status: 500,
+      body: { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] },
+    });
     expect(boom.text).not.toContain(__filename);
     expect(unexpected).toHaveLength(1);
   });
 
   it('replaces a too large response by a 413 RESPONSE_TOO_LARGE error', async () => {
     const big = await json(await fetch(`${base}/big`));
-    expect(big).toMatchObject({ status: 413, body: { errors: [{ extensions: { code: 'RESPONSE_TOO_LARGE', maxBytes: 2_000 } }] } });
+    expect(big).toMatchObject({
+      status: 413,
+      body: { errors: [{ extensions: { code: 'RESPONSE_TOO_LARGE', maxBytes: 2_000 } }] },
+    });
     expect(big.text.length).toBeLessThan(500);
   });
 
@@ -90,7 +120,14 @@ describe('limits configuration', () => {
     const defaults = limitsFromEnv({});
     expect(defaults.maxBodyBytes).toBe(DEFAULT_MAX_BODY_BYTES);
     expect(defaults.query.maxAliases).toBe(20);
-    const custom = limitsFromEnv({ NEGMINE_MAX_QUERY_DEPTH: '8', NEGMINE_ALLOWED_ORIGINS: 'https://dash.example.com, http://10.0.0.5:8080', NEGMINE_ALLOWED_HOSTS: 'api.team.example:4000' }, 100);
+    const custom = limitsFromEnv(
+      {
+        NEGMINE_MAX_QUERY_DEPTH: '8',
+        NEGMINE_ALLOWED_ORIGINS: 'https://dash.example.com, http://10.0.0.5:8080',
+        NEGMINE_ALLOWED_HOSTS: 'api.team.example:4000',
+      },
+      100,
+    );
     expect(custom.query).toMatchObject({ maxDepth: 8, maxPageSize: 100 });
     expect(custom.allowedOrigins).toEqual(['https://dash.example.com', 'http://10.0.0.5:8080']);
     expect(custom.allowedHosts).toEqual(['api.team.example:4000']);
@@ -99,7 +136,9 @@ describe('limits configuration', () => {
   it('refuses bad values naming the variable', () => {
     expect(() => limitsFromEnv({ NEGMINE_MAX_QUERY_DEPTH: 'deep' })).toThrow(ConfigError);
     expect(() => limitsFromEnv({ NEGMINE_RATE_LIMIT: '0' })).toThrow(/NEGMINE_RATE_LIMIT/);
-    expect(() => limitsFromEnv({ NEGMINE_ALLOWED_ORIGINS: 'https://x.example/path' })).toThrow(/NEGMINE_ALLOWED_ORIGINS/);
+    expect(() => limitsFromEnv({ NEGMINE_ALLOWED_ORIGINS: 'https://x.example/path' })).toThrow(
+      /NEGMINE_ALLOWED_ORIGINS/,
+    );
     expect(() => limitsFromEnv({ NEGMINE_ALLOWED_HOSTS: 'bad host' })).toThrow(/NEGMINE_ALLOWED_HOSTS/);
   });
 });

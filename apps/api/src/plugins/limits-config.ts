@@ -18,4 +18,3 @@ export interface HardeningLimits {
 
 export const DEFAULT_MAX_BODY_BYTES = 200 * 1024 * 1024;
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
-

@@ -37,7 +37,8 @@ export function NullArguments(): ClassDecorator {
     );
     for (const methodName of withArguments) {
       const descriptor = Object.getOwnPropertyDescriptor(target.prototype, methodName);
-      if (descriptor !== undefined) UseMiddleware(nullArgumentsMiddleware)(target.prototype as object, methodName, descriptor);
+      if (descriptor !== undefined)
+        UseMiddleware(nullArgumentsMiddleware)(target.prototype as object, methodName, descriptor);
     }
   };
 }

@@ -19,7 +19,9 @@ export type OriginProblem = { readonly code: 'FORBIDDEN_ORIGIN' | 'FORBIDDEN_HOS
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function loopbackNames(host: string): string[] {
-  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host === '0.0.0.0' || host === '::' ? ['localhost', '127.0.0.1', '[::1]'] : [];
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host === '0.0.0.0' || host === '::'
+    ? ['localhost', '127.0.0.1', '[::1]']
+    : [];
 }
 
 function hostForUrl(host: string): string {
@@ -31,13 +33,29 @@ function hostForUrl(host: string): string {
  * listen name and, for loopback or wildcard addresses, localhost/127.0.0.1/[::1]) plus `extraOrigins`
  * (NEGMINE_ALLOWED_ORIGINS); Hosts checked only in open mode (plus `extraHosts`).
  */
-export function defaultOriginPolicy(options: { host: string; port: number; openMode: boolean; extraOrigins?: readonly string[]; extraHosts?: readonly string[] }): OriginPolicy {
-  const names = [...new Set([...(options.host === '0.0.0.0' || options.host === '::' ? [] : [hostForUrl(options.host.toLowerCase())]), ...loopbackNames(options.host)])];
+export function defaultOriginPolicy(options: {
+  host: string;
+  port: number;
+  openMode: boolean;
+  extraOrigins?: readonly string[];
+  extraHosts?: readonly string[];
+}): OriginPolicy {
+  const names = [
+    ...new Set([
+      ...(options.host === '0.0.0.0' || options.host === '::' ? [] : [hostForUrl(options.host.toLowerCase())]),
+      ...loopbackNames(options.host),
+    ]),
+  ];
   const withPort = names.map((name) => `${name}:${options.port}`);
   const origins = withPort.flatMap((hostPort) => [`http://${hostPort}`, `https://${hostPort}`]);
   return {
-    allowedOrigins: [...origins, ...(options.extraOrigins ?? []).map((origin) => origin.toLowerCase().replace(/\/+$/, ''))],
-    ...(options.openMode ? { allowedHosts: [...withPort, ...names, ...(options.extraHosts ?? []).map((host) => host.toLowerCase())] } : {}),
+    allowedOrigins: [
+      ...origins,
+      ...(options.extraOrigins ?? []).map((origin) => origin.toLowerCase().replace(/\/+$/, '')),
+    ],
+    ...(options.openMode
+      ? { allowedHosts: [...withPort, ...names, ...(options.extraHosts ?? []).map((host) => host.toLowerCase())] }
+      : {}),
   };
 }
 
@@ -46,14 +64,20 @@ export function originProblem(origin: string | undefined, policy: OriginPolicy):
   if (origin === undefined) return undefined;
   const normalised = origin.toLowerCase().replace(/\/+$/, '');
   if (policy.allowedOrigins.includes(normalised)) return undefined;
-  return { code: 'FORBIDDEN_ORIGIN', message: `requests from the origin '${origin.slice(0, 100)}' are not allowed; allowed: the service's own origin and NEGMINE_ALLOWED_ORIGINS` };
+  return {
+    code: 'FORBIDDEN_ORIGIN',
+    message: `requests from the origin '${origin.slice(0, 100)}' are not allowed; allowed: the service's own origin and NEGMINE_ALLOWED_ORIGINS`,
+  };
 }
 
 /** A problem with the Host header, if the policy checks it (open mode). */
 export function hostProblem(host: string | undefined, policy: OriginPolicy): OriginProblem | undefined {
   if (policy.allowedHosts === undefined) return undefined;
   if (host !== undefined && policy.allowedHosts.includes(host.toLowerCase())) return undefined;
-  return { code: 'FORBIDDEN_HOST', message: `the Host '${(host ?? '').slice(0, 100)}' is not one of this service's names; use localhost, 127.0.0.1 or a name in NEGMINE_ALLOWED_HOSTS` };
+  return {
+    code: 'FORBIDDEN_HOST',
+    message: `the Host '${(host ?? '').slice(0, 100)}' is not one of this service's names; use localhost, 127.0.0.1 or a name in NEGMINE_ALLOWED_HOSTS`,
+  };
 }
 
 function header(value: string | string[] | undefined): string | undefined {
@@ -68,7 +92,9 @@ export function upgradeProblem(req: Pick<IncomingMessage, 'headers'>, policy: Or
 /** Express middleware: Host on every request (open mode), Origin on state-changing ones; 403 JSON otherwise. */
 export function originGuard(policy: OriginPolicy): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    const problem = hostProblem(header(req.headers.host), policy) ?? (STATE_CHANGING.has(req.method) ? originProblem(header(req.headers.origin), policy) : undefined);
+    const problem =
+      hostProblem(header(req.headers.host), policy) ??
+      (STATE_CHANGING.has(req.method) ? originProblem(header(req.headers.origin), policy) : undefined);
     if (problem === undefined) {
       next();
       return;

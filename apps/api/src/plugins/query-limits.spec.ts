@@ -23,7 +23,15 @@ function graphqlFilesUnder(dir: string): string[] {
   });
 }
 
-const LIMITS: QueryLimits = { maxDepth: 4, maxCost: 200, maxAliases: 3, maxDirectives: 2, maxTokens: 200, maxRequestedRows: 1_000, maxPageSize: 100 };
+const LIMITS: QueryLimits = {
+  maxDepth: 4,
+  maxCost: 200,
+  maxAliases: 3,
+  maxDirectives: 2,
+  maxTokens: 200,
+  maxRequestedRows: 1_000,
+  maxPageSize: 100,
+};
 
 function problemsWith(schema: GraphQLSchema, source: string, limits: QueryLimits): string[] {
   let document;
@@ -44,36 +52,67 @@ describe('query limits', () => {
 
   it('limits depth', () => {
     expect(problems(schema, '{ node(id: 1) { parent { parent { id } } } }')).toEqual([]);
-    expect(problems(schema, '{ node(id: 1) { parent { parent { parent { parent { id } } } } } }').join()).toMatch(/depth/i);
+    expect(problems(schema, '{ node(id: 1) { parent { parent { parent { parent { id } } } } } }').join()).toMatch(
+      /depth/i,
+    );
   });
 
   it('limits aliases', () => {
     expect(problems(schema, '{ a: node(id: 1) { id } b: node(id: 2) { id } c: node(id: 3) { id } }')).toEqual([]);
-    expect(problems(schema, '{ a: node(id: 1) { id } b: node(id: 2) { id } c: node(id: 3) { id } d: node(id: 4) { id } }').join()).toMatch(/alias/i);
+    expect(
+      problems(
+        schema,
+        '{ a: node(id: 1) { id } b: node(id: 2) { id } c: node(id: 3) { id } d: node(id: 4) { id } }',
+      ).join(),
+    ).toMatch(/alias/i);
   });
 
   it('limits directives', () => {
     expect(problems(schema, '{ node(id: 1) { id @skip(if: false) name @include(if: true) } }')).toEqual([]);
-    expect(problems(schema, '{ node(id: 1) { id @skip(if: false) @include(if: true) name @include(if: true) } }').join()).toMatch(/directive/i);
+    expect(
+      problems(schema, '{ node(id: 1) { id @skip(if: false) @include(if: true) name @include(if: true) } }').join(),
+    ).toMatch(/directive/i);
   });
 
   it('limits tokens while parsing', () => {
     const fields = Array.from({ length: 250 }, () => 'id').join(' ');
-    expect(problems(schema, `{ node(id: 1) { ${fields} } }`).join()).toMatch(/Document contains more tha[nt] 200 tokens/);
+    expect(problems(schema, `{ node(id: 1) { ${fields} } }`).join()).toMatch(
+      /Document contains more tha[nt] 200 tokens/,
+    );
   });
 
   it('limits cost', () => {
     const expensive = Array.from({ length: 300 }, (_, index) => `f${index}: name`).join(' ');
-    expect(problems(schema, `{ node(id: 1) { ${expensive} } }`, { ...LIMITS, maxAliases: 1_000, maxTokens: 10_000 }).join()).toMatch(/cost/i);
+    expect(
+      problems(schema, `{ node(id: 1) { ${expensive} } }`, { ...LIMITS, maxAliases: 1_000, maxTokens: 10_000 }).join(),
+    ).toMatch(/cost/i);
   });
 
   it('limits the rows requested across connections, multiplied through nesting and through fragments', () => {
-    const problems = (schemaArg: GraphQLSchema, source: string) => problemsWith(schemaArg, source, { ...LIMITS, maxDepth: 20, maxCost: 100_000 });
-    expect(problems(schema, '{ nodes(first: 10) { edges { node { children(first: 100) { edges { node { id } } } } } } }')).toEqual([]);
-    expect(problems(schema, '{ nodes(first: 11) { edges { node { children(first: 100) { edges { node { id } } } } } } }').join()).toMatch(/1100 rows/);
+    const problems = (schemaArg: GraphQLSchema, source: string) =>
+      problemsWith(schemaArg, source, { ...LIMITS, maxDepth: 20, maxCost: 100_000 });
+    expect(
+      problems(schema, '{ nodes(first: 10) { edges { node { children(first: 100) { edges { node { id } } } } } } }'),
+    ).toEqual([]);
+    expect(
+      problems(
+        schema,
+        '{ nodes(first: 11) { edges { node { children(first: 100) { edges { node { id } } } } } } }',
+      ).join(),
+    ).toMatch(/1100 rows/);
     // A variable or a too-large literal counts as the largest page.
-    expect(problems(schema, 'query($n: Int) { nodes(first: $n) { edges { node { children(first: 5000) { edges { node { id } } } } } } }').join()).toMatch(/10000 rows/);
-    expect(problems(schema, 'fragment F on Node { children(first: 100) { edges { node { id } } } } { a: nodes(first: 6) { edges { node { ...F } } } b: nodes(first: 5) { edges { node { ...F } } } }').join()).toMatch(/1100 rows/);
+    expect(
+      problems(
+        schema,
+        'query($n: Int) { nodes(first: $n) { edges { node { children(first: 5000) { edges { node { id } } } } } } }',
+      ).join(),
+    ).toMatch(/10000 rows/);
+    expect(
+      problems(
+        schema,
+        'fragment F on Node { children(first: 100) { edges { node { id } } } } { a: nodes(first: 6) { edges { node { ...F } } } b: nodes(first: 5) { edges { node { ...F } } } }',
+      ).join(),
+    ).toMatch(/1100 rows/);
   });
 });
 
@@ -88,7 +127,10 @@ describe('default limits on the service schema', () => {
       for (const operation of operations) {
         // Each operation is sent alone (with its document's fragments), as the dashboard does.
         const source = print({ kind: Kind.DOCUMENT, definitions: [operation, ...fragments] });
-        expect({ operation: operation.name?.value, problems: problems(schema, source, DEFAULT_QUERY_LIMITS).filter((message) => !/never used/.test(message)) }).toEqual({ operation: operation.name?.value, problems: [] });
+        expect({
+          operation: operation.name?.value,
+          problems: problems(schema, source, DEFAULT_QUERY_LIMITS).filter((message) => !/never used/.test(message)),
+        }).toEqual({ operation: operation.name?.value, problems: [] });
         checked += 1;
       }
     }

@@ -7,7 +7,15 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { GraphQLError, Kind, type ASTVisitor, type OperationDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  type ASTVisitor,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
 
 export interface QueryLimits {
   readonly maxDepth: number;
@@ -41,7 +49,11 @@ function limitError(message: string): GraphQLError {
 
 // graphql-armor throws on rejection (which would abort validation) unless told not to; a rejection is
 // reported as a validation error with our code instead ("Syntax Error:" is armor's prefix, not true).
-function reportRejection(): { propagateOnRejection: false; exposeLimits: true; onReject: Array<(context: ValidationContext | null, error: GraphQLError) => void> } {
+function reportRejection(): {
+  propagateOnRejection: false;
+  exposeLimits: true;
+  onReject: Array<(context: ValidationContext | null, error: GraphQLError) => void>;
+} {
   return {
     propagateOnRejection: false,
     exposeLimits: true,
@@ -50,12 +62,18 @@ function reportRejection(): { propagateOnRejection: false; exposeLimits: true; o
 }
 
 /** Rows requested by a selection: for each field with `first`, its page size times the rows below it. */
-function requestedRows(context: ValidationContext, selectionSet: SelectionSetNode, maxPageSize: number, seen: Set<string>): number {
+function requestedRows(
+  context: ValidationContext,
+  selectionSet: SelectionSetNode,
+  maxPageSize: number,
+  seen: Set<string>,
+): number {
   let total = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       const first = selection.arguments?.find((argument) => argument.name.value === 'first');
-      const below = selection.selectionSet === undefined ? 0 : requestedRows(context, selection.selectionSet, maxPageSize, seen);
+      const below =
+        selection.selectionSet === undefined ? 0 : requestedRows(context, selection.selectionSet, maxPageSize, seen);
       if (first === undefined) {
         total += below;
       } else {
@@ -83,7 +101,11 @@ export function requestedRowsRule(maxRequestedRows: number, maxPageSize: number)
     OperationDefinition(operation: OperationDefinitionNode) {
       const rows = requestedRows(context, operation.selectionSet, maxPageSize, new Set());
       if (rows > maxRequestedRows) {
-        context.reportError(limitError(`the operation asks for up to ${rows} rows across its connections; at most ${maxRequestedRows} per operation (page with 'after', or ask fewer aliases)`));
+        context.reportError(
+          limitError(
+            `the operation asks for up to ${rows} rows across its connections; at most ${maxRequestedRows} per operation (page with 'after', or ask fewer aliases)`,
+          ),
+        );
       }
     },
   });
@@ -92,8 +114,17 @@ export function requestedRowsRule(maxRequestedRows: number, maxPageSize: number)
 /** The validation rules to add to Apollo's `validationRules` (and to graphql-ws's validation). */
 export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
   return [
-    maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...reportRejection() }) as unknown as ValidationRule,
-    costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true, ...reportRejection() }) as unknown as ValidationRule,
+    maxDepthRule({
+      n: limits.maxDepth,
+      ignoreIntrospection: true,
+      flattenFragments: true,
+      ...reportRejection(),
+    }) as unknown as ValidationRule,
+    costLimitRule({
+      maxCost: limits.maxCost,
+      ignoreIntrospection: true,
+      ...reportRejection(),
+    }) as unknown as ValidationRule,
     maxAliasesRule({ n: limits.maxAliases, ...reportRejection() }) as unknown as ValidationRule,
     maxDirectivesRule({ n: limits.maxDirectives, ...reportRejection() }) as unknown as ValidationRule,
     requestedRowsRule(limits.maxRequestedRows, limits.maxPageSize),

@@ -18,8 +18,13 @@ export class RateLimitedError extends Error {
   override readonly name = 'RateLimitedError';
   readonly code = 'RATE_LIMITED';
 
-  constructor(readonly retryAfterSeconds: number, limits: RateLimits) {
-    super(`too many requests: at most ${limits.requestsPerWindow} per ${limits.windowSeconds} s per API key; retry after ${retryAfterSeconds} s`);
+  constructor(
+    readonly retryAfterSeconds: number,
+    limits: RateLimits,
+  ) {
+    super(
+      `too many requests: at most ${limits.requestsPerWindow} per ${limits.windowSeconds} s per API key; retry after ${retryAfterSeconds} s`,
+    );
   }
 }
 
@@ -40,7 +45,8 @@ export class CallerRateLimiter {
     try {
       await this.limiter.consume(key, 1);
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) throw new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)), this.limits);
+      if (rejection instanceof RateLimiterRes)
+        throw new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)), this.limits);
       throw rejection;
     }
   }
@@ -53,7 +59,11 @@ export class CallerRateLimiter {
       } catch (error) {
         if (!(error instanceof RateLimitedError)) throw error;
         res.setHeader('Retry-After', String(error.retryAfterSeconds));
-        res.status(429).json({ errors: [{ message: error.message, extensions: { code: error.code, retryAfterSeconds: error.retryAfterSeconds } }] });
+        res.status(429).json({
+          errors: [
+            { message: error.message, extensions: { code: error.code, retryAfterSeconds: error.retryAfterSeconds } },
+          ],
+        });
         return;
       }
       next();

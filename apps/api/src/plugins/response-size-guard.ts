@@ -15,7 +15,12 @@ export function responseSizeGuard(maxBytes: number): RequestHandler {
         res.status(413).type('application/json');
         return send(
           JSON.stringify({
-            errors: [{ message: `the response would be ${size} bytes; at most ${maxBytes} are sent: ask for fewer rows or fields`, extensions: { code: RESPONSE_TOO_LARGE, bytes: size, maxBytes } }],
+            errors: [
+              {
+                message: `the response would be ${size} bytes; at most ${maxBytes} are sent: ask for fewer rows or fields`,
+                extensions: { code: RESPONSE_TOO_LARGE, bytes: size, maxBytes },
+              },
+            ],
           }),
         );
       }

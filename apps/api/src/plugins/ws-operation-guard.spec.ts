@@ -13,17 +13,27 @@ function codes(result: ReturnType<typeof checkWsOperation>): unknown[] {
 
 describe('checkWsOperation', () => {
   it('accepts a good operation with its name and variables', () => {
-    const result = checkWsOperation(schema, limits, { query: 'subscription S { tick }', operationName: 'S', variables: { x: 1 } });
+    const result = checkWsOperation(schema, limits, {
+      query: 'subscription S { tick }',
+      operationName: 'S',
+      variables: { x: 1 },
+    });
     expect('document' in result && result.operationName).toBe('S');
     expect('document' in result && result.variableValues).toEqual({ x: 1 });
   });
 
   it('refuses token, alias and row floods, unknown fields and unparsable text, without echoing the input', () => {
-    expect(codes(checkWsOperation(schema, limits, { query: `{ ${'a '.repeat(200)} }` }))).toEqual(['GRAPHQL_PARSE_FAILED']);
+    expect(codes(checkWsOperation(schema, limits, { query: `{ ${'a '.repeat(200)} }` }))).toEqual([
+      'GRAPHQL_PARSE_FAILED',
+    ]);
     expect(codes(checkWsOperation(schema, limits, { query: '{ x: a y: a z: a }' }))).toEqual(['QUERY_TOO_COMPLEX']);
-    expect(codes(checkWsOperation(schema, { ...limits, maxRequestedRows: 10 }, { query: '{ a(first: 11) }' }))).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(codes(checkWsOperation(schema, { ...limits, maxRequestedRows: 10 }, { query: '{ a(first: 11) }' }))).toEqual(
+      ['QUERY_TOO_COMPLEX'],
+    );
     expect(codes(checkWsOperation(schema, limits, { query: '{ nope }' }))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(codes(checkWsOperation(schema, limits, { query: '{ a' }))).toEqual(['GRAPHQL_PARSE_FAILED']);
-    expect(codes(checkWsOperation(schema, limits, { query: 'query A { a } query B { a }' }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(checkWsOperation(schema, limits, { query: 'query A { a } query B { a }' }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
   });
 });

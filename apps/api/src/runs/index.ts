@@ -7,7 +7,14 @@ import { RunResolver } from './run.resolver';
 import { RunService } from './run.service';
 
 export { RUN_KINDS, type RunKind } from './run-kind';
-export { RunJobShell, type RunJobBody, type RunJobContext, type RunOutcome, type ShardJobBody, type ShardRequest } from './run-job';
+export {
+  RunJobShell,
+  type RunJobBody,
+  type RunJobContext,
+  type RunOutcome,
+  type ShardJobBody,
+  type ShardRequest,
+} from './run-job';
 export { RunStore } from './run.repository';
 export { RunService, type StaleRunPolicy } from './run.service';
 
@@ -17,6 +24,10 @@ export const runsFeature = defineFeature({
   needs: [],
   createServices: ({ prisma, queue, logger, config }) => {
     const runStore = new RunStore(prisma);
-    return { runStore, runs: new RunService(runStore, queue, logger), runJobs: new RunJobShell(runStore, queue, logger, config.heartbeatSeconds) };
+    return {
+      runStore,
+      runs: new RunService(runStore, queue, logger),
+      runJobs: new RunJobShell(runStore, queue, logger, config.heartbeatSeconds),
+    };
   },
 });

@@ -64,8 +64,15 @@ describe('RunJobShell (Postgres)', () => {
   });
 
   const newRun = async () =>
-    (await services.mining.mineNegatives({ labelSetId: space.labelSetId, modelId: space.modelId, corpusId: space.corpusId, selectionMethod: SelectionMethod.knn_density, params: { k: 5 } }))
-      .id;
+    (
+      await services.mining.mineNegatives({
+        labelSetId: space.labelSetId,
+        modelId: space.modelId,
+        corpusId: space.corpusId,
+        selectionMethod: SelectionMethod.knn_density,
+        params: { k: 5 },
+      })
+    ).id;
 
   it('claimed twice at once, the body runs once', async () => {
     const runId = await newRun();
@@ -80,7 +87,11 @@ describe('RunJobShell (Postgres)', () => {
     open();
     expect((await Promise.all([first, second])).sort()).toEqual(['committed', 'not-claimed']);
     expect(calls).toEqual({ prepare: 1, compute: 1, write: 1 });
-    expect(await store.findOfKind('mining', runId)).toMatchObject({ status: RunStatus.succeeded, attempts: 1, claimedBy: null });
+    expect(await store.findOfKind('mining', runId)).toMatchObject({
+      status: RunStatus.succeeded,
+      attempts: 1,
+      claimedBy: null,
+    });
   });
 
   it('a crash between commit and ack re-delivers the job, which runs nothing and writes nothing', async () => {
@@ -98,7 +109,11 @@ describe('RunJobShell (Postgres)', () => {
     const runId = await newRun();
     const crashed = countingBody({ fail: () => new Error('worker lost its connection') });
     await expect(shell.run(crashed.body, job(runId, 'job-e'))).rejects.toThrow('worker lost its connection');
-    expect(await store.findOfKind('mining', runId)).toMatchObject({ status: RunStatus.running, claimedBy: 'job-e', statusReason: expect.stringMatching(/attempt 1 failed/) });
+    expect(await store.findOfKind('mining', runId)).toMatchObject({
+      status: RunStatus.running,
+      claimedBy: 'job-e',
+      statusReason: expect.stringMatching(/attempt 1 failed/),
+    });
     // Another job cannot take a run held by a live job …
     const other = countingBody();
     expect(await shell.run(other.body, job(runId, 'job-f'))).toBe('not-claimed');
@@ -113,32 +128,60 @@ describe('RunJobShell (Postgres)', () => {
     const fixable = await newRun();
     const bad = countingBody({ fail: () => badInput('k must be at most the number of candidates') });
     expect(await shell.run(bad.body, job(fixable, 'job-g'))).toBe('failed');
-    expect(await store.findOfKind('mining', fixable)).toMatchObject({ status: RunStatus.failed, error: 'k must be at most the number of candidates' });
+    expect(await store.findOfKind('mining', fixable)).toMatchObject({
+      status: RunStatus.failed,
+      error: 'k must be at most the number of candidates',
+    });
 
     const flaky = await newRun();
     const broken = countingBody({ fail: () => new Error('disk full') });
     await expect(shell.run(broken.body, job(flaky, 'job-h', 0))).rejects.toThrow('disk full');
     await expect(shell.run(broken.body, job(flaky, 'job-h', 1))).rejects.toThrow('disk full');
     expect(await shell.run(broken.body, job(flaky, 'job-h', 2))).toBe('failed');
-    expect(await store.findOfKind('mining', flaky)).toMatchObject({ status: RunStatus.failed, errorCode: 'JOB_FAILED', error: 'disk full' });
+    expect(await store.findOfKind('mining', flaky)).toMatchObject({
+      status: RunStatus.failed,
+      errorCode: 'JOB_FAILED',
+      error: 'disk full',
+    });
   });
 
   it('plans shards once, parks, and the last shard continues the run without planning again', async () => {
     const runId = await newRun();
-    const shards: ShardRequest[] = [{ kind: ShardKind.text, targetId: space.corpusId, ranges: [[0, 10], [10, 20]] }];
+    const shards: ShardRequest[] = [
+      {
+        kind: ShardKind.text,
+        targetId: space.corpusId,
+        ranges: [
+          [0, 10],
+          [10, 20],
+        ],
+      },
+    ];
     const { body, calls } = countingBody({ shards });
     const sentBefore = queue.sent.length;
     expect(await shell.run(body, job(runId, 'job-i'))).toBe('parked');
     expect(queue.sent.slice(sentBefore).map((sent) => sent.name)).toEqual(['encode-text', 'encode-text']);
-    expect(await store.findOfKind('mining', runId)).toMatchObject({ status: RunStatus.running, step: RunStep.encode, claimedBy: null });
+    expect(await store.findOfKind('mining', runId)).toMatchObject({
+      status: RunStatus.running,
+      step: RunStep.encode,
+      claimedBy: null,
+    });
     // A duplicate delivery of the first job while shards are pending plans nothing.
     expect(await shell.run(body, job(runId, 'job-i', 1))).toBe('parked');
     expect(calls.prepare).toBe(1);
 
     const encoded: number[] = [];
-    const shardBody = { kind: 'mining' as const, encode: async (shard: { start: number }) => void encoded.push(shard.start) };
+    const shardBody = {
+      kind: 'mining' as const,
+      encode: async (shard: { start: number }) => void encoded.push(shard.start),
+    };
     for (const start of [0, 10]) {
-      await shell.runShard(shardBody, { id: `shard-${start}`, data: { runId, corpusId: space.corpusId, start, end: start + 10 }, retryCount: 0, retryLimit: 2 });
+      await shell.runShard(shardBody, {
+        id: `shard-${start}`,
+        data: { runId, corpusId: space.corpusId, start, end: start + 10 },
+        retryCount: 0,
+        retryLimit: 2,
+      });
     }
     expect(encoded).toEqual([0, 10]);
     expect(queue.sent.at(-1)).toEqual({ name: 'mine', data: { runId } });

@@ -51,14 +51,27 @@ export interface ShardJobBody<N extends ShardJobName> {
 
 export type ShardJobName = 'encode-images' | 'encode-text';
 
-const SHARD_JOB: Record<ShardKind, ShardJobName> = { [ShardKind.images]: 'encode-images', [ShardKind.text]: 'encode-text' };
+const SHARD_JOB: Record<ShardKind, ShardJobName> = {
+  [ShardKind.images]: 'encode-images',
+  [ShardKind.text]: 'encode-text',
+};
 
-function shardPayload(kind: ShardKind, runId: string, targetId: string, start: number, end: number): JobPayloads[ShardJobName] {
-  return kind === ShardKind.images ? { runId, imageSetId: targetId, start, end } : { runId, corpusId: targetId, start, end };
+function shardPayload(
+  kind: ShardKind,
+  runId: string,
+  targetId: string,
+  start: number,
+  end: number,
+): JobPayloads[ShardJobName] {
+  return kind === ShardKind.images
+    ? { runId, imageSetId: targetId, start, end }
+    : { runId, corpusId: targetId, start, end };
 }
 
 function shardTarget(payload: JobPayloads[ShardJobName]): { kind: ShardKind; targetId: string } {
-  return 'imageSetId' in payload ? { kind: ShardKind.images, targetId: payload.imageSetId } : { kind: ShardKind.text, targetId: payload.corpusId };
+  return 'imageSetId' in payload
+    ? { kind: ShardKind.images, targetId: payload.imageSetId }
+    : { kind: ShardKind.text, targetId: payload.corpusId };
 }
 
 /** How a call of the shell ended (for logs and tests). */
@@ -81,14 +94,19 @@ export class RunJobShell {
       logger.debug('run not claimed (finished, cancelled, gone or held by another job)');
       return 'not-claimed';
     }
-    if (!claim.newAttempt && job.retryCount > 0) await this.store.noteResumed(body.kind, runId, `resumed by job attempt ${job.retryCount + 1}`);
+    if (!claim.newAttempt && job.retryCount > 0)
+      await this.store.noteResumed(body.kind, runId, `resumed by job attempt ${job.retryCount + 1}`);
     return this.guarded(body.kind, runId, job, logger, async (context) => {
       let step = claim.run.step;
       if (step === RunStep.prepare) {
         const requests = await body.prepare(context);
         const pending = await this.planShards(runId, requests);
         const counts = await this.store.shardCounts(runId);
-        await this.store.progress(body.kind, runId, (ENCODING_PROGRESS * (counts.total - counts.pending)) / Math.max(1, counts.total));
+        await this.store.progress(
+          body.kind,
+          runId,
+          (ENCODING_PROGRESS * (counts.total - counts.pending)) / Math.max(1, counts.total),
+        );
         if (pending > 0) {
           if (!(await this.store.advance(body.kind, runId, job.id, RunStep.encode))) return 'discarded';
           return this.park(body, job, logger);
@@ -109,7 +127,13 @@ export class RunJobShell {
   /** Runs a shard job of an active run, then (last shard) sends the run's job to continue it. */
   async runShard<N extends ShardJobName>(body: ShardJobBody<N>, job: QueuedJob<N>): Promise<RunJobResult> {
     const { runId } = job.data;
-    const logger = this.logger.child({ runId, kind: body.kind, jobId: job.id, shard: job.data.start, attempt: job.retryCount + 1 });
+    const logger = this.logger.child({
+      runId,
+      kind: body.kind,
+      jobId: job.id,
+      shard: job.data.start,
+      attempt: job.retryCount + 1,
+    });
     const run = await this.store.findOfKind(body.kind, runId);
     if (run === null || run.status !== 'running') return 'not-claimed';
     return this.guarded(body.kind, runId, job, logger, async (context) => {
@@ -117,9 +141,18 @@ export class RunJobShell {
       const target = shardTarget(job.data);
       await this.store.finishShard(runId, target.kind, target.targetId, job.data.start);
       const counts = await this.store.shardCounts(runId);
-      await this.store.progress(body.kind, runId, (ENCODING_PROGRESS * (counts.total - counts.pending)) / Math.max(1, counts.total));
+      await this.store.progress(
+        body.kind,
+        runId,
+        (ENCODING_PROGRESS * (counts.total - counts.pending)) / Math.max(1, counts.total),
+      );
       // If two last shards finish together both send; the claim lets one continuation run.
-      if (counts.pending === 0) await this.queue.send(RUN_JOB_OF_KIND[body.kind], { runId }, `${RUN_JOB_OF_KIND[body.kind]}:${runId}:after-shards`);
+      if (counts.pending === 0)
+        await this.queue.send(
+          RUN_JOB_OF_KIND[body.kind],
+          { runId },
+          `${RUN_JOB_OF_KIND[body.kind]}:${runId}:after-shards`,
+        );
       return 'parked';
     });
   }
@@ -131,7 +164,11 @@ export class RunJobShell {
       const shards = await this.store.recordShards(runId, request.kind, request.targetId, request.ranges);
       for (const shard of shards) {
         const singletonKey = `${request.kind}:${runId}:${request.targetId}:${shard.start}`;
-        await this.queue.send(SHARD_JOB[request.kind], shardPayload(request.kind, runId, request.targetId, shard.start, shard.end), singletonKey);
+        await this.queue.send(
+          SHARD_JOB[request.kind],
+          shardPayload(request.kind, runId, request.targetId, shard.start, shard.end),
+          singletonKey,
+        );
       }
       pending += shards.length;
     }
@@ -168,7 +205,12 @@ export class RunJobShell {
     const context: RunJobContext = {
       runId,
       logger,
-      progress: (fraction) => this.store.progress(kind, runId, ENCODING_PROGRESS + (1 - ENCODING_PROGRESS) * Math.max(0, Math.min(1, fraction))),
+      progress: (fraction) =>
+        this.store.progress(
+          kind,
+          runId,
+          ENCODING_PROGRESS + (1 - ENCODING_PROGRESS) * Math.max(0, Math.min(1, fraction)),
+        ),
     };
     const startedAt = Date.now();
     try {

@@ -3,7 +3,7 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { RunStatus } from '../shared/enums';
 
-@ObjectType({ description: "Lifecycle fields shared by run types (not exposed as a type of its own)" })
+@ObjectType({ description: 'Lifecycle fields shared by run types (not exposed as a type of its own)' })
 export abstract class RunLifecycleFields {
   @Field(() => RunStatus)
   status!: RunStatus;
@@ -11,7 +11,10 @@ export abstract class RunLifecycleFields {
   @Field(() => Float, { description: '0..1' })
   progress!: number;
 
-  @Field(() => String, { nullable: true, description: 'Why the run is in its status (e.g. retried after a stale heartbeat, cancelled)' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the run is in its status (e.g. retried after a stale heartbeat, cancelled)',
+  })
   statusReason!: string | null;
 
   @Field(() => String, { nullable: true })

@@ -98,18 +98,32 @@ export class RunStore {
       const took = await this.update(
         kind,
         { id: runId, status: RunStatus.queued, attempts: current.attempts },
-        { status: RunStatus.running, attempts: current.attempts + 1, claimedBy: jobId, heartbeatAt: now, startedAt: now },
+        {
+          status: RunStatus.running,
+          attempts: current.attempts + 1,
+          claimedBy: jobId,
+          heartbeatAt: now,
+          startedAt: now,
+        },
       );
       return took ? { run: (await this.findOfKind(kind, runId))!, newAttempt: true } : this.claim(kind, runId, jobId);
     }
     if (current.status !== RunStatus.running) return null;
-    const took = await this.update(kind, { id: runId, status: RunStatus.running, OR: [{ claimedBy: null }, { claimedBy: jobId }] }, { claimedBy: jobId, heartbeatAt: now });
+    const took = await this.update(
+      kind,
+      { id: runId, status: RunStatus.running, OR: [{ claimedBy: null }, { claimedBy: jobId }] },
+      { claimedBy: jobId, heartbeatAt: now },
+    );
     return took ? { run: (await this.findOfKind(kind, runId))!, newAttempt: false } : null;
   }
 
   /** Moves a claimed run to its next step (false when the claim was lost, e.g. cancelled). */
   async advance(kind: RunKind, runId: string, jobId: string, step: RunStep): Promise<boolean> {
-    return this.update(kind, { id: runId, status: RunStatus.running, claimedBy: jobId }, { step, heartbeatAt: new Date() });
+    return this.update(
+      kind,
+      { id: runId, status: RunStatus.running, claimedBy: jobId },
+      { step, heartbeatAt: new Date() },
+    );
   }
 
   /** Gives up the claim while the run waits for its shards; the job finishing the last shard continues it. */
@@ -122,14 +136,24 @@ export class RunStore {
   }
 
   async progress(kind: RunKind, runId: string, progress: number): Promise<void> {
-    await this.update(kind, { id: runId, status: RunStatus.running }, { progress: Math.max(0, Math.min(1, progress)), heartbeatAt: new Date() });
+    await this.update(
+      kind,
+      { id: runId, status: RunStatus.running },
+      { progress: Math.max(0, Math.min(1, progress)), heartbeatAt: new Date() },
+    );
   }
 
   /**
    * The guarded commit: in one transaction, flips running → succeeded for the claiming job and
    * only then writes the results. A duplicate job, a lost claim or a cancelled run writes nothing.
    */
-  async commit(kind: RunKind, runId: string, jobId: string, fields: object, write: (tx: Db) => Promise<void>): Promise<boolean> {
+  async commit(
+    kind: RunKind,
+    runId: string,
+    jobId: string,
+    fields: object,
+    write: (tx: Db) => Promise<void>,
+  ): Promise<boolean> {
     return this.prisma.$transaction(
       async (tx) => {
         const flipped = await this.update(
@@ -149,19 +173,34 @@ export class RunStore {
     return this.update(
       kind,
       { id: runId, status: { in: ACTIVE } },
-      { status: RunStatus.failed, error: message, errorCode: code, finishedAt: new Date(), statusReason: `failed: ${code}`, claimedBy: null },
+      {
+        status: RunStatus.failed,
+        error: message,
+        errorCode: code,
+        finishedAt: new Date(),
+        statusReason: `failed: ${code}`,
+        claimedBy: null,
+      },
     );
   }
 
   async noteRetry(kind: RunKind, runId: string, message: string, attempt: number): Promise<void> {
-    await this.update(kind, { id: runId, status: RunStatus.running }, { statusReason: `attempt ${attempt} failed (${message}); retrying` });
+    await this.update(
+      kind,
+      { id: runId, status: RunStatus.running },
+      { statusReason: `attempt ${attempt} failed (${message}); retrying` },
+    );
   }
 
   async noteResumed(kind: RunKind, runId: string, reason: string): Promise<void> {
     await this.update(kind, { id: runId, status: RunStatus.running }, { statusReason: reason });
   }
 
-  async cancel(kind: RunKind, runId: string, now = new Date()): Promise<{ status: RunStatus; statusReason: string; finishedAt: Date } | null> {
+  async cancel(
+    kind: RunKind,
+    runId: string,
+    now = new Date(),
+  ): Promise<{ status: RunStatus; statusReason: string; finishedAt: Date } | null> {
     const data = { status: RunStatus.cancelled, statusReason: 'cancelled by request', finishedAt: now };
     return (await this.update(kind, { id: runId, status: { in: ACTIVE } }, { ...data, claimedBy: null })) ? data : null;
   }
@@ -183,24 +222,51 @@ export class RunStore {
   async requeueOrFailStale(run: RunState, requeue: boolean, now: Date): Promise<boolean> {
     const since = run.heartbeatAt?.toISOString() ?? 'never';
     const data = requeue
-      ? { status: RunStatus.queued, step: RunStep.prepare, claimedBy: null, statusReason: `re-queued: no heartbeat since ${since} (attempt ${run.attempts})` }
-      : { status: RunStatus.failed, claimedBy: null, statusReason: `failed: no heartbeat since ${since} after ${run.attempts} attempts`, finishedAt: now, errorCode: 'STALE' };
+      ? {
+          status: RunStatus.queued,
+          step: RunStep.prepare,
+          claimedBy: null,
+          statusReason: `re-queued: no heartbeat since ${since} (attempt ${run.attempts})`,
+        }
+      : {
+          status: RunStatus.failed,
+          claimedBy: null,
+          statusReason: `failed: no heartbeat since ${since} after ${run.attempts} attempts`,
+          finishedAt: now,
+          errorCode: 'STALE',
+        };
     return this.update(run.kind, { id: run.id, status: RunStatus.running, attempts: run.attempts }, data);
   }
 
   /** A run whose job could not be enqueued would stay queued forever: it fails at once. */
   async failUnqueued(kind: RunKind, runId: string, error: unknown): Promise<void> {
-    await this.update(kind, { id: runId, status: RunStatus.queued }, { status: RunStatus.failed, errorCode: 'ENQUEUE_FAILED', error: String(error), finishedAt: new Date() });
+    await this.update(
+      kind,
+      { id: runId, status: RunStatus.queued },
+      { status: RunStatus.failed, errorCode: 'ENQUEUE_FAILED', error: String(error), finishedAt: new Date() },
+    );
   }
 
   // --- encoding shards of runs ---
 
   /** Records shards (existing ones are kept) and returns the pending ones of this target. */
-  async recordShards(runId: string, kind: ShardKind, targetId: string, ranges: readonly (readonly [number, number])[]): Promise<{ start: number; end: number }[]> {
+  async recordShards(
+    runId: string,
+    kind: ShardKind,
+    targetId: string,
+    ranges: readonly (readonly [number, number])[],
+  ): Promise<{ start: number; end: number }[]> {
     if (ranges.length > 0) {
-      await this.prisma.encodeShard.createMany({ data: ranges.map(([start, end]) => ({ runId, kind, targetId, start, end })), skipDuplicates: true });
+      await this.prisma.encodeShard.createMany({
+        data: ranges.map(([start, end]) => ({ runId, kind, targetId, start, end })),
+        skipDuplicates: true,
+      });
     }
-    return this.prisma.encodeShard.findMany({ where: { runId, kind, targetId, status: 'pending' }, select: { start: true, end: true }, orderBy: { start: 'asc' } });
+    return this.prisma.encodeShard.findMany({
+      where: { runId, kind, targetId, status: 'pending' },
+      select: { start: true, end: true },
+      orderBy: { start: 'asc' },
+    });
   }
 
   async finishShard(runId: string, kind: ShardKind, targetId: string, start: number): Promise<void> {

@@ -7,7 +7,9 @@ import { NullArguments } from '../plugins/null-arguments.middleware';
 @NullArguments()
 @Resolver()
 export class RunResolver {
-  @Mutation(() => RunProgress, { description: 'Cancels a queued or running mining or evaluation run (CONFLICT if it already finished)' })
+  @Mutation(() => RunProgress, {
+    description: 'Cancels a queued or running mining or evaluation run (CONFLICT if it already finished)',
+  })
   cancelRun(@Ctx() ctx: ApiContext, @Arg('id', () => ID) id: string): Promise<RunProgress> {
     return ctx.services.runs.cancel(id);
   }
@@ -18,7 +20,8 @@ export class RunResolver {
   }
 
   @Subscription(() => RunProgress, {
-    description: 'Progress of a mining or evaluation run; sends the current state, every change, and ends when the run finishes',
+    description:
+      'Progress of a mining or evaluation run; sends the current state, every change, and ends when the run finishes',
     subscribe: ({ args, context }) => (context as ApiContext).services.runs.watch(String(args['runId'])),
   })
   runProgress(@Root() progress: RunProgress, @Arg('runId', () => ID) _runId: string): RunProgress {

@@ -23,7 +23,14 @@ describe('RunService (Postgres)', () => {
     await db?.drop();
   });
 
-  const mine = () => services.mining.mineNegatives({ labelSetId: space.labelSetId, modelId: space.modelId, corpusId: space.corpusId, selectionMethod: SelectionMethod.knn_density, params: { k: 5 } });
+  const mine = () =>
+    services.mining.mineNegatives({
+      labelSetId: space.labelSetId,
+      modelId: space.modelId,
+      corpusId: space.corpusId,
+      selectionMethod: SelectionMethod.knn_density,
+      params: { k: 5 },
+    });
 
   it('cancels a queued run once and refuses to cancel it again', async () => {
     const run = await mine();
@@ -35,21 +42,37 @@ describe('RunService (Postgres)', () => {
   it('re-queues a stale running run with a reason, and fails it after the last attempt', async () => {
     const run = await mine();
     const old = new Date(Date.now() - 10 * 60_000);
-    await db.prisma.miningRun.update({ where: { id: run.id }, data: { status: RunStatus.running, heartbeatAt: old, attempts: 1 } });
+    await db.prisma.miningRun.update({
+      where: { id: run.id },
+      data: { status: RunStatus.running, heartbeatAt: old, attempts: 1 },
+    });
     const sentBefore = queue.sent.length;
     expect(await services.runs.sweepStaleRuns({ staleAfterSeconds: 60, maxAttempts: 2 })).toBe(1);
     const requeued = await services.mining.get(run.id);
-    expect(requeued).toMatchObject({ status: 'queued', statusReason: expect.stringMatching(/re-queued: no heartbeat since/) });
+    expect(requeued).toMatchObject({
+      status: 'queued',
+      statusReason: expect.stringMatching(/re-queued: no heartbeat since/),
+    });
     expect(queue.sent.slice(sentBefore)).toEqual([{ name: 'mine', data: { runId: run.id } }]);
 
-    await db.prisma.miningRun.update({ where: { id: run.id }, data: { status: RunStatus.running, heartbeatAt: old, attempts: 2 } });
+    await db.prisma.miningRun.update({
+      where: { id: run.id },
+      data: { status: RunStatus.running, heartbeatAt: old, attempts: 2 },
+    });
     expect(await services.runs.sweepStaleRuns({ staleAfterSeconds: 60, maxAttempts: 2 })).toBe(1);
-    expect(await services.mining.get(run.id)).toMatchObject({ status: 'failed', errorCode: 'STALE', statusReason: expect.stringMatching(/after 2 attempts/) });
+    expect(await services.mining.get(run.id)).toMatchObject({
+      status: 'failed',
+      errorCode: 'STALE',
+      statusReason: expect.stringMatching(/after 2 attempts/),
+    });
   });
 
   it('leaves runs with a fresh heartbeat alone', async () => {
     const run = await mine();
-    await db.prisma.miningRun.update({ where: { id: run.id }, data: { status: RunStatus.running, heartbeatAt: new Date(), attempts: 1 } });
+    await db.prisma.miningRun.update({
+      where: { id: run.id },
+      data: { status: RunStatus.running, heartbeatAt: new Date(), attempts: 1 },
+    });
     expect(await services.runs.sweepStaleRuns({ staleAfterSeconds: 60, maxAttempts: 2 })).toBe(0);
   });
 

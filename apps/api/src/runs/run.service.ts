@@ -26,7 +26,14 @@ export class RunService {
   async progress(runId: string): Promise<RunProgress> {
     const run = await this.store.find(runId);
     if (run === null) throw notFound('run', runId);
-    return { runId, kind: run.kind, status: run.status, progress: run.progress, statusReason: run.statusReason, error: run.error };
+    return {
+      runId,
+      kind: run.kind,
+      status: run.status,
+      progress: run.progress,
+      statusReason: run.statusReason,
+      error: run.error,
+    };
   }
 
   /** Cancels a queued or running run; its job sees the status and stops before writing results. */
@@ -36,7 +43,9 @@ export class RunService {
       throw conflict(`run ${runId} is already ${current.status}; only queued or running runs can be cancelled`);
     }
     const cancelled = await this.store.cancel(current.kind, runId);
-    return cancelled === null ? this.progress(runId) : { ...current, status: cancelled.status, statusReason: cancelled.statusReason };
+    return cancelled === null
+      ? this.progress(runId)
+      : { ...current, status: cancelled.status, statusReason: cancelled.statusReason };
   }
 
   /** Enqueues a just-recorded run's job; if the queue refuses, the run fails (it would stay queued forever). */
@@ -75,7 +84,10 @@ export class RunService {
         // Only the sweeper that flips the status acts, so concurrent sweepers never double-enqueue.
         if (!(await this.store.requeueOrFailStale(run, requeue, now))) continue;
         touched += 1;
-        this.logger.warn({ runId: run.id, kind, requeue, since: run.heartbeatAt?.toISOString() ?? 'never' }, 'stale run');
+        this.logger.warn(
+          { runId: run.id, kind, requeue, since: run.heartbeatAt?.toISOString() ?? 'never' },
+          'stale run',
+        );
         if (requeue) await this.queue.send(RUN_JOB_OF_KIND[kind], { runId: run.id });
       }
     }

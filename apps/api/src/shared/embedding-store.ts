@@ -31,7 +31,11 @@ export class EmbeddingStore {
   }
 
   /** The vectors present for `inputHashes` (absent keys are missing from the map). */
-  async load(kind: EmbeddingKind, modelHash: string, inputHashes: readonly string[]): Promise<Map<string, Float32Array>> {
+  async load(
+    kind: EmbeddingKind,
+    modelHash: string,
+    inputHashes: readonly string[],
+  ): Promise<Map<string, Float32Array>> {
     const unique = [...new Set(inputHashes)];
     const out = new Map<string, Float32Array>();
     for (let start = 0; start < unique.length; start += READ_CHUNK) {
@@ -62,14 +66,20 @@ export class EmbeddingStore {
 
   async store(kind: EmbeddingKind, modelHash: string, vectors: readonly StoredVector[]): Promise<void> {
     for (let start = 0; start < vectors.length; start += WRITE_CHUNK) {
-      const data = vectors.slice(start, start + WRITE_CHUNK).map((v) => ({ modelHash, inputHash: v.inputHash, vector: toBytes(v.vector) }));
+      const data = vectors
+        .slice(start, start + WRITE_CHUNK)
+        .map((v) => ({ modelHash, inputHash: v.inputHash, vector: toBytes(v.vector) }));
       await (this.table(kind) as typeof this.db.textEmbedding).createMany({ data, skipDuplicates: true });
     }
   }
 }
 
 /** Stacks rows into one row-major matrix; each row is the mean of the vectors of its keys. */
-export function meanRows(keysPerRow: readonly (readonly string[])[], vectors: ReadonlyMap<string, Float32Array>, dim: number): Float32Array {
+export function meanRows(
+  keysPerRow: readonly (readonly string[])[],
+  vectors: ReadonlyMap<string, Float32Array>,
+  dim: number,
+): Float32Array {
   const out = new Float32Array(keysPerRow.length * dim);
   keysPerRow.forEach((keys, row) => {
     for (const key of keys) {

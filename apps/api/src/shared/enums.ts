@@ -14,10 +14,19 @@ import {
 
 export { Backbone, ImageSetKind, ModelKind, ModelStatus, RunStatus, ScoringMethod, SelectionMethod };
 
-registerEnumType(ModelKind, { name: 'ModelKind', description: 'An ONNX model folder encoded here, or an embedding space imported as .npy' });
+registerEnumType(ModelKind, {
+  name: 'ModelKind',
+  description: 'An ONNX model folder encoded here, or an embedding space imported as .npy',
+});
 registerEnumType(ModelStatus, { name: 'ModelStatus' });
-registerEnumType(Backbone, { name: 'Backbone', description: 'CLIP backbone ids (hyperparameter presets are keyed by them)' });
-registerEnumType(SelectionMethod, { name: 'SelectionMethod', description: 'Negative-label selection strategy: knn_density (the paper) or neglabel' });
+registerEnumType(Backbone, {
+  name: 'Backbone',
+  description: 'CLIP backbone ids (hyperparameter presets are keyed by them)',
+});
+registerEnumType(SelectionMethod, {
+  name: 'SelectionMethod',
+  description: 'Negative-label selection strategy: knn_density (the paper) or neglabel',
+});
 registerEnumType(ScoringMethod, { name: 'ScoringMethod', description: 'OOD scoring method of @negmine/mining' });
 registerEnumType(RunStatus, { name: 'RunStatus' });
 registerEnumType(ImageSetKind, { name: 'ImageSetKind' });

@@ -10,7 +10,10 @@ export function byId<T extends { id: string }>(load: (ids: string[]) => Promise<
   });
 }
 
-export function groupedBy<T>(load: (keys: string[]) => Promise<T[]>, keyOf: (row: T) => string): DataLoader<string, T[]> {
+export function groupedBy<T>(
+  load: (keys: string[]) => Promise<T[]>,
+  keyOf: (row: T) => string,
+): DataLoader<string, T[]> {
   return new DataLoader<string, T[]>(async (keys) => {
     const rows = await load([...keys]);
     const groups = new Map<string, T[]>();

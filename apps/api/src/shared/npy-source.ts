@@ -16,7 +16,11 @@ export function hasNpySource(source: NpySource): boolean {
 }
 
 /** The parsed array; `what` names it in errors (e.g. 'the .npy' or 'permutation.npyPath'). */
-export async function readNpySource(source: NpySource, importRoots: readonly string[], what: string): Promise<NpyArray> {
+export async function readNpySource(
+  source: NpySource,
+  importRoots: readonly string[],
+  what: string,
+): Promise<NpyArray> {
   if ((source.npyBase64 == null) === (source.npyPath == null)) {
     throw badInput(`give ${what} either as npyBase64 or as npyPath, not both and not neither`);
   }

@@ -38,13 +38,19 @@ export function encodeCursor(key: readonly (string | number)[]): string {
 export function decodeCursor(cursor: string, arity: number): (string | number)[] {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key) && key.length === arity && key.every((part) => typeof part === 'string' || typeof part === 'number')) {
+    if (
+      Array.isArray(key) &&
+      key.length === arity &&
+      key.every((part) => typeof part === 'string' || typeof part === 'number')
+    ) {
       return key as (string | number)[];
     }
   } catch {
     // fall through to the error below
   }
-  throw badInput(`cursor '${cursor}' is not valid: pass the endCursor of a previous page of the same query and ordering`);
+  throw badInput(
+    `cursor '${cursor}' is not valid: pass the endCursor of a previous page of the same query and ordering`,
+  );
 }
 
 export function checkPageSize(first: number, maxPageSize: number): void {
@@ -52,7 +58,12 @@ export function checkPageSize(first: number, maxPageSize: number): void {
 }
 
 /** Builds a page from `first + 1` fetched rows (the extra row tells whether there is a next page). */
-export function toPage<T>(rows: readonly T[], first: number, cursorOf: (row: T) => string, totalCount: number): Page<T> {
+export function toPage<T>(
+  rows: readonly T[],
+  first: number,
+  cursorOf: (row: T) => string,
+  totalCount: number,
+): Page<T> {
   const nodes = rows.slice(0, first);
   const edges = nodes.map((node) => ({ node, cursor: cursorOf(node) }));
   return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor }, totalCount };
@@ -111,9 +122,11 @@ export function selectedNodeFields(info: GraphQLResolveInfo): Set<string> {
         const fragment = info.fragments[selection.name.value];
         if (fragment !== undefined) collect(fragment.selectionSet.selections, path);
       } else if (path.length === 0) names.add(selection.name.value);
-      else if (selection.name.value === path[0] && selection.selectionSet !== undefined) collect(selection.selectionSet.selections, path.slice(1));
+      else if (selection.name.value === path[0] && selection.selectionSet !== undefined)
+        collect(selection.selectionSet.selections, path.slice(1));
     }
   };
-  for (const node of info.fieldNodes) if (node.selectionSet !== undefined) collect(node.selectionSet.selections, ['edges', 'node']);
+  for (const node of info.fieldNodes)
+    if (node.selectionSet !== undefined) collect(node.selectionSet.selections, ['edges', 'node']);
   return names;
 }

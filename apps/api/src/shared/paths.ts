@@ -6,7 +6,8 @@ import { ApiError, ApiErrorCode, badInput } from '../errors';
 
 /** The real absolute path of `given` if it exists inside a root (symlinks resolved); otherwise a typed error. */
 export function pathUnderRoots(given: string, roots: readonly string[], what: string, variable: string): string {
-  if (!path.isAbsolute(given)) throw badInput(`${what} '${given}' must be an absolute path under one of: ${roots.join(', ')}`);
+  if (!path.isAbsolute(given))
+    throw badInput(`${what} '${given}' must be an absolute path under one of: ${roots.join(', ')}`);
   // A missing path is placed by its deepest existing ancestor (symlinks resolved), so a path outside
   // the roots gets the same FORBIDDEN answer whether it exists or not (no existence probe).
   const real = realOrPlaced(path.resolve(given));
@@ -21,9 +22,13 @@ export function pathUnderRoots(given: string, roots: readonly string[], what: st
     return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
   });
   if (!inside) {
-    throw new ApiError(ApiErrorCode.Forbidden, `${what} '${given}' is outside the allowed roots (${roots.join(', ')}); the server's ${variable} lists them`, {
-      roots: [...roots],
-    });
+    throw new ApiError(
+      ApiErrorCode.Forbidden,
+      `${what} '${given}' is outside the allowed roots (${roots.join(', ')}); the server's ${variable} lists them`,
+      {
+        roots: [...roots],
+      },
+    );
   }
   if (!real.exists) throw badInput(`${what} '${given}' does not exist`);
   return real.path;

@@ -32,7 +32,9 @@ export class WordNetCorpus {
   wordNetPrompts(versionHash: string): { prompts: readonly string[]; promptStart: Int32Array } {
     const { corpus } = this.wordNet();
     if (corpus.contentHash !== versionHash) {
-      throw new Error(`the stored WordNet corpus ${versionHash} differs from the one this version builds (${corpus.contentHash})`);
+      throw new Error(
+        `the stored WordNet corpus ${versionHash} differs from the one this version builds (${corpus.contentHash})`,
+      );
     }
     return { prompts: corpus.prompts, promptStart: corpus.promptStart };
   }

@@ -35,7 +35,8 @@ function normals(count: number, mean: number, sd: number, seed: number): Float32
     return (state + 1) / 4294967297;
   };
   const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = mean + sd * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  for (let i = 0; i < count; i++)
+    out[i] = mean + sd * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
   return out;
 }
 
@@ -58,33 +59,125 @@ function resultRow(runId: string, setId: string, idScores: Float32Array, oodScor
     nId: metrics.nId,
     nOod: metrics.nOod,
     thresholdAtTprId: metrics.thresholdAtTprId,
-    rocPoints: metrics.roc.fpr.map((fpr, i) => ({ fpr, tpr: metrics.roc.tpr[i] ?? 0, threshold: Number.isFinite(metrics.roc.thresholds[i] ?? NaN) ? metrics.roc.thresholds[i] : null })),
-    histograms: { edges: metrics.histograms.edges, idCounts: metrics.histograms.idCounts, oodCounts: metrics.histograms.oodCounts },
+    rocPoints: metrics.roc.fpr.map((fpr, i) => ({
+      fpr,
+      tpr: metrics.roc.tpr[i] ?? 0,
+      threshold: Number.isFinite(metrics.roc.thresholds[i] ?? NaN) ? metrics.roc.thresholds[i] : null,
+    })),
+    histograms: {
+      edges: metrics.histograms.edges,
+      idCounts: metrics.histograms.idCounts,
+      oodCounts: metrics.histograms.oodCounts,
+    },
     guardHits,
   };
 }
 
 const WORDS: readonly [string, string, string][] = [
-  ['quartz', 'noun', 'noun.substance'], ['glacier', 'noun', 'noun.object'], ['sonnet', 'noun', 'noun.communication'], ['violin', 'noun', 'noun.artifact'],
-  ['tundra', 'noun', 'noun.location'], ['algebra', 'noun', 'noun.cognition'], ['thunder', 'noun', 'noun.phenomenon'], ['kettle', 'noun', 'noun.artifact'],
-  ['lynx', 'noun', 'noun.animal'], ['tabby', 'noun', 'noun.animal'], ['verdict', 'noun', 'noun.act'], ['marble', 'noun', 'noun.substance'],
-  ['crimson', 'adj', 'adj.all'], ['hollow', 'adj', 'adj.all'], ['nocturnal', 'adj', 'adj.pert'], ['brittle', 'adj', 'adj.all'],
+  ['quartz', 'noun', 'noun.substance'],
+  ['glacier', 'noun', 'noun.object'],
+  ['sonnet', 'noun', 'noun.communication'],
+  ['violin', 'noun', 'noun.artifact'],
+  ['tundra', 'noun', 'noun.location'],
+  ['algebra', 'noun', 'noun.cognition'],
+  ['thunder', 'noun', 'noun.phenomenon'],
+  ['kettle', 'noun', 'noun.artifact'],
+  ['lynx', 'noun', 'noun.animal'],
+  ['tabby', 'noun', 'noun.animal'],
+  ['verdict', 'noun', 'noun.act'],
+  ['marble', 'noun', 'noun.substance'],
+  ['crimson', 'adj', 'adj.all'],
+  ['hollow', 'adj', 'adj.all'],
+  ['nocturnal', 'adj', 'adj.pert'],
+  ['brittle', 'adj', 'adj.all'],
 ];
 
 export async function seedDashboard(db: TestDatabase): Promise<DashboardSeed> {
   const prisma = db.prisma;
-  const model = await prisma.encoderModel.create({ data: { name: 'clip-vit-b16', kind: 'onnx_folder', folder: '/models/clip-vit-b16', backbone: 'vit_b16', embeddingDim: 512, contentHash: 'a'.repeat(64) } });
-  const other = await prisma.encoderModel.create({ data: { name: 'imported-space-768', kind: 'imported_space', embeddingDim: 768, contentHash: 'b'.repeat(64) } });
-  const labelSet = await prisma.labelSet.create({ data: { name: 'pets-demo', labels: ['cat', 'dog', 'rabbit', 'hamster', 'parrot', 'goldfish'], promptTemplates: ['the nice {}'] } });
-  const bulkLabelSet = await prisma.labelSet.create({ data: { name: 'imagenet-bulk', labels: Array.from({ length: 1000 }, (_v, i) => `class ${i}`), promptTemplates: ['a photo of a {}'] } });
-  const idSet = await prisma.imageSet.create({ data: { name: 'pets-val', kind: 'folder', folder: '/images/pets-val', imageCount: 2000, contentHash: 'c'.repeat(64) } });
-  const near = await prisma.imageSet.create({ data: { name: 'ood-near-wildcats', kind: 'folder', folder: '/images/wildcats', imageCount: 1500, contentHash: 'd'.repeat(64) } });
-  const far = await prisma.imageSet.create({ data: { name: 'ood-far-textures', kind: 'imported', modelId: other.id, imageCount: 1800, contentHash: 'e'.repeat(64) } });
-  const corpus = await prisma.corpus.create({ data: { versionHash: 'f'.repeat(64), source: 'wordnet', options: { version: '3.1' }, entryCount: 70_000, entries: [] } });
-  const common = { labelSetId: labelSet.id, modelId: model.id, corpusId: corpus.id, labelsSnapshot: labelSet.labels, modelHash: model.contentHash, codeVersion: '0.1.0+e2e' };
+  const model = await prisma.encoderModel.create({
+    data: {
+      name: 'clip-vit-b16',
+      kind: 'onnx_folder',
+      folder: '/models/clip-vit-b16',
+      backbone: 'vit_b16',
+      embeddingDim: 512,
+      contentHash: 'a'.repeat(64),
+    },
+  });
+  const other = await prisma.encoderModel.create({
+    data: { name: 'imported-space-768', kind: 'imported_space', embeddingDim: 768, contentHash: 'b'.repeat(64) },
+  });
+  const labelSet = await prisma.labelSet.create({
+    data: {
+      name: 'pets-demo',
+      labels: ['cat', 'dog', 'rabbit', 'hamster', 'parrot', 'goldfish'],
+      promptTemplates: ['the nice {}'],
+    },
+  });
+  const bulkLabelSet = await prisma.labelSet.create({
+    data: {
+      name: 'imagenet-bulk',
+      labels: Array.from({ length: 1000 }, (_v, i) => `class ${i}`),
+      promptTemplates: ['a photo of a {}'],
+    },
+  });
+  const idSet = await prisma.imageSet.create({
+    data: {
+      name: 'pets-val',
+      kind: 'folder',
+      folder: '/images/pets-val',
+      imageCount: 2000,
+      contentHash: 'c'.repeat(64),
+    },
+  });
+  const near = await prisma.imageSet.create({
+    data: {
+      name: 'ood-near-wildcats',
+      kind: 'folder',
+      folder: '/images/wildcats',
+      imageCount: 1500,
+      contentHash: 'd'.repeat(64),
+    },
+  });
+  const far = await prisma.imageSet.create({
+    data: {
+      name: 'ood-far-textures',
+      kind: 'imported',
+      modelId: other.id,
+      imageCount: 1800,
+      contentHash: 'e'.repeat(64),
+    },
+  });
+  const corpus = await prisma.corpus.create({
+    data: {
+      versionHash: 'f'.repeat(64),
+      source: 'wordnet',
+      options: { version: '3.1' },
+      entryCount: 70_000,
+      entries: [],
+    },
+  });
+  const common = {
+    labelSetId: labelSet.id,
+    modelId: model.id,
+    corpusId: corpus.id,
+    labelsSnapshot: labelSet.labels,
+    modelHash: model.contentHash,
+    codeVersion: '0.1.0+e2e',
+  };
   const started = new Date(Date.now() - 90_000);
   const finished = new Date(Date.now() - 60_000);
-  const mining = await prisma.miningRun.create({ data: { ...common, selectionMethod: 'knn_density', selectionParams: { k: 100, keepNoun: 0.23, keepAdj: 0.08 }, status: 'succeeded', progress: 1, startedAt: started, finishedAt: finished } });
+  const mining = await prisma.miningRun.create({
+    data: {
+      ...common,
+      selectionMethod: 'knn_density',
+      selectionParams: { k: 100, keepNoun: 0.23, keepAdj: 0.08 },
+      status: 'succeeded',
+      progress: 1,
+      startedAt: started,
+      finishedAt: finished,
+    },
+  });
   await prisma.negativeLabel.createMany({
     data: WORDS.map(([word, pos, lexname], rank) => ({
       miningRunId: mining.id,
@@ -100,10 +193,44 @@ export async function seedDashboard(db: TestDatabase): Promise<DashboardSeed> {
       nearestIdCosine: word === 'tabby' ? 0.97 : word === 'lynx' ? 0.96 : 0.4 + rank * 0.01,
     })),
   });
-  const big = await prisma.miningRun.create({ data: { ...common, labelSetId: bulkLabelSet.id, labelsSnapshot: bulkLabelSet.labels, selectionMethod: 'neglabel', selectionParams: { keepNoun: 0.6 }, status: 'succeeded', progress: 1, startedAt: started, finishedAt: finished, createdAt: new Date(Date.now() - 3_600_000) } });
-  const runningMining = await prisma.miningRun.create({ data: { ...common, selectionMethod: 'knn_density', selectionParams: { k: 50 }, status: 'running', progress: 0.4, startedAt: new Date(), heartbeatAt: new Date() } });
+  const big = await prisma.miningRun.create({
+    data: {
+      ...common,
+      labelSetId: bulkLabelSet.id,
+      labelsSnapshot: bulkLabelSet.labels,
+      selectionMethod: 'neglabel',
+      selectionParams: { keepNoun: 0.6 },
+      status: 'succeeded',
+      progress: 1,
+      startedAt: started,
+      finishedAt: finished,
+      createdAt: new Date(Date.now() - 3_600_000),
+    },
+  });
+  const runningMining = await prisma.miningRun.create({
+    data: {
+      ...common,
+      selectionMethod: 'knn_density',
+      selectionParams: { k: 50 },
+      status: 'running',
+      progress: 0.4,
+      startedAt: new Date(),
+      heartbeatAt: new Date(),
+    },
+  });
 
-  const evalCommon = { labelSetId: labelSet.id, modelId: model.id, miningRunId: mining.id, seed: 0, permutations: 1, idImageSetId: idSet.id, oodImageSetIds: [near.id, far.id], modelHash: model.contentHash, shardSize: 256, codeVersion: '0.1.0+e2e' };
+  const evalCommon = {
+    labelSetId: labelSet.id,
+    modelId: model.id,
+    miningRunId: mining.id,
+    seed: 0,
+    permutations: 1,
+    idImageSetId: idSet.id,
+    oodImageSetIds: [near.id, far.id],
+    modelHash: model.contentHash,
+    shardSize: 256,
+    codeVersion: '0.1.0+e2e',
+  };
   const idScores = normals(2000, 1, 0.5, 1);
   const demo: Record<string, string> = {};
   const specs: [string, Record<string, number>, number, number][] = [
@@ -115,21 +242,76 @@ export async function seedDashboard(db: TestDatabase): Promise<DashboardSeed> {
   let offset = 0;
   for (const [method, params, nearShift, farShift] of specs) {
     offset += 1;
-    const run = await prisma.evaluationRun.create({ data: { ...evalCommon, miningRunId: method === 'mcm' ? null : mining.id, method: method as 'mcm', params, status: 'succeeded', progress: 1, startedAt: new Date(finished.getTime() + offset * 1000), finishedAt: new Date(finished.getTime() + offset * 1000 + 4200), createdAt: new Date(finished.getTime() + offset * 1000) } });
+    const run = await prisma.evaluationRun.create({
+      data: {
+        ...evalCommon,
+        miningRunId: method === 'mcm' ? null : mining.id,
+        method: method as 'mcm',
+        params,
+        status: 'succeeded',
+        progress: 1,
+        startedAt: new Date(finished.getTime() + offset * 1000),
+        finishedAt: new Date(finished.getTime() + offset * 1000 + 4200),
+        createdAt: new Date(finished.getTime() + offset * 1000),
+      },
+    });
     demo[method] = run.id;
     const ids = method === 'debiased' ? skewed(2000, 11, 1) : idScores;
-    const nearScores = method === 'debiased' ? skewed(1500, 12, 0.55) : normals(1500, 1 - (1 - nearShift), 0.5, 2 + offset);
+    const nearScores =
+      method === 'debiased' ? skewed(1500, 12, 0.55) : normals(1500, 1 - (1 - nearShift), 0.5, 2 + offset);
     const farScores = method === 'debiased' ? skewed(1800, 13, 0.25) : normals(1800, farShift, 0.5, 7 + offset);
-    await prisma.evaluationResult.createMany({ data: [resultRow(run.id, near.id, ids, nearScores), resultRow(run.id, far.id, ids, farScores, method === 'debiased' ? 3 : 0)] });
+    await prisma.evaluationResult.createMany({
+      data: [
+        resultRow(run.id, near.id, ids, nearScores),
+        resultRow(run.id, far.id, ids, farScores, method === 'debiased' ? 3 : 0),
+      ],
+    });
     const bytes = (scores: Float32Array) => new Uint8Array(scores.slice().buffer);
-    await prisma.sampleScores.createMany({ data: [{ evaluationRunId: run.id, imageSetId: idSet.id, scores: bytes(ids) }, { evaluationRunId: run.id, imageSetId: near.id, scores: bytes(nearScores) }, { evaluationRunId: run.id, imageSetId: far.id, scores: bytes(farScores) }] });
+    await prisma.sampleScores.createMany({
+      data: [
+        { evaluationRunId: run.id, imageSetId: idSet.id, scores: bytes(ids) },
+        { evaluationRunId: run.id, imageSetId: near.id, scores: bytes(nearScores) },
+        { evaluationRunId: run.id, imageSetId: far.id, scores: bytes(farScores) },
+      ],
+    });
     if (method === 'debiased') {
-      const warning = { imageSetId: far.id, code: 'TAU_ALLOWS_NONPOSITIVE_PARTITION', message: 'tau = 0.5 is below Q/(K + Q) = 0.943396 (K = 6, Q = 100): Z_j ≤ 0 is possible, so the official arithmetic can return sign-flipped or infinite scores; 3 image(s) hit the clamp', details: { tau: 0.5, bound: 0.943396, idCount: 6, groupSize: 100, guardHits: 3 } };
+      const warning = {
+        imageSetId: far.id,
+        code: 'TAU_ALLOWS_NONPOSITIVE_PARTITION',
+        message:
+          'tau = 0.5 is below Q/(K + Q) = 0.943396 (K = 6, Q = 100): Z_j ≤ 0 is possible, so the official arithmetic can return sign-flipped or infinite scores; 3 image(s) hit the clamp',
+        details: { tau: 0.5, bound: 0.943396, idCount: 6, groupSize: 100, guardHits: 3 },
+      };
       await prisma.evaluationRun.update({ where: { id: run.id }, data: { warnings: [warning] } });
     }
   }
-  const failed = await prisma.evaluationRun.create({ data: { ...evalCommon, method: 'debiased', params: { tau: 5 }, status: 'failed', progress: 0.5, error: 'the OOD prior tau must be in (0, 1]; got 5', errorCode: 'INVALID_PARAMETER', startedAt: new Date(), finishedAt: new Date(), attempts: 1, createdAt: new Date(Date.now() - 1000) } });
-  const running = await prisma.evaluationRun.create({ data: { ...evalCommon, method: 'neglabel', params: { temperature: 0.01, groups: 100 }, status: 'running', progress: 0.3, startedAt: new Date(), heartbeatAt: new Date(), attempts: 1 } });
+  const failed = await prisma.evaluationRun.create({
+    data: {
+      ...evalCommon,
+      method: 'debiased',
+      params: { tau: 5 },
+      status: 'failed',
+      progress: 0.5,
+      error: 'the OOD prior tau must be in (0, 1]; got 5',
+      errorCode: 'INVALID_PARAMETER',
+      startedAt: new Date(),
+      finishedAt: new Date(),
+      attempts: 1,
+      createdAt: new Date(Date.now() - 1000),
+    },
+  });
+  const running = await prisma.evaluationRun.create({
+    data: {
+      ...evalCommon,
+      method: 'neglabel',
+      params: { temperature: 0.01, groups: 100 },
+      status: 'running',
+      progress: 0.3,
+      startedAt: new Date(),
+      heartbeatAt: new Date(),
+      attempts: 1,
+    },
+  });
 
   // Bulk data in plain SQL (the seed must stay fast: 10,000 runs with 2 results each, 50,000 negatives).
   const client = new Client({ connectionString: db.connection.url });

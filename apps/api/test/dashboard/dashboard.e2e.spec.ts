@@ -16,7 +16,11 @@ const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const SHOTS = path.join(ROOT, '.test-results', 'dashboard-screenshots');
 const PAINT_BUDGET_MS = 1000;
 
-const { buildDashboard } = require('../../scripts/build-dashboard.js') as { buildDashboard(options?: { quiet?: boolean }): Promise<{ files: { name: string; bytes: number; gzipBytes: number }[] }> };
+const { buildDashboard } = require('../../scripts/build-dashboard.js') as {
+  buildDashboard(options?: {
+    quiet?: boolean;
+  }): Promise<{ files: { name: string; bytes: number; gzipBytes: number }[] }>;
+};
 
 jest.setTimeout(180_000);
 
@@ -93,7 +97,12 @@ describe('dashboard in Chromium', () => {
       const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
         const element = node.parentElement;
-        if (element === null || (node.textContent ?? '').trim() === '' || element.closest('.u-legend, .skip-link, option') !== null) continue;
+        if (
+          element === null ||
+          (node.textContent ?? '').trim() === '' ||
+          element.closest('.u-legend, .skip-link, option') !== null
+        )
+          continue;
         const box = element.getBoundingClientRect();
         if (box.width === 0 || box.height === 0 || getComputedStyle(element).visibility === 'hidden') continue;
         const fg = luminance(rgb(getComputedStyle(element).color));
@@ -121,8 +130,18 @@ describe('dashboard in Chromium', () => {
     for (let i = 0; i < 3; i++) {
       await page.goto('about:blank');
       await page.goto(`${base}/dashboard${hash}`);
-      await page.waitForFunction((count) => document.querySelectorAll('main table.data tbody tr[data-key]').length === count && document.querySelector('main')?.dataset['loadedMs'] !== undefined, rows);
-      runs.push(await page.evaluate(() => ({ total: Math.round(performance.now()), request: Number(document.querySelector('main')?.dataset['loadedMs']) })));
+      await page.waitForFunction(
+        (count) =>
+          document.querySelectorAll('main table.data tbody tr[data-key]').length === count &&
+          document.querySelector('main')?.dataset['loadedMs'] !== undefined,
+        rows,
+      );
+      runs.push(
+        await page.evaluate(() => ({
+          total: Math.round(performance.now()),
+          request: Number(document.querySelector('main')?.dataset['loadedMs']),
+        })),
+      );
     }
     const median = [...runs].sort((a, b) => a.total - b.total)[1]!;
     timings[`${name}_cold_ms`] = runs[0]!.total;
@@ -132,19 +151,31 @@ describe('dashboard in Chromium', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `Chromium is missing at ${CHROMIUM}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`,
+      );
     mkdirSync(SHOTS, { recursive: true });
     const built = await buildDashboard({ quiet: true });
     const total = built.files.reduce((sum, file) => sum + file.bytes, 0);
     const gzip = built.files.reduce((sum, file) => sum + file.gzipBytes, 0);
-    process.stdout.write(`${JSON.stringify({ bench: 'dashboard', metric: 'bundle_bytes', value: total, gzip, files: built.files })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'dashboard', metric: 'bundle_bytes', value: total, gzip, files: built.files })}\n`,
+    );
     app = await startTestApp({ workerCount: 0 });
     seed = await seedDashboard(app.db);
     base = app.server.url.replace(/\/graphql$/, '');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--headless'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--headless',
+      ],
     });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     page = await context.newPage();
@@ -153,12 +184,20 @@ describe('dashboard in Chromium', () => {
       if (message.type() === 'error') problems.push(`console: ${message.text()}`);
     });
     page.on('request', (request) => {
-      if (!request.url().startsWith(base) && !request.url().startsWith(base.replace('http', 'ws')) && !request.url().startsWith('blob:') && !request.url().startsWith('data:')) problems.push(`request to another origin: ${request.url()}`);
+      if (
+        !request.url().startsWith(base) &&
+        !request.url().startsWith(base.replace('http', 'ws')) &&
+        !request.url().startsWith('blob:') &&
+        !request.url().startsWith('data:')
+      )
+        problems.push(`request to another origin: ${request.url()}`);
     });
   });
 
   afterAll(async () => {
-    process.stdout.write(`${JSON.stringify({ bench: 'dashboard', metric: 'first_paint_ms', value: timings, conditions: 'headless Chromium, 1280x900, shared 2-core machine' })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'dashboard', metric: 'first_paint_ms', value: timings, conditions: 'headless Chromium, 1280x900, shared 2-core machine' })}\n`,
+    );
     // Closing the page ends its runProgress subscriptions; the server's watch loop finishes its
     // current poll (up to 500 ms) before it notices, so give it that time before the database goes.
     await page?.close();
@@ -184,12 +223,25 @@ describe('dashboard in Chromium', () => {
       'query { evaluationRuns(first: 50, orderBy: created_desc) { totalCount edges { node { id method results { fprAtTprId fprAtTprOod auroc } } } } }',
     );
     expect(api.evaluationRuns.totalCount).toBe(seed.bulkRuns + 6);
-    await page.waitForFunction((text) => document.querySelector('main')?.textContent?.includes(text), `${(seed.bulkRuns + 6).toLocaleString('en-US')} evaluation runs match`);
+    await page.waitForFunction(
+      (text) => document.querySelector('main')?.textContent?.includes(text),
+      `${(seed.bulkRuns + 6).toLocaleString('en-US')} evaluation runs match`,
+    );
     const shown = await page.$$eval('main table.data tbody tr[data-key]', (trs) =>
-      trs.map((tr) => ({ id: tr.getAttribute('data-key'), method: tr.querySelector('td[data-col=method]')?.textContent, fpr: tr.querySelector('td[data-col=fpr]')?.textContent, auroc: tr.querySelector('td[data-col=auroc]')?.textContent })),
+      trs.map((tr) => ({
+        id: tr.getAttribute('data-key'),
+        method: tr.querySelector('td[data-col=method]')?.textContent,
+        fpr: tr.querySelector('td[data-col=fpr]')?.textContent,
+        auroc: tr.querySelector('td[data-col=auroc]')?.textContent,
+      })),
     );
     expect(shown).toEqual(
-      api.evaluationRuns.edges.map(({ node }) => ({ id: node.id, method: node.method, fpr: meanPct(node.results.map((r) => r.fprAtTprId)), auroc: meanPct(node.results.map((r) => r.auroc)) })),
+      api.evaluationRuns.edges.map(({ node }) => ({
+        id: node.id,
+        method: node.method,
+        fpr: meanPct(node.results.map((r) => r.fprAtTprId)),
+        auroc: meanPct(node.results.map((r) => r.auroc)),
+      })),
     );
     expect(await page.locator('main th[data-key=fpr]').textContent()).toContain('fprAtTprId');
     await shot('runs');
@@ -197,10 +249,16 @@ describe('dashboard in Chromium', () => {
 
   it('switches the FPR95 convention to fprAtTprOod and shows those means', async () => {
     await page.getByLabel('FPR95 convention').selectOption('fprAtTprOod');
-    await page.waitForFunction(() => document.querySelector('main th[data-key=fpr]')?.textContent?.includes('fprAtTprOod'));
+    await page.waitForFunction(() =>
+      document.querySelector('main th[data-key=fpr]')?.textContent?.includes('fprAtTprOod'),
+    );
     expect(page.url()).toContain('fpr=fprAtTprOod');
-    const api = await app.gql<{ evaluationRuns: { edges: { node: RunNode }[] } }>('query { evaluationRuns(first: 50) { edges { node { id method results { fprAtTprId fprAtTprOod auroc } } } } }');
-    const shown = await page.$$eval('main table.data tbody tr[data-key] td[data-col=fpr]', (tds) => tds.map((td) => td.textContent));
+    const api = await app.gql<{ evaluationRuns: { edges: { node: RunNode }[] } }>(
+      'query { evaluationRuns(first: 50) { edges { node { id method results { fprAtTprId fprAtTprOod auroc } } } } }',
+    );
+    const shown = await page.$$eval('main table.data tbody tr[data-key] td[data-col=fpr]', (tds) =>
+      tds.map((td) => td.textContent),
+    );
     expect(shown).toEqual(api.evaluationRuns.edges.map(({ node }) => meanPct(node.results.map((r) => r.fprAtTprOod))));
   });
 
@@ -208,10 +266,17 @@ describe('dashboard in Chromium', () => {
     await open('#/runs');
     await page.waitForSelector('main table.data tbody tr[data-key]');
     await page.getByLabel('Method').selectOption('adaneg');
-    const api = await app.gql<{ evaluationRuns: { totalCount: number } }>('query { evaluationRuns(first: 1, filter: { method: adaneg }) { totalCount } }');
-    await page.waitForFunction((count) => document.querySelector('main')?.textContent?.includes(`${count} evaluation runs match`), api.evaluationRuns.totalCount.toLocaleString('en-US'));
+    const api = await app.gql<{ evaluationRuns: { totalCount: number } }>(
+      'query { evaluationRuns(first: 1, filter: { method: adaneg }) { totalCount } }',
+    );
+    await page.waitForFunction(
+      (count) => document.querySelector('main')?.textContent?.includes(`${count} evaluation runs match`),
+      api.evaluationRuns.totalCount.toLocaleString('en-US'),
+    );
     expect(api.evaluationRuns.totalCount).toBeLessThan(seed.bulkRuns);
-    const methods = await page.$$eval('main tbody td[data-col=method]', (tds) => [...new Set(tds.map((td) => td.textContent))]);
+    const methods = await page.$$eval('main tbody td[data-col=method]', (tds) => [
+      ...new Set(tds.map((td) => td.textContent)),
+    ]);
     expect(methods).toEqual(['adaneg']);
     expect(page.url()).toContain('method=adaneg');
     await page.getByLabel('Label set').selectOption(seed.labelSetId);
@@ -224,19 +289,26 @@ describe('dashboard in Chromium', () => {
   it('exports every page of the current filter as CSV through the API', async () => {
     await open('#/runs?method=mcm&size=25');
     await page.waitForSelector('main table.data tbody tr[data-key]');
-    const api = await app.gql<{ evaluationRuns: { totalCount: number } }>('query { evaluationRuns(first: 1, filter: { method: mcm }) { totalCount } }');
+    const api = await app.gql<{ evaluationRuns: { totalCount: number } }>(
+      'query { evaluationRuns(first: 1, filter: { method: mcm }) { totalCount } }',
+    );
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
     expect(download.suggestedFilename()).toBe('evaluation-runs.csv');
     const rows = parseCsv(readFileSync((await download.path()) as string, 'utf8'));
     const header = rows[0] ?? [];
-    expect(header).toEqual(expect.arrayContaining(['id', 'method', 'mean_fprAtTprId', 'mean_fprAtTprOod', 'mean_auroc']));
+    expect(header).toEqual(
+      expect.arrayContaining(['id', 'method', 'mean_fprAtTprId', 'mean_fprAtTprOod', 'mean_auroc']),
+    );
     const body = rows.slice(1).filter((row) => row.length > 1);
     expect(body.length).toBe(api.evaluationRuns.totalCount);
     expect(body.length).toBeGreaterThan(500);
     expect(new Set(body.map((row) => row[header.indexOf('method')]))).toEqual(new Set(['mcm']));
     const mcm = body.find((row) => row[0] === seed.demoRunIds.mcm) ?? [];
-    const demo = await app.gql<{ evaluationRun: RunNode }>(`query { evaluationRun(id: "${seed.demoRunIds.mcm}") { id method results { fprAtTprId fprAtTprOod auroc } } }`);
-    const expected = demo.evaluationRun.results.reduce((sum, r) => sum + r.fprAtTprId, 0) / demo.evaluationRun.results.length;
+    const demo = await app.gql<{ evaluationRun: RunNode }>(
+      `query { evaluationRun(id: "${seed.demoRunIds.mcm}") { id method results { fprAtTprId fprAtTprOod auroc } } }`,
+    );
+    const expected =
+      demo.evaluationRun.results.reduce((sum, r) => sum + r.fprAtTprId, 0) / demo.evaluationRun.results.length;
     expect(Number(mcm[header.indexOf('mean_fprAtTprId')])).toBeCloseTo(expected, 12);
   });
 
@@ -247,8 +319,15 @@ describe('dashboard in Chromium', () => {
     const path: string[] = [];
     for (let i = 0; i < 60 && !inTable; i++) {
       await page.keyboard.press('Tab');
-      inTable = await page.evaluate(() => document.activeElement?.tagName === 'TR' && document.activeElement.closest('tbody') !== null);
-      path.push(await page.evaluate(() => `${document.activeElement?.tagName}:${document.activeElement?.getAttribute('name') ?? document.activeElement?.textContent?.slice(0, 20)}`));
+      inTable = await page.evaluate(
+        () => document.activeElement?.tagName === 'TR' && document.activeElement.closest('tbody') !== null,
+      );
+      path.push(
+        await page.evaluate(
+          () =>
+            `${document.activeElement?.tagName}:${document.activeElement?.getAttribute('name') ?? document.activeElement?.textContent?.slice(0, 20)}`,
+        ),
+      );
     }
     expect({ inTable, path: inTable ? [] : path }).toEqual({ inTable: true, path: [] });
     const keys = await page.$$eval('main tbody tr[data-key]', (trs) => trs.map((tr) => tr.getAttribute('data-key')));
@@ -283,11 +362,22 @@ describe('dashboard in Chromium', () => {
     const id = seed.demoRunIds.debiased;
     await open(`#/run/${id}`);
     await page.waitForSelector('#roc figure.chart canvas');
-    const api = await app.gql<{ evaluationRun: { results: { oodImageSet: { name: string }; fprAtTprId: number; fprAtTprOod: number; auroc: number }[] } }>(
-      `query { evaluationRun(id: "${id}") { results { oodImageSet { name } fprAtTprId fprAtTprOod auroc } } }`,
+    const api = await app.gql<{
+      evaluationRun: {
+        results: { oodImageSet: { name: string }; fprAtTprId: number; fprAtTprOod: number; auroc: number }[];
+      };
+    }>(`query { evaluationRun(id: "${id}") { results { oodImageSet { name } fprAtTprId fprAtTprOod auroc } } }`);
+    const rows = await page.$$eval('main table.data tbody tr[data-key]', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent)),
     );
-    const rows = await page.$$eval('main table.data tbody tr[data-key]', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent)));
-    expect(rows).toEqual(api.evaluationRun.results.map((r) => [r.oodImageSet.name, (100 * r.fprAtTprId).toFixed(2), (100 * r.fprAtTprOod).toFixed(2), (100 * r.auroc).toFixed(2)]));
+    expect(rows).toEqual(
+      api.evaluationRun.results.map((r) => [
+        r.oodImageSet.name,
+        (100 * r.fprAtTprId).toFixed(2),
+        (100 * r.fprAtTprOod).toFixed(2),
+        (100 * r.auroc).toFixed(2),
+      ]),
+    );
     const headers = await page.$$eval('main table.data thead th', (ths) => ths.map((th) => th.textContent ?? ''));
     expect(headers.some((text) => text.includes('fprAtTprId'))).toBe(true);
     expect(headers.some((text) => text.includes('fprAtTprOod'))).toBe(true);
@@ -301,7 +391,14 @@ describe('dashboard in Chromium', () => {
       const data = context2d?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
       const near = (r: number, g: number, b: number) => {
         let count = 0;
-        for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i]! - r) < 24 && Math.abs(data[i + 1]! - g) < 24 && Math.abs(data[i + 2]! - b) < 24 && data[i + 3]! > 200) count++;
+        for (let i = 0; i < data.length; i += 4)
+          if (
+            Math.abs(data[i]! - r) < 24 &&
+            Math.abs(data[i + 1]! - g) < 24 &&
+            Math.abs(data[i + 2]! - b) < 24 &&
+            data[i + 3]! > 200
+          )
+            count++;
         return count;
       };
       return { blue: near(0x1f, 0x77, 0xb4), red: near(0xd6, 0x27, 0x28) };
@@ -313,7 +410,9 @@ describe('dashboard in Chromium', () => {
     await shot('run');
     await page.getByLabel('Count axis').selectOption('log');
     await page.getByLabel('Score range').selectOption('central');
-    await page.waitForFunction(() => window.location.hash.includes('counts=log') && window.location.hash.includes('range=central'));
+    await page.waitForFunction(
+      () => window.location.hash.includes('counts=log') && window.location.hash.includes('range=central'),
+    );
     expect(await page.locator('main figure.chart[data-count-scale=log]').count()).toBe(2);
     expect(await page.locator('main').textContent()).toContain('the log axes and the central range show the tails');
     await shot('run-histograms-log');
@@ -332,7 +431,12 @@ describe('dashboard in Chromium', () => {
     const rows = csv.slice(1);
     const bySet = new Map<string, string[][]>();
     for (const row of rows) bySet.set(row[0]!, [...(bySet.get(row[0]!) ?? []), row]);
-    const api = await app.gql<{ evaluationRun: { idImageSet: { id: string; name: string }; results: { oodImageSetId: string; oodImageSet: { name: string }; nId: number; nOod: number }[] } }>(
+    const api = await app.gql<{
+      evaluationRun: {
+        idImageSet: { id: string; name: string };
+        results: { oodImageSetId: string; oodImageSet: { name: string }; nId: number; nOod: number }[];
+      };
+    }>(
       `query { evaluationRun(id: "${id}") { idImageSet { id name } results { oodImageSetId oodImageSet { name } nId nOod } } }`,
     );
     const run = api.evaluationRun;
@@ -340,7 +444,9 @@ describe('dashboard in Chromium', () => {
     for (const result of run.results) {
       const set = bySet.get(result.oodImageSet.name)!;
       expect(set.length).toBe(result.nOod);
-      expect(set.every((row, i) => row[1] === 'ood' && row[2] === result.oodImageSetId && row[3] === String(i))).toBe(true);
+      expect(set.every((row, i) => row[1] === 'ood' && row[2] === result.oodImageSetId && row[3] === String(i))).toBe(
+        true,
+      );
     }
     expect(rows.every((row) => Number.isFinite(Number(row[4])))).toBe(true);
     // The .npy: a structured array with the same records; one set alone as plain float32 equals the CSV.
@@ -352,10 +458,14 @@ describe('dashboard in Chromium', () => {
     const nameChars = Number(/\('set', '<U(\d+)'\)/.exec(header)?.[1]);
     expect((npy.length - 10 - headerLength) / rows.length).toBe(4 * nameChars + 20);
     const near = run.results[0]!;
-    const one = Buffer.from(await (await fetch(`${base}/runs/${id}/scores.npy?imageSet=${near.oodImageSetId}`)).arrayBuffer());
+    const one = Buffer.from(
+      await (await fetch(`${base}/runs/${id}/scores.npy?imageSet=${near.oodImageSetId}`)).arrayBuffer(),
+    );
     const oneHeader = one.readUInt16LE(8);
     const floats = new Float32Array(one.buffer.slice(one.byteOffset + 10 + oneHeader, one.byteOffset + one.length));
-    expect([...floats].map((value) => Math.fround(value))).toEqual(bySet.get(near.oodImageSet.name)!.map((row) => Math.fround(Number(row[4]))));
+    expect([...floats].map((value) => Math.fround(value))).toEqual(
+      bySet.get(near.oodImageSet.name)!.map((row) => Math.fround(Number(row[4]))),
+    );
     // Typed errors: a run without scores, an unknown run, a malformed id, a foreign image set.
     const error = async (url: string) => {
       const response = await fetch(`${base}${url}`);
@@ -416,19 +526,25 @@ describe('dashboard in Chromium', () => {
     const captions = await page.$$eval('table.compare caption', (nodes) => nodes.map((node) => node.textContent ?? ''));
     expect(captions.some((c) => c.includes('ood-near-wildcats'))).toBe(true);
     expect(captions.some((c) => c.includes('ood-far-textures'))).toBe(true);
-    const api = await app.gql<{ compareRuns: { rows: { oodImageSetName: string; cells: { evaluationRunId: string; fprAtTprId: number }[] }[] } }>(
+    const api = await app.gql<{
+      compareRuns: { rows: { oodImageSetName: string; cells: { evaluationRunId: string; fprAtTprId: number }[] }[] };
+    }>(
       `query { compareRuns(ids: ${JSON.stringify(ids)}) { rows { oodImageSetName cells { evaluationRunId fprAtTprId } } } }`,
     );
     const nearRow = api.compareRuns.rows.find((row) => row.oodImageSetName === 'ood-near-wildcats');
     const baseFpr = nearRow?.cells.find((cell) => cell.evaluationRunId === seed.demoRunIds.mcm)?.fprAtTprId ?? NaN;
-    const debiasedFpr = nearRow?.cells.find((cell) => cell.evaluationRunId === seed.demoRunIds.debiased)?.fprAtTprId ?? NaN;
+    const debiasedFpr =
+      nearRow?.cells.find((cell) => cell.evaluationRunId === seed.demoRunIds.debiased)?.fprAtTprId ?? NaN;
     const verdict = debiasedFpr < baseFpr ? 'better' : 'worse';
     const cell = page.locator('table.compare[data-ood-set="ood-near-wildcats"] tbody tr').first().locator('td').nth(2);
     expect(await cell.getAttribute('data-verdict')).toBe(verdict);
     expect(await cell.textContent()).toContain((100 * debiasedFpr).toFixed(2));
     expect(await cell.textContent()).toContain(`(${verdict})`);
     expect(await page.locator('#compare-roc figure.chart').count()).toBe(2);
-    for (const count of await page.locator('#compare-roc figure.chart').evaluateAll((figures) => figures.map((figure) => figure.getAttribute('data-series-count')))) expect(count).toBe('4');
+    for (const count of await page
+      .locator('#compare-roc figure.chart')
+      .evaluateAll((figures) => figures.map((figure) => figure.getAttribute('data-series-count'))))
+      expect(count).toBe('4');
     expect(await page.locator('tr.differs[data-param="method"]').count()).toBe(1);
     expect(await page.locator('tr.differs[data-param="params.tau"]').count()).toBe(1);
     expect(await page.locator('tr[data-param="seed"]:not(.differs)').count()).toBe(1);
@@ -439,25 +555,41 @@ describe('dashboard in Chromium', () => {
   });
 
   it('paints 100 negatives of a 50,000-negative run in under a second; search finds a word; filters and exports', async () => {
-    expect(await measurePaint('negatives_100_rows_of_50k', `#/negatives/${seed.bigMiningRunId}`, 100)).toBeLessThan(PAINT_BUDGET_MS);
-    await page.waitForFunction((n) => document.querySelector('main')?.textContent?.includes(`${n} negatives match`), seed.bigNegatives.toLocaleString('en-US'));
+    expect(await measurePaint('negatives_100_rows_of_50k', `#/negatives/${seed.bigMiningRunId}`, 100)).toBeLessThan(
+      PAINT_BUDGET_MS,
+    );
+    await page.waitForFunction(
+      (n) => document.querySelector('main')?.textContent?.includes(`${n} negatives match`),
+      seed.bigNegatives.toLocaleString('en-US'),
+    );
     await page.waitForSelector('#negatives-counts');
     expect(await page.locator('#negatives-counts').textContent()).toContain('40,000');
     await shot('negatives-50k');
     await page.getByLabel('Search words').fill(seed.rareWord);
     await page.waitForFunction(() => document.querySelectorAll('main table.data tbody tr[data-key]').length === 1);
-    expect(await page.locator('main table.data tbody tr[data-key] td[data-col=word]').textContent()).toBe(seed.rareWord);
+    expect(await page.locator('main table.data tbody tr[data-key] td[data-col=word]').textContent()).toBe(
+      seed.rareWord,
+    );
     expect(await page.locator('main table.data tbody tr[data-key] td[data-col=rank]').textContent()).toBe('31337');
     expect(page.url()).toContain(`q=${seed.rareWord}`);
     await page.getByLabel('Search words').fill('');
     await page.getByLabel('Part of speech').selectOption('adj');
-    const adjectives = await app.gql<{ negatives: { totalCount: number } }>(`query { negatives(miningRunId: "${seed.bigMiningRunId}", first: 1, filter: { pos: "adj" }) { totalCount } }`);
-    await page.waitForFunction((n) => document.querySelector('main')?.textContent?.includes(`${n} negatives match`), adjectives.negatives.totalCount.toLocaleString('en-US'));
-    const posCells = await page.$$eval('main tbody td[data-col=pos]', (tds) => [...new Set(tds.map((td) => td.textContent))]);
+    const adjectives = await app.gql<{ negatives: { totalCount: number } }>(
+      `query { negatives(miningRunId: "${seed.bigMiningRunId}", first: 1, filter: { pos: "adj" }) { totalCount } }`,
+    );
+    await page.waitForFunction(
+      (n) => document.querySelector('main')?.textContent?.includes(`${n} negatives match`),
+      adjectives.negatives.totalCount.toLocaleString('en-US'),
+    );
+    const posCells = await page.$$eval('main tbody td[data-col=pos]', (tds) => [
+      ...new Set(tds.map((td) => td.textContent)),
+    ]);
     expect(posCells).toEqual(['adj']);
     await page.locator('main th[data-key=statistic] button').click();
     await page.waitForFunction(() => window.location.hash.includes('sort=statistic'));
-    await page.waitForFunction(() => document.querySelector('main th[data-key=statistic]')?.getAttribute('aria-sort') === 'ascending');
+    await page.waitForFunction(
+      () => document.querySelector('main th[data-key=statistic]')?.getAttribute('aria-sort') === 'ascending',
+    );
   });
 
   it('summarises and exports a small run as CSV, JSON and the plain word list', async () => {
@@ -472,43 +604,97 @@ describe('dashboard in Chromium', () => {
     await shot('negatives');
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-negatives-csv')]);
     const rows = parseCsv(readFileSync((await csv.path()) as string, 'utf8'));
-    expect(rows[0]).toEqual(['rank', 'word', 'pos', 'lexname', 'statistic', 'false_negative_flags', 'flagged', 'nearest_id_label', 'nearest_id_cosine', 'corpus_index']);
-    expect(rows.slice(1).map((row) => row[1]).sort()).toEqual(['lynx', 'tabby']);
+    expect(rows[0]).toEqual([
+      'rank',
+      'word',
+      'pos',
+      'lexname',
+      'statistic',
+      'false_negative_flags',
+      'flagged',
+      'nearest_id_label',
+      'nearest_id_cosine',
+      'corpus_index',
+    ]);
+    expect(
+      rows
+        .slice(1)
+        .map((row) => row[1])
+        .sort(),
+    ).toEqual(['lynx', 'tabby']);
     expect(rows.find((row) => row[1] === 'tabby')?.[5]).toBe('hyponym;nearIdLabel');
     const [json] = await Promise.all([page.waitForEvent('download'), page.click('#export-negatives-json')]);
-    const parsed = JSON.parse(readFileSync((await json.path()) as string, 'utf8')) as { negatives: { word: string; nearestIdLabel: string }[] };
+    const parsed = JSON.parse(readFileSync((await json.path()) as string, 'utf8')) as {
+      negatives: { word: string; nearestIdLabel: string }[];
+    };
     expect(parsed.negatives.map((n) => n.word).sort()).toEqual(['lynx', 'tabby']);
     expect(parsed.negatives[0]?.nearestIdLabel).toBe('cat');
     await page.getByLabel('False-negative flag').selectOption('');
     await page.waitForFunction(() => document.querySelectorAll('main table.data tbody tr[data-key]').length === 16);
     const [words] = await Promise.all([page.waitForEvent('download'), page.click('#export-negatives-words')]);
     expect(words.suggestedFilename()).toMatch(/\.txt$/);
-    expect(readFileSync((await words.path()) as string, 'utf8')).toBe('quartz\nglacier\nsonnet\nviolin\ntundra\nalgebra\nthunder\nkettle\nlynx\ntabby\nverdict\nmarble\ncrimson\nhollow\nnocturnal\nbrittle\n');
+    expect(readFileSync((await words.path()) as string, 'utf8')).toBe(
+      'quartz\nglacier\nsonnet\nviolin\ntundra\nalgebra\nthunder\nkettle\nlynx\ntabby\nverdict\nmarble\ncrimson\nhollow\nnocturnal\nbrittle\n',
+    );
   });
 
   it('downloads negatives straight from the API export routes (CSV, JSON, word list) with the filter, and typed errors', async () => {
     await open(`#/negatives/${seed.miningRunId}?flagged=yes`);
     await page.waitForSelector('#negatives-downloads a[data-format=csv]');
-    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#negatives-downloads a[data-format=csv]')]);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('#negatives-downloads a[data-format=csv]'),
+    ]);
     const rows = parseCsv(readFileSync((await csv.path()) as string, 'utf8'));
-    expect(rows[0]).toEqual(['rank', 'word', 'pos', 'lexname', 'statistic', 'falseNegativeFlags', 'flagged', 'nearestIdLabel', 'nearestIdCosine', 'corpusIndex']);
-    expect(rows.slice(1).map((row) => row[1]).sort()).toEqual(['lynx', 'tabby']);
+    expect(rows[0]).toEqual([
+      'rank',
+      'word',
+      'pos',
+      'lexname',
+      'statistic',
+      'falseNegativeFlags',
+      'flagged',
+      'nearestIdLabel',
+      'nearestIdCosine',
+      'corpusIndex',
+    ]);
+    expect(
+      rows
+        .slice(1)
+        .map((row) => row[1])
+        .sort(),
+    ).toEqual(['lynx', 'tabby']);
     expect(rows.find((row) => row[1] === 'tabby')?.[5]).toBe('hyponym;nearIdLabel');
-    const json = (await (await fetch(`${base}/mining-runs/${seed.miningRunId}/negatives.json?flagged=true`)).json()) as { word: string; nearestIdLabel: string }[];
+    const json = (await (
+      await fetch(`${base}/mining-runs/${seed.miningRunId}/negatives.json?flagged=true`)
+    ).json()) as { word: string; nearestIdLabel: string }[];
     expect(json.map((n) => n.word).sort()).toEqual(['lynx', 'tabby']);
     const words = await (await fetch(`${base}/mining-runs/${seed.miningRunId}/negatives.txt`)).text();
-    expect(words).toBe('quartz\nglacier\nsonnet\nviolin\ntundra\nalgebra\nthunder\nkettle\nlynx\ntabby\nverdict\nmarble\ncrimson\nhollow\nnocturnal\nbrittle\n');
+    expect(words).toBe(
+      'quartz\nglacier\nsonnet\nviolin\ntundra\nalgebra\nthunder\nkettle\nlynx\ntabby\nverdict\nmarble\ncrimson\nhollow\nnocturnal\nbrittle\n',
+    );
     // The 50,000-negative run streams in rank order, equal to the API's count.
-    const big = (await (await fetch(`${base}/mining-runs/${seed.bigMiningRunId}/negatives.txt`)).text()).split('\n').filter((word) => word !== '');
+    const big = (await (await fetch(`${base}/mining-runs/${seed.bigMiningRunId}/negatives.txt`)).text())
+      .split('\n')
+      .filter((word) => word !== '');
     expect(big.length).toBe(seed.bigNegatives);
     expect(big.filter((word) => word === seed.rareWord).length).toBe(1);
     const error = async (url: string) => {
       const response = await fetch(`${base}${url}`);
-      return [response.status, ((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code];
+      return [
+        response.status,
+        ((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code,
+      ];
     };
-    expect(await error(`/mining-runs/${seed.runningMiningRunId}/negatives.csv`)).toEqual([409, 'NEGATIVES_NOT_AVAILABLE']);
+    expect(await error(`/mining-runs/${seed.runningMiningRunId}/negatives.csv`)).toEqual([
+      409,
+      'NEGATIVES_NOT_AVAILABLE',
+    ]);
     expect(await error('/mining-runs/00000000-0000-4000-8000-000000000000/negatives.json')).toEqual([404, 'NOT_FOUND']);
-    expect(await error(`/mining-runs/${seed.miningRunId}/negatives.txt?flagged=maybe`)).toEqual([400, 'BAD_USER_INPUT']);
+    expect(await error(`/mining-runs/${seed.miningRunId}/negatives.txt?flagged=maybe`)).toEqual([
+      400,
+      'BAD_USER_INPUT',
+    ]);
   });
 
   it('follows unfinished runs live over the runProgress subscription', async () => {
@@ -516,18 +702,39 @@ describe('dashboard in Chromium', () => {
     const row = page.locator(`main tbody tr[data-key="${seed.runningRunId}"]`);
     await row.waitFor();
     expect(await row.locator('td[data-col=status]').textContent()).toContain('30%');
-    await page.waitForFunction(() => document.querySelector('#live-note')?.textContent?.includes('runProgress subscription'));
+    await page.waitForFunction(() =>
+      document.querySelector('#live-note')?.textContent?.includes('runProgress subscription'),
+    );
     const client = new Client({ connectionString: app.db.connection.url });
     await client.connect();
     try {
-      await client.query(`UPDATE "${app.db.connection.schema}".evaluation_runs SET progress = 0.75 WHERE id = $1`, [seed.runningRunId]);
-      await page.waitForFunction((id) => document.querySelector(`main tbody tr[data-key="${id}"] td[data-col=status]`)?.textContent?.includes('75%'), seed.runningRunId, { timeout: 10_000 });
-      await client.query(`UPDATE "${app.db.connection.schema}".evaluation_runs SET status = 'failed', error = 'stopped by the e2e test', error_code = 'E2E', finished_at = now() WHERE id = $1`, [seed.runningRunId]);
-      await page.waitForFunction((id) => document.querySelector(`main tbody tr[data-key="${id}"] td[data-col=status]`)?.textContent?.includes('failed'), seed.runningRunId, { timeout: 10_000 });
+      await client.query(`UPDATE "${app.db.connection.schema}".evaluation_runs SET progress = 0.75 WHERE id = $1`, [
+        seed.runningRunId,
+      ]);
+      await page.waitForFunction(
+        (id) =>
+          document.querySelector(`main tbody tr[data-key="${id}"] td[data-col=status]`)?.textContent?.includes('75%'),
+        seed.runningRunId,
+        { timeout: 10_000 },
+      );
+      await client.query(
+        `UPDATE "${app.db.connection.schema}".evaluation_runs SET status = 'failed', error = 'stopped by the e2e test', error_code = 'E2E', finished_at = now() WHERE id = $1`,
+        [seed.runningRunId],
+      );
+      await page.waitForFunction(
+        (id) =>
+          document
+            .querySelector(`main tbody tr[data-key="${id}"] td[data-col=status]`)
+            ?.textContent?.includes('failed'),
+        seed.runningRunId,
+        { timeout: 10_000 },
+      );
     } finally {
       await client.end();
     }
-    const sockets = await page.evaluate(() => performance.getEntriesByType('resource').filter((entry) => entry.name.includes('runStatus')).length);
+    const sockets = await page.evaluate(
+      () => performance.getEntriesByType('resource').filter((entry) => entry.name.includes('runStatus')).length,
+    );
     expect(sockets).toBe(0);
   });
 
@@ -535,18 +742,33 @@ describe('dashboard in Chromium', () => {
     const blocked = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {
       const other = await blocked.newPage();
-      await other.routeWebSocket(/\/graphql/, (socket) => socket.close({ code: 1011, reason: 'refused by the e2e test' }));
+      await other.routeWebSocket(/\/graphql/, (socket) =>
+        socket.close({ code: 1011, reason: 'refused by the e2e test' }),
+      );
       await other.goto(`${base}/dashboard#/mining?status=running`);
-      await other.waitForFunction((id) => document.querySelector(`main tbody tr[data-key="${id}"] td[data-col=status]`)?.textContent?.includes('40%'), seed.runningMiningRunId);
+      await other.waitForFunction(
+        (id) =>
+          document.querySelector(`main tbody tr[data-key="${id}"] td[data-col=status]`)?.textContent?.includes('40%'),
+        seed.runningMiningRunId,
+      );
       const client = new Client({ connectionString: app.db.connection.url });
       await client.connect();
       try {
-        await client.query(`UPDATE "${app.db.connection.schema}".mining_runs SET progress = 0.65 WHERE id = $1`, [seed.runningMiningRunId]);
+        await client.query(`UPDATE "${app.db.connection.schema}".mining_runs SET progress = 0.65 WHERE id = $1`, [
+          seed.runningMiningRunId,
+        ]);
       } finally {
         await client.end();
       }
-      await other.waitForFunction((id) => document.querySelector(`main tbody tr[data-key="${id}"] td[data-col=status]`)?.textContent?.includes('65%'), seed.runningMiningRunId, { timeout: 20_000 });
-      const polls = await other.evaluate(() => performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('/graphql')).length);
+      await other.waitForFunction(
+        (id) =>
+          document.querySelector(`main tbody tr[data-key="${id}"] td[data-col=status]`)?.textContent?.includes('65%'),
+        seed.runningMiningRunId,
+        { timeout: 20_000 },
+      );
+      const polls = await other.evaluate(
+        () => performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('/graphql')).length,
+      );
       expect(polls).toBeGreaterThan(2);
     } finally {
       await blocked.close();
@@ -556,7 +778,9 @@ describe('dashboard in Chromium', () => {
   it('lists mining runs, label sets, models and image sets with counts and links', async () => {
     await open('#/mining');
     await page.waitForFunction(() => document.querySelectorAll('main tbody tr[data-key]').length === 3);
-    expect(await page.locator(`main tbody tr[data-key="${seed.bigMiningRunId}"] td[data-col=negatives]`).textContent()).toBe('50,000');
+    expect(
+      await page.locator(`main tbody tr[data-key="${seed.bigMiningRunId}"] td[data-col=negatives]`).textContent(),
+    ).toBe('50,000');
     await shot('mining-runs');
     await page.getByLabel('Status').selectOption('running');
     await page.waitForFunction(() => document.querySelectorAll('main tbody tr[data-key]').length === 1);
@@ -564,20 +788,41 @@ describe('dashboard in Chromium', () => {
     await open('#/label-sets');
     await page.waitForFunction(() => document.querySelectorAll('main tbody tr[data-key]').length === 2);
     const pets = page.locator(`main tbody tr[data-key="${seed.labelSetId}"]`);
-    await page.waitForFunction((id) => document.querySelector(`main tbody tr[data-key="${id}"] td[data-col=evals]`)?.textContent?.includes('6 runs'), seed.labelSetId);
+    await page.waitForFunction(
+      (id) =>
+        document.querySelector(`main tbody tr[data-key="${id}"] td[data-col=evals]`)?.textContent?.includes('6 runs'),
+      seed.labelSetId,
+    );
     expect(await pets.locator('td[data-col=mining]').textContent()).toBe('2 runs');
     expect(await pets.locator('td[data-col=labels]').textContent()).toBe('6');
     await shot('label-sets');
     await pets.locator('td[data-col=name] a').click();
     await page.waitForSelector('ol.labels li');
-    expect(await page.locator('ol.labels li').allTextContents()).toEqual(['cat', 'dog', 'rabbit', 'hamster', 'parrot', 'goldfish']);
+    expect(await page.locator('ol.labels li').allTextContents()).toEqual([
+      'cat',
+      'dog',
+      'rabbit',
+      'hamster',
+      'parrot',
+      'goldfish',
+    ]);
     await shot('label-set');
 
     await open('#/models');
     await page.waitForFunction(() => document.querySelectorAll('main tbody tr[data-key]').length === 2);
-    await page.waitForFunction((id) => /\d+ runs/.test(document.querySelector(`main tbody tr[data-key="${id}"] td[data-col=evals]`)?.textContent ?? ''), seed.modelId);
-    const modelCounts = await app.gql<{ evaluationRuns: { totalCount: number } }>(`query { evaluationRuns(first: 1, filter: { modelId: "${seed.modelId}" }) { totalCount } }`);
-    expect(await page.locator(`main tbody tr[data-key="${seed.modelId}"] td[data-col=evals]`).textContent()).toBe(`${modelCounts.evaluationRuns.totalCount.toLocaleString('en-US')} runs`);
+    await page.waitForFunction(
+      (id) =>
+        /\d+ runs/.test(
+          document.querySelector(`main tbody tr[data-key="${id}"] td[data-col=evals]`)?.textContent ?? '',
+        ),
+      seed.modelId,
+    );
+    const modelCounts = await app.gql<{ evaluationRuns: { totalCount: number } }>(
+      `query { evaluationRuns(first: 1, filter: { modelId: "${seed.modelId}" }) { totalCount } }`,
+    );
+    expect(await page.locator(`main tbody tr[data-key="${seed.modelId}"] td[data-col=evals]`).textContent()).toBe(
+      `${modelCounts.evaluationRuns.totalCount.toLocaleString('en-US')} runs`,
+    );
     expect(await page.locator(`main tbody tr[data-key="${seed.modelId}"] td[data-col=dim]`).textContent()).toBe('512');
     await shot('models');
 
@@ -591,26 +836,48 @@ describe('dashboard in Chromium', () => {
   // the detector-api branch. Before that merge the schema lacks it: the page must then say so in
   // words with the code, and the row checks are skipped; after the merge they run.
   it('lists detectors with threshold, TPR, metrics and download links (or says the API has none yet)', async () => {
-    const { __type } = await app.gql<{ __type: { fields: { name: string }[] } }>('query { __type(name: "Query") { fields { name } } }');
+    const { __type } = await app.gql<{ __type: { fields: { name: string }[] } }>(
+      'query { __type(name: "Query") { fields { name } } }',
+    );
     const hasDetectors = __type.fields.some((field) => field.name === 'detectors');
     await open('#/detectors');
     if (!hasDetectors) {
       await page.waitForSelector('main .error[role=alert]');
-      expect(await page.locator('main .error').textContent()).toMatch(/detectors.*\(code GRAPHQL_VALIDATION_FAILED\)/is);
+      expect(await page.locator('main .error').textContent()).toMatch(
+        /detectors.*\(code GRAPHQL_VALIDATION_FAILED\)/is,
+      );
       await shot('detectors-before-merge');
       expectedHttpErrors(400);
       return;
     }
-    const { DETECTORS_DOCUMENT } = require('../../src/dashboard/client/pages/detectors.operations') as { DETECTORS_DOCUMENT: string };
-    const api = await app.gql<{ detectors: { totalCount: number; edges: { node: { id: string; name: string; threshold: number; downloads: { detectorOnnx: string } } }[] } }>(DETECTORS_DOCUMENT, { first: 50, after: null, filter: {} });
-    await page.waitForFunction(() => document.querySelector('main table.data tbody') !== null && document.querySelector('main .pager span')?.textContent !== '');
+    const { DETECTORS_DOCUMENT } = require('../../src/dashboard/client/pages/detectors.operations') as {
+      DETECTORS_DOCUMENT: string;
+    };
+    const api = await app.gql<{
+      detectors: {
+        totalCount: number;
+        edges: { node: { id: string; name: string; threshold: number; downloads: { detectorOnnx: string } } }[];
+      };
+    }>(DETECTORS_DOCUMENT, { first: 50, after: null, filter: {} });
+    await page.waitForFunction(
+      () =>
+        document.querySelector('main table.data tbody') !== null &&
+        document.querySelector('main .pager span')?.textContent !== '',
+    );
     const nodes = api.detectors.edges.map((edge) => edge.node);
-    await page.waitForFunction((count) => document.querySelectorAll('main table.data tbody tr[data-key]').length === count, nodes.length);
-    expect(await page.$$eval('main table.data tbody tr[data-key]', (trs) => trs.map((tr) => tr.getAttribute('data-key')))).toEqual(nodes.map((node) => node.id));
+    await page.waitForFunction(
+      (count) => document.querySelectorAll('main table.data tbody tr[data-key]').length === count,
+      nodes.length,
+    );
+    expect(
+      await page.$$eval('main table.data tbody tr[data-key]', (trs) => trs.map((tr) => tr.getAttribute('data-key'))),
+    ).toEqual(nodes.map((node) => node.id));
     for (const node of nodes) {
       const row = page.locator(`main tbody tr[data-key="${node.id}"]`);
       expect(await row.locator('td[data-col=name]').textContent()).toBe(node.name);
-      expect(await row.locator('td[data-col=downloads] a').first().getAttribute('href')).toBe(node.downloads.detectorOnnx);
+      expect(await row.locator('td[data-col=downloads] a').first().getAttribute('href')).toBe(
+        node.downloads.detectorOnnx,
+      );
     }
     await shot('detectors');
   });
@@ -621,7 +888,13 @@ describe('dashboard in Chromium', () => {
       const authorization = route.request().headers()['authorization'];
       seen.push(authorization);
       if (authorization !== 'Bearer viewer-key-123') {
-        await route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ errors: [{ message: 'an API key is required', extensions: { code: 'UNAUTHENTICATED' } }] }) });
+        await route.fulfill({
+          status: 401,
+          contentType: 'application/json',
+          body: JSON.stringify({
+            errors: [{ message: 'an API key is required', extensions: { code: 'UNAUTHENTICATED' } }],
+          }),
+        });
       } else await route.continue();
     });
     try {

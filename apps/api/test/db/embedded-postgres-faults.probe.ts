@@ -21,7 +21,8 @@ const logger = pino(
   { level: 'info' },
   new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') logLines.push(JSON.parse(line) as { msg?: string });
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line.trim() !== '') logLines.push(JSON.parse(line) as { msg?: string });
       done();
     },
   }),
@@ -97,7 +98,13 @@ async function main(): Promise<void> {
       const pg = await startEmbeddedPostgres(dataDir, port, logger, quick);
       const queryWorks = await loginWorks(pg.url);
       await pg.stop();
-      report({ role: pg.role, orphanWasRunning: isProcessAlive(orphanPid) || queryWorks, queryWorks, ownerAfterStop: readOwner(dataDir)?.pid ?? null, stoppedAfterStop: await until(() => !isProcessAlive(orphanPid), 10_000) });
+      report({
+        role: pg.role,
+        orphanWasRunning: isProcessAlive(orphanPid) || queryWorks,
+        queryWorks,
+        ownerAfterStop: readOwner(dataDir)?.pid ?? null,
+        stoppedAfterStop: await until(() => !isProcessAlive(orphanPid), 10_000),
+      });
       return;
     }
     case 'supervise': {
@@ -137,7 +144,9 @@ async function main(): Promise<void> {
         rotatedLength: rotated.length,
         newPasswordWorks: await loginWorks(second.url),
         legacyPasswordRefused: !(await loginWorks(withPassword(second.url, LEGACY_PASSWORD))),
-        rotationLogged: logLines.some((line) => line.msg === 'replaced the embedded Postgres fixed password by a random one'),
+        rotationLogged: logLines.some(
+          (line) => line.msg === 'replaced the embedded Postgres fixed password by a random one',
+        ),
       };
       await second.stop();
       report(result);
@@ -147,7 +156,11 @@ async function main(): Promise<void> {
       const pg = await startEmbeddedPostgres(dataDir, port, logger, { ...quick, home: home!, systemRoot: systemRoot! });
       const ready = logLines.find((line) => line.msg?.startsWith('embedded Postgres ready') === true);
       await pg.stop();
-      report({ dataDir: pg.dataDir, ready: ready?.msg, location: (ready as { location?: string } | undefined)?.location });
+      report({
+        dataDir: pg.dataDir,
+        ready: ready?.msg,
+        location: (ready as { location?: string } | undefined)?.location,
+      });
       return;
     }
     default:

@@ -26,10 +26,20 @@ async function freePort(): Promise<number> {
   });
 }
 
-function probe(...args: string[]): { status: number | null; signal: NodeJS.Signals | null; stderr: string; report: Record<string, unknown> } {
+function probe(...args: string[]): {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+  report: Record<string, unknown>;
+} {
   const result = spawnSync(process.execPath, [RUN_SCRIPT, PROBE, ...args], { encoding: 'utf8', timeout: 180_000 });
   const last = result.stdout.trim().split('\n').at(-1) ?? '';
-  return { status: result.status, signal: result.signal, stderr: result.stderr, report: last === '' ? {} : (JSON.parse(last) as Record<string, unknown>) };
+  return {
+    status: result.status,
+    signal: result.signal,
+    stderr: result.stderr,
+    report: last === '' ? {} : (JSON.parse(last) as Record<string, unknown>),
+  };
 }
 
 function postmasterPid(dataDir: string): number {
@@ -78,13 +88,21 @@ describe('embedded Postgres operations', () => {
 
     const adopted = probe('adopt', dataDir, String(port));
     expect(adopted.stderr).toBe('');
-    expect(adopted.report).toEqual({ role: 'adopted', orphanWasRunning: true, queryWorks: true, ownerAfterStop: null, stoppedAfterStop: true });
+    expect(adopted.report).toEqual({
+      role: 'adopted',
+      orphanWasRunning: true,
+      queryWorks: true,
+      ownerAfterStop: null,
+      stoppedAfterStop: true,
+    });
     expect(isProcessAlive(orphan)).toBe(false);
 
     // Another cluster gets another password.
     const other = path.join(root, 'other', 'pg');
     const second = probe('start-and-crash', other, String(await freePort()));
-    expect(readFileSync(path.join(other, 'negmine-superuser.password'), 'utf8')).not.toBe(readFileSync(path.join(dataDir, 'negmine-superuser.password'), 'utf8'));
+    expect(readFileSync(path.join(other, 'negmine-superuser.password'), 'utf8')).not.toBe(
+      readFileSync(path.join(dataDir, 'negmine-superuser.password'), 'utf8'),
+    );
     process.kill(second.report['postmasterPid'] as number, 'SIGINT');
     await until(() => !isProcessAlive(second.report['postmasterPid'] as number), 10_000);
   }, 240_000);
@@ -92,12 +110,19 @@ describe('embedded Postgres operations', () => {
   it('restarts a postmaster killed with -9 and stops the new one on shutdown', async () => {
     const result = probe('supervise', path.join(root, 'supervise', 'pg'), String(await freePort()));
     expect(result.stderr).toBe('');
-    expect(result.report).toEqual({ recovered: true, newPostmaster: true, stoppedAfterStop: true, restartLogged: true });
+    expect(result.report).toEqual({
+      recovered: true,
+      newPostmaster: true,
+      stoppedAfterStop: true,
+      restartLogged: true,
+    });
   }, 200_000);
 
   it('exits the process with status 1 when the server dies and may not be restarted', async () => {
     const dataDir = path.join(root, 'exit', 'pg');
-    const child = spawn(process.execPath, [RUN_SCRIPT, PROBE, 'exit-on-death', dataDir, String(await freePort())], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [RUN_SCRIPT, PROBE, 'exit-on-death', dataDir, String(await freePort())], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
@@ -115,28 +140,53 @@ describe('embedded Postgres operations', () => {
   it('replaces the fixed password of a cluster made before random passwords', async () => {
     const result = probe('legacy', path.join(root, 'legacy', 'pg'), String(await freePort()));
     expect(result.stderr).toBe('');
-    expect(result.report).toEqual({ rotatedLength: 43, newPasswordWorks: true, legacyPasswordRefused: true, rotationLogged: true });
+    expect(result.report).toEqual({
+      rotatedLength: 43,
+      newPasswordWorks: true,
+      legacyPasswordRefused: true,
+      rotationLogged: true,
+    });
   }, 200_000);
 
-  (isRoot ? it : it.skip)('as root, follows HOME when the server account can enter it and says where it went', async () => {
-    const openHome = path.join(root, 'open-home');
-    mkdirSync(openHome, { mode: 0o755 });
-    chmodSync(openHome, 0o755);
-    const followed = probe('locate', path.join(openHome, '.negmine', 'pg'), String(await freePort()), openHome, path.join(root, 'system'));
-    expect(followed.stderr).toBe('');
-    expect(followed.report).toEqual({
-      dataDir: path.join(openHome, '.negmine', 'pg'),
-      ready: expect.stringContaining(`cluster in ${path.join(openHome, '.negmine', 'pg')}`),
-      location: 'configured',
-    });
+  (isRoot ? it : it.skip)(
+    'as root, follows HOME when the server account can enter it and says where it went',
+    async () => {
+      const openHome = path.join(root, 'open-home');
+      mkdirSync(openHome, { mode: 0o755 });
+      chmodSync(openHome, 0o755);
+      const followed = probe(
+        'locate',
+        path.join(openHome, '.negmine', 'pg'),
+        String(await freePort()),
+        openHome,
+        path.join(root, 'system'),
+      );
+      expect(followed.stderr).toBe('');
+      expect(followed.report).toEqual({
+        dataDir: path.join(openHome, '.negmine', 'pg'),
+        ready: expect.stringContaining(`cluster in ${path.join(openHome, '.negmine', 'pg')}`),
+        location: 'configured',
+      });
 
-    const privateHome = path.join(root, 'private-home');
-    mkdirSync(privateHome, { mode: 0o700 });
-    chmodSync(privateHome, 0o700);
-    const system = path.join(root, 'system');
-    const moved = probe('locate', path.join(privateHome, '.negmine', 'pg'), String(await freePort()), privateHome, system);
-    expect(moved.stderr).toBe('');
-    const expected = path.join(system, `home-${privateHome.split(path.sep).filter(Boolean).join('-')}`, 'pg');
-    expect(moved.report).toEqual({ dataDir: expected, ready: expect.stringContaining(`cluster in ${expected}`), location: 'home not enterable by the server account' });
-  }, 240_000);
+      const privateHome = path.join(root, 'private-home');
+      mkdirSync(privateHome, { mode: 0o700 });
+      chmodSync(privateHome, 0o700);
+      const system = path.join(root, 'system');
+      const moved = probe(
+        'locate',
+        path.join(privateHome, '.negmine', 'pg'),
+        String(await freePort()),
+        privateHome,
+        system,
+      );
+      expect(moved.stderr).toBe('');
+      const expected = path.join(system, `home-${privateHome.split(path.sep).filter(Boolean).join('-')}`, 'pg');
+      expect(moved.report).toEqual({
+        dataDir: expected,
+        ready: expect.stringContaining(`cluster in ${expected}`),
+        location: 'home not enterable by the server account',
+      });
+    },
+    240_000,
+  );
 });

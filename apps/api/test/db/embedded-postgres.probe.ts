@@ -14,7 +14,9 @@ async function notificationRoundTrip(url: string): Promise<string | undefined> {
   const listener = new Client({ connectionString: url });
   await Promise.all([sender.connect(), listener.connect()]);
   try {
-    const received = new Promise<string | undefined>((resolve) => listener.on('notification', (n) => resolve(n.payload)));
+    const received = new Promise<string | undefined>((resolve) =>
+      listener.on('notification', (n) => resolve(n.payload)),
+    );
     await listener.query('LISTEN negmine_probe');
     await sender.query("NOTIFY negmine_probe, 'hello'");
     return await received;

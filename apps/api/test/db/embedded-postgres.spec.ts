@@ -37,7 +37,13 @@ describe('embedded Postgres', () => {
     const port = await freePort();
     const result = spawnSync(
       process.execPath,
-      [path.join(repositoryRoot(), 'apps', 'api', 'scripts', 'run-script.js'), path.join(__dirname, 'embedded-postgres.probe.ts'), path.join(root, 'pg'), path.join(root, 'other'), String(port)],
+      [
+        path.join(repositoryRoot(), 'apps', 'api', 'scripts', 'run-script.js'),
+        path.join(__dirname, 'embedded-postgres.probe.ts'),
+        path.join(root, 'pg'),
+        path.join(root, 'other'),
+        String(port),
+      ],
       { encoding: 'utf8', timeout: 180_000 },
     );
     expect(result.stderr).toBe('');

@@ -27,7 +27,10 @@ async function describeSchema(client: Client, schema: string): Promise<string[]>
          FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace
         WHERE n.nspname = $1 GROUP BY t.typname`,
     ],
-    ['index', `SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename <> '_prisma_migrations'`],
+    [
+      'index',
+      `SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename <> '_prisma_migrations'`,
+    ],
     [
       'constraint',
       `SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
@@ -37,7 +40,11 @@ async function describeSchema(client: Client, schema: string): Promise<string[]>
   ];
   const lines: string[] = [];
   for (const [kind, sql] of queries) {
-    const { rows } = await client.query<Record<string, unknown>>({ text: sql, values: [schema], rowMode: 'array' } as never);
+    const { rows } = await client.query<Record<string, unknown>>({
+      text: sql,
+      values: [schema],
+      rowMode: 'array',
+    } as never);
     for (const row of rows as unknown as unknown[][]) lines.push(strip(`${kind} ${row.map(String).join(' | ')}`));
   }
   return lines.sort();

@@ -24,8 +24,21 @@ describe('seedDemo', () => {
   it('evaluates one mining run with every demo method on a near and a far OOD set', async () => {
     await seedDemo(app.services, app.config, silentLogger);
     const { evaluationRuns } = await app.gql<{
-      evaluationRuns: { edges: { node: { method: string; status: string; miningRun: { id: string }; oodImageSets: { name: string }[]; results: unknown[]; meanMetrics: { auroc: number } | null } }[] };
-    }>('{ evaluationRuns(first: 10) { edges { node { method status miningRun { id } oodImageSets { name } results { auroc } meanMetrics { auroc } } } } }');
+      evaluationRuns: {
+        edges: {
+          node: {
+            method: string;
+            status: string;
+            miningRun: { id: string };
+            oodImageSets: { name: string }[];
+            results: unknown[];
+            meanMetrics: { auroc: number } | null;
+          };
+        }[];
+      };
+    }>(
+      '{ evaluationRuns(first: 10) { edges { node { method status miningRun { id } oodImageSets { name } results { auroc } meanMetrics { auroc } } } } }',
+    );
     const runs = evaluationRuns.edges.map((edge) => edge.node);
     expect(runs.map((run) => run.method).sort()).toEqual(DEMO_EVALUATIONS.map((e) => e.method).sort());
     expect(new Set(runs.map((run) => run.miningRun.id)).size).toBe(1);
@@ -35,14 +48,16 @@ describe('seedDemo', () => {
       expect(run.results).toHaveLength(2);
       expect(run.meanMetrics?.auroc).toBeGreaterThan(0.5);
     }
-    const { detectors } = await app.gql<{ detectors: { totalCount: number; edges: { node: { method: string; targetTpr: number; metrics: unknown[] } }[] } }>(
-      '{ detectors(first: 5) { totalCount edges { node { method targetTpr metrics { oodName fprAtThreshold } } } } }',
-    );
+    const { detectors } = await app.gql<{
+      detectors: { totalCount: number; edges: { node: { method: string; targetTpr: number; metrics: unknown[] } }[] };
+    }>('{ detectors(first: 5) { totalCount edges { node { method targetTpr metrics { oodName fprAtThreshold } } } } }');
     expect(detectors.totalCount).toBe(1);
     expect(detectors.edges[0]!.node).toMatchObject({ method: 'debiased', targetTpr: 0.95 });
     expect(detectors.edges[0]!.node.metrics).toHaveLength(2);
     await seedDemo(app.services, app.config, silentLogger);
-    const { evaluationRuns: again } = await app.gql<{ evaluationRuns: { totalCount: number } }>('{ evaluationRuns(first: 1) { totalCount } }');
+    const { evaluationRuns: again } = await app.gql<{ evaluationRuns: { totalCount: number } }>(
+      '{ evaluationRuns(first: 1) { totalCount } }',
+    );
     expect(again.totalCount).toBe(DEMO_EVALUATIONS.length);
   }, 300_000);
 });

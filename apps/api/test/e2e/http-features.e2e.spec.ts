@@ -36,7 +36,14 @@ describe('GraphiQL, health and subscriptions over HTTP', () => {
   it('streams runProgress until the run finishes', async () => {
     const { mineNegatives } = await app.gql<{ mineNegatives: { id: string } }>(
       'mutation($input: MineNegativesInput!) { mineNegatives(input: $input) { id } }',
-      { input: { labelSetId: space.labelSetId, modelId: space.modelId, corpusId: space.corpusId, selectionMethod: 'neglabel' } },
+      {
+        input: {
+          labelSetId: space.labelSetId,
+          modelId: space.modelId,
+          corpusId: space.corpusId,
+          selectionMethod: 'neglabel',
+        },
+      },
     );
     const client = createClient({ url: app.server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket });
     const statuses: string[] = [];

@@ -56,31 +56,52 @@ describe('killing a worker mid-evaluation', () => {
   });
 
   it('completes the run once, with the results of an undisturbed run', async () => {
-    const { registerModel } = await app.gql<{ registerModel: { id: string } }>('mutation($f: String!) { registerModel(input: { name: "tiny", folder: $f }) { id } }', {
-      f: fixtures.modelDir,
-    });
-    const { createLabelSet } = await app.gql<{ createLabelSet: { id: string } }>('mutation { createLabelSet(input: { name: "kill", labels: ["red", "green", "blue"] }) { id } }');
+    const { registerModel } = await app.gql<{ registerModel: { id: string } }>(
+      'mutation($f: String!) { registerModel(input: { name: "tiny", folder: $f }) { id } }',
+      {
+        f: fixtures.modelDir,
+      },
+    );
+    const { createLabelSet } = await app.gql<{ createLabelSet: { id: string } }>(
+      'mutation { createLabelSet(input: { name: "kill", labels: ["red", "green", "blue"] }) { id } }',
+    );
     const register = async (name: string, count: number, seed: number) =>
       (
-        await app.gql<{ registerImageSet: { id: string } }>('mutation($n: String!, $f: String!) { registerImageSet(input: { name: $n, folder: $f }) { id } }', {
-          n: name,
-          f: await fixtures.imageFolder(name, count, seed),
-        })
+        await app.gql<{ registerImageSet: { id: string } }>(
+          'mutation($n: String!, $f: String!) { registerImageSet(input: { name: $n, folder: $f }) { id } }',
+          {
+            n: name,
+            f: await fixtures.imageFolder(name, count, seed),
+          },
+        )
       ).registerImageSet.id;
     const idSet = await register('id', 18, 1);
     const oodSet = await register('ood', 18, 2);
     const launch = async (key: string) =>
       (
-        await app.gql<{ launchEvaluation: { id: string } }>('mutation($input: LaunchEvaluationInput!) { launchEvaluation(input: $input) { id } }', {
-          input: { labelSetId: createLabelSet.id, modelId: registerModel.id, method: 'mcm', idImageSetId: idSet, oodImageSetIds: [oodSet], idempotencyKey: key },
-        })
+        await app.gql<{ launchEvaluation: { id: string } }>(
+          'mutation($input: LaunchEvaluationInput!) { launchEvaluation(input: $input) { id } }',
+          {
+            input: {
+              labelSetId: createLabelSet.id,
+              modelId: registerModel.id,
+              method: 'mcm',
+              idImageSetId: idSet,
+              oodImageSetIds: [oodSet],
+              idempotencyKey: key,
+            },
+          },
+        )
       ).launchEvaluation.id;
 
     const runId = await launch('disturbed');
     const first = startWorker(app);
     workers.push(first);
     // Kill the first worker once it has encoded some shards but not all of them.
-    await until(async () => (await app.db.prisma.encodeShard.count({ where: { runId, status: 'done' } })) >= 2, 120_000);
+    await until(
+      async () => (await app.db.prisma.encodeShard.count({ where: { runId, status: 'done' } })) >= 2,
+      120_000,
+    );
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     const doneAtKill = await app.db.prisma.encodeShard.count({ where: { runId, status: 'done' } });
@@ -96,11 +117,15 @@ describe('killing a worker mid-evaluation', () => {
     const undisturbed = await launch('undisturbed');
     expect(await waitForRun(app, undisturbed, 120_000)).toEqual({ status: 'succeeded', error: null });
     const [a, b] = await Promise.all(
-      [runId, undisturbed].map((id) => app.db.prisma.evaluationResult.findFirstOrThrow({ where: { evaluationRunId: id } })),
+      [runId, undisturbed].map((id) =>
+        app.db.prisma.evaluationResult.findFirstOrThrow({ where: { evaluationRunId: id } }),
+      ),
     );
     expect({ ...a, evaluationRunId: '' }).toEqual({ ...b, evaluationRunId: '' });
     const scores = await Promise.all(
-      [runId, undisturbed].map((id) => app.db.prisma.sampleScores.findFirstOrThrow({ where: { evaluationRunId: id, imageSetId: idSet } })),
+      [runId, undisturbed].map((id) =>
+        app.db.prisma.sampleScores.findFirstOrThrow({ where: { evaluationRunId: id, imageSetId: idSet } }),
+      ),
     );
     expect(Buffer.from(scores[0]!.scores).equals(Buffer.from(scores[1]!.scores))).toBe(true);
   }, 400_000);

@@ -26,9 +26,20 @@ describe('DataLoader batching', () => {
     }) as unknown as PrismaClient;
     const services = testServices(counted, new RecordingQueue());
     const space = await createImportedSpace(services, 'loader');
-    const mining = await services.mining.mineNegatives({ labelSetId: space.labelSetId, modelId: space.modelId, corpusId: space.corpusId, selectionMethod: SelectionMethod.neglabel });
+    const mining = await services.mining.mineNegatives({
+      labelSetId: space.labelSetId,
+      modelId: space.modelId,
+      corpusId: space.corpusId,
+      selectionMethod: SelectionMethod.neglabel,
+    });
     for (let i = 0; i < 12; i++) {
-      await services.evaluations.launch({ labelSetId: space.labelSetId, modelId: space.modelId, method: ScoringMethod.mcm, idImageSetId: space.idSetId, oodImageSetIds: [space.oodSetId] });
+      await services.evaluations.launch({
+        labelSetId: space.labelSetId,
+        modelId: space.modelId,
+        method: ScoringMethod.mcm,
+        idImageSetId: space.idSetId,
+        oodImageSetIds: [space.oodSetId],
+      });
     }
     expect(mining.id).toBeDefined();
     client = await graphqlClient(services);

@@ -12,11 +12,29 @@ function codes(body: { errors?: readonly { extensions?: Record<string, unknown> 
 }
 
 /** One query over the graphql-ws protocol on a raw socket: its result, or how the socket closed or was refused. */
-async function wsQuery(url: string, query: string, options: { key?: string; origin?: string } = {}): Promise<{ data?: unknown; errors?: { extensions?: { code?: string } }[]; closeCode?: number; refusedStatus?: number }> {
+async function wsQuery(
+  url: string,
+  query: string,
+  options: { key?: string; origin?: string } = {},
+): Promise<{
+  data?: unknown;
+  errors?: { extensions?: { code?: string } }[];
+  closeCode?: number;
+  refusedStatus?: number;
+}> {
   return new Promise((resolve) => {
-    const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws', options.origin === undefined ? {} : { headers: { origin: options.origin } });
+    const socket = new WebSocket(
+      url.replace(/^http/, 'ws'),
+      'graphql-transport-ws',
+      options.origin === undefined ? {} : { headers: { origin: options.origin } },
+    );
     let done = false;
-    const finish = (value: { data?: unknown; errors?: { extensions?: { code?: string } }[]; closeCode?: number; refusedStatus?: number }) => {
+    const finish = (value: {
+      data?: unknown;
+      errors?: { extensions?: { code?: string } }[];
+      closeCode?: number;
+      refusedStatus?: number;
+    }) => {
       if (done) return;
       done = true;
       socket.close();
@@ -25,11 +43,24 @@ async function wsQuery(url: string, query: string, options: { key?: string; orig
     socket.on('unexpected-response', (_req, res) => finish({ refusedStatus: res.statusCode }));
     socket.on('error', () => finish({}));
     socket.on('close', (code) => finish({ closeCode: code }));
-    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: options.key === undefined ? {} : { Authorization: `Bearer ${options.key}` } })));
+    socket.on('open', () =>
+      socket.send(
+        JSON.stringify({
+          type: 'connection_init',
+          payload: options.key === undefined ? {} : { Authorization: `Bearer ${options.key}` },
+        }),
+      ),
+    );
     socket.on('message', (raw) => {
-      const message = JSON.parse(String(raw)) as { type: string; payload?: { data?: unknown; errors?: { extensions?: { code?: string } }[] } | { extensions?: { code?: string } }[] };
-      if (message.type === 'connection_ack') socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
-      else if (message.type === 'next') finish(message.payload as { data?: unknown; errors?: { extensions?: { code?: string } }[] });
+      const message = JSON.parse(String(raw)) as {
+        type: string;
+        payload?:
+          { data?: unknown; errors?: { extensions?: { code?: string } }[] } | { extensions?: { code?: string } }[];
+      };
+      if (message.type === 'connection_ack')
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
+      else if (message.type === 'next')
+        finish(message.payload as { data?: unknown; errors?: { extensions?: { code?: string } }[] });
       else if (message.type === 'error') finish({ errors: message.payload as { extensions?: { code?: string } }[] });
     });
   });
@@ -60,14 +91,22 @@ describe('keys mode', () => {
   it('lets a viewer read but not mutate (FORBIDDEN, nothing written); an operator creates; only an admin deletes', async () => {
     const read = await app.post({ query: '{ labelSets { id } }' }, { key: app.keys.viewer });
     expect(read).toMatchObject({ status: 200, body: { data: { labelSets: [] } } });
-    const denied = await app.post({ query: CREATE, variables: { input: { name: 'a', labels: ['cat', 'dog'] } } }, { key: app.keys.viewer });
+    const denied = await app.post(
+      { query: CREATE, variables: { input: { name: 'a', labels: ['cat', 'dog'] } } },
+      { key: app.keys.viewer },
+    );
     expect(codes(denied.body)).toEqual(['FORBIDDEN']);
     expect(await app.db.prisma.labelSet.count()).toBe(0);
-    const created = await app.post({ query: CREATE, variables: { input: { name: 'a', labels: ['cat', 'dog'] } } }, { key: app.keys.operator });
+    const created = await app.post(
+      { query: CREATE, variables: { input: { name: 'a', labels: ['cat', 'dog'] } } },
+      { key: app.keys.operator },
+    );
     expect(codes(created.body)).toEqual([]);
     const id = (created.body.data!['createLabelSet'] as { id: string }).id;
     const del = 'mutation($id: ID!) { deleteLabelSet(id: $id) { id } }';
-    expect(codes((await app.post({ query: del, variables: { id } }, { key: app.keys.operator })).body)).toEqual(['FORBIDDEN']);
+    expect(codes((await app.post({ query: del, variables: { id } }, { key: app.keys.operator })).body)).toEqual([
+      'FORBIDDEN',
+    ]);
     expect(codes((await app.post({ query: del, variables: { id } }, { key: app.keys.admin })).body)).toEqual([]);
   });
 
@@ -94,14 +133,24 @@ describe('keys mode', () => {
     expect(none.closeCode).toBe(4401);
     const viewer = await wsQuery(app.server.url, '{ labelSets { name } }', { key: app.keys.viewer });
     expect(viewer.errors).toBeUndefined();
-    const mutate = await wsQuery(app.server.url, 'mutation { createLabelSet(input: { name: "ws", labels: ["x"] }) { id } }', { key: app.keys.viewer });
+    const mutate = await wsQuery(
+      app.server.url,
+      'mutation { createLabelSet(input: { name: "ws", labels: ["x"] }) { id } }',
+      { key: app.keys.viewer },
+    );
     expect(mutate.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
   });
 
   it('refuses WebSocket upgrades and POSTs from foreign origins; same-origin and non-browser clients pass', async () => {
-    const foreign = await wsQuery(app.server.url, '{ __typename }', { key: app.keys.viewer, origin: 'https://evil.example' });
+    const foreign = await wsQuery(app.server.url, '{ __typename }', {
+      key: app.keys.viewer,
+      origin: 'https://evil.example',
+    });
     expect(foreign).toEqual({ refusedStatus: 403 });
-    const post = await app.post({ query: '{ __typename }' }, { key: app.keys.viewer, headers: { origin: 'https://evil.example' } });
+    const post = await app.post(
+      { query: '{ __typename }' },
+      { key: app.keys.viewer, headers: { origin: 'https://evil.example' } },
+    );
     expect({ status: post.status, codes: codes(post.body) }).toEqual({ status: 403, codes: ['FORBIDDEN_ORIGIN'] });
     const own = await app.post({ query: '{ __typename }' }, { key: app.keys.viewer, headers: { origin: app.base } });
     expect(own.status).toBe(200);
@@ -114,12 +163,15 @@ describe('keys mode', () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('window.prompt(');
-    expect(html).toContain("connectionParams: authorization");
-    expect(html).toContain("response.status === 401");
+    expect(html).toContain('connectionParams: authorization');
+    expect(html).toContain('response.status === 401');
   });
 
   it('sends no CORS headers', async () => {
-    const response = await fetch(app.server.url, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const response = await fetch(app.server.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
@@ -161,7 +213,8 @@ describe('open mode', () => {
   it('ends open mode once a key exists (keys are then required)', async () => {
     await app.services.apiKeys.create('late', 'viewer');
     const deadline = Date.now() + 8_000;
-    while (app.server.accessMode === 'open' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    while (app.server.accessMode === 'open' && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 200));
     expect(app.server.accessMode).toBe('keys');
     expect((await app.post({ query: '{ __typename }' })).status).toBe(401);
   }, 15_000);
@@ -170,7 +223,9 @@ describe('open mode', () => {
 describe('open mode off loopback', () => {
   it('refuses to start without keys on a non-loopback HOST, saying how to create a key', async () => {
     await expect(startSecurityApp({ withKeys: false, host: '0.0.0.0' })).rejects.toThrow(AccessModeError);
-    await expect(startSecurityApp({ withKeys: false, host: '0.0.0.0' })).rejects.toThrow(/npm run keys -- create --role admin/);
+    await expect(startSecurityApp({ withKeys: false, host: '0.0.0.0' })).rejects.toThrow(
+      /npm run keys -- create --role admin/,
+    );
   }, 60_000);
 
   it('starts on a non-loopback HOST once a key exists', async () => {

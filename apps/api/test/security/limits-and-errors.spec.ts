@@ -18,7 +18,18 @@ describe('limits and errors (production mode, keys)', () => {
   beforeAll(async () => {
     app = await startSecurityApp({
       withKeys: true,
-      config: { exposeErrorDetails: false, limits: limitsFromEnv({ NEGMINE_MAX_BODY_BYTES: '1000000', NEGMINE_MAX_RESPONSE_BYTES: '4096', NEGMINE_RATE_LIMIT: '40', NEGMINE_MAX_ALIASES: '20' }, 500) },
+      config: {
+        exposeErrorDetails: false,
+        limits: limitsFromEnv(
+          {
+            NEGMINE_MAX_BODY_BYTES: '1000000',
+            NEGMINE_MAX_RESPONSE_BYTES: '4096',
+            NEGMINE_RATE_LIMIT: '40',
+            NEGMINE_MAX_ALIASES: '20',
+          },
+          500,
+        ),
+      },
     });
   }, 60_000);
 
@@ -27,18 +38,34 @@ describe('limits and errors (production mode, keys)', () => {
   });
 
   it('rejects alias floods, deep queries, row budgets and huge documents before running them', async () => {
-    const aliases = Array.from({ length: 1000 }, (_, i) => `a${i}: negatives(first: 500, miningRunId: "00000000-0000-0000-0000-000000000000") { totalCount }`).join(' ');
+    const aliases = Array.from(
+      { length: 1000 },
+      (_, i) => `a${i}: negatives(first: 500, miningRunId: "00000000-0000-0000-0000-000000000000") { totalCount }`,
+    ).join(' ');
     const started = Date.now();
     const flood = await app.post({ query: `{ ${aliases} }` }, { key: app.keys.viewer });
     expect(Date.now() - started).toBeLessThan(3_000);
     // Stopped by the token limit while parsing, before any validation or execution.
-    expect({ status: flood.status, codes: codes(flood.body) }).toEqual({ status: 400, codes: ['GRAPHQL_PARSE_FAILED'] });
+    expect({ status: flood.status, codes: codes(flood.body) }).toEqual({
+      status: 400,
+      codes: ['GRAPHQL_PARSE_FAILED'],
+    });
     expect(flood.text.length).toBeLessThan(2_000);
-    const manyAliases = await app.post({ query: `{ ${Array.from({ length: 25 }, (_, i) => `a${i}: labelSets { id }`).join(' ')} }` }, { key: app.keys.viewer });
+    const manyAliases = await app.post(
+      { query: `{ ${Array.from({ length: 25 }, (_, i) => `a${i}: labelSets { id }`).join(' ')} }` },
+      { key: app.keys.viewer },
+    );
     expect(manyAliases.body.errors?.[0]?.message).toMatch(/Aliases limit of 20 exceeded/);
     expect(codes(manyAliases.body)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
-    const rows = await app.post({ query: `{ ${Array.from({ length: 15 }, (_, i) => `a${i}: negatives(first: 500, miningRunId: "00000000-0000-0000-0000-000000000000") { totalCount }`).join(' ')} }` }, { key: app.keys.viewer });
-    expect(rows.body.errors?.map((error) => error.message)).toEqual(expect.arrayContaining([expect.stringMatching(/asks for up to 7500 rows across its connections; at most 5000/)]));
+    const rows = await app.post(
+      {
+        query: `{ ${Array.from({ length: 15 }, (_, i) => `a${i}: negatives(first: 500, miningRunId: "00000000-0000-0000-0000-000000000000") { totalCount }`).join(' ')} }`,
+      },
+      { key: app.keys.viewer },
+    );
+    expect(rows.body.errors?.map((error) => error.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/asks for up to 7500 rows across its connections; at most 5000/)]),
+    );
     const tokens = await app.post({ query: `{ ${'__typename '.repeat(6_000)} }` }, { key: app.keys.viewer });
     expect(tokens.status).toBe(400);
     expect(tokens.text.length).toBeLessThan(2_000);
@@ -47,17 +74,32 @@ describe('limits and errors (production mode, keys)', () => {
   it('answers invalid JSON 400 and a too large body 413, as JSON with a code', async () => {
     const invalid = await app.post('{"query": ', { key: app.keys.viewer });
     expect({ status: invalid.status, codes: codes(invalid.body) }).toEqual({ status: 400, codes: ['INVALID_JSON'] });
-    const large = await app.post({ query: '{ __typename }', variables: { x: 'y'.repeat(1_200_000) } }, { key: app.keys.viewer });
+    const large = await app.post(
+      { query: '{ __typename }', variables: { x: 'y'.repeat(1_200_000) } },
+      { key: app.keys.viewer },
+    );
     expect({ status: large.status, codes: codes(large.body) }).toEqual({ status: 413, codes: ['PAYLOAD_TOO_LARGE'] });
     expect(large.text).not.toMatch(/<html|node_modules/i);
   });
 
   it('lists validation problems once, bounded, without echoing the input', async () => {
     const labels = Array.from({ length: 20_000 }, (_, i) => `label-secret-${i}`);
-    const notStrings = await app.post({ query: 'mutation($input: CreateLabelSetInput!) { createLabelSet(input: $input) { id } }', variables: { input: { name: 'n', labels: labels.map((_, i) => i) } } }, { key: app.keys.operator });
+    const notStrings = await app.post(
+      {
+        query: 'mutation($input: CreateLabelSetInput!) { createLabelSet(input: $input) { id } }',
+        variables: { input: { name: 'n', labels: labels.map((_, i) => i) } },
+      },
+      { key: app.keys.operator },
+    );
     expect([...new Set(codes(notStrings.body))]).toEqual(['BAD_USER_INPUT']);
     expect(notStrings.text.length).toBeLessThan(20_000);
-    const invalid = await app.post({ query: 'mutation($input: CreateLabelSetInput!) { createLabelSet(input: $input) { id } }', variables: { input: { name: '', labels } } }, { key: app.keys.operator });
+    const invalid = await app.post(
+      {
+        query: 'mutation($input: CreateLabelSetInput!) { createLabelSet(input: $input) { id } }',
+        variables: { input: { name: '', labels } },
+      },
+      { key: app.keys.operator },
+    );
     expect(codes(invalid.body)).toEqual(['BAD_USER_INPUT']);
     expect(invalid.text).not.toContain('label-secret');
     expect(invalid.text.length).toBeLessThan(5_000);
@@ -73,7 +115,8 @@ describe('limits and errors (production mode, keys)', () => {
   });
 
   it('replaces a response larger than the limit by RESPONSE_TOO_LARGE', async () => {
-    for (let i = 0; i < 30; i += 1) await app.services.labelSets.create({ name: `set-${i}-${'n'.repeat(150)}`, labels: ['a'] } as never);
+    for (let i = 0; i < 30; i += 1)
+      await app.services.labelSets.create({ name: `set-${i}-${'n'.repeat(150)}`, labels: ['a'] } as never);
     const big = await app.post({ query: '{ labelSets { id name } }' }, { key: app.keys.viewer });
     expect({ status: big.status, codes: codes(big.body) }).toEqual({ status: 413, codes: ['RESPONSE_TOO_LARGE'] });
   });
@@ -81,7 +124,10 @@ describe('limits and errors (production mode, keys)', () => {
   it('reports liveness and readiness; readiness fails when the database is unreachable', async () => {
     expect((await fetch(`${app.base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${app.base}/readyz`);
-    expect({ status: ready.status, body: await ready.json() }).toEqual({ status: 200, body: { status: 'ready', database: 'ok' } });
+    expect({ status: ready.status, body: await ready.json() }).toEqual({
+      status: 200,
+      body: { status: 'ready', database: 'ok' },
+    });
     const down = createPrismaClient(connectionFromUrl('postgresql://postgres@127.0.0.1:1/none?schema=x', 1));
     try {
       expect(await databaseReady(down, 1_500)).toBe(false);
@@ -92,7 +138,8 @@ describe('limits and errors (production mode, keys)', () => {
 
   it('rate-limits each key with 429 and Retry-After (last: it spends the budget)', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 45; i += 1) statuses.push((await app.post({ query: '{ __typename }' }, { key: app.keys.admin })).status);
+    for (let i = 0; i < 45; i += 1)
+      statuses.push((await app.post({ query: '{ __typename }' }, { key: app.keys.admin })).status);
     expect(statuses).toContain(429);
     const limited = await app.post({ query: '{ __typename }' }, { key: app.keys.admin });
     expect(limited.status).toBe(429);

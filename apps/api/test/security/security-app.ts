@@ -13,7 +13,10 @@ export interface SecurityApp {
   /** The created keys by role. */
   readonly keys: Readonly<Record<'viewer' | 'operator' | 'admin', string>>;
   readonly base: string;
-  post(body: unknown, options?: { key?: string; headers?: Record<string, string> }): Promise<{ status: number; body: GraphQLBody; text: string; headers: Headers }>;
+  post(
+    body: unknown,
+    options?: { key?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: GraphQLBody; text: string; headers: Headers }>;
   stop(): Promise<void>;
 }
 
@@ -22,7 +25,11 @@ export interface GraphQLBody {
   readonly errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
 }
 
-export async function startSecurityApp(options: { withKeys: boolean; config?: Partial<ApiConfig>; host?: string }): Promise<SecurityApp> {
+export async function startSecurityApp(options: {
+  withKeys: boolean;
+  config?: Partial<ApiConfig>;
+  host?: string;
+}): Promise<SecurityApp> {
   const db = await createTestDatabase();
   let server: RunningServer | undefined;
   const config = testConfig(options.config);
@@ -30,7 +37,8 @@ export async function startSecurityApp(options: { withKeys: boolean; config?: Pa
   try {
     const keys = { viewer: '', operator: '', admin: '' };
     if (options.withKeys) {
-      for (const role of ['viewer', 'operator', 'admin'] as const) keys[role] = (await services.apiKeys.create(`${role} key`, role)).key;
+      for (const role of ['viewer', 'operator', 'admin'] as const)
+        keys[role] = (await services.apiKeys.create(`${role} key`, role)).key;
     }
     server = await startServer(services, { port: 0, host: options.host ?? '127.0.0.1' });
     const base = new URL('/', server.url).toString().replace(/\/$/, '');
@@ -44,7 +52,11 @@ export async function startSecurityApp(options: { withKeys: boolean; config?: Pa
       async post(body, { key, headers = {} } = {}) {
         const response = await fetch(running.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(key === undefined ? {} : { authorization: `Bearer ${key}` }), ...headers },
+          headers: {
+            'content-type': 'application/json',
+            ...(key === undefined ? {} : { authorization: `Bearer ${key}` }),
+            ...headers,
+          },
           body: typeof body === 'string' ? body : JSON.stringify(body),
         });
         const text = await response.text();

@@ -12,7 +12,10 @@ describe('graceful HTTP stop', () => {
   it('drains an in-flight request, then refuses new connections', async () => {
     app = await startSecurityApp({ withKeys: false });
     const labels = Array.from({ length: 20_000 }, (_, i) => `label ${i}`);
-    const inFlight = app.post({ query: 'mutation($input: CreateLabelSetInput!) { createLabelSet(input: $input) { labelCount } }', variables: { input: { name: 'drain', labels } } });
+    const inFlight = app.post({
+      query: 'mutation($input: CreateLabelSetInput!) { createLabelSet(input: $input) { labelCount } }',
+      variables: { input: { name: 'drain', labels } },
+    });
     await new Promise((resolve) => setTimeout(resolve, 20));
     await app.server.stop();
     const answered = await inFlight;

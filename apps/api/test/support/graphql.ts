@@ -30,7 +30,8 @@ export async function graphqlClient(services: AllServices): Promise<GraphqlClien
     exec,
     async data<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
       const result = await exec<T>(query, variables);
-      if (result.errors !== undefined && result.errors.length > 0) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+      if (result.errors !== undefined && result.errors.length > 0)
+        throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
       return result.data as T;
     },
     stop: () => apollo.stop(),

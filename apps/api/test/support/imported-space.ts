@@ -17,7 +17,8 @@ export interface ImportedSpace {
 /** Deterministic vectors: row i is a smooth function of (i, j) plus a seed, never all zero. */
 export function vectors(rows: number, dim: number, seed: number): Float32Array {
   const out = new Float32Array(rows * dim);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < dim; j++) out[i * dim + j] = Math.sin(seed * 7.1 + i * 1.3 + j * 0.7) + (j === i % dim ? 2 : 0);
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < dim; j++) out[i * dim + j] = Math.sin(seed * 7.1 + i * 1.3 + j * 0.7) + (j === i % dim ? 2 : 0);
   return out;
 }
 
@@ -29,15 +30,42 @@ export async function createImportedSpace(services: AllServices, name: string, d
   const model = await services.models.register({ name: `${name}-space`, importedEmbeddingDim: dim });
   const labels = ['alpha', 'beta', 'gamma'];
   const labelSet = await services.labelSets.create({ name: `${name}-labels`, labels });
-  await services.imports.importEmbeddings({ target: EmbeddingTarget.label_names, modelId: model.id, labelSetId: labelSet.id, npyBase64: npyBase64(vectors(3, dim, 1), 3, dim) });
+  await services.imports.importEmbeddings({
+    target: EmbeddingTarget.label_names,
+    modelId: model.id,
+    labelSetId: labelSet.id,
+    npyBase64: npyBase64(vectors(3, dim, 1), 3, dim),
+  });
   const words = Array.from({ length: 40 }, (_, i) => (i === 5 ? 'beta' : `word${i}`));
   const corpus = await services.imports.importEmbeddings({
     target: EmbeddingTarget.corpus,
     modelId: model.id,
-    corpusEntries: words.map((word, i) => ({ word, pos: i < 30 ? 'noun' : 'adj', lexname: i < 30 ? 'noun.artifact' : 'adj.all' })),
+    corpusEntries: words.map((word, i) => ({
+      word,
+      pos: i < 30 ? 'noun' : 'adj',
+      lexname: i < 30 ? 'noun.artifact' : 'adj.all',
+    })),
     npyBase64: npyBase64(vectors(40, dim, 2), 40, dim),
   });
-  const idSet = await services.imports.importEmbeddings({ target: EmbeddingTarget.image_set, modelId: model.id, imageSetName: `${name}-id`, npyBase64: npyBase64(vectors(20, dim, 3), 20, dim) });
-  const oodSet = await services.imports.importEmbeddings({ target: EmbeddingTarget.image_set, modelId: model.id, imageSetName: `${name}-ood`, npyBase64: npyBase64(vectors(20, dim, 4), 20, dim) });
-  return { modelId: model.id, labelSetId: labelSet.id, corpusId: corpus.corpusId!, idSetId: idSet.imageSetId!, oodSetId: oodSet.imageSetId!, labels, words };
+  const idSet = await services.imports.importEmbeddings({
+    target: EmbeddingTarget.image_set,
+    modelId: model.id,
+    imageSetName: `${name}-id`,
+    npyBase64: npyBase64(vectors(20, dim, 3), 20, dim),
+  });
+  const oodSet = await services.imports.importEmbeddings({
+    target: EmbeddingTarget.image_set,
+    modelId: model.id,
+    imageSetName: `${name}-ood`,
+    npyBase64: npyBase64(vectors(20, dim, 4), 20, dim),
+  });
+  return {
+    modelId: model.id,
+    labelSetId: labelSet.id,
+    corpusId: corpus.corpusId!,
+    idSetId: idSet.imageSetId!,
+    oodSetId: oodSet.imageSetId!,
+    labels,
+    words,
+  };
 }

@@ -15,7 +15,10 @@ export interface TestApp {
   readonly server: RunningServer;
   readonly config: ApiConfig;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T>;
-  gqlRaw(query: string, variables?: Record<string, unknown>): Promise<{ data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
+  gqlRaw(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{ data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
   stop(): Promise<void>;
 }
 
@@ -34,7 +37,11 @@ export async function startTestApp(overrides: Partial<ApiConfig> = {}): Promise<
     await db.drop();
   };
   try {
-    queue = await JobQueue.start(db.connection, { retryLimit: config.jobRetries, heartbeatSeconds: config.heartbeatSeconds }, silentLogger);
+    queue = await JobQueue.start(
+      db.connection,
+      { retryLimit: config.jobRetries, heartbeatSeconds: config.heartbeatSeconds },
+      silentLogger,
+    );
     services = createServices(db.prisma, queue, config, silentLogger);
     if (config.workerCount > 0) workers = await startWorkerPool(queue, services, config);
     server = await startServer(services, { port: 0, host: '127.0.0.1' });
@@ -44,8 +51,15 @@ export async function startTestApp(overrides: Partial<ApiConfig> = {}): Promise<
   }
   const url = server.url;
   const gqlRaw = async (query: string, variables?: Record<string, unknown>) => {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-    return (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as {
+      data?: unknown;
+      errors?: { message: string; extensions?: Record<string, unknown> }[];
+    };
   };
   return {
     db,
@@ -56,7 +70,8 @@ export async function startTestApp(overrides: Partial<ApiConfig> = {}): Promise<
     gqlRaw,
     async gql<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
       const body = await gqlRaw(query, variables);
-      if (body.errors !== undefined && body.errors.length > 0) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
+      if (body.errors !== undefined && body.errors.length > 0)
+        throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
       return body.data as T;
     },
     stop,
@@ -64,7 +79,11 @@ export async function startTestApp(overrides: Partial<ApiConfig> = {}): Promise<
 }
 
 /** Polls a run over GraphQL until it reaches a terminal status (or fails the test after timeoutMs). */
-export async function waitForRun(app: TestApp, runId: string, timeoutMs = 120_000): Promise<{ status: string; error: string | null }> {
+export async function waitForRun(
+  app: TestApp,
+  runId: string,
+  timeoutMs = 120_000,
+): Promise<{ status: string; error: string | null }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { runStatus } = await app.gql<{ runStatus: { status: string; error: string | null } }>(

@@ -10,7 +10,10 @@ import type { JobName, JobPayloads, JobQueue } from '../../src/jobs/queue';
 export const silentLogger = pino({ level: 'silent' });
 
 export function testConfig(overrides: Partial<ApiConfig> = {}): ApiConfig {
-  return loadConfig({ NEGMINE_DATA_DIR: '/nonexistent-negmine-test', NODE_ENV: 'test' }, { workerCount: 0, threads: 1, ...overrides });
+  return loadConfig(
+    { NEGMINE_DATA_DIR: '/nonexistent-negmine-test', NODE_ENV: 'test' },
+    { workerCount: 0, threads: 1, ...overrides },
+  );
 }
 
 export interface SentJob {
@@ -27,7 +30,11 @@ export class RecordingQueue implements Pick<JobQueue, 'send'> {
   }
 }
 
-export function testServices(prisma: PrismaClient, queue: Pick<JobQueue, 'send'> = new RecordingQueue(), config: ApiConfig = testConfig()): AllServices {
+export function testServices(
+  prisma: PrismaClient,
+  queue: Pick<JobQueue, 'send'> = new RecordingQueue(),
+  config: ApiConfig = testConfig(),
+): AllServices {
   return createServices(prisma, queue, config, silentLogger);
 }
 
@@ -38,7 +45,17 @@ export function testContext(services: AllServices): ApiContext {
 let jobCounter = 0;
 
 /** Runs one queue job in this process as a worker would (a fresh job id unless one is given). */
-export function runJob<N extends JobName>(services: AllServices, name: N, data: JobPayloads[N], options: { jobId?: string; retryCount?: number } = {}) {
+export function runJob<N extends JobName>(
+  services: AllServices,
+  name: N,
+  data: JobPayloads[N],
+  options: { jobId?: string; retryCount?: number } = {},
+) {
   jobCounter += 1;
-  return services.jobs.run(name, { id: options.jobId ?? `test-job-${jobCounter}`, data, retryCount: options.retryCount ?? 0, retryLimit: 2 });
+  return services.jobs.run(name, {
+    id: options.jobId ?? `test-job-${jobCounter}`,
+    data,
+    retryCount: options.retryCount ?? 0,
+    retryLimit: 2,
+  });
 }

@@ -32,11 +32,20 @@ export type BpeMerge = readonly [string, string];
  */
 export function clipVocabularyFromMerges(merges: readonly BpeMerge[]): Map<string, number> {
   const symbols = byteToUnicodeEntries().map(([, s]) => s);
-  const tokens = [...symbols, ...symbols.map((s) => s + CLIP_WORD_END), ...merges.map(([a, b]) => a + b), CLIP_START_TOKEN, CLIP_END_TOKEN];
+  const tokens = [
+    ...symbols,
+    ...symbols.map((s) => s + CLIP_WORD_END),
+    ...merges.map(([a, b]) => a + b),
+    CLIP_START_TOKEN,
+    CLIP_END_TOKEN,
+  ];
   const vocab = new Map<string, number>();
   tokens.forEach((t, id) => {
     if (vocab.has(t)) {
-      throw new EncodersError(EncodersErrorCode.InvalidTokenizer, `BPE merges produce the token '${t}' twice; a merge list must not repeat a merge`);
+      throw new EncodersError(
+        EncodersErrorCode.InvalidTokenizer,
+        `BPE merges produce the token '${t}' twice; a merge list must not repeat a merge`,
+      );
     }
     vocab.set(t, id);
   });
@@ -47,9 +56,13 @@ function parseMergeLines(lines: readonly string[], source: string): BpeMerge[] {
   return lines.map((line, i) => {
     const parts = line.split(' ');
     if (parts.length !== 2 || parts[0] === '' || parts[1] === '') {
-      throw new EncodersError(EncodersErrorCode.CorruptFile, `${source}: merge line ${i + 1} must be two symbols separated by one space; got '${line}'`, {
-        file: source,
-      });
+      throw new EncodersError(
+        EncodersErrorCode.CorruptFile,
+        `${source}: merge line ${i + 1} must be two symbols separated by one space; got '${line}'`,
+        {
+          file: source,
+        },
+      );
     }
     return [parts[0]!, parts[1]!] as const;
   });
@@ -67,18 +80,31 @@ export function parseOpenAiBpeGz(gzBytes: Uint8Array, source = 'bpe_simple_vocab
   try {
     text = gunzipSync(gzBytes).toString('utf8');
   } catch (error) {
-    throw new EncodersError(EncodersErrorCode.CorruptFile, `${source} is not a readable gzip file: ${(error as Error).message}`, { file: source });
+    throw new EncodersError(
+      EncodersErrorCode.CorruptFile,
+      `${source} is not a readable gzip file: ${(error as Error).message}`,
+      { file: source },
+    );
   }
-  const lines = text.split(/\r?\n/).slice(1, 1 + OPENAI_MERGE_COUNT).filter((l) => l !== '');
+  const lines = text
+    .split(/\r?\n/)
+    .slice(1, 1 + OPENAI_MERGE_COUNT)
+    .filter((l) => l !== '');
   return parseMergeLines(lines, source);
 }
 
 /** A tokenizer.json object with CLIP's pipeline (the one Hugging Face publishes for CLIP models). */
-export function clipTokenizerJson(vocab: ReadonlyMap<string, number>, merges: readonly BpeMerge[]): Record<string, unknown> {
+export function clipTokenizerJson(
+  vocab: ReadonlyMap<string, number>,
+  merges: readonly BpeMerge[],
+): Record<string, unknown> {
   const startId = vocab.get(CLIP_START_TOKEN);
   const endId = vocab.get(CLIP_END_TOKEN);
   if (startId === undefined || endId === undefined) {
-    throw new EncodersError(EncodersErrorCode.InvalidTokenizer, `a CLIP vocabulary needs '${CLIP_START_TOKEN}' and '${CLIP_END_TOKEN}'`);
+    throw new EncodersError(
+      EncodersErrorCode.InvalidTokenizer,
+      `a CLIP vocabulary needs '${CLIP_START_TOKEN}' and '${CLIP_END_TOKEN}'`,
+    );
   }
   const special = (id: number, content: string): Record<string, unknown> => ({
     id,
@@ -96,21 +122,34 @@ export function clipTokenizerJson(vocab: ReadonlyMap<string, number>, merges: re
     added_tokens: [special(startId, CLIP_START_TOKEN), special(endId, CLIP_END_TOKEN)],
     normalizer: {
       type: 'Sequence',
-      normalizers: [{ type: 'NFC' }, { type: 'Replace', pattern: { Regex: '\\s+' }, content: ' ' }, { type: 'Lowercase' }],
+      normalizers: [
+        { type: 'NFC' },
+        { type: 'Replace', pattern: { Regex: '\\s+' }, content: ' ' },
+        { type: 'Lowercase' },
+      ],
     },
     pre_tokenizer: {
       type: 'Sequence',
       pretokenizers: [
         {
           type: 'Split',
-          pattern: { Regex: "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+" },
+          pattern: {
+            Regex:
+              "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+",
+          },
           behavior: 'Removed',
           invert: true,
         },
         { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
       ],
     },
-    post_processor: { type: 'RobertaProcessing', sep: [CLIP_END_TOKEN, endId], cls: [CLIP_START_TOKEN, startId], trim_offsets: false, add_prefix_space: false },
+    post_processor: {
+      type: 'RobertaProcessing',
+      sep: [CLIP_END_TOKEN, endId],
+      cls: [CLIP_START_TOKEN, startId],
+      trim_offsets: false,
+      add_prefix_space: false,
+    },
     decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
     model: {
       type: 'BPE',

@@ -55,7 +55,8 @@ describeWithSharedFixtures('clip', 'tiny-clip conformance (PyTorch goldens)', (d
 
   it('image_embeds of the 7 golden photos, decoded from files, within 1e-4', async () => {
     const manifest = readJson<{ image_order: string[] }>(path.join(golden, 'manifest.json'));
-    const fileOf = (name: string): string => path.join(golden, 'images', name === 'rocket' ? 'rocket.jpg' : `${name}.png`);
+    const fileOf = (name: string): string =>
+      path.join(golden, 'images', name === 'rocket' ? 'rocket.jpg' : `${name}.png`);
     const files = [...manifest.image_order.map(fileOf), path.join(golden, 'manifest.json')];
     const result = await model.image!.encodeFiles(files, { batchSize: 3 });
     expect(result.files).toEqual(files.slice(0, 7));

@@ -21,7 +21,15 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return max;
 }
 
-const TEXTS = ['a photo of a dog.', 'the nice cat', '', 'A BIG RED TRUCK on a bridge at night', 'dog '.repeat(90), 'zebra', 'ünïcödé ✓ 42'];
+const TEXTS = [
+  'a photo of a dog.',
+  'the nice cat',
+  '',
+  'A BIG RED TRUCK on a bridge at night',
+  'dog '.repeat(90),
+  'zebra',
+  'ünïcödé ✓ 42',
+];
 
 describe('loadClipModel on a generated separate-tower model', () => {
   let root: string;
@@ -48,12 +56,16 @@ describe('loadClipModel on a generated separate-tower model', () => {
   it('returns rows in input order whatever the batch size and padding', async () => {
     const reference = await model.text!.encode(TEXTS, { batchSize: 1 });
     expect(maxAbsDiff(await model.text!.encode(TEXTS, { batchSize: 3 }), reference)).toBeLessThanOrEqual(TOLERANCE);
-    expect(maxAbsDiff(await model.text!.encode(TEXTS, { batchSize: 64, padding: 'max_length' }), reference)).toBeLessThanOrEqual(TOLERANCE);
+    expect(
+      maxAbsDiff(await model.text!.encode(TEXTS, { batchSize: 64, padding: 'max_length' }), reference),
+    ).toBeLessThanOrEqual(TOLERANCE);
     const reversed = await model.text!.encode([...TEXTS].reverse(), { batchSize: 2 });
     const dim = model.embeddingDim;
     TEXTS.forEach((_, i) => {
       const j = TEXTS.length - 1 - i;
-      expect(maxAbsDiff(reversed.subarray(j * dim, (j + 1) * dim), reference.subarray(i * dim, (i + 1) * dim))).toBeLessThanOrEqual(TOLERANCE);
+      expect(
+        maxAbsDiff(reversed.subarray(j * dim, (j + 1) * dim), reference.subarray(i * dim, (i + 1) * dim)),
+      ).toBeLessThanOrEqual(TOLERANCE);
     });
   });
 
@@ -91,10 +103,14 @@ describe('loadClipModel on a generated separate-tower model', () => {
     const [image] = await writeSyntheticImages(path.join(root, 'thin'), 1, { seed: 4 });
     const thin = path.join(root, 'thin', 'thin.png');
     // 600x4 resizes to 33600x224 for the model: above the limit below, which ordinary images stay under.
-    await sharp(Buffer.alloc(600 * 4 * 3, 90), { raw: { width: 600, height: 4, channels: 3 } }).png().toFile(thin);
+    await sharp(Buffer.alloc(600 * 4 * 3, 90), { raw: { width: 600, height: 4, channels: 3 } })
+      .png()
+      .toFile(thin);
     const result = await model.image!.encodeFiles([thin, image!], { decode: { maxInputPixels: 200_000 } });
     expect(result.files).toEqual([image]);
-    expect(result.failures).toEqual([{ path: thin, code: EncodersErrorCode.ImageDecodeFailed, reason: expect.stringContaining('33600x224') }]);
+    expect(result.failures).toEqual([
+      { path: thin, code: EncodersErrorCode.ImageDecodeFailed, reason: expect.stringContaining('33600x224') },
+    ]);
   });
 
   it('has the same content hash whichever towers are loaded', async () => {
@@ -111,8 +127,14 @@ describe('loadClipModel on a generated separate-tower model', () => {
     const same = await loadClipModel(copy);
     expect(same.contentHash).toBe(model.contentHash);
     await same.dispose();
-    const config = JSON.parse(readFileSync(path.join(copy, 'preprocessor_config.json'), 'utf8')) as Record<string, unknown>;
-    writeFileSync(path.join(copy, 'preprocessor_config.json'), JSON.stringify({ ...config, image_mean: [0.5, 0.5, 0.5] }));
+    const config = JSON.parse(readFileSync(path.join(copy, 'preprocessor_config.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    writeFileSync(
+      path.join(copy, 'preprocessor_config.json'),
+      JSON.stringify({ ...config, image_mean: [0.5, 0.5, 0.5] }),
+    );
     const changed = await loadClipModel(copy);
     expect(changed.contentHash).not.toBe(model.contentHash);
     const openai = await loadClipModel(copy, { cleanup: 'openai' });
@@ -165,7 +187,9 @@ describe('loadClipModel layouts, variants and errors', () => {
       code: EncodersErrorCode.MissingFile,
       message: expect.stringContaining('onnx/text_model_fp16.onnx'),
     });
-    await expect(loadClipModel(dir, { variant: 'int4' as never })).rejects.toMatchObject({ code: EncodersErrorCode.InvalidOption });
+    await expect(loadClipModel(dir, { variant: 'int4' as never })).rejects.toMatchObject({
+      code: EncodersErrorCode.InvalidOption,
+    });
   });
 
   it('falls back to vocab.json + merges.txt with identical ids', async () => {
@@ -180,11 +204,19 @@ describe('loadClipModel layouts, variants and errors', () => {
   it('names a missing tokenizer, a missing folder and a missing preprocessor config', async () => {
     const dir = fresh('no-tokenizer');
     for (const f of ['tokenizer.json', 'vocab.json', 'merges.txt']) unlinkSync(path.join(dir, f));
-    await expect(loadClipModel(dir)).rejects.toMatchObject({ code: EncodersErrorCode.MissingFile, message: expect.stringContaining('bpe_simple_vocab_16e6.txt.gz') });
-    await expect(loadClipModel(path.join(root, 'nowhere'))).rejects.toMatchObject({ code: EncodersErrorCode.MissingFile });
+    await expect(loadClipModel(dir)).rejects.toMatchObject({
+      code: EncodersErrorCode.MissingFile,
+      message: expect.stringContaining('bpe_simple_vocab_16e6.txt.gz'),
+    });
+    await expect(loadClipModel(path.join(root, 'nowhere'))).rejects.toMatchObject({
+      code: EncodersErrorCode.MissingFile,
+    });
     const noPre = fresh('no-preprocessor');
     unlinkSync(path.join(noPre, 'preprocessor_config.json'));
-    await expect(loadClipModel(noPre)).rejects.toMatchObject({ code: EncodersErrorCode.MissingFile, message: expect.stringContaining('preprocessor_config.json') });
+    await expect(loadClipModel(noPre)).rejects.toMatchObject({
+      code: EncodersErrorCode.MissingFile,
+      message: expect.stringContaining('preprocessor_config.json'),
+    });
     const textOnly = await loadClipModel(noPre, { towers: 'text' });
     expect(textOnly.image).toBeUndefined();
     await textOnly.dispose();
@@ -193,10 +225,16 @@ describe('loadClipModel layouts, variants and errors', () => {
   it('names corrupt files', async () => {
     const dir = fresh('corrupt');
     writeFileSync(path.join(dir, 'onnx/vision_model.onnx'), 'garbage');
-    await expect(loadClipModel(dir)).rejects.toMatchObject({ code: EncodersErrorCode.CorruptFile, message: expect.stringContaining('vision_model.onnx') });
+    await expect(loadClipModel(dir)).rejects.toMatchObject({
+      code: EncodersErrorCode.CorruptFile,
+      message: expect.stringContaining('vision_model.onnx'),
+    });
     const json = fresh('corrupt-json');
     writeFileSync(path.join(json, 'preprocessor_config.json'), '{ "size": ');
-    await expect(loadClipModel(json)).rejects.toMatchObject({ code: EncodersErrorCode.CorruptFile, message: expect.stringContaining('preprocessor_config.json') });
+    await expect(loadClipModel(json)).rejects.toMatchObject({
+      code: EncodersErrorCode.CorruptFile,
+      message: expect.stringContaining('preprocessor_config.json'),
+    });
   });
 
   it('rejects a graph with the wrong signature, listing expected and found', async () => {
@@ -220,15 +258,24 @@ describe('loadClipModel layouts, variants and errors', () => {
     const dir = fresh('dims', { dim: 32 });
     const other = fresh('dims-other', { dim: 16 });
     copyFileSync(path.join(other, 'onnx/vision_model.onnx'), path.join(dir, 'onnx/vision_model.onnx'));
-    await expect(loadClipModel(dir)).rejects.toMatchObject({ code: EncodersErrorCode.DimensionMismatch, details: { textDim: 32, imageDim: 16 } });
+    await expect(loadClipModel(dir)).rejects.toMatchObject({
+      code: EncodersErrorCode.DimensionMismatch,
+      details: { textDim: 32, imageDim: 16 },
+    });
   });
 
   it('refuses an execution provider that is not installed or unknown', async () => {
     const dir = fresh('providers');
-    await expect(loadClipModel(dir, { executionProvider: 'tpu' as never })).rejects.toMatchObject({ code: EncodersErrorCode.InvalidOption });
+    await expect(loadClipModel(dir, { executionProvider: 'tpu' as never })).rejects.toMatchObject({
+      code: EncodersErrorCode.InvalidOption,
+    });
     const cuda = await loadClipModel(dir, { executionProvider: 'cuda' }).catch((e: unknown) => e);
     // CPU-only installs (this repository's) must fail clearly; a CUDA install loads.
-    if (cuda instanceof Error) expect(cuda).toMatchObject({ code: EncodersErrorCode.UnsupportedExecutionProvider, message: expect.stringContaining('cuda') });
+    if (cuda instanceof Error)
+      expect(cuda).toMatchObject({
+        code: EncodersErrorCode.UnsupportedExecutionProvider,
+        message: expect.stringContaining('cuda'),
+      });
     else await (cuda as ClipModel).dispose();
   });
 });

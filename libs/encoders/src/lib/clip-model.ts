@@ -7,7 +7,14 @@ import type { EncoderLogger } from './encoder-logger';
 import { EncodersError, EncodersErrorCode } from './errors';
 import { ClipImageEncoder, DEFAULT_GPU_IMAGE_BATCH_SIZE, DEFAULT_IMAGE_BATCH_SIZE } from './image-encoder';
 import { modelFilesContentHash } from './model-hash';
-import { parseFolderJson, readModelFolder, type FolderFile, type ModelFolderFiles, type ModelVariant, type TowerSelection } from './model-folder';
+import {
+  parseFolderJson,
+  readModelFolder,
+  type FolderFile,
+  type ModelFolderFiles,
+  type ModelVariant,
+  type TowerSelection,
+} from './model-folder';
 import { fixedOutputSize, parsePreprocessorConfig, type PreprocessSpec } from './preprocessor-config';
 import { createTowerSession, type ExecutionProvider, type FeedTensor, type TowerSession } from './session-factory';
 import { ClipTextEncoder } from './text-encoder';
@@ -60,7 +67,11 @@ function buildTokenizer(files: ModelFolderFiles, cleanup: TokenizerCleanup | und
     case 'tokenizer.json':
       return ClipTokenizer.fromTokenizerJson(parseFolderJson(first!, files.dir), options);
     case 'vocab.json+merges.txt':
-      return ClipTokenizer.fromVocabAndMerges(parseFolderJson(first!, files.dir), Buffer.from(second!.bytes).toString('utf8'), options);
+      return ClipTokenizer.fromVocabAndMerges(
+        parseFolderJson(first!, files.dir),
+        Buffer.from(second!.bytes).toString('utf8'),
+        options,
+      );
     case 'bpe_simple_vocab_16e6.txt.gz':
       return ClipTokenizer.fromMerges(parseOpenAiBpeGz(first!.bytes, first!.name), options);
   }
@@ -75,7 +86,10 @@ function pixelSizeOf(signature: TowerSignature, spec: PreprocessSpec, source: st
       'preprocessor_config.json must fix the image size (do_center_crop with crop_size, or size {height, width}); images of varying size cannot be batched',
     );
   }
-  if ((typeof declaredH === 'number' && declaredH !== produced.height) || (typeof declaredW === 'number' && declaredW !== produced.width)) {
+  if (
+    (typeof declaredH === 'number' && declaredH !== produced.height) ||
+    (typeof declaredW === 'number' && declaredW !== produced.width)
+  ) {
     throw new EncodersError(
       EncodersErrorCode.SignatureMismatch,
       `${source} takes pixel_values of ${String(declaredH)}x${String(declaredW)} but preprocessor_config.json produces ${produced.height}x${produced.width}`,
@@ -96,7 +110,10 @@ async function embeddingWidth(
   const result = await session.run(probeFeeds(), [output]);
   const dims = result[output]!.dims;
   if (dims.length !== 2 || dims[1] === undefined || dims[1] < 1) {
-    throw new EncodersError(EncodersErrorCode.SignatureMismatch, `${session.source}: ${output} has shape [${dims.join(', ')}] for a batch of 1; expected [1, dim]`);
+    throw new EncodersError(
+      EncodersErrorCode.SignatureMismatch,
+      `${session.source}: ${output} has shape [${dims.join(', ')}] for a batch of 1; expected [1, dim]`,
+    );
   }
   return dims[1];
 }
@@ -108,14 +125,20 @@ export async function loadClipModel(dir: string, options: LoadClipModelOptions =
   const wantText = towers !== 'vision';
   const wantVision = towers !== 'text';
   const tokenizer = wantText ? buildTokenizer(files, options.cleanup) : undefined;
-  const spec = files.preprocessorConfig !== undefined ? parsePreprocessorConfig(parseFolderJson(files.preprocessorConfig!, dir)) : undefined;
+  const spec =
+    files.preprocessorConfig !== undefined
+      ? parsePreprocessorConfig(parseFolderJson(files.preprocessorConfig!, dir))
+      : undefined;
   const sessionOptions = {
     ...(options.executionProvider === undefined ? {} : { executionProvider: options.executionProvider }),
     ...(options.intraOpThreads === undefined ? {} : { intraOpThreads: options.intraOpThreads }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   };
   const sessions: TowerSession[] = [];
-  const open = async (file: FolderFile, role: TowerRole): Promise<{ session: TowerSession; signature: TowerSignature }> => {
+  const open = async (
+    file: FolderFile,
+    role: TowerRole,
+  ): Promise<{ session: TowerSession; signature: TowerSignature }> => {
     const session = await createTowerSession(file.bytes, `${dir}/${file.name}`, sessionOptions);
     sessions.push(session);
     return { session, signature: validateTowerSignature(session, role) };
@@ -130,18 +153,27 @@ export async function loadClipModel(dir: string, options: LoadClipModelOptions =
       if (files.visionModel !== undefined) visionTower = await open(files.visionModel, 'vision');
     }
     const combined = files.layout === 'combined';
-    const pixelSize = spec !== undefined && visionTower !== undefined ? pixelSizeOf(visionTower.signature, spec, visionTower.session.source) : undefined;
+    const pixelSize =
+      spec !== undefined && visionTower !== undefined
+        ? pixelSizeOf(visionTower.signature, spec, visionTower.session.source)
+        : undefined;
     // A combined graph needs every input on every run: the other tower gets a minimal dummy.
     const dummyText = (): Record<string, FeedTensor> => {
       const start = tokenizer?.startTokenId ?? 0;
       const end = tokenizer?.endTokenId ?? 1;
-      const feeds: Record<string, FeedTensor> = { input_ids: { type: 'int64', data: BigInt64Array.from([BigInt(start), BigInt(end)]), dims: [1, 2] } };
-      if (textTower?.signature.hasAttentionMask === true) feeds['attention_mask'] = { type: 'int64', data: BigInt64Array.from([1n, 1n]), dims: [1, 2] };
+      const feeds: Record<string, FeedTensor> = {
+        input_ids: { type: 'int64', data: BigInt64Array.from([BigInt(start), BigInt(end)]), dims: [1, 2] },
+      };
+      if (textTower?.signature.hasAttentionMask === true)
+        feeds['attention_mask'] = { type: 'int64', data: BigInt64Array.from([1n, 1n]), dims: [1, 2] };
       return feeds;
     };
     const dummyImage = (): Record<string, FeedTensor> => {
       if (pixelSize === undefined) {
-        throw new EncodersError(EncodersErrorCode.InvalidOption, 'a combined model.onnx needs preprocessor_config.json to run its text tower; load it with towers: "both"');
+        throw new EncodersError(
+          EncodersErrorCode.InvalidOption,
+          'a combined model.onnx needs preprocessor_config.json to run its text tower; load it with towers: "both"',
+        );
       }
       const [h, w] = pixelSize;
       return { pixel_values: { type: 'float32', data: new Float32Array(3 * h * w), dims: [1, 3, h, w] } };
@@ -155,10 +187,15 @@ export async function loadClipModel(dir: string, options: LoadClipModelOptions =
       }));
     }
     if (visionTower !== undefined && wantVision) {
-      imageDim = await embeddingWidth(visionTower.signature.imageEmbeddingDim, visionTower.session, 'image_embeds', () => ({
-        ...(combined ? dummyText() : {}),
-        ...dummyImage(),
-      }));
+      imageDim = await embeddingWidth(
+        visionTower.signature.imageEmbeddingDim,
+        visionTower.session,
+        'image_embeds',
+        () => ({
+          ...(combined ? dummyText() : {}),
+          ...dummyImage(),
+        }),
+      );
     }
     if (textDim !== undefined && imageDim !== undefined && textDim !== imageDim) {
       throw new EncodersError(
@@ -187,15 +224,26 @@ export async function loadClipModel(dir: string, options: LoadClipModelOptions =
     const image =
       wantVision && spec !== undefined && visionTower !== undefined && imageDim !== undefined && pixelSize !== undefined
         ? new ClipImageEncoder(
-            { session: visionTower.session, embeddingDim: imageDim, preprocess: spec, pixelSize, extraFeeds: combined ? dummyText() : {} },
             {
-              batchSize: options.imageBatchSize ?? (options.executionProvider === 'cuda' ? DEFAULT_GPU_IMAGE_BATCH_SIZE : DEFAULT_IMAGE_BATCH_SIZE),
+              session: visionTower.session,
+              embeddingDim: imageDim,
+              preprocess: spec,
+              pixelSize,
+              extraFeeds: combined ? dummyText() : {},
+            },
+            {
+              batchSize:
+                options.imageBatchSize ??
+                (options.executionProvider === 'cuda' ? DEFAULT_GPU_IMAGE_BATCH_SIZE : DEFAULT_IMAGE_BATCH_SIZE),
               ...(options.preprocessThreads === undefined ? {} : { preprocessThreads: options.preprocessThreads }),
               ...(options.preprocessWorkerFile === undefined ? {} : { workerFile: options.preprocessWorkerFile }),
             },
           )
         : undefined;
-    options.logger?.info({ dir, layout: files.layout, variant: files.variant, embeddingDim, contentHash }, 'CLIP model loaded');
+    options.logger?.info(
+      { dir, layout: files.layout, variant: files.variant, embeddingDim, contentHash },
+      'CLIP model loaded',
+    );
     return {
       dir,
       layout: files.layout,

@@ -46,11 +46,15 @@ describe('ClipTokenizer (own merges)', () => {
   });
 
   it('rejects a bad context length with a typed error', () => {
-    expect(() => ClipTokenizer.fromMerges(merges, { contextLength: 1 })).toThrow(expect.objectContaining({ code: EncodersErrorCode.InvalidOption }));
+    expect(() => ClipTokenizer.fromMerges(merges, { contextLength: 1 })).toThrow(
+      expect.objectContaining({ code: EncodersErrorCode.InvalidOption }),
+    );
   });
 
   it('rejects a tokenizer.json without a model section', () => {
-    expect(() => ClipTokenizer.fromTokenizerJson({})).toThrow(expect.objectContaining({ code: EncodersErrorCode.InvalidTokenizer }));
+    expect(() => ClipTokenizer.fromTokenizerJson({})).toThrow(
+      expect.objectContaining({ code: EncodersErrorCode.InvalidTokenizer }),
+    );
   });
 });
 
@@ -64,7 +68,9 @@ describeWithSharedFixtures('clip', 'ClipTokenizer conformance (golden-tokens.jso
     readJson(path.join(tokenizerDir, 'vocab.json')),
     readFileSync(path.join(tokenizerDir, 'merges.txt'), 'utf8'),
   );
-  const openai = ClipTokenizer.fromTokenizerJson(readJson(path.join(tokenizerDir, 'tokenizer.json')), { cleanup: 'openai' });
+  const openai = ClipTokenizer.fromTokenizerJson(readJson(path.join(tokenizerDir, 'tokenizer.json')), {
+    cleanup: 'openai',
+  });
 
   it('covers all 331 items', () => {
     expect(items).toHaveLength(331);

@@ -108,11 +108,17 @@ export class ClipTokenizer {
     }
     const contextLength = options.contextLength ?? CLIP_CONTEXT_LENGTH;
     if (!Number.isInteger(contextLength) || contextLength < 2) {
-      throw new EncodersError(EncodersErrorCode.InvalidOption, `contextLength must be an integer >= 2; got ${contextLength}`);
+      throw new EncodersError(
+        EncodersErrorCode.InvalidOption,
+        `contextLength must be an integer >= 2; got ${contextLength}`,
+      );
     }
     const cleanup = options.cleanup ?? 'hf';
     if (cleanup !== 'hf' && cleanup !== 'openai') {
-      throw new EncodersError(EncodersErrorCode.InvalidOption, `cleanup must be 'hf' or 'openai'; got '${String(cleanup)}'`);
+      throw new EncodersError(
+        EncodersErrorCode.InvalidOption,
+        `cleanup must be 'hf' or 'openai'; got '${String(cleanup)}'`,
+      );
     }
     this.startTokenId = start;
     this.endTokenId = end;
@@ -125,16 +131,26 @@ export class ClipTokenizer {
   /** From a parsed tokenizer.json (HF fast-tokenizer file). */
   static fromTokenizerJson(json: unknown, options: ClipTokenizerOptions = {}): ClipTokenizer {
     if (typeof json !== 'object' || json === null || typeof (json as { model?: unknown }).model !== 'object') {
-      throw new EncodersError(EncodersErrorCode.InvalidTokenizer, 'tokenizer.json must be an object with a "model" section (a Hugging Face fast-tokenizer file)');
+      throw new EncodersError(
+        EncodersErrorCode.InvalidTokenizer,
+        'tokenizer.json must be an object with a "model" section (a Hugging Face fast-tokenizer file)',
+      );
     }
     const source = json as Record<string, unknown>;
     // Regexes get Rust's whitespace set, so \s means what it meant to the Rust tokenizer.
-    const patched = { ...source, normalizer: withRustWhitespace(source['normalizer']), pre_tokenizer: withRustWhitespace(source['pre_tokenizer']) };
+    const patched = {
+      ...source,
+      normalizer: withRustWhitespace(source['normalizer']),
+      pre_tokenizer: withRustWhitespace(source['pre_tokenizer']),
+    };
     let tokenizer: Tokenizer;
     try {
       tokenizer = new Tokenizer(patched, {});
     } catch (error) {
-      throw new EncodersError(EncodersErrorCode.InvalidTokenizer, `tokenizer.json could not be loaded: ${(error as Error).message}`);
+      throw new EncodersError(
+        EncodersErrorCode.InvalidTokenizer,
+        `tokenizer.json could not be loaded: ${(error as Error).message}`,
+      );
     }
     return new ClipTokenizer(tokenizer, source, options);
   }
@@ -157,7 +173,10 @@ export class ClipTokenizer {
     const vocab = new Map<string, number>();
     for (const [token, id] of Object.entries(vocabJson as Record<string, unknown>)) {
       if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
-        throw new EncodersError(EncodersErrorCode.InvalidTokenizer, `vocab.json: id of '${token}' must be a non-negative integer; got ${JSON.stringify(id)}`);
+        throw new EncodersError(
+          EncodersErrorCode.InvalidTokenizer,
+          `vocab.json: id of '${token}' must be a non-negative integer; got ${JSON.stringify(id)}`,
+        );
       }
       vocab.set(token, id);
     }

@@ -9,7 +9,10 @@ export interface EmbeddingCache {
   /** One entry per key, undefined on a miss; embeddings are raw (as the model returns them). */
   getMany(modelHash: string, inputKeys: readonly string[]): Promise<ReadonlyArray<Float32Array | undefined>>;
   /** Upserts: writing the same (model, key) twice is harmless. */
-  putMany(modelHash: string, entries: ReadonlyArray<{ readonly key: string; readonly embedding: Float32Array }>): Promise<void>;
+  putMany(
+    modelHash: string,
+    entries: ReadonlyArray<{ readonly key: string; readonly embedding: Float32Array }>,
+  ): Promise<void>;
 }
 
 /** sha256 hex of a text input (exactly as given, before tokenisation). */
@@ -49,7 +52,10 @@ export class InMemoryEmbeddingCache implements EmbeddingCache {
     );
   }
 
-  putMany(modelHash: string, entries: ReadonlyArray<{ readonly key: string; readonly embedding: Float32Array }>): Promise<void> {
+  putMany(
+    modelHash: string,
+    entries: ReadonlyArray<{ readonly key: string; readonly embedding: Float32Array }>,
+  ): Promise<void> {
     for (const { key, embedding } of entries) {
       const id = `${modelHash}:${key}`;
       this.entries.delete(id);
@@ -76,7 +82,10 @@ export async function encodeTextsCached(
   cached.forEach((row, i) => {
     if (row !== undefined) {
       if (row.length !== dim) {
-        throw new EncodersError(EncodersErrorCode.InvalidOption, `cache entry for text ${i} has ${row.length} values, the model's width is ${dim}`);
+        throw new EncodersError(
+          EncodersErrorCode.InvalidOption,
+          `cache entry for text ${i} has ${row.length} values, the model's width is ${dim}`,
+        );
       }
       out.set(row, i * dim);
     }

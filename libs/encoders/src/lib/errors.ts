@@ -42,7 +42,8 @@ export class EncodersError extends Error {
 
 /** A caller's count option (batch size, concurrency, sizes): an InvalidOption error unless an integer >= 1. Internal. */
 export function positiveIntegerOption(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new EncodersError(EncodersErrorCode.InvalidOption, `${name} must be a positive integer; got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new EncodersError(EncodersErrorCode.InvalidOption, `${name} must be a positive integer; got ${value}`);
   return value;
 }
 

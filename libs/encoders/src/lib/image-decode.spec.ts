@@ -56,22 +56,28 @@ function card(): Sharp {
 }
 
 describe('decodeImageToRgb', () => {
-  it.each([['png'], ['webp'], ['tiff'], ['gif']] as const)('decodes lossless %s to the exact RGB pixels', async (format) => {
-    const options = format === 'webp' ? { lossless: true } : format === 'tiff' ? { compression: 'lzw' as const } : {};
-    const bytes = await card().toFormat(format, options).toBuffer();
-    const image = await decodeImageToRgb(bytes, `card.${format}`);
-    expect([image.width, image.height]).toEqual([WIDTH, HEIGHT]);
-    if (format === 'gif') {
-      // GIF is palette-quantised: only check the size and channel layout.
-      expect(image.pixels).toHaveLength(WIDTH * HEIGHT * 3);
-    } else {
-      expect(Buffer.from(image.pixels).equals(testCard())).toBe(true);
-    }
-  });
+  it.each([['png'], ['webp'], ['tiff'], ['gif']] as const)(
+    'decodes lossless %s to the exact RGB pixels',
+    async (format) => {
+      const options = format === 'webp' ? { lossless: true } : format === 'tiff' ? { compression: 'lzw' as const } : {};
+      const bytes = await card().toFormat(format, options).toBuffer();
+      const image = await decodeImageToRgb(bytes, `card.${format}`);
+      expect([image.width, image.height]).toEqual([WIDTH, HEIGHT]);
+      if (format === 'gif') {
+        // GIF is palette-quantised: only check the size and channel layout.
+        expect(image.pixels).toHaveLength(WIDTH * HEIGHT * 3);
+      } else {
+        expect(Buffer.from(image.pixels).equals(testCard())).toBe(true);
+      }
+    },
+  );
 
   it('decodes JPEG and AVIF (lossy) to the right size', async () => {
     for (const format of ['jpeg', 'avif'] as const) {
-      const bytes = await sharp(testCard(), { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).resize(64, 48).toFormat(format).toBuffer();
+      const bytes = await sharp(testCard(), { raw: { width: WIDTH, height: HEIGHT, channels: 3 } })
+        .resize(64, 48)
+        .toFormat(format)
+        .toBuffer();
       const image = await decodeImageToRgb(bytes, `card.${format}`);
       expect([image.width, image.height]).toEqual([64, 48]);
     }
@@ -89,12 +95,16 @@ describe('decodeImageToRgb', () => {
 
   it('replicates grayscale (with or without alpha) into three channels', async () => {
     const gray = Buffer.from(Array.from({ length: WIDTH * HEIGHT }, (_, i) => i * 10));
-    const lBytes = await sharp(gray, { raw: { width: WIDTH, height: HEIGHT, channels: 1 } }).png().toBuffer();
+    const lBytes = await sharp(gray, { raw: { width: WIDTH, height: HEIGHT, channels: 1 } })
+      .png()
+      .toBuffer();
     const l = await decodeImageToRgb(lBytes, 'gray.png');
     expect(Array.from(l.pixels.subarray(0, 6))).toEqual([0, 0, 0, 10, 10, 10]);
     const la = Buffer.alloc(WIDTH * HEIGHT * 2);
     gray.forEach((v, i) => la.set([v, 7], i * 2));
-    const laBytes = await sharp(la, { raw: { width: WIDTH, height: HEIGHT, channels: 2 } }).png().toBuffer();
+    const laBytes = await sharp(la, { raw: { width: WIDTH, height: HEIGHT, channels: 2 } })
+      .png()
+      .toBuffer();
     const decoded = await decodeImageToRgb(laBytes, 'gray-alpha.png');
     expect(Array.from(decoded.pixels.subarray(3, 6))).toEqual([10, 10, 10]);
   });
@@ -103,7 +113,9 @@ describe('decodeImageToRgb', () => {
     const rgba = Buffer.alloc(WIDTH * HEIGHT * 4);
     const rgb = testCard();
     for (let i = 0; i < WIDTH * HEIGHT; i++) rgba.set([rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!, 0], i * 4);
-    const bytes = await sharp(rgba, { raw: { width: WIDTH, height: HEIGHT, channels: 4 } }).png().toBuffer();
+    const bytes = await sharp(rgba, { raw: { width: WIDTH, height: HEIGHT, channels: 4 } })
+      .png()
+      .toBuffer();
     const image = await decodeImageToRgb(bytes, 'transparent.png');
     expect(Buffer.from(image.pixels).equals(rgb)).toBe(true);
   });

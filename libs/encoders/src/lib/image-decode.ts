@@ -58,7 +58,8 @@ export function jpegComponentCount(bytes: Uint8Array): number | undefined {
     }
     const length = (bytes[i + 2]! << 8) | bytes[i + 3]!;
     // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC): length, precision, height, width, Nf.
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return i + 9 < bytes.length ? bytes[i + 9] : undefined;
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
+      return i + 9 < bytes.length ? bytes[i + 9] : undefined;
     if (marker === 0xda || marker === 0xd9 || length < 2) return undefined;
     i += 2 + length;
   }
@@ -73,7 +74,11 @@ async function isCmyk(bytes: Uint8Array, sharpOptions: SharpOptions): Promise<bo
 }
 
 /** Decodes encoded image bytes; `source` names the file in errors. */
-export async function decodeImageToRgb(bytes: Uint8Array, source: string, options: DecodeImageOptions = {}): Promise<RgbImage> {
+export async function decodeImageToRgb(
+  bytes: Uint8Array,
+  source: string,
+  options: DecodeImageOptions = {},
+): Promise<RgbImage> {
   const sharpOptions = {
     autoOrient: options.applyExifOrientation ?? true,
     limitInputPixels: options.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS,
@@ -100,7 +105,11 @@ export async function decodeImageToRgb(bytes: Uint8Array, source: string, option
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`expected 3 RGB channels after conversion, decoder gave ${info.channels}`);
-    return { width: info.width, height: info.height, pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    return {
+      width: info.width,
+      height: info.height,
+      pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    };
   } catch (error) {
     throw new EncodersError(
       EncodersErrorCode.ImageDecodeFailed,

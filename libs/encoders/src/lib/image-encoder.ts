@@ -67,7 +67,10 @@ export const DEFAULT_DECODE_CONCURRENCY = 4;
 export const DEFAULT_PREFETCH_BATCHES = 2;
 
 /** Errors that end a whole call rather than leave one file out. */
-const FATAL_CODES: ReadonlySet<EncodersErrorCode> = new Set([EncodersErrorCode.PreprocessWorkerFailed, EncodersErrorCode.Disposed]);
+const FATAL_CODES: ReadonlySet<EncodersErrorCode> = new Set([
+  EncodersErrorCode.PreprocessWorkerFailed,
+  EncodersErrorCode.Disposed,
+]);
 
 interface PreparedBatch {
   readonly paths: string[];
@@ -77,7 +80,11 @@ interface PreparedBatch {
 }
 
 /** Runs `task` over `items` with at most `limit` in flight; results in item order. */
-async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -102,7 +109,10 @@ export class ClipImageEncoder {
   ) {
     const threads = settings.preprocessThreads ?? defaultPreprocessThreads();
     if (!Number.isInteger(threads) || threads < 0) {
-      throw new EncodersError(EncodersErrorCode.InvalidOption, `preprocessThreads must be an integer >= 0 (0 = main thread); got ${threads}`);
+      throw new EncodersError(
+        EncodersErrorCode.InvalidOption,
+        `preprocessThreads must be an integer >= 0 (0 = main thread); got ${threads}`,
+      );
     }
     this.preprocessThreads = threads;
     this.defaultBatchSize = positiveIntegerOption(settings.batchSize ?? DEFAULT_IMAGE_BATCH_SIZE, 'batchSize');
@@ -140,11 +150,17 @@ export class ClipImageEncoder {
    * Decode + preprocess files on the worker threads (or the main thread with preprocessThreads 0);
    * results in `files` order, each pixel_values or that file's failure.
    */
-  preprocessFiles(files: readonly string[], decode?: DecodeImageOptions, decodeConcurrency = DEFAULT_DECODE_CONCURRENCY): Promise<Array<Float32Array | ImageFailure>> {
-    if (this.disposed) return Promise.reject(new EncodersError(EncodersErrorCode.Disposed, 'the image encoder was disposed'));
+  preprocessFiles(
+    files: readonly string[],
+    decode?: DecodeImageOptions,
+    decodeConcurrency = DEFAULT_DECODE_CONCURRENCY,
+  ): Promise<Array<Float32Array | ImageFailure>> {
+    if (this.disposed)
+      return Promise.reject(new EncodersError(EncodersErrorCode.Disposed, 'the image encoder was disposed'));
     const settle = (file: string, work: Promise<Float32Array>): Promise<Float32Array | ImageFailure> =>
       work.catch((error: unknown) => {
-        if (error instanceof EncodersError && !FATAL_CODES.has(error.code)) return { path: file, reason: error.message, code: error.code };
+        if (error instanceof EncodersError && !FATAL_CODES.has(error.code))
+          return { path: file, reason: error.message, code: error.code };
         throw error;
       });
     if (this.preprocessThreads === 0) {
@@ -153,7 +169,10 @@ export class ClipImageEncoder {
     }
     this.pool ??= new PreprocessPool(
       { target: { spec: this.tower.preprocess, pixelSize: this.tower.pixelSize } },
-      { threads: this.preprocessThreads, ...(this.settings.workerFile === undefined ? {} : { workerFile: this.settings.workerFile }) },
+      {
+        threads: this.preprocessThreads,
+        ...(this.settings.workerFile === undefined ? {} : { workerFile: this.settings.workerFile }),
+      },
     );
     const pool = this.pool;
     // The pool queues them; every promise is awaited below, so no rejection goes unhandled.
@@ -163,9 +182,16 @@ export class ClipImageEncoder {
   /** Embeds image files; rows follow `files` minus failures. */
   async encodeFiles(files: readonly string[], options: ImageEncodeOptions = {}): Promise<ImageEncodeResult> {
     const batchSize = positiveIntegerOption(options.batchSize ?? this.defaultBatchSize, 'batchSize');
-    const concurrency = positiveIntegerOption(options.decodeConcurrency ?? DEFAULT_DECODE_CONCURRENCY, 'decodeConcurrency');
+    const concurrency = positiveIntegerOption(
+      options.decodeConcurrency ?? DEFAULT_DECODE_CONCURRENCY,
+      'decodeConcurrency',
+    );
     const prefetch = options.prefetchBatches ?? DEFAULT_PREFETCH_BATCHES;
-    if (!Number.isInteger(prefetch) || prefetch < 0) throw new EncodersError(EncodersErrorCode.InvalidOption, `prefetchBatches must be an integer >= 0; got ${prefetch}`);
+    if (!Number.isInteger(prefetch) || prefetch < 0)
+      throw new EncodersError(
+        EncodersErrorCode.InvalidOption,
+        `prefetchBatches must be an integer >= 0; got ${prefetch}`,
+      );
     const batches: string[][] = [];
     for (let i = 0; i < files.length; i += batchSize) batches.push(files.slice(i, i + batchSize));
     const prepare = async (paths: readonly string[]): Promise<PreparedBatch> => {
@@ -216,7 +242,12 @@ export class ClipImageEncoder {
       embeddings.set(r, offset);
       offset += r.length;
     }
-    return { embeddings: options.normalize === true ? normalizeRowsInPlace(embeddings, dim) : embeddings, embeddingDim: dim, files: done, failures };
+    return {
+      embeddings: options.normalize === true ? normalizeRowsInPlace(embeddings, dim) : embeddings,
+      embeddingDim: dim,
+      files: done,
+      failures,
+    };
   }
 
   /** Stops the preprocessing threads; the session itself belongs to the model (ClipModel.dispose). */
@@ -234,11 +265,17 @@ export class ClipImageEncoder {
     const batch = new Float32Array(images.length * plane);
     images.forEach((img, i) => {
       if (img.length !== plane) {
-        throw new EncodersError(EncodersErrorCode.InvalidOption, `pixel_values of image ${i} has ${img.length} values, expected 3x${h}x${w} = ${plane}`);
+        throw new EncodersError(
+          EncodersErrorCode.InvalidOption,
+          `pixel_values of image ${i} has ${img.length} values, expected 3x${h}x${w} = ${plane}`,
+        );
       }
       batch.set(img, i * plane);
     });
-    const feeds: Record<string, FeedTensor> = { ...this.tower.extraFeeds, pixel_values: { type: 'float32', data: batch, dims: [images.length, 3, h, w] } };
+    const feeds: Record<string, FeedTensor> = {
+      ...this.tower.extraFeeds,
+      pixel_values: { type: 'float32', data: batch, dims: [images.length, 3, h, w] },
+    };
     const result = await this.tower.session.run(feeds, ['image_embeds']);
     const embeds = result['image_embeds']!;
     const dim = this.tower.embeddingDim;

@@ -50,7 +50,9 @@ describeWithSharedFixtures('clip', 'image preprocessing conformance (Pillow 9.4 
   const manifest = readJson<Manifest>(path.join(golden, 'manifest.json'));
   const spec = parsePreprocessorConfig(readJson(path.join(dir, 'tiny-clip', 'preprocessor_config.json')));
   const files = Object.fromEntries(
-    ['astronaut.png', 'chelsea.png', 'coffee.png', 'rocket.jpg', 'camera.png', 'logo.png', 'chelsea_portrait.png'].map((f) => [f.replace(/\.\w+$/, ''), f]),
+    ['astronaut.png', 'chelsea.png', 'coffee.png', 'rocket.jpg', 'camera.png', 'logo.png', 'chelsea_portrait.png'].map(
+      (f) => [f.replace(/\.\w+$/, ''), f],
+    ),
   );
 
   it('decodes the Adobe-RGB JPEG without colour management, like Pillow', async () => {
@@ -60,27 +62,32 @@ describeWithSharedFixtures('clip', 'image preprocessing conformance (Pillow 9.4 
     expect(Buffer.compare(Buffer.from(decoded.pixels), Buffer.from(expected.data as Uint8Array))).toBe(0);
   });
 
-  it.each(manifest.image_order.map((name) => [name]))('%s: crop_uint8 identical and pixel_values within 1e-6', async (name) => {
-    const file = files[name];
-    expect(file).toBeDefined();
-    const decoded = await decodeImageToRgb(readFileSync(path.join(golden, 'images', file!)), file!);
-    const crop = resizeAndCrop(decoded, spec);
-    const expectedCrop = readNpy(path.join(golden, 'crop_uint8', `${name}.npy`));
-    expect(expectedCrop.shape).toEqual([crop.height, crop.width, 3]);
-    let differing = 0;
-    const expectedBytes = expectedCrop.data as Uint8Array;
-    for (let i = 0; i < crop.pixels.length; i++) if (crop.pixels[i] !== expectedBytes[i]) differing++;
-    expect(differing).toBe(0);
+  it.each(manifest.image_order.map((name) => [name]))(
+    '%s: crop_uint8 identical and pixel_values within 1e-6',
+    async (name) => {
+      const file = files[name];
+      expect(file).toBeDefined();
+      const decoded = await decodeImageToRgb(readFileSync(path.join(golden, 'images', file!)), file!);
+      const crop = resizeAndCrop(decoded, spec);
+      const expectedCrop = readNpy(path.join(golden, 'crop_uint8', `${name}.npy`));
+      expect(expectedCrop.shape).toEqual([crop.height, crop.width, 3]);
+      let differing = 0;
+      const expectedBytes = expectedCrop.data as Uint8Array;
+      for (let i = 0; i < crop.pixels.length; i++) if (crop.pixels[i] !== expectedBytes[i]) differing++;
+      expect(differing).toBe(0);
 
-    const { pixelValues } = preprocessImage(decoded, spec);
-    const expected = readNpy(path.join(golden, 'pixel_values', `${name}.npy`)).data as Float32Array;
-    let maxDiff = 0;
-    for (let i = 0; i < expected.length; i++) maxDiff = Math.max(maxDiff, Math.abs(expected[i]! - pixelValues[i]!));
-    expect(maxDiff).toBeLessThanOrEqual(PIXEL_VALUES_TOLERANCE);
-  });
+      const { pixelValues } = preprocessImage(decoded, spec);
+      const expected = readNpy(path.join(golden, 'pixel_values', `${name}.npy`)).data as Float32Array;
+      let maxDiff = 0;
+      for (let i = 0; i < expected.length; i++) maxDiff = Math.max(maxDiff, Math.abs(expected[i]! - pixelValues[i]!));
+      expect(maxDiff).toBeLessThanOrEqual(PIXEL_VALUES_TOLERANCE);
+    },
+  );
 
   it('reads the legacy integer form of size/crop_size to the same spec', () => {
-    const legacy = parsePreprocessorConfig(readJson(path.join(dir, 'reference', 'preprocessor_config.legacy-int-sizes.json')));
+    const legacy = parsePreprocessorConfig(
+      readJson(path.join(dir, 'reference', 'preprocessor_config.legacy-int-sizes.json')),
+    );
     expect(legacy).toEqual(spec);
   });
 });

@@ -12,7 +12,9 @@ export function resizedSize(width: number, height: number, spec: PreprocessSpec)
   if (resize.kind === 'exact') return { width: resize.width, height: resize.height };
   const edge = resize.shortestEdge;
   // Same operation order as transformers' get_resize_output_image_size: int(size * long / short).
-  return width <= height ? { width: edge, height: Math.trunc((edge * height) / width) } : { width: Math.trunc((edge * width) / height), height: edge };
+  return width <= height
+    ? { width: edge, height: Math.trunc((edge * height) / width) }
+    : { width: Math.trunc((edge * width) / height), height: edge };
 }
 
 /** Centre crop with floor offsets; areas outside the image are zero (transformers pads the same way). */
@@ -27,7 +29,10 @@ export function centerCropRgb(image: RgbImage, cropWidth: number, cropHeight: nu
     const x0 = Math.max(0, -left);
     const x1 = Math.min(cropWidth, image.width - left);
     if (x1 <= x0) continue;
-    out.set(image.pixels.subarray((sy * image.width + left + x0) * 3, (sy * image.width + left + x1) * 3), (y * cropWidth + x0) * 3);
+    out.set(
+      image.pixels.subarray((sy * image.width + left + x0) * 3, (sy * image.width + left + x1) * 3),
+      (y * cropWidth + x0) * 3,
+    );
   }
   return { width: cropWidth, height: cropHeight, pixels: out };
 }
@@ -40,7 +45,12 @@ export function resizeAndCrop(image: RgbImage, spec: PreprocessSpec): RgbImage {
     // The crop lies inside the resized image: resize only the crop (exact, see pillow-resize.ts).
     const left = Math.floor((size.width - crop.width) / 2);
     const top = Math.floor((size.height - crop.height) / 2);
-    return resizeBicubicPillowRegion(image, size.width, size.height, { left, top, width: crop.width, height: crop.height });
+    return resizeBicubicPillowRegion(image, size.width, size.height, {
+      left,
+      top,
+      width: crop.width,
+      height: crop.height,
+    });
   }
   const resized = spec.resize === undefined ? image : resizeBicubicPillow(image, size.width, size.height);
   return crop === undefined ? resized : centerCropRgb(resized, crop.width, crop.height);
@@ -73,7 +83,11 @@ const pixelValueTables = new WeakMap<PreprocessSpec, Float32Array>();
 /** uint8 HWC -> float32 CHW, rescaled and normalised like transformers (see pixelValueTable). */
 export function toPixelValues(image: RgbImage, spec: PreprocessSpec, out?: Float32Array): Float32Array {
   const plane = image.width * image.height;
-  if (out !== undefined && out.length !== plane * 3) throw new EncodersError(EncodersErrorCode.InvalidOption, `pixel_values buffer has ${out.length} values, expected ${plane * 3}`);
+  if (out !== undefined && out.length !== plane * 3)
+    throw new EncodersError(
+      EncodersErrorCode.InvalidOption,
+      `pixel_values buffer has ${out.length} values, expected ${plane * 3}`,
+    );
   const values = out ?? new Float32Array(plane * 3);
   let table = pixelValueTables.get(spec);
   if (table === undefined) {
@@ -96,5 +110,9 @@ export function preprocessImage(
   allocate?: (length: number) => Float32Array,
 ): { pixelValues: Float32Array; height: number; width: number } {
   const crop = resizeAndCrop(image, spec);
-  return { pixelValues: toPixelValues(crop, spec, allocate?.(crop.width * crop.height * 3)), height: crop.height, width: crop.width };
+  return {
+    pixelValues: toPixelValues(crop, spec, allocate?.(crop.width * crop.height * 3)),
+    height: crop.height,
+    width: crop.width,
+  };
 }

@@ -50,8 +50,13 @@ async function readRequired(dir: string, name: string): Promise<FolderFile> {
     return { name, bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new EncodersError(EncodersErrorCode.MissingFile, `model folder ${dir} has no ${name}`, { dir, file: name });
-    throw new EncodersError(EncodersErrorCode.CorruptFile, `cannot read ${name} in ${dir}: ${(error as Error).message}`, { dir, file: name });
+    if (code === 'ENOENT')
+      throw new EncodersError(EncodersErrorCode.MissingFile, `model folder ${dir} has no ${name}`, { dir, file: name });
+    throw new EncodersError(
+      EncodersErrorCode.CorruptFile,
+      `cannot read ${name} in ${dir}: ${(error as Error).message}`,
+      { dir, file: name },
+    );
   }
 }
 
@@ -60,7 +65,11 @@ export function parseFolderJson(file: FolderFile, dir: string): unknown {
   try {
     return JSON.parse(Buffer.from(file.bytes).toString('utf8'));
   } catch (error) {
-    throw new EncodersError(EncodersErrorCode.CorruptFile, `${file.name} in ${dir} is not valid JSON: ${(error as Error).message}`, { dir, file: file.name });
+    throw new EncodersError(
+      EncodersErrorCode.CorruptFile,
+      `${file.name} in ${dir} is not valid JSON: ${(error as Error).message}`,
+      { dir, file: file.name },
+    );
   }
 }
 
@@ -68,8 +77,10 @@ export function parseFolderJson(file: FolderFile, dir: string): unknown {
 function findTokenizerSource(dir: string): { kind: TokenizerSourceKind; names: string[] } | undefined {
   const has = (name: string): boolean => existsSync(path.join(dir, name));
   if (has('tokenizer.json')) return { kind: 'tokenizer.json', names: ['tokenizer.json'] };
-  if (has('vocab.json') && has('merges.txt')) return { kind: 'vocab.json+merges.txt', names: ['vocab.json', 'merges.txt'] };
-  if (has('bpe_simple_vocab_16e6.txt.gz')) return { kind: 'bpe_simple_vocab_16e6.txt.gz', names: ['bpe_simple_vocab_16e6.txt.gz'] };
+  if (has('vocab.json') && has('merges.txt'))
+    return { kind: 'vocab.json+merges.txt', names: ['vocab.json', 'merges.txt'] };
+  if (has('bpe_simple_vocab_16e6.txt.gz'))
+    return { kind: 'bpe_simple_vocab_16e6.txt.gz', names: ['bpe_simple_vocab_16e6.txt.gz'] };
   return undefined;
 }
 
@@ -88,16 +99,26 @@ async function readTokenizerSource(dir: string): Promise<{ kind: TokenizerSource
 }
 
 /** Reads every file the selected towers need, and locates the model's other files for its content hash. */
-export async function readModelFolder(dir: string, options: { variant?: ModelVariant; towers?: TowerSelection } = {}): Promise<ModelFolderFiles> {
+export async function readModelFolder(
+  dir: string,
+  options: { variant?: ModelVariant; towers?: TowerSelection } = {},
+): Promise<ModelFolderFiles> {
   const variant = options.variant ?? 'fp32';
   const towers = options.towers ?? 'both';
   if (!MODEL_VARIANTS.includes(variant)) {
-    throw new EncodersError(EncodersErrorCode.InvalidOption, `variant must be one of ${MODEL_VARIANTS.join(', ')}; got '${String(variant)}'`);
+    throw new EncodersError(
+      EncodersErrorCode.InvalidOption,
+      `variant must be one of ${MODEL_VARIANTS.join(', ')}; got '${String(variant)}'`,
+    );
   }
   if (!['both', 'text', 'vision'].includes(towers)) {
-    throw new EncodersError(EncodersErrorCode.InvalidOption, `towers must be 'both', 'text' or 'vision'; got '${String(towers)}'`);
+    throw new EncodersError(
+      EncodersErrorCode.InvalidOption,
+      `towers must be 'both', 'text' or 'vision'; got '${String(towers)}'`,
+    );
   }
-  if (!existsSync(dir)) throw new EncodersError(EncodersErrorCode.MissingFile, `model folder ${dir} does not exist`, { dir });
+  if (!existsSync(dir))
+    throw new EncodersError(EncodersErrorCode.MissingFile, `model folder ${dir} does not exist`, { dir });
   const wantText = towers !== 'vision';
   const wantVision = towers !== 'text';
   const textName = variantFile('text_model', variant);
@@ -125,8 +146,16 @@ export async function readModelFolder(dir: string, options: { variant?: ModelVar
   };
   const tokenizerNames = tokenizer?.files.map((f) => f.name) ?? findTokenizerSource(dir)?.names ?? [];
   const identityFiles = [
-    ...(separate ? [...identity('text-onnx', textName, textModel), ...identity('vision-onnx', visionName, visionModel)] : identity('combined-onnx', combinedName, combinedModel)),
-    ...tokenizerNames.flatMap((name) => identity(`tokenizer:${name}`, name, tokenizer?.files.find((f) => f.name === name))),
+    ...(separate
+      ? [...identity('text-onnx', textName, textModel), ...identity('vision-onnx', visionName, visionModel)]
+      : identity('combined-onnx', combinedName, combinedModel)),
+    ...tokenizerNames.flatMap((name) =>
+      identity(
+        `tokenizer:${name}`,
+        name,
+        tokenizer?.files.find((f) => f.name === name),
+      ),
+    ),
     ...identity('preprocessor_config', 'preprocessor_config.json', preprocessorConfig),
   ];
   return {

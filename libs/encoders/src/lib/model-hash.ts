@@ -18,7 +18,8 @@ export interface ModelHashParts {
  * One hashed file: its bytes when the caller has read them, else its path, streamed in chunks (a
  * tower the load does not need can be hundreds of MB). Both forms give the same hash. Internal.
  */
-export type ModelHashFile = { readonly name: string; readonly bytes: Uint8Array } | { readonly name: string; readonly path: string };
+export type ModelHashFile =
+  { readonly name: string; readonly bytes: Uint8Array } | { readonly name: string; readonly path: string };
 
 function startHash(): Hash {
   return createHash('sha256').update('negmine-clip-model-v1\0');
@@ -48,7 +49,10 @@ export function modelContentHash(parts: ModelHashParts): string {
 }
 
 /** The same hash as modelContentHash, with files that were not read streamed from disk. Internal. */
-export async function modelFilesContentHash(files: readonly ModelHashFile[], settings: ModelHashSettings): Promise<string> {
+export async function modelFilesContentHash(
+  files: readonly ModelHashFile[],
+  settings: ModelHashSettings,
+): Promise<string> {
   const hash = startHash();
   for (const file of byName(files)) {
     if ('bytes' in file) {
@@ -65,7 +69,9 @@ export async function modelFilesContentHash(files: readonly ModelHashFile[], set
       }
       if (hashed !== size) throw new Error(`it changed while being hashed (${size} bytes before, ${hashed} read)`);
     } catch (error) {
-      throw new EncodersError(EncodersErrorCode.CorruptFile, `cannot hash ${file.path}: ${(error as Error).message}`, { file: file.path });
+      throw new EncodersError(EncodersErrorCode.CorruptFile, `cannot hash ${file.path}: ${(error as Error).message}`, {
+        file: file.path,
+      });
     }
   }
   return finishHash(hash, settings);

@@ -24,7 +24,12 @@ function referenceResize(src: RgbImage, outWidth: number, outHeight: number): Rg
       const xmax = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
       const raw = Array.from({ length: xmax }, (_, x) => kernel((x + xmin - center + 0.5) / filterScale));
       const sum = raw.reduce((a, b) => a + b, 0);
-      return { xmin, weights: raw.map((w) => (sum !== 0 ? w / sum : w)).map((w) => (w < 0 ? Math.trunc(-0.5 + w * 2 ** 22) : Math.trunc(0.5 + w * 2 ** 22))) };
+      return {
+        xmin,
+        weights: raw
+          .map((w) => (sum !== 0 ? w / sum : w))
+          .map((w) => (w < 0 ? Math.trunc(-0.5 + w * 2 ** 22) : Math.trunc(0.5 + w * 2 ** 22))),
+      };
     });
   };
   const clip = (v: number): number => Math.min(255, Math.max(0, Math.floor(v / 2 ** 22)));
@@ -60,7 +65,9 @@ function referenceResize(src: RgbImage, outWidth: number, outHeight: number): Rg
 
 function randomImage(random: ReturnType<typeof seededRandom>, width: number, height: number): RgbImage {
   // Sharp edges and extremes: the bicubic overshoot must clamp exactly as Pillow's clip8 does.
-  const pixels = new Uint8Array(width * height * 3).map(() => (random.uniform() < 0.3 ? (random.uniform() < 0.5 ? 0 : 255) : Math.floor(random.uniform() * 256)));
+  const pixels = new Uint8Array(width * height * 3).map(() =>
+    random.uniform() < 0.3 ? (random.uniform() < 0.5 ? 0 : 255) : Math.floor(random.uniform() * 256),
+  );
   return { width, height, pixels };
 }
 
@@ -95,13 +102,20 @@ describe('resizeBicubicPillow', () => {
       const region = resizeBicubicPillowRegion(src, ow, oh, { left, top, width, height });
       for (let y = 0; y < height; y++) {
         const expected = full.pixels.subarray(((top + y) * ow + left) * 3, ((top + y) * ow + left + width) * 3);
-        expect(Buffer.compare(Buffer.from(region.pixels.subarray(y * width * 3, (y + 1) * width * 3)), Buffer.from(expected))).toBe(0);
+        expect(
+          Buffer.compare(
+            Buffer.from(region.pixels.subarray(y * width * 3, (y + 1) * width * 3)),
+            Buffer.from(expected),
+          ),
+        ).toBe(0);
       }
     }
   });
 
   it('refuses a region outside the resize with a typed error', () => {
     const src = randomImage(random, 10, 10);
-    expect(() => resizeBicubicPillowRegion(src, 8, 8, { left: 4, top: 0, width: 5, height: 8 })).toThrow(expect.objectContaining({ code: EncodersErrorCode.InvalidOption }));
+    expect(() => resizeBicubicPillowRegion(src, 8, 8, { left: 4, top: 0, width: 5, height: 8 })).toThrow(
+      expect.objectContaining({ code: EncodersErrorCode.InvalidOption }),
+    );
   });
 });

@@ -69,7 +69,8 @@ function computeCoefficients(inSize: number, outSize: number): FixedCoefficients
   let padded: Int32Array | undefined;
   if (count.every((n) => n <= UNROLLED_TAPS)) {
     padded = new Int32Array(outSize * UNROLLED_TAPS);
-    for (let out = 0; out < outSize; out++) padded.set(weights.subarray(out * kernelSize, out * kernelSize + count[out]!), out * UNROLLED_TAPS);
+    for (let out = 0; out < outSize; out++)
+      padded.set(weights.subarray(out * kernelSize, out * kernelSize + count[out]!), out * UNROLLED_TAPS);
   }
   return { first, count, weights, kernelSize, padded };
 }
@@ -121,13 +122,37 @@ function resizeHorizontal(src: RgbImage, outWidth: number, x0: number, x1: numbe
       // 255 * |weights| sums below 2^31 (weights sum to 2^22), so the double sums are exact ints.
       for (let y = y0; y < y1; y++, p += inRowBytes, o += outRowBytes) {
         out[o] = clampToByte(
-          ROUNDING_START + pixels[p]! * w0 + pixels[p + 3]! * w1 + pixels[p + 6]! * w2 + pixels[p + 9]! * w3 + pixels[p + 12]! * w4 + pixels[p + 15]! * w5 + pixels[p + 18]! * w6 + pixels[p + 21]! * w7,
+          ROUNDING_START +
+            pixels[p]! * w0 +
+            pixels[p + 3]! * w1 +
+            pixels[p + 6]! * w2 +
+            pixels[p + 9]! * w3 +
+            pixels[p + 12]! * w4 +
+            pixels[p + 15]! * w5 +
+            pixels[p + 18]! * w6 +
+            pixels[p + 21]! * w7,
         );
         out[o + 1] = clampToByte(
-          ROUNDING_START + pixels[p + 1]! * w0 + pixels[p + 4]! * w1 + pixels[p + 7]! * w2 + pixels[p + 10]! * w3 + pixels[p + 13]! * w4 + pixels[p + 16]! * w5 + pixels[p + 19]! * w6 + pixels[p + 22]! * w7,
+          ROUNDING_START +
+            pixels[p + 1]! * w0 +
+            pixels[p + 4]! * w1 +
+            pixels[p + 7]! * w2 +
+            pixels[p + 10]! * w3 +
+            pixels[p + 13]! * w4 +
+            pixels[p + 16]! * w5 +
+            pixels[p + 19]! * w6 +
+            pixels[p + 22]! * w7,
         );
         out[o + 2] = clampToByte(
-          ROUNDING_START + pixels[p + 2]! * w0 + pixels[p + 5]! * w1 + pixels[p + 8]! * w2 + pixels[p + 11]! * w3 + pixels[p + 14]! * w4 + pixels[p + 17]! * w5 + pixels[p + 20]! * w6 + pixels[p + 23]! * w7,
+          ROUNDING_START +
+            pixels[p + 2]! * w0 +
+            pixels[p + 5]! * w1 +
+            pixels[p + 8]! * w2 +
+            pixels[p + 11]! * w3 +
+            pixels[p + 14]! * w4 +
+            pixels[p + 17]! * w5 +
+            pixels[p + 20]! * w6 +
+            pixels[p + 23]! * w7,
         );
       }
       continue;
@@ -159,7 +184,15 @@ function resizeHorizontal(src: RgbImage, outWidth: number, x0: number, x1: numbe
  * unrolled (row offsets past the last tap repeat it with weight 0, so reads stay in bounds);
  * otherwise whole rows are accumulated so memory is read sequentially.
  */
-function resizeVertical(rows: Uint8Array, rowBytes: number, rowOffset: number, srcHeight: number, outHeight: number, y0: number, y1: number): Uint8Array {
+function resizeVertical(
+  rows: Uint8Array,
+  rowBytes: number,
+  rowOffset: number,
+  srcHeight: number,
+  outHeight: number,
+  y0: number,
+  y1: number,
+): Uint8Array {
   const { first, count, weights, kernelSize, padded } = coefficients(srcHeight, outHeight);
   const out = new Uint8Array(rowBytes * (y1 - y0));
   if (padded !== undefined) {
@@ -186,7 +219,15 @@ function resizeVertical(rows: Uint8Array, rowBytes: number, rowOffset: number, s
       for (let i = 0; i < rowBytes; i++) {
         const p = base + i;
         out[o++] = clampToByte(
-          ROUNDING_START + rows[p]! * w0 + rows[p + r1]! * w1 + rows[p + r2]! * w2 + rows[p + r3]! * w3 + rows[p + r4]! * w4 + rows[p + r5]! * w5 + rows[p + r6]! * w6 + rows[p + r7]! * w7,
+          ROUNDING_START +
+            rows[p]! * w0 +
+            rows[p + r1]! * w1 +
+            rows[p + r2]! * w2 +
+            rows[p + r3]! * w3 +
+            rows[p + r4]! * w4 +
+            rows[p + r5]! * w5 +
+            rows[p + r6]! * w6 +
+            rows[p + r7]! * w7,
         );
       }
     }
@@ -219,13 +260,20 @@ export interface ResizeRegion {
 
 function checkResizeArguments(src: RgbImage, outWidth: number, outHeight: number): void {
   if (!Number.isInteger(outWidth) || !Number.isInteger(outHeight) || outWidth < 1 || outHeight < 1) {
-    throw new EncodersError(EncodersErrorCode.InvalidOption, `resize target must be positive integers; got ${outWidth}x${outHeight}`, {
-      outWidth,
-      outHeight,
-    });
+    throw new EncodersError(
+      EncodersErrorCode.InvalidOption,
+      `resize target must be positive integers; got ${outWidth}x${outHeight}`,
+      {
+        outWidth,
+        outHeight,
+      },
+    );
   }
   if (src.pixels.length !== src.width * src.height * CHANNELS) {
-    throw new EncodersError(EncodersErrorCode.InvalidOption, `RGB image of ${src.width}x${src.height} needs ${src.width * src.height * CHANNELS} bytes; got ${src.pixels.length}`);
+    throw new EncodersError(
+      EncodersErrorCode.InvalidOption,
+      `RGB image of ${src.width}x${src.height} needs ${src.width * src.height * CHANNELS} bytes; got ${src.pixels.length}`,
+    );
   }
 }
 
@@ -233,15 +281,32 @@ function checkResizeArguments(src: RgbImage, outWidth: number, outHeight: number
  * The pixels of `region` of Pillow's `image.resize((outWidth, outHeight), Image.BICUBIC)`, computing
  * nothing outside it. A pass is skipped when its size does not change, exactly as Pillow skips it.
  */
-export function resizeBicubicPillowRegion(src: RgbImage, outWidth: number, outHeight: number, region: ResizeRegion): RgbImage {
+export function resizeBicubicPillowRegion(
+  src: RgbImage,
+  outWidth: number,
+  outHeight: number,
+  region: ResizeRegion,
+): RgbImage {
   checkResizeArguments(src, outWidth, outHeight);
   const { left, top, width, height } = region;
-  if (![left, top, width, height].every(Number.isInteger) || left < 0 || top < 0 || width < 1 || height < 1 || left + width > outWidth || top + height > outHeight) {
-    throw new EncodersError(EncodersErrorCode.InvalidOption, `region ${width}x${height}+${left}+${top} is not inside the ${outWidth}x${outHeight} resize`, {
-      region,
-      outWidth,
-      outHeight,
-    });
+  if (
+    ![left, top, width, height].every(Number.isInteger) ||
+    left < 0 ||
+    top < 0 ||
+    width < 1 ||
+    height < 1 ||
+    left + width > outWidth ||
+    top + height > outHeight
+  ) {
+    throw new EncodersError(
+      EncodersErrorCode.InvalidOption,
+      `region ${width}x${height}+${left}+${top} is not inside the ${outWidth}x${outHeight} resize`,
+      {
+        region,
+        outWidth,
+        outHeight,
+      },
+    );
   }
   const needVertical = outHeight !== src.height;
   // Source rows the vertical taps of output rows [top, top + height) read (all of them when skipped).
@@ -261,10 +326,15 @@ export function resizeBicubicPillowRegion(src: RgbImage, outWidth: number, outHe
   else {
     rows = new Uint8Array(width * (rowEnd - rowStart) * CHANNELS);
     for (let y = rowStart; y < rowEnd; y++) {
-      rows.set(src.pixels.subarray((y * src.width + left) * CHANNELS, (y * src.width + left + width) * CHANNELS), (y - rowStart) * width * CHANNELS);
+      rows.set(
+        src.pixels.subarray((y * src.width + left) * CHANNELS, (y * src.width + left + width) * CHANNELS),
+        (y - rowStart) * width * CHANNELS,
+      );
     }
   }
-  const pixels = needVertical ? resizeVertical(rows, width * CHANNELS, rowStart, src.height, outHeight, top, top + height) : rows;
+  const pixels = needVertical
+    ? resizeVertical(rows, width * CHANNELS, rowStart, src.height, outHeight, top, top + height)
+    : rows;
   return { width, height, pixels };
 }
 

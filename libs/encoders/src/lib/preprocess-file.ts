@@ -47,12 +47,21 @@ export function preprocessRgbFor(
 }
 
 /** Reads, decodes and preprocesses one file (throws a typed error naming it). */
-export async function preprocessFileFor(target: PreprocessTarget, file: string, decode?: DecodeImageOptions, allocate?: PixelBufferAllocator): Promise<Float32Array> {
+export async function preprocessFileFor(
+  target: PreprocessTarget,
+  file: string,
+  decode?: DecodeImageOptions,
+  allocate?: PixelBufferAllocator,
+): Promise<Float32Array> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
-    throw new EncodersError(EncodersErrorCode.ImageDecodeFailed, `cannot read image ${file}: ${(error as Error).message}`, { source: file });
+    throw new EncodersError(
+      EncodersErrorCode.ImageDecodeFailed,
+      `cannot read image ${file}: ${(error as Error).message}`,
+      { source: file },
+    );
   }
   return preprocessRgbFor(target, await decodeImageToRgb(bytes, file, decode), file, decode?.maxInputPixels, allocate);
 }

@@ -16,7 +16,13 @@ jest.setTimeout(120_000);
 const FAULTY_WORKER = path.join(__dirname, '..', 'testing', 'faulty-preprocess-worker.ts');
 
 function sameFloats(a: Float32Array, b: Float32Array): boolean {
-  return a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+  return (
+    a.length === b.length &&
+    Buffer.compare(
+      Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+      Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+    ) === 0
+  );
 }
 
 describe('preprocessing on worker threads', () => {
@@ -32,7 +38,12 @@ describe('preprocessing on worker threads', () => {
     writeTinyClipModel(modelDir, { seed: 5, dim: 16 });
     images = await writeSyntheticImages(path.join(root, 'images'), 6, { seed: 2 });
     mainThread = await loadClipModel(modelDir, { towers: 'vision', intraOpThreads: 1, preprocessThreads: 0 });
-    faulty = await loadClipModel(modelDir, { towers: 'vision', intraOpThreads: 1, preprocessThreads: 2, preprocessWorkerFile: FAULTY_WORKER });
+    faulty = await loadClipModel(modelDir, {
+      towers: 'vision',
+      intraOpThreads: 1,
+      preprocessThreads: 2,
+      preprocessWorkerFile: FAULTY_WORKER,
+    });
   });
   afterAll(async () => {
     await Promise.all([mainThread?.dispose(), faulty?.dispose()]);
@@ -63,8 +74,18 @@ describe('preprocessing on worker threads', () => {
 
   it('keeps input order when later files finish first', async () => {
     // The first files are the slowest: on 2 threads x 2 files, completions come back reversed.
-    const files = [named(0, 'slow-900'), named(1, 'slow-600'), named(2, 'slow-300'), named(3, 'fast'), named(4, 'fast'), named(5, 'fast')];
-    const pool = new PreprocessPool({ target: { spec: faulty.image!.preprocessSpec, pixelSize: faulty.image!.pixelSize } }, { threads: 2, workerFile: FAULTY_WORKER });
+    const files = [
+      named(0, 'slow-900'),
+      named(1, 'slow-600'),
+      named(2, 'slow-300'),
+      named(3, 'fast'),
+      named(4, 'fast'),
+      named(5, 'fast'),
+    ];
+    const pool = new PreprocessPool(
+      { target: { spec: faulty.image!.preprocessSpec, pixelSize: faulty.image!.pixelSize } },
+      { threads: 2, workerFile: FAULTY_WORKER },
+    );
     const completed: number[] = [];
     try {
       await Promise.all(files.map((file, i) => pool.preprocess(file).then(() => completed.push(i))));
@@ -80,7 +101,7 @@ describe('preprocessing on worker threads', () => {
     expect(sameFloats(result.embeddings, reference.embeddings)).toBe(true);
   });
 
-  it('makes a file that crashes its worker, and an undecodable one, that file\'s failure; the batch goes on', async () => {
+  it("makes a file that crashes its worker, and an undecodable one, that file's failure; the batch goes on", async () => {
     const broken = path.join(root, 'images', 'broken.jpg');
     writeFileSync(broken, 'not a jpeg');
     const crash = named(2, 'crash');
@@ -88,8 +109,16 @@ describe('preprocessing on worker threads', () => {
     const result = await faulty.image!.encodeFiles(files, { batchSize: 3 });
     expect(result.files).toEqual([images[0], images[1], images[3], images[4], images[5]]);
     expect(result.failures).toEqual([
-      { path: crash, code: EncodersErrorCode.ImageDecodeFailed, reason: expect.stringContaining('crashed its worker thread') },
-      { path: broken, code: EncodersErrorCode.ImageDecodeFailed, reason: expect.stringContaining('cannot decode image') },
+      {
+        path: crash,
+        code: EncodersErrorCode.ImageDecodeFailed,
+        reason: expect.stringContaining('crashed its worker thread'),
+      },
+      {
+        path: broken,
+        code: EncodersErrorCode.ImageDecodeFailed,
+        reason: expect.stringContaining('cannot decode image'),
+      },
     ]);
     const reference = await mainThread.image!.encodeFiles(result.files);
     expect(sameFloats(result.embeddings, reference.embeddings)).toBe(true);
@@ -99,17 +128,28 @@ describe('preprocessing on worker threads', () => {
   });
 
   it('fails the whole call with a typed error when no worker thread can start', async () => {
-    const model = await loadClipModel(modelDir, { towers: 'vision', intraOpThreads: 1, preprocessThreads: 1, preprocessWorkerFile: path.join(root, 'no-such-worker.js') });
+    const model = await loadClipModel(modelDir, {
+      towers: 'vision',
+      intraOpThreads: 1,
+      preprocessThreads: 1,
+      preprocessWorkerFile: path.join(root, 'no-such-worker.js'),
+    });
     try {
-      await expect(model.image!.encodeFiles(images.slice(0, 2))).rejects.toMatchObject({ code: EncodersErrorCode.PreprocessWorkerFailed });
+      await expect(model.image!.encodeFiles(images.slice(0, 2))).rejects.toMatchObject({
+        code: EncodersErrorCode.PreprocessWorkerFailed,
+      });
     } finally {
       await model.dispose();
     }
   });
 
   it('rejects bad thread counts and prefetch depths with typed errors', async () => {
-    await expect(loadClipModel(modelDir, { towers: 'vision', preprocessThreads: -1 })).rejects.toMatchObject({ code: EncodersErrorCode.InvalidOption });
-    await expect(mainThread.image!.encodeFiles(images, { prefetchBatches: 1.5 })).rejects.toMatchObject({ code: EncodersErrorCode.InvalidOption });
+    await expect(loadClipModel(modelDir, { towers: 'vision', preprocessThreads: -1 })).rejects.toMatchObject({
+      code: EncodersErrorCode.InvalidOption,
+    });
+    await expect(mainThread.image!.encodeFiles(images, { prefetchBatches: 1.5 })).rejects.toMatchObject({
+      code: EncodersErrorCode.InvalidOption,
+    });
   });
 
   it('gives the same rows whatever the prefetch depth and batch size', async () => {
@@ -121,7 +161,8 @@ describe('preprocessing on worker threads', () => {
       const result = await faulty.image!.encodeFiles(images, { batchSize, prefetchBatches });
       expect(result.files).toEqual(images);
       let max = 0;
-      for (let i = 0; i < reference.embeddings.length; i++) max = Math.max(max, Math.abs(result.embeddings[i]! - reference.embeddings[i]!));
+      for (let i = 0; i < reference.embeddings.length; i++)
+        max = Math.max(max, Math.abs(result.embeddings[i]! - reference.embeddings[i]!));
       expect(max).toBeLessThanOrEqual(1e-5);
     }
   });

@@ -7,7 +7,12 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EncodersError, EncodersErrorCode } from './errors';
 import type { DecodeImageOptions } from './image-decode';
-import type { PreprocessReply, PreprocessRequest, PreprocessWorkerData, RecycleMessage } from './preprocess-worker-protocol';
+import type {
+  PreprocessReply,
+  PreprocessRequest,
+  PreprocessWorkerData,
+  RecycleMessage,
+} from './preprocess-worker-protocol';
 
 export interface PreprocessPoolOptions {
   /** Worker threads; default one per core (os.availableParallelism()). */
@@ -74,7 +79,11 @@ export class PreprocessPool {
       ['threads', this.threads],
       ['filesPerThread', this.filesPerThread],
     ] as const) {
-      if (!Number.isInteger(value) || value < 1) throw new EncodersError(EncodersErrorCode.InvalidOption, `preprocessing ${name} must be a positive integer; got ${value}`);
+      if (!Number.isInteger(value) || value < 1)
+        throw new EncodersError(
+          EncodersErrorCode.InvalidOption,
+          `preprocessing ${name} must be a positive integer; got ${value}`,
+        );
     }
     this.entry = workerEntry(options.workerFile);
   }
@@ -85,7 +94,8 @@ export class PreprocessPool {
 
   /** pixel_values of one file; rejects with that file's typed error. */
   preprocess(file: string, decode?: DecodeImageOptions): Promise<Float32Array> {
-    if (this.closed) return Promise.reject(new EncodersError(EncodersErrorCode.Disposed, 'the preprocessing pool was closed'));
+    if (this.closed)
+      return Promise.reject(new EncodersError(EncodersErrorCode.Disposed, 'the preprocessing pool was closed'));
     if (this.startFailure !== undefined) return Promise.reject(this.startFailure);
     return new Promise<Float32Array>((resolve, reject) => {
       this.queue.push({ id: this.nextId++, file, decode, suspect: false, resolve, reject });
@@ -100,10 +110,13 @@ export class PreprocessPool {
   recycle(arrays: readonly Float32Array[]): void {
     const slots = [...this.slots].filter((slot) => slot.ready);
     if (slots.length === 0 || this.closed) return;
-    const buffers = arrays.map((a) => a.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0);
+    const buffers = arrays
+      .map((a) => a.buffer)
+      .filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0);
     slots.forEach((slot, s) => {
       const share = buffers.filter((_, i) => i % slots.length === s);
-      if (share.length > 0) slot.worker.postMessage({ kind: 'recycle', buffers: share } satisfies RecycleMessage, share);
+      if (share.length > 0)
+        slot.worker.postMessage({ kind: 'recycle', buffers: share } satisfies RecycleMessage, share);
     });
   }
 
@@ -151,19 +164,28 @@ export class PreprocessPool {
     const orphans = [...slot.inFlight.values()];
     if (!slot.ready) {
       // The thread died before it could serve anything: the pool itself is broken, not a file.
-      this.startFailure = new EncodersError(EncodersErrorCode.PreprocessWorkerFailed, `a preprocessing worker thread could not start (${this.entry.file}): ${reason}`, {
-        workerFile: this.entry.file,
-      });
-      for (const task of [...orphans, ...this.queue.splice(0), ...this.suspects.splice(0)]) task.reject(this.startFailure);
+      this.startFailure = new EncodersError(
+        EncodersErrorCode.PreprocessWorkerFailed,
+        `a preprocessing worker thread could not start (${this.entry.file}): ${reason}`,
+        {
+          workerFile: this.entry.file,
+        },
+      );
+      for (const task of [...orphans, ...this.queue.splice(0), ...this.suspects.splice(0)])
+        task.reject(this.startFailure);
       for (const other of this.slots) void other.worker.terminate();
       return;
     }
     for (const task of orphans) {
       if (task.suspect || orphans.length === 1) {
         task.reject(
-          new EncodersError(EncodersErrorCode.ImageDecodeFailed, `preprocessing ${task.file} crashed its worker thread (${reason}); the file is left out`, {
-            source: task.file,
-          }),
+          new EncodersError(
+            EncodersErrorCode.ImageDecodeFailed,
+            `preprocessing ${task.file} crashed its worker thread (${reason}); the file is left out`,
+            {
+              source: task.file,
+            },
+          ),
         );
       } else {
         task.suspect = true;
@@ -175,7 +197,8 @@ export class PreprocessPool {
 
   private dispatch(): void {
     if (this.closed || this.startFailure !== undefined) return;
-    while (this.slots.size < this.threads && this.queue.length + this.suspects.length > this.busyCapacity()) this.spawn();
+    while (this.slots.size < this.threads && this.queue.length + this.suspects.length > this.busyCapacity())
+      this.spawn();
     for (const slot of this.slots) {
       if (slot.isolating) continue;
       if (this.suspects.length > 0 && slot.inFlight.size === 0) {
@@ -203,6 +226,11 @@ export class PreprocessPool {
 
   private send(slot: Slot, task: Task): void {
     slot.inFlight.set(task.id, task);
-    slot.worker.postMessage({ kind: 'preprocess', id: task.id, file: task.file, decode: task.decode } satisfies PreprocessRequest);
+    slot.worker.postMessage({
+      kind: 'preprocess',
+      id: task.id,
+      file: task.file,
+      decode: task.decode,
+    } satisfies PreprocessRequest);
   }
 }

@@ -31,11 +31,23 @@ const MAX_FREE_BUFFERS = 64;
 export type PreprocessReply =
   | { readonly kind: 'ready' }
   | { readonly kind: 'done'; readonly id: number; readonly pixels: Float32Array }
-  | { readonly kind: 'failed'; readonly id: number; readonly code: EncodersErrorCode; readonly message: string; readonly details: Record<string, unknown> };
+  | {
+      readonly kind: 'failed';
+      readonly id: number;
+      readonly code: EncodersErrorCode;
+      readonly message: string;
+      readonly details: Record<string, unknown>;
+    };
 
-export type PreprocessHandler = (file: string, target: PreprocessTarget, decode: DecodeImageOptions | undefined, allocate: PixelBufferAllocator) => Promise<Float32Array>;
+export type PreprocessHandler = (
+  file: string,
+  target: PreprocessTarget,
+  decode: DecodeImageOptions | undefined,
+  allocate: PixelBufferAllocator,
+) => Promise<Float32Array>;
 
-export const defaultPreprocessHandler: PreprocessHandler = (file, target, decode, allocate) => preprocessFileFor(target, file, decode, allocate);
+export const defaultPreprocessHandler: PreprocessHandler = (file, target, decode, allocate) =>
+  preprocessFileFor(target, file, decode, allocate);
 
 /** Serves requests on this worker thread until the pool terminates it. */
 export function servePreprocessRequests(handler: PreprocessHandler = defaultPreprocessHandler): void {
@@ -58,14 +70,27 @@ export function servePreprocessRequests(handler: PreprocessHandler = defaultPrep
     }
     const request = message;
     handler(request.file, data.target, request.decode, allocate).then(
-      (pixels) => port.postMessage({ kind: 'done', id: request.id, pixels } satisfies PreprocessReply, [pixels.buffer as ArrayBuffer]),
+      (pixels) =>
+        port.postMessage({ kind: 'done', id: request.id, pixels } satisfies PreprocessReply, [
+          pixels.buffer as ArrayBuffer,
+        ]),
       (error: unknown) => {
         const typed =
           error instanceof EncodersError
             ? error
-            : new EncodersError(EncodersErrorCode.ImageDecodeFailed, `preprocessing ${request.file} failed: ${(error as Error).message}`, { source: request.file });
+            : new EncodersError(
+                EncodersErrorCode.ImageDecodeFailed,
+                `preprocessing ${request.file} failed: ${(error as Error).message}`,
+                { source: request.file },
+              );
         // Details are plain data by construction (strings, numbers, arrays of them).
-        port.postMessage({ kind: 'failed', id: request.id, code: typed.code, message: typed.message, details: { ...typed.details } } satisfies PreprocessReply);
+        port.postMessage({
+          kind: 'failed',
+          id: request.id,
+          code: typed.code,
+          message: typed.message,
+          details: { ...typed.details },
+        } satisfies PreprocessReply);
       },
     );
   });

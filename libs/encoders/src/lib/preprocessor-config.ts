@@ -16,7 +16,8 @@ export interface PreprocessSpec {
   readonly centerCrop: { readonly height: number; readonly width: number } | undefined;
   /** Multiplier applied to uint8 values (usually 1/255), or undefined for none. */
   readonly rescaleFactor: number | undefined;
-  readonly normalize: { readonly mean: readonly [number, number, number]; readonly std: readonly [number, number, number] } | undefined;
+  readonly normalize:
+    { readonly mean: readonly [number, number, number]; readonly std: readonly [number, number, number] } | undefined;
 }
 
 function fail(message: string, details: Record<string, unknown> = {}): never {
@@ -24,7 +25,8 @@ function fail(message: string, details: Record<string, unknown> = {}): never {
 }
 
 function positiveInt(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(`${field} must be a positive integer; got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+    fail(`${field} must be a positive integer; got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -37,8 +39,14 @@ function bool(config: Record<string, unknown>, field: string, fallback: boolean)
 
 function triple(value: unknown, field: string, positive: boolean): [number, number, number] {
   const list = typeof value === 'number' ? [value, value, value] : value;
-  if (!Array.isArray(list) || list.length !== 3 || !list.every((v) => typeof v === 'number' && Number.isFinite(v) && (!positive || v > 0))) {
-    fail(`${field} must be 3 ${positive ? 'positive ' : ''}numbers (one per RGB channel) or one number; got ${JSON.stringify(value)}`);
+  if (
+    !Array.isArray(list) ||
+    list.length !== 3 ||
+    !list.every((v) => typeof v === 'number' && Number.isFinite(v) && (!positive || v > 0))
+  ) {
+    fail(
+      `${field} must be 3 ${positive ? 'positive ' : ''}numbers (one per RGB channel) or one number; got ${JSON.stringify(value)}`,
+    );
   }
   return [list[0] as number, list[1] as number, list[2] as number];
 }
@@ -47,12 +55,19 @@ function parseResize(size: unknown): ResizeSpec {
   if (typeof size === 'number') return { kind: 'shortest-edge', shortestEdge: positiveInt(size, 'size') };
   if (typeof size === 'object' && size !== null) {
     const s = size as Record<string, unknown>;
-    if (s['shortest_edge'] !== undefined) return { kind: 'shortest-edge', shortestEdge: positiveInt(s['shortest_edge'], 'size.shortest_edge') };
+    if (s['shortest_edge'] !== undefined)
+      return { kind: 'shortest-edge', shortestEdge: positiveInt(s['shortest_edge'], 'size.shortest_edge') };
     if (s['height'] !== undefined && s['width'] !== undefined) {
-      return { kind: 'exact', height: positiveInt(s['height'], 'size.height'), width: positiveInt(s['width'], 'size.width') };
+      return {
+        kind: 'exact',
+        height: positiveInt(s['height'], 'size.height'),
+        width: positiveInt(s['width'], 'size.width'),
+      };
     }
   }
-  return fail(`size must be an integer, {"shortest_edge": N} or {"height": H, "width": W}; got ${JSON.stringify(size)}`);
+  return fail(
+    `size must be an integer, {"shortest_edge": N} or {"height": H, "width": W}; got ${JSON.stringify(size)}`,
+  );
 }
 
 function parseCrop(crop: unknown): { height: number; width: number } {
@@ -72,14 +87,17 @@ export function parsePreprocessorConfig(raw: unknown): PreprocessSpec {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('must be a JSON object');
   const config = raw as Record<string, unknown>;
   const resample = config['resample'] ?? PIL_BICUBIC;
-  if (resample !== PIL_BICUBIC) fail(`resample ${JSON.stringify(resample)} is not supported; accepted: 3 (Pillow BICUBIC)`, { resample });
+  if (resample !== PIL_BICUBIC)
+    fail(`resample ${JSON.stringify(resample)} is not supported; accepted: 3 (Pillow BICUBIC)`, { resample });
   const doResize = bool(config, 'do_resize', true);
   const doCrop = bool(config, 'do_center_crop', true);
   const doRescale = bool(config, 'do_rescale', true);
   const doNormalize = bool(config, 'do_normalize', true);
-  if (!bool(config, 'do_convert_rgb', true)) fail('do_convert_rgb false is not supported: the towers take 3-channel RGB');
+  if (!bool(config, 'do_convert_rgb', true))
+    fail('do_convert_rgb false is not supported: the towers take 3-channel RGB');
   const rescale = config['rescale_factor'] ?? 1 / 255;
-  if (doRescale && (typeof rescale !== 'number' || !(rescale > 0))) fail(`rescale_factor must be a positive number; got ${JSON.stringify(rescale)}`);
+  if (doRescale && (typeof rescale !== 'number' || !(rescale > 0)))
+    fail(`rescale_factor must be a positive number; got ${JSON.stringify(rescale)}`);
   return {
     resize: doResize ? parseResize(config['size'] ?? { shortest_edge: 224 }) : undefined,
     centerCrop: doCrop ? parseCrop(config['crop_size'] ?? 224) : undefined,

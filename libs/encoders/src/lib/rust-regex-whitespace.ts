@@ -3,7 +3,8 @@
 // Rust set makes the JS library split and collapse whitespace exactly as the Rust original. Internal.
 
 /** Unicode White_Space, the set Rust's regex crate uses for `\s` (class contents, no brackets). */
-const RUST_WHITESPACE_CLASS_CONTENTS = '\\t-\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const RUST_WHITESPACE_CLASS_CONTENTS =
+  '\\t-\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 
 /** Replaces every `\s` escape: inside a character class by the set's contents, elsewhere by a class. */
 export function rustWhitespacePattern(pattern: string): string {
@@ -13,7 +14,8 @@ export function rustWhitespacePattern(pattern: string): string {
     const ch = pattern[i]!;
     if (ch === '\\' && i + 1 < pattern.length) {
       const next = pattern[i + 1]!;
-      out += next === 's' ? (inClass ? RUST_WHITESPACE_CLASS_CONTENTS : `[${RUST_WHITESPACE_CLASS_CONTENTS}]`) : ch + next;
+      out +=
+        next === 's' ? (inClass ? RUST_WHITESPACE_CLASS_CONTENTS : `[${RUST_WHITESPACE_CLASS_CONTENTS}]`) : ch + next;
       i++;
       continue;
     }

@@ -34,21 +34,30 @@ describe('execution providers', () => {
   });
 
   it('rejects an unknown provider with a typed error', async () => {
-    await expect(createTowerSession(new Uint8Array(0), 'x.onnx', { executionProvider: 'rocm' as never })).rejects.toMatchObject({ code: EncodersErrorCode.InvalidOption });
+    await expect(
+      createTowerSession(new Uint8Array(0), 'x.onnx', { executionProvider: 'rocm' as never }),
+    ).rejects.toMatchObject({ code: EncodersErrorCode.InvalidOption });
   });
 
-  (cudaInstalled ? it.skip : it)('names the providers this onnxruntime-node has when CUDA is asked for and absent', async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'negmine-ep-'));
-    try {
-      const dir = writeTinyClipModel(path.join(root, 'tiny'), { seed: 1 }).dir;
-      const bytes = readFileSync(path.join(dir, 'onnx', 'vision_model.onnx'));
-      await expect(createTowerSession(bytes, 'vision_model.onnx', { executionProvider: 'cuda' })).rejects.toMatchObject({
-        code: EncodersErrorCode.UnsupportedExecutionProvider,
-        message: expect.stringContaining('provides: cpu'),
-      });
-      await expect(loadClipModel(dir, { towers: 'vision', executionProvider: 'cuda' })).rejects.toMatchObject({ code: EncodersErrorCode.UnsupportedExecutionProvider });
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
+  (cudaInstalled ? it.skip : it)(
+    'names the providers this onnxruntime-node has when CUDA is asked for and absent',
+    async () => {
+      const root = mkdtempSync(path.join(tmpdir(), 'negmine-ep-'));
+      try {
+        const dir = writeTinyClipModel(path.join(root, 'tiny'), { seed: 1 }).dir;
+        const bytes = readFileSync(path.join(dir, 'onnx', 'vision_model.onnx'));
+        await expect(
+          createTowerSession(bytes, 'vision_model.onnx', { executionProvider: 'cuda' }),
+        ).rejects.toMatchObject({
+          code: EncodersErrorCode.UnsupportedExecutionProvider,
+          message: expect.stringContaining('provides: cpu'),
+        });
+        await expect(loadClipModel(dir, { towers: 'vision', executionProvider: 'cuda' })).rejects.toMatchObject({
+          code: EncodersErrorCode.UnsupportedExecutionProvider,
+        });
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -16,7 +16,8 @@ export interface SessionOptions {
   readonly logger?: EncoderLogger;
 }
 
-export type TensorElementType = 'float32' | 'float16' | 'int64' | 'int32' | 'uint8' | 'int8' | 'bool' | 'string' | 'other';
+export type TensorElementType =
+  'float32' | 'float16' | 'int64' | 'int32' | 'uint8' | 'int8' | 'bool' | 'string' | 'other';
 
 /** A graph input or output as declared in the ONNX file; symbolic dimensions are strings. */
 export interface TensorSignature {
@@ -40,7 +41,10 @@ export interface TowerSession {
   readonly inputs: readonly TensorSignature[];
   readonly outputs: readonly TensorSignature[];
   /** Runs the graph and returns the requested float32 outputs. */
-  run(feeds: Readonly<Record<string, FeedTensor>>, outputNames: readonly string[]): Promise<Record<string, OutputTensor>>;
+  run(
+    feeds: Readonly<Record<string, FeedTensor>>,
+    outputNames: readonly string[],
+  ): Promise<Record<string, OutputTensor>>;
   dispose(): Promise<void>;
 }
 
@@ -48,11 +52,17 @@ const KNOWN_TYPES = new Set<string>(['float32', 'float16', 'int64', 'int32', 'ui
 
 function signatureOf(meta: ort.InferenceSession.ValueMetadata): TensorSignature {
   if (!meta.isTensor) return { name: meta.name, type: 'other', shape: [] };
-  return { name: meta.name, type: KNOWN_TYPES.has(meta.type) ? (meta.type as TensorElementType) : 'other', shape: [...meta.shape] };
+  return {
+    name: meta.name,
+    type: KNOWN_TYPES.has(meta.type) ? (meta.type as TensorElementType) : 'other',
+    shape: [...meta.shape],
+  };
 }
 
 function toOrtTensor(feed: FeedTensor): ort.Tensor {
-  return feed.type === 'int64' ? new ort.Tensor('int64', feed.data, feed.dims) : new ort.Tensor('float32', feed.data, feed.dims);
+  return feed.type === 'int64'
+    ? new ort.Tensor('int64', feed.data, feed.dims)
+    : new ort.Tensor('float32', feed.data, feed.dims);
 }
 
 /**
@@ -60,7 +70,11 @@ function toOrtTensor(feed: FeedTensor): ort.Tensor {
  * which makes onnxruntime-node run through I/O binding (inputs bound once per run, outputs copied
  * by DMA) instead of plain Run with pageable copies.
  */
-export function ortSessionOptions(provider: ExecutionProvider, threads: number, logger?: EncoderLogger): ort.InferenceSession.SessionOptions {
+export function ortSessionOptions(
+  provider: ExecutionProvider,
+  threads: number,
+  logger?: EncoderLogger,
+): ort.InferenceSession.SessionOptions {
   const common = {
     graphOptimizationLevel: 'all' as const,
     intraOpNumThreads: threads,
@@ -68,19 +82,34 @@ export function ortSessionOptions(provider: ExecutionProvider, threads: number, 
     enableCpuMemArena: true,
     logSeverityLevel: ortSeverityFor(logger),
   };
-  if (provider === 'cuda') return { ...common, executionProviders: [{ name: 'cuda', deviceId: 0 }, 'cpu'], preferredOutputLocation: 'cpu-pinned' };
+  if (provider === 'cuda')
+    return {
+      ...common,
+      executionProviders: [{ name: 'cuda', deviceId: 0 }, 'cpu'],
+      preferredOutputLocation: 'cpu-pinned',
+    };
   return { ...common, executionProviders: ['cpu'] };
 }
 
 /** Creates a session over ONNX bytes; `source` names the file in every error. */
-export async function createTowerSession(modelBytes: Uint8Array, source: string, options: SessionOptions = {}): Promise<TowerSession> {
+export async function createTowerSession(
+  modelBytes: Uint8Array,
+  source: string,
+  options: SessionOptions = {},
+): Promise<TowerSession> {
   const provider = options.executionProvider ?? 'cpu';
   if (!EXECUTION_PROVIDERS.includes(provider)) {
-    throw new EncodersError(EncodersErrorCode.InvalidOption, `executionProvider must be one of ${EXECUTION_PROVIDERS.join(', ')}; got '${String(provider)}'`);
+    throw new EncodersError(
+      EncodersErrorCode.InvalidOption,
+      `executionProvider must be one of ${EXECUTION_PROVIDERS.join(', ')}; got '${String(provider)}'`,
+    );
   }
   const threads = options.intraOpThreads ?? 0;
   if (!Number.isInteger(threads) || threads < 0) {
-    throw new EncodersError(EncodersErrorCode.InvalidOption, `intraOpThreads must be an integer >= 0 (0 = onnxruntime default); got ${threads}`);
+    throw new EncodersError(
+      EncodersErrorCode.InvalidOption,
+      `intraOpThreads must be an integer >= 0 (0 = onnxruntime default); got ${threads}`,
+    );
   }
   let session: ort.InferenceSession;
   try {
@@ -88,14 +117,19 @@ export async function createTowerSession(modelBytes: Uint8Array, source: string,
   } catch (error) {
     const message = (error as Error).message;
     if (provider !== 'cpu') {
-      const available = ort.listSupportedBackends().filter((b) => b.bundled).map((b) => b.name);
+      const available = ort
+        .listSupportedBackends()
+        .filter((b) => b.bundled)
+        .map((b) => b.name);
       throw new EncodersError(
         EncodersErrorCode.UnsupportedExecutionProvider,
         `execution provider '${provider}' could not be used for ${source}: ${message}. This onnxruntime-node install provides: ${available.join(', ')}`,
         { source, provider, available },
       );
     }
-    throw new EncodersError(EncodersErrorCode.CorruptFile, `${source} is not a loadable ONNX model: ${message}`, { file: source });
+    throw new EncodersError(EncodersErrorCode.CorruptFile, `${source} is not a loadable ONNX model: ${message}`, {
+      file: source,
+    });
   }
   options.logger?.debug({ source, provider, threads }, 'onnxruntime session created');
   const inputs = session.inputMetadata.map(signatureOf);
@@ -113,16 +147,24 @@ export async function createTowerSession(modelBytes: Uint8Array, source: string,
         results = await session.run(ortFeeds, [...outputNames]);
       } catch (error) {
         const shapes = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, t.dims]));
-        throw new EncodersError(EncodersErrorCode.InferenceFailed, `${source}: inference failed for inputs ${JSON.stringify(shapes)}: ${(error as Error).message}`, {
-          source,
-          shapes,
-        });
+        throw new EncodersError(
+          EncodersErrorCode.InferenceFailed,
+          `${source}: inference failed for inputs ${JSON.stringify(shapes)}: ${(error as Error).message}`,
+          {
+            source,
+            shapes,
+          },
+        );
       }
       const out: Record<string, OutputTensor> = {};
       for (const name of outputNames) {
         const tensor = results[name];
         if (tensor === undefined || tensor.type !== 'float32') {
-          throw new EncodersError(EncodersErrorCode.InferenceFailed, `${source}: output '${name}' missing or not float32`, { source, name });
+          throw new EncodersError(
+            EncodersErrorCode.InferenceFailed,
+            `${source}: output '${name}' missing or not float32`,
+            { source, name },
+          );
         }
         out[name] = { data: tensor.data as Float32Array, dims: [...tensor.dims] };
       }

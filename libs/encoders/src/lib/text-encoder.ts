@@ -48,7 +48,10 @@ export class ClipTextEncoder {
     const batchSize = positiveIntegerOption(options.batchSize ?? DEFAULT_TEXT_BATCH_SIZE, 'batchSize');
     const padding = options.padding ?? 'longest';
     if (padding !== 'longest' && padding !== 'max_length') {
-      throw new EncodersError(EncodersErrorCode.InvalidOption, `padding must be 'longest' or 'max_length'; got '${String(padding)}'`);
+      throw new EncodersError(
+        EncodersErrorCode.InvalidOption,
+        `padding must be 'longest' or 'max_length'; got '${String(padding)}'`,
+      );
     }
     const dim = this.tower.embeddingDim;
     const ids = texts.map((t) => this.tokenizer.encode(t));
@@ -58,7 +61,10 @@ export class ClipTextEncoder {
     for (let start = 0; start < order.length; start += batchSize) {
       const batch = order.slice(start, start + batchSize);
       const seqLength = padding === 'max_length' ? this.tokenizer.contextLength : ids[batch[0]!]!.length;
-      const embeds = await this.runBatch(batch.map((i) => ids[i]!), seqLength);
+      const embeds = await this.runBatch(
+        batch.map((i) => ids[i]!),
+        seqLength,
+      );
       batch.forEach((row, k) => out.set(embeds.subarray(k * dim, (k + 1) * dim), row * dim));
       options.onProgress?.(Math.min(start + batchSize, order.length), order.length);
     }
@@ -77,7 +83,10 @@ export class ClipTextEncoder {
       }
     });
     const dims = [batch.length, seqLength];
-    const feeds: Record<string, FeedTensor> = { ...this.tower.extraFeeds, input_ids: { type: 'int64', data: inputIds, dims } };
+    const feeds: Record<string, FeedTensor> = {
+      ...this.tower.extraFeeds,
+      input_ids: { type: 'int64', data: inputIds, dims },
+    };
     if (this.tower.hasAttentionMask) feeds['attention_mask'] = { type: 'int64', data: mask, dims };
     const result = await this.tower.session.run(feeds, ['text_embeds']);
     const embeds = result['text_embeds']!;

@@ -39,16 +39,20 @@ function describeExpected(t: ExpectedTensor): string {
 
 /** Validates `session` for `role`; throws SignatureMismatch listing every problem. */
 export function validateTowerSignature(session: TowerSession, role: TowerRole): TowerSignature {
-  const expectedInputs = role === 'text' ? TEXT_INPUTS : role === 'vision' ? [VISION_INPUT] : [...TEXT_INPUTS, VISION_INPUT];
-  const expectedOutputs = role === 'text' ? [TEXT_OUTPUT] : role === 'vision' ? [VISION_OUTPUT] : [TEXT_OUTPUT, VISION_OUTPUT];
+  const expectedInputs =
+    role === 'text' ? TEXT_INPUTS : role === 'vision' ? [VISION_INPUT] : [...TEXT_INPUTS, VISION_INPUT];
+  const expectedOutputs =
+    role === 'text' ? [TEXT_OUTPUT] : role === 'vision' ? [VISION_OUTPUT] : [TEXT_OUTPUT, VISION_OUTPUT];
   const problems: string[] = [];
   const check = (expected: ExpectedTensor, found: TensorSignature | undefined, kind: string): void => {
     if (found === undefined) {
       if (expected.optional !== true) problems.push(`missing ${kind} '${expected.name}'`);
       return;
     }
-    if (found.type !== expected.type) problems.push(`${kind} '${expected.name}' is ${found.type}, expected ${expected.type}`);
-    if (found.shape.length !== expected.rank) problems.push(`${kind} '${expected.name}' has rank ${found.shape.length}, expected ${expected.rank}`);
+    if (found.type !== expected.type)
+      problems.push(`${kind} '${expected.name}' is ${found.type}, expected ${expected.type}`);
+    if (found.shape.length !== expected.rank)
+      problems.push(`${kind} '${expected.name}' has rank ${found.shape.length}, expected ${expected.rank}`);
   };
   const inputByName = new Map(session.inputs.map((t) => [t.name, t]));
   const outputByName = new Map(session.outputs.map((t) => [t.name, t]));
@@ -56,14 +60,21 @@ export function validateTowerSignature(session: TowerSession, role: TowerRole): 
   for (const e of expectedOutputs) check(e, outputByName.get(e.name), 'output');
   // Every input must be fed; an input we do not know how to fill is a signature error.
   const known = new Set(expectedInputs.map((e) => e.name));
-  for (const input of session.inputs) if (!known.has(input.name)) problems.push(`unexpected input '${input.name}' (this pipeline cannot feed it)`);
+  for (const input of session.inputs)
+    if (!known.has(input.name)) problems.push(`unexpected input '${input.name}' (this pipeline cannot feed it)`);
   const pixel = inputByName.get(VISION_INPUT.name);
   if (pixel !== undefined && pixel.shape.length === 4 && typeof pixel.shape[1] === 'number' && pixel.shape[1] !== 3) {
     problems.push(`input 'pixel_values' has ${pixel.shape[1]} channels, expected 3`);
   }
   if (problems.length > 0) {
-    const expected = [...expectedInputs.map((e) => `in  ${describeExpected(e)}`), ...expectedOutputs.map((e) => `out ${describeExpected(e)}`)];
-    const found = [...session.inputs.map((t) => `in  ${describe(t)}`), ...session.outputs.map((t) => `out ${describe(t)}`)];
+    const expected = [
+      ...expectedInputs.map((e) => `in  ${describeExpected(e)}`),
+      ...expectedOutputs.map((e) => `out ${describeExpected(e)}`),
+    ];
+    const found = [
+      ...session.inputs.map((t) => `in  ${describe(t)}`),
+      ...session.outputs.map((t) => `out ${describe(t)}`),
+    ];
     throw new EncodersError(
       EncodersErrorCode.SignatureMismatch,
       `${session.source} does not have the CLIP ${role} signature: ${problems.join('; ')}.\nExpected:\n  ${expected.join('\n  ')}\nFound:\n  ${found.join('\n  ')}`,

@@ -17,7 +17,9 @@ export function trainBpeMerges(words: readonly string[], mergeCount: number): Bp
     const word = w.trim().toLowerCase();
     if (word !== '') counts.set(word, (counts.get(word) ?? 0) + 1);
   }
-  const corpus = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([w, n]) => ({ symbols: wordSymbols(w, byteToSymbol), count: n }));
+  const corpus = [...counts.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([w, n]) => ({ symbols: wordSymbols(w, byteToSymbol), count: n }));
   // Base vocabulary: every byte symbol with and without `</w>`; merges must add new tokens only.
   const known = new Set<string>([...byteToSymbol.values()].flatMap((s) => [s, s + CLIP_WORD_END]));
   const merges: BpeMerge[] = [];

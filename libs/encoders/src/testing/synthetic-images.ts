@@ -15,7 +15,11 @@ export interface SyntheticImageOptions {
 }
 
 /** Writes `count` images named img-0000.<ext> ... into `dir`; returns their paths in order. */
-export async function writeSyntheticImages(dir: string, count: number, options: SyntheticImageOptions = {}): Promise<string[]> {
+export async function writeSyntheticImages(
+  dir: string,
+  count: number,
+  options: SyntheticImageOptions = {},
+): Promise<string[]> {
   const random = seededRandom(options.seed ?? 0);
   const minSide = options.minSide ?? 160;
   const maxSide = options.maxSide ?? 480;
@@ -38,7 +42,9 @@ export async function writeSyntheticImages(dir: string, count: number, options: 
     }
     const format = formats[i % formats.length]!;
     const file = path.join(dir, `img-${String(i).padStart(4, '0')}.${format === 'jpeg' ? 'jpg' : format}`);
-    await sharp(pixels, { raw: { width, height, channels: 3 } }).toFormat(format).toFile(file);
+    await sharp(pixels, { raw: { width, height, channels: 3 } })
+      .toFormat(format)
+      .toFile(file);
     files.push(file);
   }
   return files;

@@ -38,7 +38,13 @@ function addMixingBlock(g: OnnxGraphBuilder, p: string, input: string, width: nu
     .initializer(`${p}mlp_b1`, f32([hidden], normalArray(random, hidden, 0.1)))
     .initializer(`${p}mlp_w2`, f32([hidden, width], normalArray(random, hidden * width, 1 / Math.sqrt(hidden))))
     .initializer(`${p}mlp_b2`, f32([width], normalArray(random, width, 0.1)))
-    .initializer(`${p}ln_scale`, f32([width], Float32Array.from(normalArray(random, width, 0.1), (v) => 1 + v)))
+    .initializer(
+      `${p}ln_scale`,
+      f32(
+        [width],
+        Float32Array.from(normalArray(random, width, 0.1), (v) => 1 + v),
+      ),
+    )
     .initializer(`${p}ln_bias`, f32([width], normalArray(random, width, 0.1)))
     .node('MatMul', [input, `${p}mlp_w1`], [`${p}h1`])
     .node('Add', [`${p}h1`, `${p}mlp_b1`], [`${p}h1b`])
@@ -46,20 +52,39 @@ function addMixingBlock(g: OnnxGraphBuilder, p: string, input: string, width: nu
     .node('MatMul', [`${p}h1t`, `${p}mlp_w2`], [`${p}h2`])
     .node('Add', [`${p}h2`, `${p}mlp_b2`], [`${p}h2b`])
     .node('Add', [input, `${p}h2b`], [`${p}res`])
-    .node('LayerNormalization', [`${p}res`, `${p}ln_scale`, `${p}ln_bias`], [`${p}ln`], { axis: { int: -1 }, epsilon: { float: LAYER_NORM_EPSILON } });
+    .node('LayerNormalization', [`${p}res`, `${p}ln_scale`, `${p}ln_bias`], [`${p}ln`], {
+      axis: { int: -1 },
+      epsilon: { float: LAYER_NORM_EPSILON },
+    });
   return `${p}ln`;
 }
 
 /** Pre-LN LayerNorm over the last axis with seeded scale and bias. */
 function addLayerNorm(g: OnnxGraphBuilder, p: string, input: string, width: number, random: SeededRandom): string {
-  g.initializer(`${p}scale`, f32([width], Float32Array.from(normalArray(random, width, 0.1), (v) => 1 + v)))
+  g.initializer(
+    `${p}scale`,
+    f32(
+      [width],
+      Float32Array.from(normalArray(random, width, 0.1), (v) => 1 + v),
+    ),
+  )
     .initializer(`${p}bias`, f32([width], normalArray(random, width, 0.1)))
-    .node('LayerNormalization', [input, `${p}scale`, `${p}bias`], [`${p}out`], { axis: { int: -1 }, epsilon: { float: LAYER_NORM_EPSILON } });
+    .node('LayerNormalization', [input, `${p}scale`, `${p}bias`], [`${p}out`], {
+      axis: { int: -1 },
+      epsilon: { float: LAYER_NORM_EPSILON },
+    });
   return `${p}out`;
 }
 
 /** x @ W + b with seeded weights; returns the output name. */
-function addLinear(g: OnnxGraphBuilder, p: string, input: string, inWidth: number, outWidth: number, random: SeededRandom): string {
+function addLinear(
+  g: OnnxGraphBuilder,
+  p: string,
+  input: string,
+  inWidth: number,
+  outWidth: number,
+  random: SeededRandom,
+): string {
   g.initializer(`${p}w`, f32([inWidth, outWidth], normalArray(random, inWidth * outWidth, 1 / Math.sqrt(inWidth))))
     .initializer(`${p}b`, f32([outWidth], normalArray(random, outWidth, 0.1)))
     .node('MatMul', [input, `${p}w`], [`${p}xw`])
@@ -71,7 +96,14 @@ function addLinear(g: OnnxGraphBuilder, p: string, input: string, inWidth: numbe
  * One CLIP text block: x + MHA(LN1(x)) with a causal mask and masked padding keys (HF semantics),
  * then x + MLP(LN2(x)) with QuickGELU. `additiveMask` is [batch, 1, seq, seq].
  */
-function addTextBlock(g: OnnxGraphBuilder, p: string, input: string, additiveMask: string, shape: TinyTowerShape, random: SeededRandom): string {
+function addTextBlock(
+  g: OnnxGraphBuilder,
+  p: string,
+  input: string,
+  additiveMask: string,
+  shape: TinyTowerShape,
+  random: SeededRandom,
+): string {
   const { width, heads } = shape;
   const headWidth = width / heads;
   const ln1 = addLayerNorm(g, `${p}ln1_`, input, width, random);
@@ -108,13 +140,23 @@ function addTextBlock(g: OnnxGraphBuilder, p: string, input: string, additiveMas
 }
 
 /** Text tower nodes: token + position embeddings, `layers` causal transformer blocks, final LN, pooled at argmax(ids). */
-export function addTextTower(g: OnnxGraphBuilder, p: string, shape: TinyTowerShape, random: SeededRandom, output: string): void {
+export function addTextTower(
+  g: OnnxGraphBuilder,
+  p: string,
+  shape: TinyTowerShape,
+  random: SeededRandom,
+  output: string,
+): void {
   const { vocabSize, contextLength, width, embeddingDim } = shape;
   const causal = new Float32Array(contextLength * contextLength);
-  for (let i = 0; i < contextLength; i++) for (let j = i + 1; j < contextLength; j++) causal[i * contextLength + j] = MASKED;
+  for (let i = 0; i < contextLength; i++)
+    for (let j = i + 1; j < contextLength; j++) causal[i * contextLength + j] = MASKED;
   g.initializer(`${p}token_embedding`, f32([vocabSize, width], normalArray(random, vocabSize * width, 1)))
     .initializer(`${p}position_embedding`, f32([contextLength, width], normalArray(random, contextLength * width, 0.2)))
-    .initializer(`${p}projection`, f32([width, embeddingDim], normalArray(random, width * embeddingDim, 1 / Math.sqrt(width))))
+    .initializer(
+      `${p}projection`,
+      f32([width, embeddingDim], normalArray(random, width * embeddingDim, 1 / Math.sqrt(width))),
+    )
     .initializer(`${p}causal_mask`, f32([contextLength, contextLength], causal))
     .initializer(`${p}c_zero`, i64([0]))
     .initializer(`${p}c_zeros2`, i64([0, 0]))
@@ -137,7 +179,8 @@ export function addTextTower(g: OnnxGraphBuilder, p: string, shape: TinyTowerSha
     .node('Unsqueeze', [`${p}pad_additive`, `${p}c_axes12`], [`${p}pad4`])
     .node('Add', [`${p}pad4`, `${p}causal`], [`${p}additive_mask`]);
   let x = `${p}x0`;
-  for (let layer = 0; layer < shape.layers; layer++) x = addTextBlock(g, `${p}layer${layer}_`, x, `${p}additive_mask`, shape, random);
+  for (let layer = 0; layer < shape.layers; layer++)
+    x = addTextBlock(g, `${p}layer${layer}_`, x, `${p}additive_mask`, shape, random);
   const final = addLayerNorm(g, `${p}final_ln_`, x, width, random);
   // Pool at the first end token: ArgMax over the ids cast to int32, as the HF export does.
   g.node('Cast', ['input_ids'], [`${p}ids_i32`], { to: { int: 6 } })
@@ -147,12 +190,24 @@ export function addTextTower(g: OnnxGraphBuilder, p: string, shape: TinyTowerSha
 }
 
 /** Vision tower nodes: strided Conv patchify, mean over patches, mixing block, projection. */
-export function addVisionTower(g: OnnxGraphBuilder, p: string, shape: TinyTowerShape, random: SeededRandom, output: string): void {
+export function addVisionTower(
+  g: OnnxGraphBuilder,
+  p: string,
+  shape: TinyTowerShape,
+  random: SeededRandom,
+  output: string,
+): void {
   const { width, embeddingDim, patchSize } = shape;
   const fanIn = 3 * patchSize * patchSize;
-  g.initializer(`${p}patch_weight`, f32([width, 3, patchSize, patchSize], normalArray(random, width * fanIn, 4 / Math.sqrt(fanIn))))
+  g.initializer(
+    `${p}patch_weight`,
+    f32([width, 3, patchSize, patchSize], normalArray(random, width * fanIn, 4 / Math.sqrt(fanIn))),
+  )
     .initializer(`${p}class_bias`, f32([width], normalArray(random, width, 0.2)))
-    .initializer(`${p}projection`, f32([width, embeddingDim], normalArray(random, width * embeddingDim, 1 / Math.sqrt(width))))
+    .initializer(
+      `${p}projection`,
+      f32([width, embeddingDim], normalArray(random, width * embeddingDim, 1 / Math.sqrt(width))),
+    )
     .node('Conv', ['pixel_values', `${p}patch_weight`], [`${p}patches`], {
       kernel_shape: { ints: [patchSize, patchSize] },
       strides: { ints: [patchSize, patchSize] },
@@ -165,7 +220,11 @@ export function addVisionTower(g: OnnxGraphBuilder, p: string, shape: TinyTowerS
 
 /** L2 normalisation over the last axis, as CLIPModel applies to its returned embeds. */
 export function addL2Normalize(g: OnnxGraphBuilder, input: string, output: string): void {
-  g.node('ReduceL2', [input], [`${input}_norm`], { axes: { ints: [1] }, keepdims: { int: 1 } }).node('Div', [input, `${input}_norm`], [output]);
+  g.node('ReduceL2', [input], [`${input}_norm`], { axes: { ints: [1] }, keepdims: { int: 1 } }).node(
+    'Div',
+    [input, `${input}_norm`],
+    [output],
+  );
 }
 
 export function textModelBytes(shape: TinyTowerShape, random: SeededRandom): Uint8Array {
@@ -173,17 +232,30 @@ export function textModelBytes(shape: TinyTowerShape, random: SeededRandom): Uin
     .input('input_ids', 'int64', ['batch_size', 'sequence_length'])
     .input('attention_mask', 'int64', ['batch_size', 'sequence_length']);
   addTextTower(g, 'text.', shape, random, 'text_embeds');
-  return g.output('text_embeds', 'float32', ['batch_size', shape.embeddingDim]).toBytes({ producerName: 'negmine-tiny-clip' });
+  return g
+    .output('text_embeds', 'float32', ['batch_size', shape.embeddingDim])
+    .toBytes({ producerName: 'negmine-tiny-clip' });
 }
 
 export function visionModelBytes(shape: TinyTowerShape, random: SeededRandom): Uint8Array {
-  const g = new OnnxGraphBuilder('tiny_clip_vision').input('pixel_values', 'float32', ['batch_size', 3, shape.imageSize, shape.imageSize]);
+  const g = new OnnxGraphBuilder('tiny_clip_vision').input('pixel_values', 'float32', [
+    'batch_size',
+    3,
+    shape.imageSize,
+    shape.imageSize,
+  ]);
   addVisionTower(g, 'vision.', shape, random, 'image_embeds');
-  return g.output('image_embeds', 'float32', ['batch_size', shape.embeddingDim]).toBytes({ producerName: 'negmine-tiny-clip' });
+  return g
+    .output('image_embeds', 'float32', ['batch_size', shape.embeddingDim])
+    .toBytes({ producerName: 'negmine-tiny-clip' });
 }
 
 /** One graph with both towers and normalised outputs, like an exported CLIPModel (onnx/model.onnx). */
-export function combinedModelBytes(shape: TinyTowerShape, textRandom: SeededRandom, visionRandom: SeededRandom): Uint8Array {
+export function combinedModelBytes(
+  shape: TinyTowerShape,
+  textRandom: SeededRandom,
+  visionRandom: SeededRandom,
+): Uint8Array {
   const g = new OnnxGraphBuilder('tiny_clip')
     .input('input_ids', 'int64', ['text_batch_size', 'sequence_length'])
     .input('attention_mask', 'int64', ['text_batch_size', 'sequence_length'])

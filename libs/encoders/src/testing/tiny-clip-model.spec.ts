@@ -21,7 +21,16 @@ describe('writeTinyClipModel', () => {
   it('writes the Hugging Face layout', () => {
     const info = writeTinyClipModel(path.join(root, 'a'), { seed: 7 });
     expect([...readdirSync(info.dir)].sort()).toEqual(
-      ['config.json', 'merges.txt', 'onnx', 'preprocessor_config.json', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json', 'vocab.json'].sort(),
+      [
+        'config.json',
+        'merges.txt',
+        'onnx',
+        'preprocessor_config.json',
+        'special_tokens_map.json',
+        'tokenizer.json',
+        'tokenizer_config.json',
+        'vocab.json',
+      ].sort(),
     );
     expect(readdirSync(path.join(info.dir, 'onnx')).sort()).toEqual(['text_model.onnx', 'vision_model.onnx']);
     expect(info.vocabSize).toBe(512 + 300 + 2);
@@ -46,9 +55,15 @@ describe('writeTinyClipModel', () => {
   });
 
   it('rejects bad options with typed errors', () => {
-    expect(() => writeTinyClipModel(path.join(root, 'bad'), { dim: 0 })).toThrow(expect.objectContaining({ code: EncodersErrorCode.InvalidOption }));
-    expect(() => writeTinyClipModel(path.join(root, 'bad'), { seed: 2 ** 31 })).toThrow(expect.objectContaining({ code: EncodersErrorCode.InvalidOption }));
-    expect(() => writeTinyClipModel(path.join(root, 'bad'), { imageSize: 100, patchSize: 32 })).toThrow(expect.objectContaining({ code: EncodersErrorCode.InvalidOption }));
+    expect(() => writeTinyClipModel(path.join(root, 'bad'), { dim: 0 })).toThrow(
+      expect.objectContaining({ code: EncodersErrorCode.InvalidOption }),
+    );
+    expect(() => writeTinyClipModel(path.join(root, 'bad'), { seed: 2 ** 31 })).toThrow(
+      expect.objectContaining({ code: EncodersErrorCode.InvalidOption }),
+    );
+    expect(() => writeTinyClipModel(path.join(root, 'bad'), { imageSize: 100, patchSize: 32 })).toThrow(
+      expect.objectContaining({ code: EncodersErrorCode.InvalidOption }),
+    );
   });
 });
 

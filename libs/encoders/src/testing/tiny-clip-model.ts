@@ -55,18 +55,38 @@ export function writeTinyClipModel(dir: string, options: TinyClipModelOptions = 
   const width = positiveIntegerOption(options.width ?? 64, 'width');
   const imageSize = positiveIntegerOption(options.imageSize ?? 224, 'imageSize');
   const patchSize = positiveIntegerOption(options.patchSize ?? 32, 'patchSize');
-  if (imageSize % patchSize !== 0) throw new EncodersError(EncodersErrorCode.InvalidOption, `imageSize ${imageSize} must be a multiple of patchSize ${patchSize}`);
+  if (imageSize % patchSize !== 0)
+    throw new EncodersError(
+      EncodersErrorCode.InvalidOption,
+      `imageSize ${imageSize} must be a multiple of patchSize ${patchSize}`,
+    );
   const layers = positiveIntegerOption(options.layers ?? 2, 'layers');
   const heads = 4;
-  if (width % heads !== 0) throw new EncodersError(EncodersErrorCode.InvalidOption, `width ${width} must be a multiple of ${heads} attention heads`);
+  if (width % heads !== 0)
+    throw new EncodersError(
+      EncodersErrorCode.InvalidOption,
+      `width ${width} must be a multiple of ${heads} attention heads`,
+    );
   const layout = options.layout ?? 'separate';
   if (layout !== 'separate' && layout !== 'combined') {
-    throw new EncodersError(EncodersErrorCode.InvalidOption, `layout must be 'separate' or 'combined'; got '${String(layout)}'`);
+    throw new EncodersError(
+      EncodersErrorCode.InvalidOption,
+      `layout must be 'separate' or 'combined'; got '${String(layout)}'`,
+    );
   }
 
   const merges = trainBpeMerges(TRAINING_WORDS, positiveIntegerOption(options.merges ?? 300, 'merges'));
   const vocab = clipVocabularyFromMerges(merges);
-  const shape: TinyTowerShape = { vocabSize: vocab.size, contextLength: CLIP_CONTEXT_LENGTH, width, embeddingDim, imageSize, patchSize, layers, heads };
+  const shape: TinyTowerShape = {
+    vocabSize: vocab.size,
+    contextLength: CLIP_CONTEXT_LENGTH,
+    width,
+    embeddingDim,
+    imageSize,
+    patchSize,
+    layers,
+    heads,
+  };
   // Separate streams per tower, so the combined graph holds exactly the separate towers' weights.
   const textRandom = (): ReturnType<typeof seededRandom> => seededRandom(seed * 2 + 1);
   const visionRandom = (): ReturnType<typeof seededRandom> => seededRandom(seed * 2 + 2);
@@ -80,8 +100,23 @@ export function writeTinyClipModel(dir: string, options: TinyClipModelOptions = 
         architectures: ['CLIPModel'],
         model_type: 'clip',
         projection_dim: embeddingDim,
-        text_config: { model_type: 'clip_text_model', vocab_size: vocab.size, max_position_embeddings: CLIP_CONTEXT_LENGTH, hidden_size: width, num_hidden_layers: layers, num_attention_heads: heads, projection_dim: embeddingDim },
-        vision_config: { model_type: 'clip_vision_model', image_size: imageSize, patch_size: patchSize, num_channels: 3, hidden_size: width, projection_dim: embeddingDim },
+        text_config: {
+          model_type: 'clip_text_model',
+          vocab_size: vocab.size,
+          max_position_embeddings: CLIP_CONTEXT_LENGTH,
+          hidden_size: width,
+          num_hidden_layers: layers,
+          num_attention_heads: heads,
+          projection_dim: embeddingDim,
+        },
+        vision_config: {
+          model_type: 'clip_vision_model',
+          image_size: imageSize,
+          patch_size: patchSize,
+          num_channels: 3,
+          hidden_size: width,
+          projection_dim: embeddingDim,
+        },
         negmine: { generator: 'writeTinyClipModel', seed, layout },
       }),
     ],
@@ -122,19 +157,27 @@ export function writeTinyClipModel(dir: string, options: TinyClipModelOptions = 
     ],
     [
       'special_tokens_map.json',
-      json({ bos_token: specialToken(CLIP_START_TOKEN), eos_token: specialToken(CLIP_END_TOKEN), pad_token: CLIP_END_TOKEN, unk_token: specialToken(CLIP_END_TOKEN) }),
+      json({
+        bos_token: specialToken(CLIP_START_TOKEN),
+        eos_token: specialToken(CLIP_END_TOKEN),
+        pad_token: CLIP_END_TOKEN,
+        unk_token: specialToken(CLIP_END_TOKEN),
+      }),
     ],
     ...(layout === 'separate'
       ? ([
           ['onnx/text_model.onnx', textModelBytes(shape, textRandom())],
           ['onnx/vision_model.onnx', visionModelBytes(shape, visionRandom())],
         ] as Array<[string, Uint8Array]>)
-      : ([['onnx/model.onnx', combinedModelBytes(shape, textRandom(), visionRandom())]] as Array<[string, Uint8Array]>)),
+      : ([['onnx/model.onnx', combinedModelBytes(shape, textRandom(), visionRandom())]] as Array<
+          [string, Uint8Array]
+        >)),
   ];
   mkdirSync(path.join(dir, 'onnx'), { recursive: true });
   // The loader prefers separate towers when both layouts are present, so rewriting a folder in the
   // other layout must remove the graphs of the previous one (only the files this generator writes).
-  const otherLayoutGraphs = layout === 'separate' ? ['onnx/model.onnx'] : ['onnx/text_model.onnx', 'onnx/vision_model.onnx'];
+  const otherLayoutGraphs =
+    layout === 'separate' ? ['onnx/model.onnx'] : ['onnx/text_model.onnx', 'onnx/vision_model.onnx'];
   for (const name of otherLayoutGraphs) rmSync(path.join(dir, name), { force: true });
   for (const [name, content] of written) writeFileSync(path.join(dir, name), content);
   return { dir, embeddingDim, vocabSize: vocab.size, files: written.map(([name]) => name) };

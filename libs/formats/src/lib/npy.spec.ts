@@ -20,7 +20,10 @@ describe('npy codec', () => {
   it('refuses int64 indices that do not fit in int32 instead of wrapping them', () => {
     const idx = BigInt64Array.from([1n, 2n ** 31n]);
     expect(() => asIndexVector(parseNpy(serializeNpy(idx, [2])), 'idx')).toThrow(
-      expect.objectContaining({ code: FormatsErrorCode.NpyIndexOutOfRange, details: { position: 1, value: '2147483648' } }),
+      expect.objectContaining({
+        code: FormatsErrorCode.NpyIndexOutOfRange,
+        details: { position: 1, value: '2147483648' },
+      }),
     );
   });
 
@@ -38,11 +41,15 @@ describe('npy codec', () => {
     const good = serializeNpy(new Float32Array(6), [2, 3]);
     const asText = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
     const withHeader = (from: string, to: string): Uint8Array => Buffer.from(asText(good).replace(from, to), 'latin1');
-    expect(() => parseNpy(withHeader('<f4', '>f4'))).toThrow(expect.objectContaining({ code: FormatsErrorCode.NpyUnsupportedDtype }));
+    expect(() => parseNpy(withHeader('<f4', '>f4'))).toThrow(
+      expect.objectContaining({ code: FormatsErrorCode.NpyUnsupportedDtype }),
+    );
     expect(() => parseNpy(withHeader("'fortran_order': False", "'fortran_order': True "))).toThrow(
       expect.objectContaining({ code: FormatsErrorCode.NpyFortranOrder }),
     );
-    expect(() => parseNpy(good.subarray(0, good.length - 3))).toThrow(expect.objectContaining({ code: FormatsErrorCode.NpyTruncated }));
+    expect(() => parseNpy(good.subarray(0, good.length - 3))).toThrow(
+      expect.objectContaining({ code: FormatsErrorCode.NpyTruncated }),
+    );
   });
 
   it('converts to a float32 matrix and refuses other ranks', () => {

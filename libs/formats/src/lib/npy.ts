@@ -67,11 +67,18 @@ export function parseNpy(bytes: Uint8Array): NpyArray {
     headerLength = view.getUint32(8, true);
     headerStart = 12;
   } else {
-    throw new FormatsError(FormatsErrorCode.NpyBadHeader, `unsupported .npy format version ${major}; accepted: 1, 2, 3`, { major });
+    throw new FormatsError(
+      FormatsErrorCode.NpyBadHeader,
+      `unsupported .npy format version ${major}; accepted: 1, 2, 3`,
+      { major },
+    );
   }
   const dataStart = headerStart + headerLength;
   if (dataStart > bytes.length) {
-    throw new FormatsError(FormatsErrorCode.NpyTruncated, '.npy header is truncated', { headerLength, length: bytes.length });
+    throw new FormatsError(FormatsErrorCode.NpyTruncated, '.npy header is truncated', {
+      headerLength,
+      length: bytes.length,
+    });
   }
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, dataStart));
   const { descr, fortranOrder, shape } = parseHeader(header);
@@ -126,7 +133,9 @@ function parseHeader(header: string): { descr: string; fortranOrder: boolean; sh
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new FormatsError(FormatsErrorCode.NpyBadHeader, `malformed .npy header: ${JSON.stringify(header.trim())}`, { header });
+    throw new FormatsError(FormatsErrorCode.NpyBadHeader, `malformed .npy header: ${JSON.stringify(header.trim())}`, {
+      header,
+    });
   }
   const shape = shapeText
     .split(',')
@@ -182,34 +191,54 @@ export function serializeNpy(data: NpyData, shape: readonly number[], dtype: Npy
 /** A 2-D float32 matrix view of a parsed array, with a clear error for any other shape or dtype. */
 export function asFloat32Matrix(array: NpyArray, what: string): { rows: number; cols: number; data: Float32Array } {
   if (array.shape.length !== 2) {
-    throw new FormatsError(FormatsErrorCode.NpyShapeMismatch, `${what} must be a 2-D array (rows × dim); got shape [${array.shape.join(', ')}]`, {
-      shape: array.shape,
-    });
+    throw new FormatsError(
+      FormatsErrorCode.NpyShapeMismatch,
+      `${what} must be a 2-D array (rows × dim); got shape [${array.shape.join(', ')}]`,
+      {
+        shape: array.shape,
+      },
+    );
   }
   const [rows, cols] = array.shape as [number, number];
   if (array.dtype === 'float32') return { rows, cols, data: array.data as Float32Array };
   if (array.dtype === 'float64') return { rows, cols, data: Float32Array.from(array.data as Float64Array) };
-  throw new FormatsError(FormatsErrorCode.NpyUnsupportedDtype, `${what} must be float32 or float64; got ${array.dtype}`, { dtype: array.dtype });
+  throw new FormatsError(
+    FormatsErrorCode.NpyUnsupportedDtype,
+    `${what} must be float32 or float64; got ${array.dtype}`,
+    { dtype: array.dtype },
+  );
 }
 
 /** A 1-D float64 vector view of a parsed array (float32/float64 accepted). */
 export function asFloat64Vector(array: NpyArray, what: string): Float64Array {
   if (array.shape.length !== 1) {
-    throw new FormatsError(FormatsErrorCode.NpyShapeMismatch, `${what} must be a 1-D array; got shape [${array.shape.join(', ')}]`, {
-      shape: array.shape,
-    });
+    throw new FormatsError(
+      FormatsErrorCode.NpyShapeMismatch,
+      `${what} must be a 1-D array; got shape [${array.shape.join(', ')}]`,
+      {
+        shape: array.shape,
+      },
+    );
   }
   if (array.dtype === 'float64') return array.data as Float64Array;
   if (array.dtype === 'float32') return Float64Array.from(array.data as Float32Array);
-  throw new FormatsError(FormatsErrorCode.NpyUnsupportedDtype, `${what} must be float32 or float64; got ${array.dtype}`, { dtype: array.dtype });
+  throw new FormatsError(
+    FormatsErrorCode.NpyUnsupportedDtype,
+    `${what} must be float32 or float64; got ${array.dtype}`,
+    { dtype: array.dtype },
+  );
 }
 
 /** A 1-D integer index vector (int64 or int32) as an Int32Array; an int64 value outside int32 is an error. */
 export function asIndexVector(array: NpyArray, what: string): Int32Array {
   if (array.shape.length !== 1) {
-    throw new FormatsError(FormatsErrorCode.NpyShapeMismatch, `${what} must be a 1-D array; got shape [${array.shape.join(', ')}]`, {
-      shape: array.shape,
-    });
+    throw new FormatsError(
+      FormatsErrorCode.NpyShapeMismatch,
+      `${what} must be a 1-D array; got shape [${array.shape.join(', ')}]`,
+      {
+        shape: array.shape,
+      },
+    );
   }
   if (array.dtype === 'int64') {
     const values = array.data as BigInt64Array;
@@ -218,15 +247,21 @@ export function asIndexVector(array: NpyArray, what: string): Int32Array {
       // Storing into an Int32Array would wrap silently, turning a bad index into a wrong one.
       const value = values[i]!;
       if (value < -2147483648n || value > 2147483647n) {
-        throw new FormatsError(FormatsErrorCode.NpyIndexOutOfRange, `${what}: index ${value} at position ${i} does not fit in int32`, {
-          position: i,
-          value: String(value),
-        });
+        throw new FormatsError(
+          FormatsErrorCode.NpyIndexOutOfRange,
+          `${what}: index ${value} at position ${i} does not fit in int32`,
+          {
+            position: i,
+            value: String(value),
+          },
+        );
       }
       out[i] = Number(value);
     }
     return out;
   }
   if (array.dtype === 'int32') return array.data as Int32Array;
-  throw new FormatsError(FormatsErrorCode.NpyUnsupportedDtype, `${what} must be int64 or int32; got ${array.dtype}`, { dtype: array.dtype });
+  throw new FormatsError(FormatsErrorCode.NpyUnsupportedDtype, `${what} must be int64 or int32; got ${array.dtype}`, {
+    dtype: array.dtype,
+  });
 }

@@ -16,7 +16,10 @@ function tower(opset = 14, embedsType: 'float32' | 'float16' = 'float32'): Uint8
     .node('Cast', ['tokens'], ['text'], { to: { int: 1 } });
   if (embedsType === 'float16') g.node('Cast', ['hidden'], ['embeds'], { to: { int: 10 } });
   else g.node('Identity', ['hidden'], ['embeds']);
-  return g.output('embeds', embedsType, ['batch', 3]).output('text', 'float32', ['batch', 2]).toBytes({ opset, metadata: { origin: 'tower' } });
+  return g
+    .output('embeds', embedsType, ['batch', 3])
+    .output('text', 'float32', ['batch', 2])
+    .toBytes({ opset, metadata: { origin: 'tower' } });
 }
 
 function head(opset = 13): Uint8Array {
@@ -48,14 +51,20 @@ describe('readOnnxModel', () => {
   });
 
   it('refuses bytes that are not a model', () => {
-    expect(() => readOnnxModel(Uint8Array.of(0x0a, 0xff))).toThrow(expect.objectContaining({ code: FormatsErrorCode.OnnxUndecodable }));
-    expect(() => readOnnxModel(new Uint8Array(0))).toThrow(expect.objectContaining({ code: FormatsErrorCode.OnnxUndecodable }));
+    expect(() => readOnnxModel(Uint8Array.of(0x0a, 0xff))).toThrow(
+      expect.objectContaining({ code: FormatsErrorCode.OnnxUndecodable }),
+    );
+    expect(() => readOnnxModel(new Uint8Array(0))).toThrow(
+      expect.objectContaining({ code: FormatsErrorCode.OnnxUndecodable }),
+    );
   });
 });
 
 describe('composeOnnxModels', () => {
   it('prunes the first graph to the connected output and prefixes the second graph', () => {
-    const composed = readOnnxModel(composeOnnxModels(tower(), head(), { connect: { x: 'embeds' }, prefix: 'head/', metadata: { k: 'v' } }));
+    const composed = readOnnxModel(
+      composeOnnxModels(tower(), head(), { connect: { x: 'embeds' }, prefix: 'head/', metadata: { k: 'v' } }),
+    );
     expect(composed.graph.inputs.map((i) => i.name)).toEqual(['pixels']);
     expect(composed.graph.outputs.map((o) => o.name)).toEqual(['score']);
     expect(composed.graph.initializers.map((i) => i.name)).toEqual(['w', 'head/w']);
@@ -70,7 +79,9 @@ describe('composeOnnxModels', () => {
   });
 
   it('casts a float16 output to the float32 input it feeds', () => {
-    const composed = readOnnxModel(composeOnnxModels(tower(14, 'float16'), head(), { connect: { x: 'embeds' }, prefix: 'head/' }));
+    const composed = readOnnxModel(
+      composeOnnxModels(tower(14, 'float16'), head(), { connect: { x: 'embeds' }, prefix: 'head/' }),
+    );
     const cast = composed.graph.nodes.find((n) => n.inputs[0] === 'embeds');
     expect(cast).toMatchObject({ opType: 'Cast', outputs: ['head/x'] });
   });
@@ -79,8 +90,14 @@ describe('composeOnnxModels', () => {
     const code = { code: FormatsErrorCode.OnnxCompositionFailed };
     expect(() => composeOnnxModels(tower(), head(), { connect: {} })).toThrow(expect.objectContaining(code));
     expect(() => composeOnnxModels(tower(), head(), { connect: { x: 'nope' } })).toThrow(expect.objectContaining(code));
-    expect(() => composeOnnxModels(tower(), head(), { connect: { x: 'embeds', y: 'text' } })).toThrow(expect.objectContaining(code));
-    expect(() => composeOnnxModels(tower(), head(), { connect: { x: 'embeds' }, prefix: '' })).toThrow(expect.objectContaining({ ...code, message: expect.stringContaining("'hidden' twice") }));
-    expect(() => composeOnnxModels(tower(12), head(13), { connect: { x: 'embeds' } })).toThrow(expect.objectContaining({ ...code, message: expect.stringContaining('opset 12') }));
+    expect(() => composeOnnxModels(tower(), head(), { connect: { x: 'embeds', y: 'text' } })).toThrow(
+      expect.objectContaining(code),
+    );
+    expect(() => composeOnnxModels(tower(), head(), { connect: { x: 'embeds' }, prefix: '' })).toThrow(
+      expect.objectContaining({ ...code, message: expect.stringContaining("'hidden' twice") }),
+    );
+    expect(() => composeOnnxModels(tower(12), head(13), { connect: { x: 'embeds' } })).toThrow(
+      expect.objectContaining({ ...code, message: expect.stringContaining('opset 12') }),
+    );
   });
 });

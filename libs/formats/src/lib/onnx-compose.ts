@@ -32,7 +32,11 @@ const CAST_TARGETS = new Set([1, 10, 11]); // float32, float16, float64
  * model's default-domain opset may not be below the second's. A connected output whose float type
  * differs from the input it feeds (a float16 tower feeding a float32 graph) gets a Cast.
  */
-export function composeOnnxModels(firstBytes: Uint8Array, secondBytes: Uint8Array, options: OnnxCompositionOptions): Uint8Array {
+export function composeOnnxModels(
+  firstBytes: Uint8Array,
+  secondBytes: Uint8Array,
+  options: OnnxCompositionOptions,
+): Uint8Array {
   const first = readOnnxModel(firstBytes);
   const second = readOnnxModel(secondBytes);
   const prefix = options.prefix ?? 'second/';
@@ -45,26 +49,36 @@ export function composeOnnxModels(firstBytes: Uint8Array, secondBytes: Uint8Arra
   for (const input of secondInputs) {
     const source = options.connect[input.name];
     if (source === undefined) {
-      throw compositionError(`input '${input.name}' of the second graph is not connected; connect maps each of its inputs (${secondInputs.map((i) => i.name).join(', ')}) to an output of the first`, {
-        input: input.name,
-      });
+      throw compositionError(
+        `input '${input.name}' of the second graph is not connected; connect maps each of its inputs (${secondInputs.map((i) => i.name).join(', ')}) to an output of the first`,
+        {
+          input: input.name,
+        },
+      );
     }
     if (!firstOutputs.has(source)) {
-      throw compositionError(`'${source}' is not an output of the first graph; its outputs are: ${[...firstOutputs.keys()].join(', ')}`, { output: source });
+      throw compositionError(
+        `'${source}' is not an output of the first graph; its outputs are: ${[...firstOutputs.keys()].join(', ')}`,
+        { output: source },
+      );
     }
     fed.set(input.name, source);
   }
   for (const name of Object.keys(options.connect)) {
-    if (!secondInputs.some((i) => i.name === name)) throw compositionError(`connect names '${name}', which is not an input of the second graph`, { input: name });
+    if (!secondInputs.some((i) => i.name === name))
+      throw compositionError(`connect names '${name}', which is not an input of the second graph`, { input: name });
   }
   if (second.functions.length > 0 || second.graph.nodes.some((n) => n.hasSubgraph)) {
     throw compositionError('the second graph uses local functions or subgraphs, which this composer does not rename');
   }
   for (const init of [...first.graph.initializers, ...second.graph.initializers]) {
     if (init.external) {
-      throw compositionError(`initializer '${init.name}' keeps its data in an external file; compose only self-contained models (re-save without external data)`, {
-        initializer: init.name,
-      });
+      throw compositionError(
+        `initializer '${init.name}' keeps its data in an external file; compose only self-contained models (re-save without external data)`,
+        {
+          initializer: init.name,
+        },
+      );
     }
   }
 
@@ -101,10 +115,13 @@ export function composeOnnxModels(firstBytes: Uint8Array, secondBytes: Uint8Arra
     const sourceType = firstOutputs.get(source)!.elemType;
     if (input.elemType !== undefined && sourceType !== undefined && input.elemType !== sourceType) {
       if (!CAST_TARGETS.has(input.elemType) || !CAST_TARGETS.has(sourceType)) {
-        throw compositionError(`output '${source}' (type ${sourceType}) cannot feed input '${input.name}' (type ${input.elemType}); only float types are cast`, {
-          output: source,
-          input: input.name,
-        });
+        throw compositionError(
+          `output '${source}' (type ${sourceType}) cannot feed input '${input.name}' (type ${input.elemType}); only float types are cast`,
+          {
+            output: source,
+            input: input.name,
+          },
+        );
       }
       casts.push({ from: source, to: `${prefix}${input.name}`, type: input.elemType });
       rename.set(input.name, `${prefix}${input.name}`);
@@ -123,7 +140,10 @@ export function composeOnnxModels(firstBytes: Uint8Array, secondBytes: Uint8Arra
   const defined = new Set<string>(taken);
   const define = (name: string): void => {
     if (defined.has(name)) {
-      throw compositionError(`the composed graph would define '${name}' twice; choose another prefix than '${prefix}'`, { name });
+      throw compositionError(
+        `the composed graph would define '${name}' twice; choose another prefix than '${prefix}'`,
+        { name },
+      );
     }
     defined.add(name);
   };
@@ -146,7 +166,8 @@ export function composeOnnxModels(firstBytes: Uint8Array, secondBytes: Uint8Arra
   if (options.docString !== undefined) w.string(6, options.docString);
   w.message(7, (g) => {
     for (const node of keptNodes) g.bytes(1, node.encoded);
-    for (const cast of casts) g.message(1, (n) => writeCast(n, cast.from, cast.to, cast.type, `${prefix}cast_${cast.from}`));
+    for (const cast of casts)
+      g.message(1, (n) => writeCast(n, cast.from, cast.to, cast.type, `${prefix}cast_${cast.from}`));
     for (const node of secondNodes) g.bytes(1, node);
     g.string(2, options.graphName ?? `${first.graph.name}+${second.graph.name}`);
     for (const init of keptInitializers) g.bytes(5, init.encoded);
@@ -158,12 +179,17 @@ export function composeOnnxModels(firstBytes: Uint8Array, secondBytes: Uint8Arra
     for (const sparse of first.graph.sparseInitializers) g.bytes(15, sparse);
   });
   for (const opset of opsets) w.message(8, (o) => o.string(1, opset.domain).int(2, opset.version));
-  for (const [key, value] of Object.entries(options.metadata ?? {})) w.message(14, (m) => m.string(1, key).string(2, value));
+  for (const [key, value] of Object.entries(options.metadata ?? {}))
+    w.message(14, (m) => m.string(1, key).string(2, value));
   for (const fn of first.functions) w.bytes(25, fn);
   return w.finish();
 }
 
-function rewriteNode(fields: readonly ProtobufField[], mapName: (name: string) => string, nodeName: string): Uint8Array {
+function rewriteNode(
+  fields: readonly ProtobufField[],
+  mapName: (name: string) => string,
+  nodeName: string,
+): Uint8Array {
   const w = new ProtobufWriter();
   let named = false;
   for (const f of fields) {
@@ -177,7 +203,11 @@ function rewriteNode(fields: readonly ProtobufField[], mapName: (name: string) =
   return w.finish();
 }
 
-function rewriteNamed(fields: readonly ProtobufField[], nameField: number, mapName: (name: string) => string): Uint8Array {
+function rewriteNamed(
+  fields: readonly ProtobufField[],
+  nameField: number,
+  mapName: (name: string) => string,
+): Uint8Array {
   const w = new ProtobufWriter();
   for (const f of fields) {
     if (f.field === nameField) w.string(nameField, mapName(fieldString(f)));
@@ -205,7 +235,10 @@ function mergeOpsets(first: OnnxModelView, second: OnnxModelView): OnnxOpsetImpo
     const existing = merged.get(o.domain);
     if (existing === undefined) merged.set(o.domain, o.version);
     else if (existing < o.version) {
-      throw compositionError(`domain '${o.domain}': the first model imports version ${existing}, the second needs ${o.version}`, { domain: o.domain });
+      throw compositionError(
+        `domain '${o.domain}': the first model imports version ${existing}, the second needs ${o.version}`,
+        { domain: o.domain },
+      );
     }
   }
   return [...merged].map(([domain, version]) => ({ domain, version }));

@@ -20,7 +20,8 @@ const ELEMENT_TYPE_CODE: Readonly<Record<OnnxElementType, number>> = {
 /** A dimension: a fixed size or a symbolic name (dynamic). */
 export type OnnxDim = number | string;
 
-export type OnnxTensorData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array | Int8Array | Uint16Array;
+export type OnnxTensorData =
+  Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array | Int8Array | Uint16Array;
 
 export interface OnnxTensor {
   readonly type: OnnxElementType;
@@ -109,7 +110,11 @@ export class OnnxGraphBuilder {
 
   private declare(name: string): void {
     if (this.names.has(name)) {
-      throw new FormatsError(FormatsErrorCode.OnnxInvalidGraph, `value '${name}' is defined twice in graph '${this.graphName}'`, { name });
+      throw new FormatsError(
+        FormatsErrorCode.OnnxInvalidGraph,
+        `value '${name}' is defined twice in graph '${this.graphName}'`,
+        { name },
+      );
     }
     this.names.add(name);
   }

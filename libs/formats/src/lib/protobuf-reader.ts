@@ -14,7 +14,11 @@ export interface ProtobufField {
 }
 
 function truncated(what: string, offset: number): FormatsError {
-  return new FormatsError(FormatsErrorCode.OnnxUndecodable, `protobuf message truncated or malformed (${what} at byte ${offset}); not an ONNX model?`, { offset });
+  return new FormatsError(
+    FormatsErrorCode.OnnxUndecodable,
+    `protobuf message truncated or malformed (${what} at byte ${offset}); not an ONNX model?`,
+    { offset },
+  );
 }
 
 function readVarint(bytes: Uint8Array, start: number): { value: bigint; next: number } {

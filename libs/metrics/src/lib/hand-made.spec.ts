@@ -57,7 +57,14 @@ describe('all-equal scores', () => {
 describe('fully separated sets', () => {
   it('scores a perfect detector as perfect', () => {
     const result = evaluate({ idScores: [5, 6, 7, 8], oodScores: [1, 2, 3] });
-    expect(result).toMatchObject({ auroc: 1, auprIn: 1, auprOut: 1, fprAtTprId: 0, fprAtTprOod: 0, thresholdAtTprId: 5 });
+    expect(result).toMatchObject({
+      auroc: 1,
+      auprIn: 1,
+      auprOut: 1,
+      fprAtTprId: 0,
+      fprAtTprOod: 0,
+      thresholdAtTprId: 5,
+    });
   });
 
   it('scores an inverted detector as worst', () => {

@@ -40,7 +40,10 @@ describe('sortPooledScores', () => {
 
   it('agrees with a numeric sort on random doubles', () => {
     const scores = fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 300 });
-    fc.assert(fc.property(scores, scores, (id, ood) => expectSortedLike(id, ood)), { numRuns: 200 });
+    fc.assert(
+      fc.property(scores, scores, (id, ood) => expectSortedLike(id, ood)),
+      { numRuns: 200 },
+    );
   });
 
   it('agrees with a numeric sort on a large mixed-sign input', () => {

@@ -12,7 +12,10 @@ const ROUNDING = 1e-12;
 
 /** Small integer scores: heavy ties by construction, and every transform below stays exact. */
 const tiedScores = fc.array(fc.integer({ min: -12, max: 12 }), { minLength: 1, maxLength: 40 });
-const finiteScores = fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }), { minLength: 1, maxLength: 40 });
+const finiteScores = fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }), {
+  minLength: 1,
+  maxLength: 40,
+});
 const recallLevel = fc.oneof(fc.constantFrom(0.95, 0.9, 0.5, 1), fc.double({ min: 0.01, max: 1, noNaN: true }));
 
 describe('agreement with the literal reference (testing.ts)', () => {
@@ -79,7 +82,9 @@ describe('antisymmetry and ranges', () => {
   it('auroc(id, ood) = 1 - auroc(ood, id)', () => {
     fc.assert(
       fc.property(finiteScores, finiteScores, (id, ood) => {
-        expect(Math.abs(auroc({ idScores: id, oodScores: ood }) - (1 - auroc({ idScores: ood, oodScores: id })))).toBeLessThan(ROUNDING);
+        expect(
+          Math.abs(auroc({ idScores: id, oodScores: ood }) - (1 - auroc({ idScores: ood, oodScores: id }))),
+        ).toBeLessThan(ROUNDING);
       }),
     );
   });
@@ -88,7 +93,14 @@ describe('antisymmetry and ranges', () => {
     fc.assert(
       fc.property(finiteScores, finiteScores, recallLevel, (id, ood, recall) => {
         const result = evaluate({ idScores: id, oodScores: ood }, { recall });
-        for (const value of [result.fprAtTprId, result.fprAtTprOod, result.auroc, result.auprIn, result.auprOut, result.idRecallAtThreshold]) {
+        for (const value of [
+          result.fprAtTprId,
+          result.fprAtTprOod,
+          result.auroc,
+          result.auprIn,
+          result.auprOut,
+          result.idRecallAtThreshold,
+        ]) {
           expect(value).toBeGreaterThanOrEqual(0);
           expect(value).toBeLessThanOrEqual(1);
         }
@@ -128,7 +140,12 @@ describe('swapping conventions', () => {
     // toward the lowest such threshold, so it also accepts the OOD scores in (a_(k+1), a_k).
     const mirrored = fc
       .uniqueArray(fc.integer({ min: 1, max: 5000 }), { minLength: 20, maxLength: 120 })
-      .chain((magnitudes) => fc.tuple(fc.constant(magnitudes.slice(0, magnitudes.length - (magnitudes.length % 20))), fc.array(fc.boolean(), { minLength: 120, maxLength: 120 })))
+      .chain((magnitudes) =>
+        fc.tuple(
+          fc.constant(magnitudes.slice(0, magnitudes.length - (magnitudes.length % 20))),
+          fc.array(fc.boolean(), { minLength: 120, maxLength: 120 }),
+        ),
+      )
       .map(([magnitudes, signs]) => magnitudes.map((m, i) => (signs[i] === true ? -m : m)));
     fc.assert(
       fc.property(mirrored, (id) => {

@@ -33,10 +33,18 @@ describe('rocCurve', () => {
 
   it('returns every point when there are fewer than requested', () => {
     const curve = rocCurve({ idScores: [2, 1], oodScores: [1, 0] }, 200);
-    expect(curve).toEqual({ fpr: [0, 0, 0.5, 1], tpr: [0, 0.5, 1, 1], thresholds: [Number.POSITIVE_INFINITY, 2, 1, 0] });
+    expect(curve).toEqual({
+      fpr: [0, 0, 0.5, 1],
+      tpr: [0, 0.5, 1, 1],
+      thresholds: [Number.POSITIVE_INFINITY, 2, 1, 0],
+    });
   });
 
   it('downsamples to two points: the ends', () => {
-    expect(rocCurve({ idScores, oodScores }, 2)).toEqual({ fpr: [0, 1], tpr: [0, 1], thresholds: [Number.POSITIVE_INFINITY, -0.3] });
+    expect(rocCurve({ idScores, oodScores }, 2)).toEqual({
+      fpr: [0, 1],
+      tpr: [0, 1],
+      thresholds: [Number.POSITIVE_INFINITY, -0.3],
+    });
   });
 });

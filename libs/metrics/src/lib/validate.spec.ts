@@ -31,8 +31,18 @@ describe('score validation', () => {
 
   it.each([
     ['NaN', 'id', { idScores: [0.1, 0.2, Number.NaN, Number.NaN], oodScores: [0.3] }, 2],
-    ['Infinity', 'ood', { idScores: new Float64Array([0.1]), oodScores: new Float64Array([0.3, Number.POSITIVE_INFINITY]) }, 1],
-    ['-Infinity', 'ood', { idScores: new Float32Array([0.1]), oodScores: new Float32Array([Number.NEGATIVE_INFINITY]) }, 0],
+    [
+      'Infinity',
+      'ood',
+      { idScores: new Float64Array([0.1]), oodScores: new Float64Array([0.3, Number.POSITIVE_INFINITY]) },
+      1,
+    ],
+    [
+      '-Infinity',
+      'ood',
+      { idScores: new Float32Array([0.1]), oodScores: new Float32Array([Number.NEGATIVE_INFINITY]) },
+      0,
+    ],
     ['NaN', 'id', { idScores: new Float32Array([Number.NaN]), oodScores: new Float32Array([0]) }, 0],
   ] as const)('rejects %s in the %s set at its first index', (value, set, sets, index) => {
     const error = errorOf(() => evaluate(sets as ScoreSets));
@@ -52,15 +62,24 @@ describe('score validation', () => {
     const error = errorOf(() => evaluate({ idScores: new Float32Array([1]), oodScores: new Float64Array([0]) }));
     expect(error.code).toBe(MetricsErrorCode.MixedScoreTypes);
     expect(error.details).toEqual({ idKind: 'Float32Array', oodKind: 'Float64Array' });
-    expect(errorOf(() => evaluate({ idScores: [1], oodScores: new Float64Array([0]) })).code).toBe(MetricsErrorCode.MixedScoreTypes);
+    expect(errorOf(() => evaluate({ idScores: [1], oodScores: new Float64Array([0]) })).code).toBe(
+      MetricsErrorCode.MixedScoreTypes,
+    );
   });
 
   it('rejects other containers and says what is accepted', () => {
-    const error = errorOf(() => evaluate({ idScores: new Int32Array([1]) as unknown as Float32Array, oodScores: new Float32Array([0]) }));
+    const error = errorOf(() =>
+      evaluate({ idScores: new Int32Array([1]) as unknown as Float32Array, oodScores: new Float32Array([0]) }),
+    );
     expect(error.code).toBe(MetricsErrorCode.UnsupportedScoreType);
-    expect(error.message).toBe('id scores must be a Float32Array, a Float64Array or an array of numbers; got Int32Array');
+    expect(error.message).toBe(
+      'id scores must be a Float32Array, a Float64Array or an array of numbers; got Int32Array',
+    );
     expect(errorOf(() => evaluate(null as unknown as ScoreSets)).code).toBe(MetricsErrorCode.UnsupportedScoreType);
-    expect(errorOf(() => evaluate({ idScores: [1] } as unknown as ScoreSets)).details).toEqual({ set: 'ood', received: 'undefined' });
+    expect(errorOf(() => evaluate({ idScores: [1] } as unknown as ScoreSets)).details).toEqual({
+      set: 'ood',
+      received: 'undefined',
+    });
   });
 });
 
@@ -68,7 +87,11 @@ describe('option validation', () => {
   const sets = { idScores: [1, 2], oodScores: [0, 1] };
 
   it.each([0, -0.5, 1.0000001, Number.NaN, Number.POSITIVE_INFINITY])('rejects recall %p', (recall) => {
-    for (const run of [() => evaluate(sets, { recall }), () => fprAtTprId(sets, recall), () => fprAtTprOod(sets, recall)]) {
+    for (const run of [
+      () => evaluate(sets, { recall }),
+      () => fprAtTprId(sets, recall),
+      () => fprAtTprOod(sets, recall),
+    ]) {
       const error = errorOf(run);
       expect(error.code).toBe(MetricsErrorCode.InvalidRecall);
       expect(error.message).toContain('recall must be a number in (0, 1]');

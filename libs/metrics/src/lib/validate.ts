@@ -35,16 +35,24 @@ function describe(value: unknown): string {
 function checkSet(set: ScoreSetName, scores: unknown): ScoreKind {
   const kind = kindOf(scores);
   if (kind === undefined) {
-    throw new MetricsError(MetricsErrorCode.UnsupportedScoreType, `${set} scores must be ${ACCEPTED_KINDS}; got ${describe(scores)}`, {
-      set,
-      received: describe(scores),
-    });
+    throw new MetricsError(
+      MetricsErrorCode.UnsupportedScoreType,
+      `${set} scores must be ${ACCEPTED_KINDS}; got ${describe(scores)}`,
+      {
+        set,
+        received: describe(scores),
+      },
+    );
   }
   const values = scores as ArrayLike<unknown>;
   if (values.length === 0) {
-    throw new MetricsError(MetricsErrorCode.EmptyScores, `${set} scores are empty; every metric needs at least one ID and one OOD score`, {
-      set,
-    });
+    throw new MetricsError(
+      MetricsErrorCode.EmptyScores,
+      `${set} scores are empty; every metric needs at least one ID and one OOD score`,
+      {
+        set,
+      },
+    );
   }
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
@@ -63,9 +71,13 @@ function checkSet(set: ScoreSetName, scores: unknown): ScoreKind {
 /** Checks both sets and returns their common kind; throws a MetricsError naming the set and index otherwise. */
 export function validateScoreSets(sets: ScoreSets): ScoreKind {
   if (typeof sets !== 'object' || sets === null) {
-    throw new MetricsError(MetricsErrorCode.UnsupportedScoreType, `expected { idScores, oodScores }; got ${describe(sets)}`, {
-      received: describe(sets),
-    });
+    throw new MetricsError(
+      MetricsErrorCode.UnsupportedScoreType,
+      `expected { idScores, oodScores }; got ${describe(sets)}`,
+      {
+        received: describe(sets),
+      },
+    );
   }
   const idKind = checkSet('id', sets.idScores);
   const oodKind = checkSet('ood', sets.oodScores);
@@ -82,9 +94,13 @@ export function validateScoreSets(sets: ScoreSets): ScoreKind {
 /** The recall level of the FPR metrics must be in (0, 1]. */
 export function validateRecall(recall: number): number {
   if (typeof recall !== 'number' || !(recall > 0 && recall <= 1)) {
-    throw new MetricsError(MetricsErrorCode.InvalidRecall, `recall must be a number in (0, 1], e.g. 0.95; got ${String(recall)}`, {
-      recall: String(recall),
-    });
+    throw new MetricsError(
+      MetricsErrorCode.InvalidRecall,
+      `recall must be a number in (0, 1], e.g. 0.95; got ${String(recall)}`,
+      {
+        recall: String(recall),
+      },
+    );
   }
   return recall;
 }
@@ -92,11 +108,15 @@ export function validateRecall(recall: number): number {
 /** A whole-number option with a lower bound (rocPoints, bins). */
 export function validateCountOption(option: string, value: number, minimum: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < minimum) {
-    throw new MetricsError(MetricsErrorCode.InvalidOption, `${option} must be an integer >= ${minimum}; got ${String(value)}`, {
-      option,
-      value: String(value),
-      minimum,
-    });
+    throw new MetricsError(
+      MetricsErrorCode.InvalidOption,
+      `${option} must be an integer >= ${minimum}; got ${String(value)}`,
+      {
+        option,
+        value: String(value),
+        minimum,
+      },
+    );
   }
   return value;
 }

@@ -18,7 +18,18 @@ import { negativesPage } from './pages/negatives.page';
 import { runPage } from './pages/run.page';
 import { runsPage } from './pages/runs.page';
 
-const PAGES: readonly PageModule[] = [runsPage, runPage, comparePage, miningPage, negativesPage, labelSetsPage, labelSetPage, modelsPage, imageSetsPage, detectorsPage];
+const PAGES: readonly PageModule[] = [
+  runsPage,
+  runPage,
+  comparePage,
+  miningPage,
+  negativesPage,
+  labelSetsPage,
+  labelSetPage,
+  modelsPage,
+  imageSetsPage,
+  detectorsPage,
+];
 
 let current: { module: PageModule; id: string | undefined; page: Page } | undefined;
 
@@ -30,7 +41,12 @@ function show(route: Route): void {
     if (anchor.dataset['view'] === module?.nav) anchor.setAttribute('aria-current', 'page');
     else anchor.removeAttribute('aria-current');
   }
-  if (current !== undefined && current.module === module && current.id === route.id && current.page.update !== undefined) {
+  if (
+    current !== undefined &&
+    current.module === module &&
+    current.id === route.id &&
+    current.page.update !== undefined
+  ) {
     current.page.update(route);
     return;
   }
@@ -38,7 +54,11 @@ function show(route: Route): void {
   current = undefined;
   if (module === undefined) {
     document.title = 'Not found · negmine';
-    replaceChildren(main, h('h1', {}, 'Not found'), h('p', {}, `There is no dashboard view '${route.view}'. `, link('Evaluation runs', '#/runs')));
+    replaceChildren(
+      main,
+      h('h1', {}, 'Not found'),
+      h('p', {}, `There is no dashboard view '${route.view}'. `, link('Evaluation runs', '#/runs')),
+    );
     return;
   }
   document.title = `${module.title(route)} · negmine`;

@@ -47,7 +47,9 @@ export class DetectorInputs {
       keys = corpusIndices.map((index) => [importedCorpusRowInputHash(corpusVersionHash, index)]);
     } else {
       const { prompts, promptStart } = this.wordNet.wordNetPrompts(corpusVersionHash);
-      keys = corpusIndices.map((index) => prompts.slice(promptStart[index]!, promptStart[index + 1]!).map(promptInputHash));
+      keys = corpusIndices.map((index) =>
+        prompts.slice(promptStart[index]!, promptStart[index + 1]!).map(promptInputHash),
+      );
     }
     return this.rows('text', model.contentHash, keys, model.embeddingDim, 'negative label');
   }
@@ -58,15 +60,29 @@ export class DetectorInputs {
     const vectors = await this.embeddings.load('image', model.contentHash, hashes);
     const present = hashes.filter((hash) => vectors.has(hash));
     if (present.length === 0) {
-      throw badInput(`image set ${imageSetId} has no embeddings of this model yet (evaluate it with the model first, or import its embeddings)`, { imageSetId });
+      throw badInput(
+        `image set ${imageSetId} has no embeddings of this model yet (evaluate it with the model first, or import its embeddings)`,
+        { imageSetId },
+      );
     }
-    return { data: meanRows(present.map((hash) => [hash]), vectors, model.embeddingDim), rows: present.length, cols: model.embeddingDim };
+    return {
+      data: meanRows(
+        present.map((hash) => [hash]),
+        vectors,
+        model.embeddingDim,
+      ),
+      rows: present.length,
+      cols: model.embeddingDim,
+    };
   }
 
   private async rows(kind: 'text', modelHash: string, keys: string[][], dim: number, what: string): Promise<Matrix> {
     const vectors = await this.embeddings.load(kind, modelHash, keys.flat());
     const missing = keys.findIndex((row) => !row.every((key) => vectors.has(key)));
-    if (missing >= 0) throw badInput(`the ${what} embeddings of this model are not all cached (row ${missing} is missing); mine or import them first`);
+    if (missing >= 0)
+      throw badInput(
+        `the ${what} embeddings of this model are not all cached (row ${missing} is missing); mine or import them first`,
+      );
     return { data: meanRows(keys, vectors, dim), rows: keys.length, cols: dim };
   }
 }

@@ -25,19 +25,31 @@ export class CreateDetectorInput {
   @IsUUID()
   miningRunId?: string;
 
-  @Field(() => ScoringMethod, { nullable: true, description: 'With miningRunId: mcm, neglabel or debiased (static methods)' })
+  @Field(() => ScoringMethod, {
+    nullable: true,
+    description: 'With miningRunId: mcm, neglabel or debiased (static methods)',
+  })
   method?: ScoringMethod;
 
   @Field(() => GraphQLJSON, { nullable: true, description: 'With miningRunId: hyperparameter overrides' })
   params?: Record<string, unknown>;
 
-  @Field(() => Int, { nullable: true, description: 'With miningRunId: seed of the grouping permutation (grouped methods)' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'With miningRunId: seed of the grouping permutation (grouped methods)',
+  })
   seed?: number;
 
-  @Field(() => Float, { nullable: true, description: 'Target ID true-positive rate in (0, 1); default 0.95 unless threshold is given' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Target ID true-positive rate in (0, 1); default 0.95 unless threshold is given',
+  })
   tpr?: number;
 
-  @Field(() => Float, { nullable: true, description: 'An explicit threshold instead of a calibration (is_ood = score < threshold)' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'An explicit threshold instead of a calibration (is_ood = score < threshold)',
+  })
   threshold?: number;
 
   @Field(() => ID, { nullable: true, description: 'ID image set to calibrate on (default: the evaluation’s ID set)' })
@@ -59,7 +71,10 @@ export class DetectInput {
   @ValidateNested()
   embeddings?: DetectEmbeddingsInput;
 
-  @Field(() => [String], { nullable: true, description: 'Image files (JPEG, PNG, ...), base64-encoded; embedded by the model’s vision tower' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Image files (JPEG, PNG, ...), base64-encoded; embedded by the model’s vision tower',
+  })
   imagesBase64?: string[];
 
   @Field(() => ID, { nullable: true, description: 'An image set whose embeddings of the detector’s model are cached' })

@@ -22,17 +22,32 @@ export class DetectorRepository {
     return this.prisma.detector.findUnique({ where: { id }, omit: WITHOUT_FILES });
   }
 
-  onnx(id: string): Promise<{ onnx: Uint8Array; embeddingDim: number; labels: string[]; modelId: string; modelHash: string } | null> {
-    return this.prisma.detector.findUnique({ where: { id }, select: { onnx: true, embeddingDim: true, labels: true, modelId: true, modelHash: true } });
+  onnx(
+    id: string,
+  ): Promise<{ onnx: Uint8Array; embeddingDim: number; labels: string[]; modelId: string; modelHash: string } | null> {
+    return this.prisma.detector.findUnique({
+      where: { id },
+      select: { onnx: true, embeddingDim: true, labels: true, modelId: true, modelHash: true },
+    });
   }
 
   manifest(id: string): Promise<{ manifestJson: string } | null> {
     return this.prisma.detector.findUnique({ where: { id }, select: { manifestJson: true } });
   }
 
-  async page(where: Prisma.DetectorWhereInput, keyset: Prisma.DetectorWhereInput, take: number, withCount: boolean): Promise<{ rows: DetectorRow[]; totalCount: number }> {
+  async page(
+    where: Prisma.DetectorWhereInput,
+    keyset: Prisma.DetectorWhereInput,
+    take: number,
+    withCount: boolean,
+  ): Promise<{ rows: DetectorRow[]; totalCount: number }> {
     const [rows, totalCount] = await Promise.all([
-      this.prisma.detector.findMany({ where: { AND: [where, keyset] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take, omit: WITHOUT_FILES }),
+      this.prisma.detector.findMany({
+        where: { AND: [where, keyset] },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take,
+        omit: WITHOUT_FILES,
+      }),
       withCount ? this.prisma.detector.count({ where }) : Promise.resolve(0),
     ]);
     return { rows, totalCount };

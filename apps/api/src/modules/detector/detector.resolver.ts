@@ -12,13 +12,22 @@ export const DetectorConnection = connectionTypes(Detector, 'Detector');
 @NullArguments()
 @Resolver(() => Detector)
 export class DetectorResolver {
-  @Mutation(() => Detector, { description: 'Freezes an evaluation (or a mining run + static method) into a calibrated detector' })
-  createDetector(@Ctx() ctx: ApiContext, @Arg('input', () => CreateDetectorInput) input: CreateDetectorInput): Promise<Detector> {
+  @Mutation(() => Detector, {
+    description: 'Freezes an evaluation (or a mining run + static method) into a calibrated detector',
+  })
+  createDetector(
+    @Ctx() ctx: ApiContext,
+    @Arg('input', () => CreateDetectorInput) input: CreateDetectorInput,
+  ): Promise<Detector> {
     return ctx.services.detectors.create(input);
   }
 
   @Query(() => DetectorConnection)
-  detectors(@Ctx() ctx: ApiContext, @Args(() => DetectorsArgs) args: DetectorsArgs, @Info() info: GraphQLResolveInfo): Promise<Page<Detector>> {
+  detectors(
+    @Ctx() ctx: ApiContext,
+    @Args(() => DetectorsArgs) args: DetectorsArgs,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Page<Detector>> {
     return ctx.services.detectors.list(args, { totalCount: selectsField(info, 'totalCount') });
   }
 
@@ -30,13 +39,21 @@ export class DetectorResolver {
     });
   }
 
-  @Mutation(() => Boolean, { description: 'Deletes a detector (its cached session is evicted); NOT_FOUND for an unknown id' })
+  @Mutation(() => Boolean, {
+    description: 'Deletes a detector (its cached session is evicted); NOT_FOUND for an unknown id',
+  })
   deleteDetector(@Ctx() ctx: ApiContext, @Arg('id', () => ID) id: string): Promise<boolean> {
     return ctx.services.detectors.delete(id);
   }
 
-  @Mutation(() => DetectResult, { description: 'Runs a detector on embeddings, image files or an image set: per image score, isOod, predicted label' })
-  detect(@Ctx() ctx: ApiContext, @Arg('detectorId', () => ID) detectorId: string, @Arg('input', () => DetectInput) input: DetectInput): Promise<DetectResult> {
+  @Mutation(() => DetectResult, {
+    description: 'Runs a detector on embeddings, image files or an image set: per image score, isOod, predicted label',
+  })
+  detect(
+    @Ctx() ctx: ApiContext,
+    @Arg('detectorId', () => ID) detectorId: string,
+    @Arg('input', () => DetectInput) input: DetectInput,
+  ): Promise<DetectResult> {
     return ctx.services.detectors.detect(detectorId, input);
   }
 }

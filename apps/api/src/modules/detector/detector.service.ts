@@ -7,7 +7,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { asFloat32Matrix, parseNpy } from '@negmine/formats';
 import { readModelFolder } from '@negmine/encoders';
-import { buildDetector, composePipeline, isPartOfSpeech, DEFAULT_TARGET_TPR, detectorMethod, DetectorRunner, operatingPointAt, type DetectionResult, type DetectorThreshold } from '@negmine/mining';
+import {
+  buildDetector,
+  composePipeline,
+  isPartOfSpeech,
+  DEFAULT_TARGET_TPR,
+  detectorMethod,
+  DetectorRunner,
+  operatingPointAt,
+  type DetectionResult,
+  type DetectorThreshold,
+} from '@negmine/mining';
 import type { ApiConfig } from '../../config';
 import { ApiError, ApiErrorCode, badInput, notFound } from '../../errors';
 import { codeVersion } from '../../shared/code-version';
@@ -31,9 +41,15 @@ export const CACHED_DETECTOR_SESSIONS = 8;
 
 export type DetectorConfig = Pick<ApiConfig, 'maxPageSize' | 'threads' | 'maxDetectBatch'>;
 
-export function detectorDownloads(row: Pick<DetectorRow, 'id'> & { modelKind?: ModelKind | null }): Detector['downloads'] {
+export function detectorDownloads(
+  row: Pick<DetectorRow, 'id'> & { modelKind?: ModelKind | null },
+): Detector['downloads'] {
   const base = `/detectors/${row.id}`;
-  return { detectorOnnx: `${base}/detector.onnx`, detectorJson: `${base}/detector.json`, pipelineOnnx: row.modelKind === ModelKind.onnx_folder ? `${base}/pipeline.onnx` : null };
+  return {
+    detectorOnnx: `${base}/detector.onnx`,
+    detectorJson: `${base}/detector.json`,
+    pipelineOnnx: row.modelKind === ModelKind.onnx_folder ? `${base}/pipeline.onnx` : null,
+  };
 }
 
 interface LoadedDetector {
@@ -69,8 +85,10 @@ export class DetectorService {
 
   async create(input: CreateDetectorInput): Promise<Detector> {
     if (input.tpr != null && input.threshold != null) throw badInput('give tpr (a calibration) or threshold, not both');
-    if (input.tpr != null && !(input.tpr > 0 && input.tpr < 1)) throw badInput(`tpr must be in (0, 1), e.g. 0.95; got ${input.tpr}`, { tpr: input.tpr });
-    if (input.threshold != null && !Number.isFinite(input.threshold)) throw badInput('threshold must be a finite number');
+    if (input.tpr != null && !(input.tpr > 0 && input.tpr < 1))
+      throw badInput(`tpr must be in (0, 1), e.g. 0.95; got ${input.tpr}`, { tpr: input.tpr });
+    if (input.threshold != null && !Number.isFinite(input.threshold))
+      throw badInput('threshold must be a finite number');
     if ((input.evaluationRunId == null) === (input.miningRunId == null)) {
       throw badInput('give evaluationRunId (a succeeded evaluation) or miningRunId + method, exactly one of them');
     }
@@ -82,50 +100,76 @@ export class DetectorService {
     let evaluation: Awaited<ReturnType<EvaluationService['get']>> | null = null;
     if (input.evaluationRunId != null) {
       if (input.method != null || input.params != null || input.seed != null) {
-        throw badInput('a detector from an evaluation inherits its method, params and seed; leave method, params and seed out');
+        throw badInput(
+          'a detector from an evaluation inherits its method, params and seed; leave method, params and seed out',
+        );
       }
       evaluation = await this.evaluations.get(input.evaluationRunId);
       if (evaluation.status !== RunStatus.succeeded) {
-        throw badInput(`evaluation run ${evaluation.id} is ${evaluation.status}; a detector is created from a succeeded evaluation`, { status: evaluation.status });
+        throw badInput(
+          `evaluation run ${evaluation.id} is ${evaluation.status}; a detector is created from a succeeded evaluation`,
+          { status: evaluation.status },
+        );
       }
       method = libraryId(evaluation.method);
       const { preset: _preset, ...rest } = evaluation.params as Record<string, unknown>;
       params = rest;
       miningRunId = evaluation.miningRunId;
-      permutation = evaluation.groupPermutation == null ? undefined : decodeGroupPermutation(evaluation.groupPermutation);
+      permutation =
+        evaluation.groupPermutation == null ? undefined : decodeGroupPermutation(evaluation.groupPermutation);
       calibrationImageSetId ??= evaluation.idImageSetId;
     } else {
       if (input.method == null) throw badInput('with miningRunId, give method (mcm, neglabel or debiased)');
       method = libraryId(input.method);
       params = { ...(input.params ?? {}), ...(input.seed == null ? {} : { seed: input.seed }) };
       miningRunId = input.miningRunId!;
-      if (input.threshold == null && calibrationImageSetId === null) throw badInput('with miningRunId, give calibrationImageSetId (ID images to calibrate on) or threshold');
+      if (input.threshold == null && calibrationImageSetId === null)
+        throw badInput('with miningRunId, give calibrationImageSetId (ID images to calibrate on) or threshold');
     }
     // Refuses stream-adaptive methods (adaneg, tanl) with the library's typed error saying why.
     const methodId = detectorMethod(method);
     for (const [key, value] of Object.entries(params)) {
-      if (typeof value !== 'number' && typeof value !== 'string') throw badInput(`parameter '${key}' must be a number or a string`);
+      if (typeof value !== 'number' && typeof value !== 'string')
+        throw badInput(`parameter '${key}' must be a number or a string`);
     }
     const miningRun = miningRunId === null ? null : await this.miningRuns.find(miningRunId);
     if (miningRunId !== null && miningRun === null) throw notFound('mining run', miningRunId);
-    if (miningRun !== null && miningRun.status !== RunStatus.succeeded) throw badInput(`mining run ${miningRun.id} is ${miningRun.status}; a detector needs a succeeded mining run`);
+    if (miningRun !== null && miningRun.status !== RunStatus.succeeded)
+      throw badInput(`mining run ${miningRun.id} is ${miningRun.status}; a detector needs a succeeded mining run`);
     const labelSetId = evaluation?.labelSetId ?? miningRun!.labelSetId;
     const modelId = evaluation?.modelId ?? miningRun!.modelId;
     const labelSet = await this.labelSets.find(labelSetId);
     if (labelSet === null) throw notFound('label set', labelSetId);
     const model = await this.models.find(modelId);
     if (model === null) throw notFound('model', modelId);
-    const ref: ModelRef = { kind: model.kind, folder: model.folder, contentHash: evaluation?.modelHash ?? model.contentHash, embeddingDim: model.embeddingDim };
-    if (calibrationImageSetId !== null && (await this.imageSets.find(calibrationImageSetId)) === null) throw notFound('image set', calibrationImageSetId);
+    const ref: ModelRef = {
+      kind: model.kind,
+      folder: model.folder,
+      contentHash: evaluation?.modelHash ?? model.contentHash,
+      embeddingDim: model.embeddingDim,
+    };
+    if (calibrationImageSetId !== null && (await this.imageSets.find(calibrationImageSetId)) === null)
+      throw notFound('image set', calibrationImageSetId);
 
     const labels = miningRun?.labelsSnapshot ?? labelSet.labels;
     const idText = await this.inputs.labelMatrix(ref, labels, labelSet.promptTemplates);
     const usesNegatives = methodId !== 'mcm';
-    const negText = usesNegatives && miningRun !== null ? await this.inputs.negativeMatrix(ref, miningRun.id) : undefined;
-    const negatives = usesNegatives && miningRun !== null ? (await this.miningRuns.negativesInRankOrder(miningRun.id)).map((n) => ({ word: n.word, ...(isPartOfSpeech(n.pos) ? { pos: n.pos } : {}) })) : undefined;
+    const negText =
+      usesNegatives && miningRun !== null ? await this.inputs.negativeMatrix(ref, miningRun.id) : undefined;
+    const negatives =
+      usesNegatives && miningRun !== null
+        ? (await this.miningRuns.negativesInRankOrder(miningRun.id)).map((n) => ({
+            word: n.word,
+            ...(isPartOfSpeech(n.pos) ? { pos: n.pos } : {}),
+          }))
+        : undefined;
     let threshold: DetectorThreshold;
     if (input.threshold != null) threshold = { value: input.threshold };
-    else threshold = { calibrationImages: await this.inputs.imageMatrix(ref, calibrationImageSetId!), targetTpr: input.tpr ?? DEFAULT_TARGET_TPR };
+    else
+      threshold = {
+        calibrationImages: await this.inputs.imageMatrix(ref, calibrationImageSetId!),
+        targetTpr: input.tpr ?? DEFAULT_TARGET_TPR,
+      };
     const built = await buildDetector({
       method: methodId,
       idText,
@@ -169,7 +213,10 @@ export class DetectorService {
   }
 
   /** The source evaluation's metrics per OOD set, with the fraction each set passes at `threshold`. */
-  private async metricsAt(evaluation: { id: string; idImageSetId: string }, threshold: number): Promise<DetectorOodMetrics[]> {
+  private async metricsAt(
+    evaluation: { id: string; idImageSetId: string },
+    threshold: number,
+  ): Promise<DetectorOodMetrics[]> {
     const [results] = await this.evaluations.resultsOfSucceededRuns([evaluation.id]);
     const scores = await this.repository.sampleScores(evaluation.id);
     const idScores = scores.get(evaluation.idImageSetId);
@@ -212,9 +259,21 @@ export class DetectorService {
     const keyset =
       after === undefined
         ? {}
-        : { OR: [{ createdAt: { lt: new Date(String(after[0])) } }, { createdAt: new Date(String(after[0])), id: { lt: String(after[1]) } }] };
-    const { rows, totalCount } = await this.repository.page(where, keyset, args.first + 1, options.totalCount !== false);
-    const kinds = new Map((await this.models.byIds([...new Set(rows.map((r) => r.modelId))])).map((m) => [m.id, m.kind]));
+        : {
+            OR: [
+              { createdAt: { lt: new Date(String(after[0])) } },
+              { createdAt: new Date(String(after[0])), id: { lt: String(after[1]) } },
+            ],
+          };
+    const { rows, totalCount } = await this.repository.page(
+      where,
+      keyset,
+      args.first + 1,
+      options.totalCount !== false,
+    );
+    const kinds = new Map(
+      (await this.models.byIds([...new Set(rows.map((r) => r.modelId))])).map((m) => [m.id, m.kind]),
+    );
     return toPage(
       rows.map((row) => this.toDetector(row, kinds.get(row.modelId) ?? null)),
       args.first,
@@ -248,7 +307,13 @@ export class DetectorService {
     loaded = (async () => {
       const row = await this.repository.onnx(id);
       if (row === null) throw notFound('detector', id);
-      return { runner: await DetectorRunner.load(row.onnx, { threads: this.config.threads }), labels: row.labels, embeddingDim: row.embeddingDim, modelId: row.modelId, modelHash: row.modelHash };
+      return {
+        runner: await DetectorRunner.load(row.onnx, { threads: this.config.threads }),
+        labels: row.labels,
+        embeddingDim: row.embeddingDim,
+        modelId: row.modelId,
+        modelHash: row.modelHash,
+      };
     })();
     loaded.catch(() => this.sessions.delete(id));
     this.sessions.set(id, loaded);
@@ -262,41 +327,77 @@ export class DetectorService {
   }
 
   async detect(detectorId: string, input: DetectInput): Promise<DetectResult> {
-    const given = [input.embeddings != null, input.imagesBase64 != null, input.imageSetId != null].filter(Boolean).length;
+    const given = [input.embeddings != null, input.imagesBase64 != null, input.imageSetId != null].filter(
+      Boolean,
+    ).length;
     checkId(detectorId);
     if (given !== 1) throw badInput('give exactly one of embeddings { npyBase64 }, imagesBase64 or imageSetId');
     // The loaded session carries the (immutable) row: a warm detect asks the database nothing.
     const loaded = await this.session(detectorId);
-    const row = { id: detectorId, embeddingDim: loaded.embeddingDim, modelId: loaded.modelId, modelHash: loaded.modelHash };
+    const row = {
+      id: detectorId,
+      embeddingDim: loaded.embeddingDim,
+      modelId: loaded.modelId,
+      modelHash: loaded.modelHash,
+    };
     const images = await this.imagesOf(row, input);
-    if (images.rows === 0) throw badInput(`the batch is empty; give at least one image (at most ${this.config.maxDetectBatch})`, { max: this.config.maxDetectBatch });
+    if (images.rows === 0)
+      throw badInput(`the batch is empty; give at least one image (at most ${this.config.maxDetectBatch})`, {
+        max: this.config.maxDetectBatch,
+      });
     if (images.rows > this.config.maxDetectBatch) {
-      throw badInput(`the batch has ${images.rows} images; at most ${this.config.maxDetectBatch} per request (NEGMINE_MAX_DETECT_BATCH)`, { rows: images.rows, max: this.config.maxDetectBatch });
+      throw badInput(
+        `the batch has ${images.rows} images; at most ${this.config.maxDetectBatch} per request (NEGMINE_MAX_DETECT_BATCH)`,
+        { rows: images.rows, max: this.config.maxDetectBatch },
+      );
     }
     if (images.cols !== row.embeddingDim) {
-      throw badInput(`detector ${row.id} takes embeddings of width d = ${row.embeddingDim}; got width ${images.cols}`, { dim: images.cols, expected: row.embeddingDim });
+      throw badInput(`detector ${row.id} takes embeddings of width d = ${row.embeddingDim}; got width ${images.cols}`, {
+        dim: images.cols,
+        expected: row.embeddingDim,
+      });
     }
     const result = await loaded.runner.detect(images);
     return { detectorId, count: images.rows, results: detections(result, loaded.labels) };
   }
 
-  private async imagesOf(row: Pick<DetectorRow, 'id' | 'embeddingDim' | 'modelId' | 'modelHash'>, input: DetectInput): Promise<Matrix> {
+  private async imagesOf(
+    row: Pick<DetectorRow, 'id' | 'embeddingDim' | 'modelId' | 'modelHash'>,
+    input: DetectInput,
+  ): Promise<Matrix> {
     if (input.embeddings != null) {
       const bytes = Buffer.from(input.embeddings.npyBase64, 'base64');
-      return asFloat32Matrix(parseNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)), 'embeddings .npy');
+      return asFloat32Matrix(
+        parseNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
+        'embeddings .npy',
+      );
     }
     const model = await this.models.find(row.modelId);
     if (model === null) throw notFound('model', row.modelId);
-    const ref: ModelRef = { kind: model.kind, folder: model.folder, contentHash: row.modelHash, embeddingDim: row.embeddingDim };
+    const ref: ModelRef = {
+      kind: model.kind,
+      folder: model.folder,
+      contentHash: row.modelHash,
+      embeddingDim: row.embeddingDim,
+    };
     if (input.imageSetId != null) {
       if ((await this.imageSets.find(input.imageSetId)) === null) throw notFound('image set', input.imageSetId);
       return this.inputs.imageMatrix(ref, input.imageSetId);
     }
     const files = input.imagesBase64!;
-    if (files.length === 0) throw badInput(`the batch is empty; give at least one image (at most ${this.config.maxDetectBatch})`, { max: this.config.maxDetectBatch });
-    if (files.length > this.config.maxDetectBatch) throw badInput(`the batch has ${files.length} images; at most ${this.config.maxDetectBatch} per request`, { rows: files.length, max: this.config.maxDetectBatch });
+    if (files.length === 0)
+      throw badInput(`the batch is empty; give at least one image (at most ${this.config.maxDetectBatch})`, {
+        max: this.config.maxDetectBatch,
+      });
+    if (files.length > this.config.maxDetectBatch)
+      throw badInput(`the batch has ${files.length} images; at most ${this.config.maxDetectBatch} per request`, {
+        rows: files.length,
+        max: this.config.maxDetectBatch,
+      });
     if (model.kind !== ModelKind.onnx_folder || model.folder === null) {
-      throw badInput(`detector ${row.id} was built on model '${model.name}', an imported embedding space; image files need an ONNX model: send embeddings instead`);
+      throw badInput(
+        `detector ${row.id} was built on model '${model.name}', an imported embedding space; image files need an ONNX model: send embeddings instead`,
+      );
     }
     const clip = await this.clipModels.get(model.folder);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'negmine-detect-'));
@@ -306,7 +407,10 @@ export class DetectorService {
       const encoded = await clip.image!.encodeFiles(paths, {});
       if (encoded.failures.length > 0) {
         const failed = encoded.failures.map((f) => paths.indexOf(f.path));
-        throw badInput(`${encoded.failures.length} of ${files.length} images could not be decoded (indices ${failed.slice(0, 20).join(', ')}); accepted: JPEG, PNG, WebP, GIF, TIFF, AVIF files, base64-encoded`, { indices: failed.slice(0, 20) });
+        throw badInput(
+          `${encoded.failures.length} of ${files.length} images could not be decoded (indices ${failed.slice(0, 20).join(', ')}); accepted: JPEG, PNG, WebP, GIF, TIFF, AVIF files, base64-encoded`,
+          { indices: failed.slice(0, 20) },
+        );
       }
       return { data: encoded.embeddings, rows: encoded.files.length, cols: encoded.embeddingDim };
     } finally {
@@ -335,11 +439,16 @@ export class DetectorService {
     if (row === null) throw notFound('detector', id);
     const model = await this.models.find(row.modelId);
     if (model === null || model.kind !== ModelKind.onnx_folder || model.folder === null) {
-      throw new ApiError(ApiErrorCode.NotFound, `detector ${id} was built on an imported embedding space; pipeline.onnx exists only for ONNX models (download detector.onnx)`, { id });
+      throw new ApiError(
+        ApiErrorCode.NotFound,
+        `detector ${id} was built on an imported embedding space; pipeline.onnx exists only for ONNX models (download detector.onnx)`,
+        { id },
+      );
     }
     const files = await readModelFolder(model.folder, { towers: 'vision' });
     const tower = (files.visionModel ?? files.combinedModel)?.bytes;
-    if (tower === undefined) throw badInput(`model '${model.name}' has no ONNX vision tower to compose pipeline.onnx from`);
+    if (tower === undefined)
+      throw badInput(`model '${model.name}' has no ONNX vision tower to compose pipeline.onnx from`);
     return composePipeline(tower, row.onnx);
   }
 

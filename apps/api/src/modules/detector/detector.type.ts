@@ -4,7 +4,9 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { ScoringMethod } from '../../shared/enums';
 
-@ObjectType({ description: "The source evaluation's metrics on one OOD set, and what the detector's threshold does there" })
+@ObjectType({
+  description: "The source evaluation's metrics on one OOD set, and what the detector's threshold does there",
+})
 export class DetectorOodMetrics {
   @Field(() => ID)
   oodImageSetId!: string;
@@ -21,7 +23,9 @@ export class DetectorOodMetrics {
   @Field(() => Float)
   auroc!: number;
 
-  @Field(() => Float, { description: 'Fraction of this OOD set accepted as ID (score >= threshold) at the detector’s threshold' })
+  @Field(() => Float, {
+    description: 'Fraction of this OOD set accepted as ID (score >= threshold) at the detector’s threshold',
+  })
   fprAtThreshold!: number;
 
   @Field(() => Float, { description: 'Fraction of the evaluation’s ID set accepted at the detector’s threshold' })

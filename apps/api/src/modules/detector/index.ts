@@ -34,7 +34,11 @@ interface Needs {
 }
 
 /** A download: the file with its type, or the JSON error body (404 NOT_FOUND for an unknown id). */
-function download(contentType: string, fileName: string, read: (id: string) => Promise<Uint8Array | string>): RequestHandler {
+function download(
+  contentType: string,
+  fileName: string,
+  read: (id: string) => Promise<Uint8Array | string>,
+): RequestHandler {
   return (req: Request, res: Response, next) => {
     const id = String(req.params['id']);
     read(id).then(
@@ -42,7 +46,9 @@ function download(contentType: string, fileName: string, read: (id: string) => P
         res.setHeader('Content-Type', contentType);
         res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
         res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
-        res.status(200).send(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+        res
+          .status(200)
+          .send(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
       },
       (error: unknown) => {
         const known = publicError(error);
@@ -57,10 +63,26 @@ function download(contentType: string, fileName: string, read: (id: string) => P
 export const detectorFeature = defineFeature({
   name: 'detector',
   resolvers: [DetectorResolver],
-  needs: ['labelSetRepository', 'modelRepository', 'imageSetRepository', 'miningRepository', 'embeddings', 'encoding', 'wordNet', 'evaluations', 'clipModels'],
+  needs: [
+    'labelSetRepository',
+    'modelRepository',
+    'imageSetRepository',
+    'miningRepository',
+    'embeddings',
+    'encoding',
+    'wordNet',
+    'evaluations',
+    'clipModels',
+  ],
   createServices: ({ prisma, config }, needs: Needs) => {
     const detectorRepository = new DetectorRepository(prisma);
-    const inputs = new DetectorInputs(needs.embeddings, needs.encoding, needs.wordNet, needs.miningRepository, needs.imageSetRepository);
+    const inputs = new DetectorInputs(
+      needs.embeddings,
+      needs.encoding,
+      needs.wordNet,
+      needs.miningRepository,
+      needs.imageSetRepository,
+    );
     return {
       detectorRepository,
       detectors: new DetectorService(
@@ -78,9 +100,21 @@ export const detectorFeature = defineFeature({
   },
   createRoutes: ({ detectors }): FeatureRoute[] => {
     return [
-      { method: 'GET', path: '/detectors/:id/detector.onnx', handle: download('application/octet-stream', 'detector.onnx', (id) => detectors.onnxFile(id)) },
-      { method: 'GET', path: '/detectors/:id/detector.json', handle: download('application/json; charset=utf-8', 'detector.json', (id) => detectors.manifestFile(id)) },
-      { method: 'GET', path: '/detectors/:id/pipeline.onnx', handle: download('application/octet-stream', 'pipeline.onnx', (id) => detectors.pipelineFile(id)) },
+      {
+        method: 'GET',
+        path: '/detectors/:id/detector.onnx',
+        handle: download('application/octet-stream', 'detector.onnx', (id) => detectors.onnxFile(id)),
+      },
+      {
+        method: 'GET',
+        path: '/detectors/:id/detector.json',
+        handle: download('application/json; charset=utf-8', 'detector.json', (id) => detectors.manifestFile(id)),
+      },
+      {
+        method: 'GET',
+        path: '/detectors/:id/pipeline.onnx',
+        handle: download('application/octet-stream', 'pipeline.onnx', (id) => detectors.pipelineFile(id)),
+      },
     ];
   },
 });

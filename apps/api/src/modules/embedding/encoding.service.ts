@@ -45,18 +45,27 @@ export class EncodingService {
     const texts = missing.map((hash) => byHash.get(hash)!);
     const vectors = await model.text!.encode(texts);
     const dim = model.embeddingDim;
-    await this.embeddings.store('text', modelHash, missing.map((inputHash, row) => ({ inputHash, vector: vectors.subarray(row * dim, (row + 1) * dim) })));
+    await this.embeddings.store(
+      'text',
+      modelHash,
+      missing.map((inputHash, row) => ({ inputHash, vector: vectors.subarray(row * dim, (row + 1) * dim) })),
+    );
   }
 
   /**
    * The embeddings of the library's seeded noise images (TANL's negative-queue seed), at the image
    * tower's input size; 15 images, encoded each time (not cached: they are cheap and seed-defined).
    */
-  async encodeNoiseImages(folder: string, seed: number): Promise<{ images: { data: Float32Array; rows: number; cols: number }; size: number }> {
+  async encodeNoiseImages(
+    folder: string,
+    seed: number,
+  ): Promise<{ images: { data: Float32Array; rows: number; cols: number }; size: number }> {
     const model = await this.clipModels.get(folder);
     const crop = model.image!.preprocessSpec.centerCrop;
     if (crop === undefined || crop.width !== crop.height) {
-      throw new Error(`the image tower of ${folder} has no square input size, so noise images cannot be generated for it`);
+      throw new Error(
+        `the image tower of ${folder} has no square input size, so noise images cannot be generated for it`,
+      );
     }
     const noise = generateNoiseImages({ seed, size: crop.width });
     const data = await model.image!.encodePixelValues(noise.map((image) => image.pixelValues));
@@ -64,8 +73,20 @@ export class EncodingService {
   }
 
   /** Encodes whichever of `images` (files under `imageFolder`) the image cache lacks; undecodable files are logged and left out. */
-  async encodeImages(folder: string, modelHash: string, imageFolder: string, images: readonly ImageToEncode[], runId: string): Promise<void> {
-    const missing = new Set(await this.embeddings.missing('image', modelHash, images.map((item) => item.inputHash)));
+  async encodeImages(
+    folder: string,
+    modelHash: string,
+    imageFolder: string,
+    images: readonly ImageToEncode[],
+    runId: string,
+  ): Promise<void> {
+    const missing = new Set(
+      await this.embeddings.missing(
+        'image',
+        modelHash,
+        images.map((item) => item.inputHash),
+      ),
+    );
     const todo = images.filter((item) => missing.has(item.inputHash));
     if (todo.length === 0) return;
     const model = await this.clipModels.get(folder);
@@ -76,10 +97,16 @@ export class EncodingService {
     await this.embeddings.store(
       'image',
       modelHash,
-      result.files.map((file, row) => ({ inputHash: hashOf.get(file)!, vector: result.embeddings.subarray(row * dim, (row + 1) * dim) })),
+      result.files.map((file, row) => ({
+        inputHash: hashOf.get(file)!,
+        vector: result.embeddings.subarray(row * dim, (row + 1) * dim),
+      })),
     );
     if (result.failures.length > 0) {
-      this.logger.warn({ runId, failures: result.failures.slice(0, 5), count: result.failures.length }, 'images could not be decoded; they are left out');
+      this.logger.warn(
+        { runId, failures: result.failures.slice(0, 5), count: result.failures.length },
+        'images could not be decoded; they are left out',
+      );
     }
   }
 }

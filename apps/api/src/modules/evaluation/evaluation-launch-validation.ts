@@ -11,7 +11,13 @@ import type { MiningRepository } from '../mining/mining.repository';
 const MAX_SEED = 0xffffffff;
 
 function invalid(method: string, parameter: string, value: unknown, accepted: string, why: string): never {
-  throw badInput(`${method}: ${parameter} ${why}; accepted: ${accepted}`, { reason: 'INVALID_PARAMETER', method, parameter, value, accepted });
+  throw badInput(`${method}: ${parameter} ${why}; accepted: ${accepted}`, {
+    reason: 'INVALID_PARAMETER',
+    method,
+    parameter,
+    value,
+    accepted,
+  });
 }
 
 /** Checks resolved parameters against the mining run's negatives and corpus; throws BAD_USER_INPUT naming the parameter. */
@@ -24,20 +30,35 @@ export async function validateEvaluationLaunch(
   const seed = params['seed'];
   const permutations = params['permutations'];
   if (typeof seed === 'number' && typeof permutations === 'number' && seed + permutations - 1 > MAX_SEED) {
-    invalid(method.id, 'seed', seed, `an integer in [0, ${MAX_SEED - permutations + 1}] with permutations = ${permutations}`, 'plus permutations − 1 passes 2^32 − 1');
+    invalid(
+      method.id,
+      'seed',
+      seed,
+      `an integer in [0, ${MAX_SEED - permutations + 1}] with permutations = ${permutations}`,
+      'plus permutations − 1 passes 2^32 − 1',
+    );
   }
   if (miningRun === null) return;
   if (method.negatives === 'required') {
     const negatives = await miningRuns.negativeCount(miningRun.id);
     if (negatives === 0) {
-      throw badInput(`mining run ${miningRun.id} selected no negatives; ${method.id} needs at least one (mine again with larger keep fractions)`, {
-        reason: 'NO_NEGATIVES',
-        miningRunId: miningRun.id,
-      });
+      throw badInput(
+        `mining run ${miningRun.id} selected no negatives; ${method.id} needs at least one (mine again with larger keep fractions)`,
+        {
+          reason: 'NO_NEGATIVES',
+          miningRunId: miningRun.id,
+        },
+      );
     }
     const groups = params['groups'];
     if (typeof groups === 'number' && groups > negatives) {
-      invalid(method.id, 'groups', groups, `an integer in [1, ${negatives}] (N = ${negatives} negatives of mining run ${miningRun.id})`, 'exceeds the number of negatives');
+      invalid(
+        method.id,
+        'groups',
+        groups,
+        `an integer in [1, ${negatives}] (N = ${negatives} negatives of mining run ${miningRun.id})`,
+        'exceeds the number of negatives',
+      );
     }
   }
   const corpusNegatives = params['negatives'];
@@ -45,7 +66,13 @@ export async function validateEvaluationLaunch(
     const corpus = await miningRuns.corpus(miningRun.corpusId);
     const size = corpus?.entryCount ?? 0;
     if (corpusNegatives > size) {
-      invalid(method.id, 'negatives', corpusNegatives, `an integer in [1, ${size}] (the ${size} entries of the mining run's corpus)`, 'exceeds the corpus size');
+      invalid(
+        method.id,
+        'negatives',
+        corpusNegatives,
+        `an integer in [1, ${size}] (the ${size} entries of the mining run's corpus)`,
+        'exceeds the corpus size',
+      );
     }
   }
 }

@@ -44,7 +44,8 @@ export function scoresCsv(sets: readonly ScoredSet[]): string {
   for (const set of sets) {
     const prefix = `${cell(set.name)},${set.role},${set.imageSetId},`;
     // float32 → shortest decimal that round-trips through float32 (Math.fround(parse(text)) === value).
-    for (let i = 0; i < set.scores.length; i++) lines.push(`${prefix}${i},${shortestFloat32(set.scores[i] ?? Number.NaN)}`);
+    for (let i = 0; i < set.scores.length; i++)
+      lines.push(`${prefix}${i},${shortestFloat32(set.scores[i] ?? Number.NaN)}`);
   }
   return `${lines.join('\r\n')}\r\n`;
 }
@@ -90,19 +91,40 @@ export function scoresStructuredNpy(sets: readonly ScoredSet[]): Uint8Array {
 }
 
 /** Reads the scored sets of a run, or throws the HTTP error that says why there are none. */
-export async function scoredSets(runId: string, evaluations: EvaluationRepository, imageSets: ImageSetRepository): Promise<ScoredSet[]> {
-  if (!UUID.test(runId)) throw new ScoresHttpError(400, 'BAD_USER_INPUT', `'${runId.slice(0, 64)}' is not an evaluation run id (a UUID)`);
+export async function scoredSets(
+  runId: string,
+  evaluations: EvaluationRepository,
+  imageSets: ImageSetRepository,
+): Promise<ScoredSet[]> {
+  if (!UUID.test(runId))
+    throw new ScoresHttpError(400, 'BAD_USER_INPUT', `'${runId.slice(0, 64)}' is not an evaluation run id (a UUID)`);
   const run = await evaluations.find(runId);
   if (run === null) throw new ScoresHttpError(404, 'NOT_FOUND', `evaluation run ${runId} does not exist`);
-  if (run.status !== 'succeeded') throw new ScoresHttpError(409, 'SCORES_NOT_AVAILABLE', `evaluation run ${runId} is ${run.status}: per-image scores are stored when it succeeds`);
-  const [rows, sets] = await Promise.all([evaluations.sampleScores(runId), imageSets.byIds([run.idImageSetId, ...run.oodImageSetIds])]);
+  if (run.status !== 'succeeded')
+    throw new ScoresHttpError(
+      409,
+      'SCORES_NOT_AVAILABLE',
+      `evaluation run ${runId} is ${run.status}: per-image scores are stored when it succeeds`,
+    );
+  const [rows, sets] = await Promise.all([
+    evaluations.sampleScores(runId),
+    imageSets.byIds([run.idImageSetId, ...run.oodImageSetIds]),
+  ]);
   const names = new Map(sets.map((set) => [set.id, set.name]));
   const byId = new Map(rows.map((row) => [row.imageSetId, row.scores]));
-  const order: [string, 'id' | 'ood'][] = [[run.idImageSetId, 'id'], ...run.oodImageSetIds.map((id): [string, 'ood'] => [id, 'ood'])];
+  const order: [string, 'id' | 'ood'][] = [
+    [run.idImageSetId, 'id'],
+    ...run.oodImageSetIds.map((id): [string, 'ood'] => [id, 'ood']),
+  ];
   const out: ScoredSet[] = [];
   for (const [imageSetId, role] of order) {
     const bytes = byId.get(imageSetId);
-    if (bytes === undefined) throw new ScoresHttpError(409, 'SCORES_NOT_AVAILABLE', `evaluation run ${runId} stored no scores for image set ${imageSetId} (evaluated before scores were kept?)`);
+    if (bytes === undefined)
+      throw new ScoresHttpError(
+        409,
+        'SCORES_NOT_AVAILABLE',
+        `evaluation run ${runId} stored no scores for image set ${imageSetId} (evaluated before scores were kept?)`,
+      );
     out.push({ imageSetId, name: names.get(imageSetId) ?? imageSetId, role, scores: float32(bytes) });
   }
   return out;
@@ -117,7 +139,10 @@ function handler(serve: (req: Request, res: Response) => Promise<void>): Request
   };
 }
 
-export function evaluationScoresRoutes(evaluations: EvaluationRepository, imageSets: ImageSetRepository): FeatureRoute[] {
+export function evaluationScoresRoutes(
+  evaluations: EvaluationRepository,
+  imageSets: ImageSetRepository,
+): FeatureRoute[] {
   return [
     {
       method: 'GET',
@@ -139,10 +164,18 @@ export function evaluationScoresRoutes(evaluations: EvaluationRepository, imageS
         if (only === undefined) bytes = scoresStructuredNpy(sets);
         else {
           const set = sets.find((candidate) => candidate.imageSetId === only);
-          if (set === undefined) throw new ScoresHttpError(400, 'BAD_USER_INPUT', `imageSet must be one of the run's image sets: ${sets.map((candidate) => candidate.imageSetId).join(', ')}`);
+          if (set === undefined)
+            throw new ScoresHttpError(
+              400,
+              'BAD_USER_INPUT',
+              `imageSet must be one of the run's image sets: ${sets.map((candidate) => candidate.imageSetId).join(', ')}`,
+            );
           bytes = serializeNpy(set.scores, [set.scores.length], 'float32');
         }
-        res.type('application/octet-stream').attachment(only === undefined ? `scores-${id}.npy` : `scores-${id}-${String(only)}.npy`).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        res
+          .type('application/octet-stream')
+          .attachment(only === undefined ? `scores-${id}.npy` : `scores-${id}-${String(only)}.npy`)
+          .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       }),
     },
   ];

@@ -56,7 +56,14 @@ describe('API evaluation vs negmine evaluate', () => {
     space = await createImportedSpace(services, 'parity', DIM);
     // A second, farther OOD set (the imported-space sets are "id" and a near "ood").
     const far = vectors(25, DIM, 11).map((value, i) => value + (i % DIM === 0 ? 3 : 0));
-    farSetId = (await services.imports.importEmbeddings({ target: EmbeddingTarget.image_set, modelId: space.modelId, imageSetName: 'parity-far', npyBase64: npyBase64(far, 25, DIM) })).imageSetId!;
+    farSetId = (
+      await services.imports.importEmbeddings({
+        target: EmbeddingTarget.image_set,
+        modelId: space.modelId,
+        imageSetName: 'parity-far',
+        npyBase64: npyBase64(far, 25, DIM),
+      })
+    ).imageSetId!;
     const run = await services.mining.mineNegatives({
       labelSetId: space.labelSetId,
       modelId: space.modelId,
@@ -71,7 +78,9 @@ describe('API evaluation vs negmine evaluate', () => {
     const negatives = await services.mining.negatives({ miningRunId, first: 500, orderBy: NegativeOrder.rank_asc });
     const corpus = vectors(40, DIM, 2);
     const neg = new Float32Array(negatives.edges.length * DIM);
-    negatives.edges.forEach((edge, rank) => neg.set(corpus.subarray(edge.node.corpusIndex * DIM, (edge.node.corpusIndex + 1) * DIM), rank * DIM));
+    negatives.edges.forEach((edge, rank) =>
+      neg.set(corpus.subarray(edge.node.corpusIndex * DIM, (edge.node.corpusIndex + 1) * DIM), rank * DIM),
+    );
     npy('neg-text', neg, negatives.edges.length);
     npy('images-id', vectors(20, DIM, 3), 20);
     npy('images-near', vectors(20, DIM, 4), 20);
@@ -83,7 +92,12 @@ describe('API evaluation vs negmine evaluate', () => {
     await db?.drop();
   });
 
-  const cli = (method: string, params: Record<string, number>, stream: boolean, extra: readonly string[] = []): CliOutput => {
+  const cli = (
+    method: string,
+    params: Record<string, number>,
+    stream: boolean,
+    extra: readonly string[] = [],
+  ): CliOutput => {
     const args = [
       path.join(repositoryRoot(), 'tools', 'cli', 'bin', 'negmine.js'),
       'evaluate',
@@ -101,7 +115,9 @@ describe('API evaluation vs negmine evaluate', () => {
       `far=${path.join(dir, 'images-far.npy')}`,
       '--threads',
       '1',
-      ...Object.entries(params).flatMap(([name, value]) => (name === 'groups' ? ['--groups', String(value)] : ['--param', `${name}=${value}`])),
+      ...Object.entries(params).flatMap(([name, value]) =>
+        name === 'groups' ? ['--groups', String(value)] : ['--param', `${name}=${value}`],
+      ),
       ...(params['groups'] === undefined ? [] : ['--seed', String(SEED)]),
       ...(stream && !extra.includes('--stream-seed') ? ['--stream-seed', String(SEED)] : []),
       ...extra,
@@ -139,7 +155,8 @@ describe('API evaluation vs negmine evaluate', () => {
         const fromCli = Object.fromEntries(METRICS.map((metric) => [metric, expected.sets[name]![metric]]));
         expect({ method, set: name, ...fromApi }).toEqual({ method, set: name, ...fromCli });
         if (stream) {
-          const order = (run.diagnostics as { sets: Record<string, { streamOrder: { sha256: string } }> }).sets[setId]!.streamOrder;
+          const order = (run.diagnostics as { sets: Record<string, { streamOrder: { sha256: string } }> }).sets[setId]!
+            .streamOrder;
           expect(order.sha256).toBe((expected.sets[name]!['streamOrder'] as { sha256: string }).sha256);
         }
       }
@@ -151,26 +168,43 @@ describe('API evaluation vs negmine evaluate', () => {
   it('an adaneg run records the stream protocol it was scored with (seed, batch size)', async () => {
     const runs = await db.prisma.evaluationRun.findMany({ where: { method: 'adaneg' } });
     expect(runs).toHaveLength(1);
-    expect((runs[0]!.diagnostics as { protocol: string; streamSeed: number; batchSize: number }).protocol).toBe('stream');
+    expect((runs[0]!.diagnostics as { protocol: string; streamSeed: number; batchSize: number }).protocol).toBe(
+      'stream',
+    );
     expect(runs[0]!.diagnostics).toMatchObject({ streamSeed: SEED, batchSize: 256 });
   });
 
   it('refuses tanl for an imported space without imported noise-image embeddings, naming the import', async () => {
     await expect(
-      services.evaluations.launch({ miningRunId, method: ScoringMethod.tanl, idImageSetId: space.idSetId, oodImageSetIds: [space.oodSetId] }),
-    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/noise images.*importEmbeddings\(target: noise\)/) });
+      services.evaluations.launch({
+        miningRunId,
+        method: ScoringMethod.tanl,
+        idImageSetId: space.idSetId,
+        oodImageSetIds: [space.oodSetId],
+      }),
+    ).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringMatching(/noise images.*importEmbeddings\(target: noise\)/),
+    });
   });
 
   const STREAM_SEED = 7;
   const BATCH = 8;
-  const STREAM_PARAMS: Record<'adaneg' | 'tanl', Record<string, number>> = { adaneg: { groups: 4, memoryLength: 5 }, tanl: { negatives: 5, memoryLength: 6 } };
+  const STREAM_PARAMS: Record<'adaneg' | 'tanl', Record<string, number>> = {
+    adaneg: { groups: 4, memoryLength: 5 },
+    tanl: { negatives: 5, memoryLength: 6 },
+  };
 
   it.each(['adaneg', 'tanl'] as const)(
     '%s with a given streamSeed and batchSize: identical per-set metrics, orders and mean; stored with the run',
     async (method) => {
       if (method === 'tanl') {
         const noise = vectors(15, DIM, 9).map((value, i) => value * 0.2 + (i % 3));
-        await services.imports.importEmbeddings({ target: EmbeddingTarget.noise, modelId: space.modelId, npyBase64: npyBase64(noise, 15, DIM) });
+        await services.imports.importEmbeddings({
+          target: EmbeddingTarget.noise,
+          modelId: space.modelId,
+          npyBase64: npyBase64(noise, 15, DIM),
+        });
         npy('noise', noise, 15);
         npy('corpus', vectors(40, DIM, 2), 40);
       }
@@ -190,24 +224,45 @@ describe('API evaluation vs negmine evaluate', () => {
       const run = await services.evaluations.get(launched.id);
       expect(run.status).toBe('succeeded');
       const extra = ['--stream-seed', String(STREAM_SEED), '--batch-size', String(BATCH)];
-      if (method === 'tanl') extra.push('--corpus-emb', path.join(dir, 'corpus.npy'), '--noise-emb', path.join(dir, 'noise.npy'));
+      if (method === 'tanl')
+        extra.push('--corpus-emb', path.join(dir, 'corpus.npy'), '--noise-emb', path.join(dir, 'noise.npy'));
       const expected = cli(method, params, true, extra);
       const results = await db.prisma.evaluationResult.findMany({ where: { evaluationRunId: run.id } });
-      const orders = run.streamOrders as { kind: string; imageSetId?: string; given: boolean; seed: number | null; length: number; sha256: string }[];
-      for (const [index, [name, setId, rows]] of ([
-        ['near', space.oodSetId, 40],
-        ['far', farSetId, 45],
-      ] as const).entries()) {
+      const orders = run.streamOrders as {
+        kind: string;
+        imageSetId?: string;
+        given: boolean;
+        seed: number | null;
+        length: number;
+        sha256: string;
+      }[];
+      for (const [index, [name, setId, rows]] of (
+        [
+          ['near', space.oodSetId, 40],
+          ['far', farSetId, 45],
+        ] as const
+      ).entries()) {
         const result = results.find((row) => row.oodImageSetId === setId)!;
         const fromApi = Object.fromEntries(METRICS.map((metric) => [metric, result[metric]]));
         const fromCli = Object.fromEntries(METRICS.map((metric) => [metric, expected.sets[name]![metric]]));
         expect({ method, set: name, ...fromApi }).toEqual({ method, set: name, ...fromCli });
         const order = orders.find((record) => record.kind === 'stream' && record.imageSetId === setId)!;
-        expect(order).toEqual({ kind: 'stream', imageSetId: setId, given: false, seed: STREAM_SEED + index, length: rows, sha256: streamOrderSha256(seededPermutation(rows, STREAM_SEED + index)) });
+        expect(order).toEqual({
+          kind: 'stream',
+          imageSetId: setId,
+          given: false,
+          seed: STREAM_SEED + index,
+          length: rows,
+          sha256: streamOrderSha256(seededPermutation(rows, STREAM_SEED + index)),
+        });
         expect(order.sha256).toBe((expected.sets[name]!['streamOrder'] as { sha256: string }).sha256);
       }
       if (method === 'tanl') {
-        expect(orders.filter((record) => record.kind !== 'stream').map((record) => [record.kind, record.length, record.given])).toEqual([
+        expect(
+          orders
+            .filter((record) => record.kind !== 'stream')
+            .map((record) => [record.kind, record.length, record.given]),
+        ).toEqual([
           ['positiveInit', 3, false],
           ['noiseInit', 15, false],
         ]);
@@ -218,7 +273,8 @@ describe('API evaluation vs negmine evaluate', () => {
     180_000,
   );
 
-  const orderNpy = (order: ArrayLike<number>) => Buffer.from(serializeNpy(BigInt64Array.from(Array.from(order, BigInt)), [order.length])).toString('base64');
+  const orderNpy = (order: ArrayLike<number>) =>
+    Buffer.from(serializeNpy(BigInt64Array.from(Array.from(order, BigInt)), [order.length])).toString('base64');
 
   it('uses given stream and queue-initialisation orders as the CLI does (--stream-order, --pos-init-order, --noise-init-order)', async () => {
     const near = Array.from({ length: 40 }, (_, i) => 39 - i);
@@ -251,21 +307,38 @@ describe('API evaluation vs negmine evaluate', () => {
     writeFileSync(path.join(dir, files.pos), Buffer.from(orderNpy(positive), 'base64'));
     writeFileSync(path.join(dir, files.noise), Buffer.from(orderNpy(noise), 'base64'));
     const expected = cli('tanl', STREAM_PARAMS.tanl, true, [
-      '--stream-seed', String(STREAM_SEED), '--batch-size', String(BATCH),
-      '--corpus-emb', path.join(dir, 'corpus.npy'), '--noise-emb', path.join(dir, 'noise.npy'),
-      '--stream-order', `near=${path.join(dir, files.near)}`,
-      '--pos-init-order', path.join(dir, files.pos), '--noise-init-order', path.join(dir, files.noise),
+      '--stream-seed',
+      String(STREAM_SEED),
+      '--batch-size',
+      String(BATCH),
+      '--corpus-emb',
+      path.join(dir, 'corpus.npy'),
+      '--noise-emb',
+      path.join(dir, 'noise.npy'),
+      '--stream-order',
+      `near=${path.join(dir, files.near)}`,
+      '--pos-init-order',
+      path.join(dir, files.pos),
+      '--noise-init-order',
+      path.join(dir, files.noise),
     ]);
     const results = await db.prisma.evaluationResult.findMany({ where: { evaluationRunId: run.id } });
-    for (const [name, setId] of [['near', space.oodSetId], ['far', farSetId]] as const) {
+    for (const [name, setId] of [
+      ['near', space.oodSetId],
+      ['far', farSetId],
+    ] as const) {
       const result = results.find((row) => row.oodImageSetId === setId)!;
-      expect(Object.fromEntries(METRICS.map((metric) => [metric, result[metric]]))).toEqual(Object.fromEntries(METRICS.map((metric) => [metric, expected.sets[name]![metric]])));
+      expect(Object.fromEntries(METRICS.map((metric) => [metric, result[metric]]))).toEqual(
+        Object.fromEntries(METRICS.map((metric) => [metric, expected.sets[name]![metric]])),
+      );
     }
     expect(run.meanMetrics).toEqual(expected.mean);
     // The orders the job scored with (evaluateMethod's record) are the given ones.
     const used = run.streamOrders as { given: boolean; sha256: string }[];
     expect(used.map((record) => record.given)).toEqual([true, false, true, true]);
-    expect([used[0]!.sha256, used[2]!.sha256, used[3]!.sha256]).toEqual([near, positive, noise].map((order) => streamOrderSha256(Int32Array.from(order))));
+    expect([used[0]!.sha256, used[2]!.sha256, used[3]!.sha256]).toEqual(
+      [near, positive, noise].map((order) => streamOrderSha256(Int32Array.from(order))),
+    );
   }, 180_000);
 
   it('refuses a given order that is not a permutation of its set, naming the set, and stores nothing', async () => {
@@ -280,7 +353,11 @@ describe('API evaluation vs negmine evaluate', () => {
         idImageSetId: space.idSetId,
         oodImageSetIds: [space.oodSetId, farSetId],
       }),
-    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining(farSetId), details: expect.objectContaining({ imageSetId: farSetId }) });
+    ).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining(farSetId),
+      details: expect.objectContaining({ imageSetId: farSetId }),
+    });
     await expect(
       services.evaluations.launch({
         miningRunId,
@@ -290,19 +367,44 @@ describe('API evaluation vs negmine evaluate', () => {
         idImageSetId: space.idSetId,
         oodImageSetIds: [space.oodSetId, farSetId],
       }),
-    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/not a permutation/), details: expect.objectContaining({ imageSetId: space.oodSetId }) });
+    ).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringMatching(/not a permutation/),
+      details: expect.objectContaining({ imageSetId: space.oodSetId }),
+    });
     await expect(
-      services.evaluations.launch({ miningRunId, method: ScoringMethod.neglabel, streamSeed: 1, idImageSetId: space.idSetId, oodImageSetIds: [space.oodSetId] }),
+      services.evaluations.launch({
+        miningRunId,
+        method: ScoringMethod.neglabel,
+        streamSeed: 1,
+        idImageSetId: space.idSetId,
+        oodImageSetIds: [space.oodSetId],
+      }),
     ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/static.*streamSeed/) });
     expect(await db.prisma.evaluationRun.count()).toBe(count);
   });
 
   it('a reused idempotency key with another streamSeed, batchSize or order is a CONFLICT listing them', async () => {
-    const base = { miningRunId, method: ScoringMethod.adaneg, params: { groups: 4 }, idImageSetId: space.idSetId, oodImageSetIds: [space.oodSetId], idempotencyKey: 'stream-key' };
+    const base = {
+      miningRunId,
+      method: ScoringMethod.adaneg,
+      params: { groups: 4 },
+      idImageSetId: space.idSetId,
+      oodImageSetIds: [space.oodSetId],
+      idempotencyKey: 'stream-key',
+    };
     const first = await services.evaluations.launch({ ...base, streamSeed: 1, batchSize: 16 });
     expect((await services.evaluations.launch({ ...base, streamSeed: 1, batchSize: 16 })).id).toBe(first.id);
     await expect(
-      services.evaluations.launch({ ...base, streamSeed: 2, batchSize: 32, streamOrders: [{ imageSetId: space.oodSetId, npyBase64: orderNpy(seededPermutation(40, 2)) }] }),
-    ).rejects.toMatchObject({ code: 'CONFLICT', details: { differingFields: ['streamSeed', 'batchSize', 'streamOrders'] } });
+      services.evaluations.launch({
+        ...base,
+        streamSeed: 2,
+        batchSize: 32,
+        streamOrders: [{ imageSetId: space.oodSetId, npyBase64: orderNpy(seededPermutation(40, 2)) }],
+      }),
+    ).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { differingFields: ['streamSeed', 'batchSize', 'streamOrders'] },
+    });
   });
 });

@@ -18,7 +18,12 @@ describe('launchEvaluation idempotency (Postgres)', () => {
     db = await createTestDatabase();
     services = testServices(db.prisma, new RecordingQueue());
     space = await createImportedSpace(services, 'idem');
-    const run = await services.mining.mineNegatives({ labelSetId: space.labelSetId, modelId: space.modelId, corpusId: space.corpusId, selectionMethod: SelectionMethod.neglabel });
+    const run = await services.mining.mineNegatives({
+      labelSetId: space.labelSetId,
+      modelId: space.modelId,
+      corpusId: space.corpusId,
+      selectionMethod: SelectionMethod.neglabel,
+    });
     miningRunId = run.id;
     await runJob(services, 'mine', { runId: miningRunId });
   });
@@ -27,7 +32,9 @@ describe('launchEvaluation idempotency (Postgres)', () => {
     await db?.drop();
   });
 
-  const conflictOf = async (input: LaunchEvaluationInput): Promise<{ code: string; details: { differingFields: string[] } }> => {
+  const conflictOf = async (
+    input: LaunchEvaluationInput,
+  ): Promise<{ code: string; details: { differingFields: string[] } }> => {
     try {
       await services.evaluations.launch(input);
     } catch (error) {
@@ -63,7 +70,8 @@ describe('launchEvaluation idempotency (Postgres)', () => {
       idempotencyKey: 'differs',
     };
     const run = await services.evaluations.launch(input);
-    const negatives = (await services.mining.negatives({ miningRunId, first: 1, orderBy: 'rank_asc' as never })).totalCount;
+    const negatives = (await services.mining.negatives({ miningRunId, first: 1, orderBy: 'rank_asc' as never }))
+      .totalCount;
     const kept = 4 * Math.floor(negatives / 4);
     const cases: [Partial<LaunchEvaluationInput>, string[]][] = [
       [{ params: { groups: 5 } }, ['params']],
@@ -77,8 +85,15 @@ describe('launchEvaluation idempotency (Postgres)', () => {
     ];
     for (const [change, fields] of cases) {
       const error = await conflictOf({ ...input, ...change });
-      expect({ change, code: error.code, fields: error.details.differingFields }).toEqual({ change, code: 'CONFLICT', fields });
-      expect(error).toMatchObject({ message: expect.stringContaining(`differing: ${fields.join(', ')}`), details: { evaluationRunId: run.id } });
+      expect({ change, code: error.code, fields: error.details.differingFields }).toEqual({
+        change,
+        code: 'CONFLICT',
+        fields,
+      });
+      expect(error).toMatchObject({
+        message: expect.stringContaining(`differing: ${fields.join(', ')}`),
+        details: { evaluationRunId: run.id },
+      });
     }
     expect(await db.prisma.evaluationRun.count({ where: { idempotencyKey: 'differs' } })).toBe(1);
   });

@@ -1,6 +1,17 @@
 // Inputs of evaluations: launchEvaluation and the evaluationRuns filter/ordering.
 import { GraphQLJSON } from 'graphql-scalars';
-import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsUUID, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsInt,
+  IsOptional,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { RunStatus, ScoringMethod } from '../../shared/enums';
 import { PageArgs } from '../../shared/pagination';
@@ -14,7 +25,10 @@ export const MAX_PERMUTATION_LENGTH = 1_000_000;
     'Give exactly one of indices, npyBase64 or npyPath',
 })
 export class GroupPermutationInput {
-  @Field(() => [Int], { nullable: true, description: 'The N − (N mod G) indices p, a permutation of 0..N − (N mod G) − 1' })
+  @Field(() => [Int], {
+    nullable: true,
+    description: 'The N − (N mod G) indices p, a permutation of 0..N − (N mod G) − 1',
+  })
   @IsOptional()
   @ArrayMaxSize(MAX_PERMUTATION_LENGTH)
   indices?: number[];
@@ -46,7 +60,7 @@ export class IndexOrderInput {
 
 @InputType({
   description:
-    "Stream methods: the stream order of one OOD set, a permutation of 0..n_ood + n_id − 1 over the rows concat(OOD set, ID set) (as `negmine evaluate --stream-order NAME=FILE`)",
+    'Stream methods: the stream order of one OOD set, a permutation of 0..n_ood + n_id − 1 over the rows concat(OOD set, ID set) (as `negmine evaluate --stream-order NAME=FILE`)',
 })
 export class StreamOrderInput extends IndexOrderInput {
   @Field(() => ID, { description: 'The OOD image set this order streams' })
@@ -56,7 +70,10 @@ export class StreamOrderInput extends IndexOrderInput {
 
 @InputType()
 export class LaunchEvaluationInput {
-  @Field(() => ID, { nullable: true, description: 'Mining run whose negatives the method uses (required by neglabel, debiased, adaneg)' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Mining run whose negatives the method uses (required by neglabel, debiased, adaneg)',
+  })
   @IsOptional()
   @IsUUID()
   miningRunId?: string;
@@ -74,11 +91,18 @@ export class LaunchEvaluationInput {
   @Field(() => ScoringMethod)
   method!: ScoringMethod;
 
-  @Field(() => GraphQLJSON, { nullable: true, description: 'Hyperparameter overrides, e.g. {"temperature": 0.01, "groups": 100, "tau": 0.5}' })
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'Hyperparameter overrides, e.g. {"temperature": 0.01, "groups": 100, "tau": 0.5}',
+  })
   @IsOptional()
   params?: Record<string, unknown>;
 
-  @Field({ nullable: true, description: "Debiased preset id (a backbone such as vit-b16, or a shifted ID set such as imagenet-a); default: the model's backbone" })
+  @Field({
+    nullable: true,
+    description:
+      "Debiased preset id (a backbone such as vit-b16, or a shifted ID set such as imagenet-a); default: the model's backbone",
+  })
   @IsOptional()
   @Length(1, 50)
   preset?: string;
@@ -99,7 +123,8 @@ export class LaunchEvaluationInput {
 
   @Field(() => GroupPermutationInput, {
     nullable: true,
-    description: 'Grouped methods: use this permutation instead of drawing one from seed (e.g. to reproduce a run of the reference code); permutations must be 1',
+    description:
+      'Grouped methods: use this permutation instead of drawing one from seed (e.g. to reproduce a run of the reference code); permutations must be 1',
   })
   @IsOptional()
   @ValidateNested()
@@ -107,32 +132,47 @@ export class LaunchEvaluationInput {
 
   @Field(() => Int, {
     nullable: true,
-    description: "Stream methods (adaneg, tanl): seed of the stream orders not given (OOD set i uses streamSeed + i) and of TANL's queue-initialisation orders; default: the run's seed",
+    description:
+      "Stream methods (adaneg, tanl): seed of the stream orders not given (OOD set i uses streamSeed + i) and of TANL's queue-initialisation orders; default: the run's seed",
   })
   @IsOptional()
   @IsInt()
   @Min(0)
   streamSeed?: number;
 
-  @Field(() => Int, { nullable: true, description: `Stream methods: images per batch, 1 to ${MAX_STREAM_BATCH_SIZE}; default 256` })
+  @Field(() => Int, {
+    nullable: true,
+    description: `Stream methods: images per batch, 1 to ${MAX_STREAM_BATCH_SIZE}; default 256`,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(MAX_STREAM_BATCH_SIZE)
   batchSize?: number;
 
-  @Field(() => [StreamOrderInput], { nullable: true, description: 'Stream methods: given stream orders per OOD set (the others are drawn from streamSeed)' })
+  @Field(() => [StreamOrderInput], {
+    nullable: true,
+    description: 'Stream methods: given stream orders per OOD set (the others are drawn from streamSeed)',
+  })
   @IsOptional()
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })
   streamOrders?: StreamOrderInput[];
 
-  @Field(() => IndexOrderInput, { nullable: true, description: 'tanl: the positive-queue initialisation order, a permutation of the ID labels (default: drawn from streamSeed)' })
+  @Field(() => IndexOrderInput, {
+    nullable: true,
+    description:
+      'tanl: the positive-queue initialisation order, a permutation of the ID labels (default: drawn from streamSeed)',
+  })
   @IsOptional()
   @ValidateNested()
   positiveInitOrder?: IndexOrderInput;
 
-  @Field(() => IndexOrderInput, { nullable: true, description: 'tanl: the noise-queue initialisation order, a permutation of the noise images (default: drawn from streamSeed)' })
+  @Field(() => IndexOrderInput, {
+    nullable: true,
+    description:
+      'tanl: the noise-queue initialisation order, a permutation of the noise images (default: drawn from streamSeed)',
+  })
   @IsOptional()
   @ValidateNested()
   noiseInitOrder?: IndexOrderInput;

@@ -4,8 +4,22 @@
 // behind `negmine evaluate` (stream methods see concat(OOD, ID) per OOD set in a seeded order) —
 // and returns its per-set metrics, the mean row, warnings and diagnostics, with the ROC curves and
 // histograms of each set, for the shell's guarded commit.
-import { DEFAULT_BINS, DEFAULT_ROC_POINTS, histogramsFromSweep, rocCurveFromSweep, rocSweep, type RocCurve } from '@negmine/metrics';
-import { evaluateMethod, scoringMethod, type MethodEvaluation, type MethodInputs, type ParameterOverrides, type SetEvaluation } from '@negmine/mining';
+import {
+  DEFAULT_BINS,
+  DEFAULT_ROC_POINTS,
+  histogramsFromSweep,
+  rocCurveFromSweep,
+  rocSweep,
+  type RocCurve,
+} from '@negmine/metrics';
+import {
+  evaluateMethod,
+  scoringMethod,
+  type MethodEvaluation,
+  type MethodInputs,
+  type ParameterOverrides,
+  type SetEvaluation,
+} from '@negmine/mining';
 import type { JobPayloads } from '../../jobs/queue';
 import type { RunJobBody, RunJobContext, RunOutcome, ShardJobBody, ShardRequest } from '../../runs/run-job';
 import { ShardKind } from '../../runs/run.repository';
@@ -39,7 +53,10 @@ function meanOf(values: Float64Array): number {
 }
 
 /** The record of how a run was scored, stored as the run's diagnostics. */
-function diagnosticsOf(evaluation: MethodEvaluation, noise: { seed: number; size: number } | undefined): Record<string, unknown> {
+function diagnosticsOf(
+  evaluation: MethodEvaluation,
+  noise: { seed: number; size: number } | undefined,
+): Record<string, unknown> {
   return {
     protocol: evaluation.protocol,
     streamSeed: evaluation.seed,
@@ -47,7 +64,14 @@ function diagnosticsOf(evaluation: MethodEvaluation, noise: { seed: number; size
     recall: evaluation.recall,
     precision: evaluation.precision,
     ...(evaluation.grouping === undefined ? {} : { grouping: evaluation.grouping }),
-    ...(evaluation.inputs === undefined ? {} : { inputs: { ...evaluation.inputs, ...(noise === undefined ? {} : { noiseImageSeed: noise.seed, noiseImageSize: noise.size }) } }),
+    ...(evaluation.inputs === undefined
+      ? {}
+      : {
+          inputs: {
+            ...evaluation.inputs,
+            ...(noise === undefined ? {} : { noiseImageSeed: noise.seed, noiseImageSize: noise.size }),
+          },
+        }),
     sets: Object.fromEntries(
       evaluation.sets.map((set) => [
         set.name,
@@ -56,7 +80,9 @@ function diagnosticsOf(evaluation: MethodEvaluation, noise: { seed: number; size
           guardHits: set.guardHits,
           ...(set.stream === undefined ? {} : { streamOrder: set.stream.record }),
           // The per-image std over the P permutations, summarised (the per-image values are not kept).
-          ...(set.std === undefined ? {} : { permutationStdMean: { id: meanOf(set.std.id), ood: meanOf(set.std.ood) } }),
+          ...(set.std === undefined
+            ? {}
+            : { permutationStdMean: { id: meanOf(set.std.id), ood: meanOf(set.std.ood) } }),
         },
       ]),
     ),
@@ -64,9 +90,15 @@ function diagnosticsOf(evaluation: MethodEvaluation, noise: { seed: number; size
 }
 
 /** The run's given orders by kind (and OOD set id), decoded from givenOrderData. */
-function givenOrders(run: EvaluationRunForJob): { stream: Record<string, Int32Array>; positiveInit?: Int32Array; noiseInit?: Int32Array } {
+function givenOrders(run: EvaluationRunForJob): {
+  stream: Record<string, Int32Array>;
+  positiveInit?: Int32Array;
+  noiseInit?: Int32Array;
+} {
   const all = run.givenOrderData === null ? new Int32Array(0) : decodeGroupPermutation(run.givenOrderData);
-  const result: { stream: Record<string, Int32Array>; positiveInit?: Int32Array; noiseInit?: Int32Array } = { stream: {} };
+  const result: { stream: Record<string, Int32Array>; positiveInit?: Int32Array; noiseInit?: Int32Array } = {
+    stream: {},
+  };
   for (const record of run.streamOrders as unknown as StreamOrderRecord[]) {
     if (!record.given || record.offset === undefined) continue;
     const order = all.subarray(record.offset, record.offset + record.length);
@@ -79,14 +111,26 @@ function givenOrders(run: EvaluationRunForJob): { stream: Record<string, Int32Ar
 /** Every order the run was scored with, given or drawn, with its SHA-256 (stored with the run). */
 function usedOrders(evaluation: MethodEvaluation): StreamOrderRecord[] {
   const records: StreamOrderRecord[] = evaluation.sets.flatMap((set) =>
-    set.stream === undefined ? [] : [{ kind: 'stream' as const, imageSetId: set.name, given: set.stream.record.given, seed: set.stream.record.seed, length: set.stream.record.length, sha256: set.stream.record.sha256 }],
+    set.stream === undefined
+      ? []
+      : [
+          {
+            kind: 'stream' as const,
+            imageSetId: set.name,
+            given: set.stream.record.given,
+            seed: set.stream.record.seed,
+            length: set.stream.record.length,
+            sha256: set.stream.record.sha256,
+          },
+        ],
   );
   const init = [
     ['positiveInit', evaluation.inputs?.positiveInitOrder],
     ['noiseInit', evaluation.inputs?.noiseInitOrder],
   ] as const;
   for (const [kind, record] of init) {
-    if (record !== undefined) records.push({ kind, given: record.given, seed: record.seed, length: record.length, sha256: record.sha256 });
+    if (record !== undefined)
+      records.push({ kind, given: record.given, seed: record.seed, length: record.length, sha256: record.sha256 });
   }
   return records;
 }
@@ -126,7 +170,11 @@ export class EvaluationJob implements RunJobBody {
       const missing = new Set(await this.embeddings.missing('image', run.modelHash, hashes));
       const needed = new Set<number>();
       hashes.forEach((hash, i) => missing.has(hash) && needed.add(i));
-      requests.push({ kind: ShardKind.images, targetId: set.id, ranges: shardRanges(hashes.length, run.shardSize, needed) });
+      requests.push({
+        kind: ShardKind.images,
+        targetId: set.id,
+        ranges: shardRanges(hashes.length, run.shardSize, needed),
+      });
     }
     return requests;
   }
@@ -136,10 +184,14 @@ export class EvaluationJob implements RunJobBody {
     const dim = run.model.embeddingDim;
     const labels = run.miningRun?.labelsSnapshot ?? run.labelSet.labels;
     const idText = await this.labelMatrix(run, labels, dim);
-    const negText = run.miningRunId === null ? undefined : await this.negativeMatrix(run.miningRunId, run.model.kind, run.modelHash, dim);
+    const negText =
+      run.miningRunId === null
+        ? undefined
+        : await this.negativeMatrix(run.miningRunId, run.model.kind, run.modelHash, dim);
     const idImages = await this.imageMatrix(run.modelHash, run.idImageSetId, dim);
     const oodSets = [];
-    for (const setId of run.oodImageSetIds) oodSets.push({ name: setId, ...(await this.imageMatrix(run.modelHash, setId, dim)) });
+    for (const setId of run.oodImageSetIds)
+      oodSets.push({ name: setId, ...(await this.imageMatrix(run.modelHash, setId, dim)) });
     const given = givenOrders(run);
     const extra = await this.methodInputs(run, dim, given);
     await context.progress(0.25);
@@ -148,7 +200,10 @@ export class EvaluationJob implements RunJobBody {
     const evaluation = await evaluateMethod({
       method: run.method,
       params: params as ParameterOverrides,
-      options: { threads: this.options.threads, permutation: run.groupPermutation === null ? undefined : decodeGroupPermutation(run.groupPermutation) },
+      options: {
+        threads: this.options.threads,
+        permutation: run.groupPermutation === null ? undefined : decodeGroupPermutation(run.groupPermutation),
+      },
       idText,
       negText,
       idImages: idImages.images,
@@ -160,7 +215,9 @@ export class EvaluationJob implements RunJobBody {
     await context.progress(0.9);
 
     const skipped = idImages.skipped + oodSets.reduce((sum, set) => sum + set.skipped, 0);
-    const warnings = evaluation.sets.flatMap((set) => set.warnings.map((warning) => ({ imageSetId: set.name, ...warning })));
+    const warnings = evaluation.sets.flatMap((set) =>
+      set.warnings.map((warning) => ({ imageSetId: set.name, ...warning })),
+    );
     const results = evaluation.sets.map((set) => resultRow(run.id, set));
     // One score row per image set: a stream method scores the ID images once per OOD stream; the first one is kept.
     const scores = [
@@ -180,11 +237,26 @@ export class EvaluationJob implements RunJobBody {
   }
 
   /** The embeddings of an image set's items that could be embedded (undecodable files are left out). */
-  private async imageMatrix(modelHash: string, imageSetId: string, dim: number): Promise<{ images: Matrix; skipped: number }> {
+  private async imageMatrix(
+    modelHash: string,
+    imageSetId: string,
+    dim: number,
+  ): Promise<{ images: Matrix; skipped: number }> {
     const hashes = await this.imageSets.itemHashes(imageSetId);
     const vectors = await this.embeddings.load('image', modelHash, hashes);
     const present = hashes.filter((hash) => vectors.has(hash));
-    return { images: { data: meanRows(present.map((hash) => [hash]), vectors, dim), rows: present.length, cols: dim }, skipped: hashes.length - present.length };
+    return {
+      images: {
+        data: meanRows(
+          present.map((hash) => [hash]),
+          vectors,
+          dim,
+        ),
+        rows: present.length,
+        cols: dim,
+      },
+      skipped: hashes.length - present.length,
+    };
   }
 
   /** Extra inputs of methods that need them (TANL: the mining run's whole corpus and the noise-image embeddings). */
@@ -195,11 +267,17 @@ export class EvaluationJob implements RunJobBody {
   ): Promise<{ inputs: MethodInputs; noise?: { seed: number; size: number } } | undefined> {
     const needs = scoringMethod(run.method).extraInputs;
     if (needs.length === 0) return undefined;
-    const inputs: { corpusText?: Matrix; noiseImages?: Matrix; positiveInitOrder?: Int32Array; noiseInitOrder?: Int32Array } = {
+    const inputs: {
+      corpusText?: Matrix;
+      noiseImages?: Matrix;
+      positiveInitOrder?: Int32Array;
+      noiseInitOrder?: Int32Array;
+    } = {
       positiveInitOrder: given.positiveInit,
       noiseInitOrder: given.noiseInit,
     };
-    if (needs.includes('corpusText') && run.miningRunId !== null) inputs.corpusText = await this.corpusMatrix(run.miningRunId, run.model.kind, run.modelHash, dim);
+    if (needs.includes('corpusText') && run.miningRunId !== null)
+      inputs.corpusText = await this.corpusMatrix(run.miningRunId, run.model.kind, run.modelHash, dim);
     let noise: { seed: number; size: number } | undefined;
     if (needs.includes('noiseImages') && run.model.folder !== null) {
       const encoded = await this.encoding.encodeNoiseImages(run.model.folder, NOISE_IMAGE_SEED);
@@ -209,7 +287,15 @@ export class EvaluationJob implements RunJobBody {
       // An imported space: the noise-image embeddings imported with importEmbeddings(target: noise).
       const hashes = run.model.noiseInputHashes;
       const vectors = await this.embeddings.load('image', run.modelHash, hashes);
-      inputs.noiseImages = { data: meanRows(hashes.map((hash) => [hash]), vectors, dim), rows: hashes.length, cols: dim };
+      inputs.noiseImages = {
+        data: meanRows(
+          hashes.map((hash) => [hash]),
+          vectors,
+          dim,
+        ),
+        rows: hashes.length,
+        cols: dim,
+      };
     }
     return { inputs, noise };
   }
@@ -251,7 +337,9 @@ export class EvaluationJob implements RunJobBody {
       keys = corpusIndices.map((index) => [importedCorpusRowInputHash(corpusVersionHash, index)]);
     } else {
       const { prompts, promptStart } = this.wordNet.wordNetPrompts(corpusVersionHash);
-      keys = corpusIndices.map((index) => prompts.slice(promptStart[index]!, promptStart[index + 1]!).map(promptInputHash));
+      keys = corpusIndices.map((index) =>
+        prompts.slice(promptStart[index]!, promptStart[index + 1]!).map(promptInputHash),
+      );
     }
     const vectors = await this.embeddings.load('text', modelHash, keys.flat());
     return { data: meanRows(keys, vectors, dim), rows: keys.length, cols: dim };
@@ -272,7 +360,8 @@ export class EncodeImagesShardJob implements ShardJobBody<'encode-images'> {
     const run = await this.runs.forImageShard(shard.runId);
     if (run === null) return;
     const imageSet = await this.imageSets.find(shard.imageSetId);
-    if (imageSet === null || imageSet.folder === null || run.model.folder === null) throw new Error(`shard ${shard.imageSetId} is not a folder set of an ONNX model`);
+    if (imageSet === null || imageSet.folder === null || run.model.folder === null)
+      throw new Error(`shard ${shard.imageSetId} is not a folder set of an ONNX model`);
     const items = await this.imageSets.items(shard.imageSetId, shard.start, shard.end);
     await this.encoding.encodeImages(run.model.folder, run.modelHash, imageSet.folder, items, shard.runId);
   }

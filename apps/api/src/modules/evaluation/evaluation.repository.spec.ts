@@ -9,13 +9,15 @@ describe('evaluation run list columns', () => {
     const type = (await buildApiSchema()).getType('EvaluationRun');
     if (!isObjectType(type)) throw new Error('EvaluationRun is not an object type');
     const unknown = Object.keys(type.getFields()).filter(
-      (field) => !(field in EVALUATION_RUN_COLUMNS_OF_FIELD) && !(EVALUATION_RUN_COLUMNS as readonly string[]).includes(field),
+      (field) =>
+        !(field in EVALUATION_RUN_COLUMNS_OF_FIELD) && !(EVALUATION_RUN_COLUMNS as readonly string[]).includes(field),
     );
     expect(unknown).toEqual([]);
     for (const field of Object.keys(type.getFields())) {
       const select = runListSelect(new Set([field]));
       const needed = EVALUATION_RUN_COLUMNS_OF_FIELD[field] ?? [field];
-      for (const column of needed) expect({ field, column, read: select[column as keyof typeof select] }).toEqual({ field, column, read: true });
+      for (const column of needed)
+        expect({ field, column, read: select[column as keyof typeof select] }).toEqual({ field, column, read: true });
     }
   });
 

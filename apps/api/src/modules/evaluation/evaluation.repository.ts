@@ -13,7 +13,9 @@ export type ResultInsert = Prisma.EvaluationResultCreateManyInput;
 export type EvaluationRunColumn = keyof Prisma.EvaluationRunSelect & `${Prisma.EvaluationRunScalarFieldEnum}`;
 
 /** The evaluation run with what its job reads. */
-export type EvaluationRunForJob = Prisma.EvaluationRunGetPayload<{ include: { model: true; labelSet: true; miningRun: true } }>;
+export type EvaluationRunForJob = Prisma.EvaluationRunGetPayload<{
+  include: { model: true; labelSet: true; miningRun: true };
+}>;
 
 /** Columns every list row carries whatever is selected: the keyset cursor. */
 const CURSOR_COLUMNS: readonly EvaluationRunColumn[] = ['id', 'createdAt'];
@@ -45,14 +47,19 @@ export const EVALUATION_RUN_COLUMNS = Object.values(Prisma.EvaluationRunScalarFi
  * The columns every list row carries: the cursor and the columns the field resolvers read (a
  * resolver's root must hold them however the query reached it, e.g. through a fragment).
  */
-const ALWAYS_LISTED: readonly EvaluationRunColumn[] = [...new Set([...CURSOR_COLUMNS, ...Object.values(EVALUATION_RUN_COLUMNS_OF_FIELD).flat()])];
+const ALWAYS_LISTED: readonly EvaluationRunColumn[] = [
+  ...new Set([...CURSOR_COLUMNS, ...Object.values(EVALUATION_RUN_COLUMNS_OF_FIELD).flat()]),
+];
 
 /** The select of a run list for the selected node fields (undefined: every column but the permutation bytes). */
 export function runListSelect(fields: ReadonlySet<string> | undefined): Prisma.EvaluationRunSelect {
   const wanted = new Set<EvaluationRunColumn>(fields === undefined ? EVALUATION_RUN_COLUMNS : ALWAYS_LISTED);
   for (const field of fields ?? []) {
-    const columns = EVALUATION_RUN_COLUMNS_OF_FIELD[field] ?? (EVALUATION_RUN_COLUMNS.includes(field as EvaluationRunColumn) ? [field as EvaluationRunColumn] : undefined);
-    if (columns === undefined) throw new Error(`evaluationRuns: field '${field}' names no column; add it to EVALUATION_RUN_COLUMNS_OF_FIELD`);
+    const columns =
+      EVALUATION_RUN_COLUMNS_OF_FIELD[field] ??
+      (EVALUATION_RUN_COLUMNS.includes(field as EvaluationRunColumn) ? [field as EvaluationRunColumn] : undefined);
+    if (columns === undefined)
+      throw new Error(`evaluationRuns: field '${field}' names no column; add it to EVALUATION_RUN_COLUMNS_OF_FIELD`);
     for (const column of columns) wanted.add(column);
   }
   for (const column of NEVER_LISTED) wanted.delete(column);
@@ -63,11 +70,17 @@ export class EvaluationRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   /** Records a run; when its idempotency key was taken meanwhile (a concurrent launch), returns the winner instead. */
-  async createUnlessKeyTaken(data: Prisma.EvaluationRunUncheckedCreateInput): Promise<{ run: EvaluationRun } | { winner: EvaluationRun }> {
+  async createUnlessKeyTaken(
+    data: Prisma.EvaluationRunUncheckedCreateInput,
+  ): Promise<{ run: EvaluationRun } | { winner: EvaluationRun }> {
     try {
       return { run: await this.prisma.evaluationRun.create({ data }) };
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002' && typeof data.idempotencyKey === 'string') {
+      if (
+        error instanceof Prisma.PrismaClientKnownRequestError &&
+        error.code === 'P2002' &&
+        typeof data.idempotencyKey === 'string'
+      ) {
         const winner = await this.byIdempotencyKey(data.idempotencyKey);
         if (winner !== null) return { winner };
       }
@@ -88,18 +101,27 @@ export class EvaluationRepository {
   }
 
   forJob(id: string): Promise<EvaluationRunForJob> {
-    return this.prisma.evaluationRun.findUniqueOrThrow({ where: { id }, include: { model: true, labelSet: true, miningRun: true } });
+    return this.prisma.evaluationRun.findUniqueOrThrow({
+      where: { id },
+      include: { model: true, labelSet: true, miningRun: true },
+    });
   }
 
   /** Input hashes of the noise-image embeddings imported for a model (empty when none were). */
   async noiseInputHashes(modelId: string): Promise<string[]> {
-    const model = await this.prisma.encoderModel.findUnique({ where: { id: modelId }, select: { noiseInputHashes: true } });
+    const model = await this.prisma.encoderModel.findUnique({
+      where: { id: modelId },
+      select: { noiseInputHashes: true },
+    });
     return model?.noiseInputHashes ?? [];
   }
 
   /** The model folder and hash of a run, for its image shards. */
   forImageShard(id: string): Promise<{ modelHash: string; model: { folder: string | null } } | null> {
-    return this.prisma.evaluationRun.findUnique({ where: { id }, select: { modelHash: true, model: { select: { folder: true } } } });
+    return this.prisma.evaluationRun.findUnique({
+      where: { id },
+      select: { modelHash: true, model: { select: { folder: true } } },
+    });
   }
 
   async page(
@@ -111,21 +133,34 @@ export class EvaluationRepository {
     withCount: boolean,
   ): Promise<{ rows: EvaluationRun[]; totalCount: number }> {
     const [rows, totalCount] = await Promise.all([
-      this.prisma.evaluationRun.findMany({ where: { AND: [where, keyset] }, orderBy: [{ createdAt: direction }, { id: direction }], take, select }),
+      this.prisma.evaluationRun.findMany({
+        where: { AND: [where, keyset] },
+        orderBy: [{ createdAt: direction }, { id: direction }],
+        take,
+        select,
+      }),
       withCount ? this.prisma.evaluationRun.count({ where }) : Promise.resolve(0),
     ]);
     return { rows: rows as EvaluationRun[], totalCount };
   }
 
   groupPermutations(ids: readonly string[]): Promise<{ id: string; groupPermutation: Uint8Array | null }[]> {
-    return this.prisma.evaluationRun.findMany({ where: { id: { in: [...ids] } }, select: { id: true, groupPermutation: true } });
+    return this.prisma.evaluationRun.findMany({
+      where: { id: { in: [...ids] } },
+      select: { id: true, groupPermutation: true },
+    });
   }
 
   resultsOf(runIds: readonly string[]): Promise<ResultRow[]> {
-    return this.prisma.evaluationResult.findMany({ where: { evaluationRunId: { in: [...runIds] } }, omit: { rocPoints: true, histograms: true } });
+    return this.prisma.evaluationResult.findMany({
+      where: { evaluationRunId: { in: [...runIds] } },
+      omit: { rocPoints: true, histograms: true },
+    });
   }
 
-  curves(pairs: readonly (readonly [string, string])[]): Promise<{ evaluationRunId: string; oodImageSetId: string; rocPoints: unknown; histograms: unknown }[]> {
+  curves(
+    pairs: readonly (readonly [string, string])[],
+  ): Promise<{ evaluationRunId: string; oodImageSetId: string; rocPoints: unknown; histograms: unknown }[]> {
     return this.prisma.evaluationResult.findMany({
       where: { OR: pairs.map(([evaluationRunId, oodImageSetId]) => ({ evaluationRunId, oodImageSetId })) },
       select: { evaluationRunId: true, oodImageSetId: true, rocPoints: true, histograms: true },
@@ -134,16 +169,28 @@ export class EvaluationRepository {
 
   /** The stored per-sample scores of a run (float32 little-endian bytes, set order), one row per image set. */
   sampleScores(evaluationRunId: string): Promise<{ imageSetId: string; scores: Uint8Array }[]> {
-    return this.prisma.sampleScores.findMany({ where: { evaluationRunId }, select: { imageSetId: true, scores: true } });
+    return this.prisma.sampleScores.findMany({
+      where: { evaluationRunId },
+      select: { imageSetId: true, scores: true },
+    });
   }
 
   /** Written inside the RunJob commit, after the status guard flipped (replaces any partial rows). */
-  async writeResults(tx: Db, evaluationRunId: string, results: readonly ResultInsert[], scores: readonly { imageSetId: string; scores: Float32Array }[]): Promise<void> {
+  async writeResults(
+    tx: Db,
+    evaluationRunId: string,
+    results: readonly ResultInsert[],
+    scores: readonly { imageSetId: string; scores: Float32Array }[],
+  ): Promise<void> {
     await tx.evaluationResult.deleteMany({ where: { evaluationRunId } });
     await tx.sampleScores.deleteMany({ where: { evaluationRunId } });
     await tx.evaluationResult.createMany({ data: [...results] });
     await tx.sampleScores.createMany({
-      data: scores.map((set) => ({ evaluationRunId, imageSetId: set.imageSetId, scores: new Uint8Array(set.scores.slice().buffer) })),
+      data: scores.map((set) => ({
+        evaluationRunId,
+        imageSetId: set.imageSetId,
+        scores: new Uint8Array(set.scores.slice().buffer),
+      })),
     });
   }
 }

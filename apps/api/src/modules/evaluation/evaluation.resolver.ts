@@ -20,14 +20,27 @@ export const EvaluationRunConnection = connectionTypes(EvaluationRun, 'Evaluatio
 @NullArguments()
 @Resolver(() => EvaluationRun)
 export class EvaluationResolver {
-  @Mutation(() => EvaluationRun, { description: 'Records an evaluation run and enqueues its `evaluate` job; the same idempotencyKey returns the same run' })
-  launchEvaluation(@Ctx() ctx: ApiContext, @Arg('input', () => LaunchEvaluationInput) input: LaunchEvaluationInput): Promise<EvaluationRun> {
+  @Mutation(() => EvaluationRun, {
+    description:
+      'Records an evaluation run and enqueues its `evaluate` job; the same idempotencyKey returns the same run',
+  })
+  launchEvaluation(
+    @Ctx() ctx: ApiContext,
+    @Arg('input', () => LaunchEvaluationInput) input: LaunchEvaluationInput,
+  ): Promise<EvaluationRun> {
     return ctx.services.evaluations.launch(input);
   }
 
   @Query(() => EvaluationRunConnection)
-  evaluationRuns(@Ctx() ctx: ApiContext, @Args(() => EvaluationRunsArgs) args: EvaluationRunsArgs, @Info() info: GraphQLResolveInfo): Promise<Page<EvaluationRun>> {
-    return ctx.services.evaluations.list(args, { totalCount: selectsField(info, 'totalCount'), fields: selectedNodeFields(info) });
+  evaluationRuns(
+    @Ctx() ctx: ApiContext,
+    @Args(() => EvaluationRunsArgs) args: EvaluationRunsArgs,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Page<EvaluationRun>> {
+    return ctx.services.evaluations.list(args, {
+      totalCount: selectsField(info, 'totalCount'),
+      fields: selectedNodeFields(info),
+    });
   }
 
   @Query(() => EvaluationRun)
@@ -40,16 +53,23 @@ export class EvaluationResolver {
     return ctx.services.evaluations.compare(ids);
   }
 
-  @FieldResolver(() => [Int], { nullable: true, description: 'The group permutation given at launch (null when it was drawn from seed)' })
+  @FieldResolver(() => [Int], {
+    nullable: true,
+    description: 'The group permutation given at launch (null when it was drawn from seed)',
+  })
   async groupPermutation(@Root() run: RootOf<EvaluationRun>, @Ctx() ctx: ApiContext): Promise<number[] | null> {
-    const bytes = run.groupPermutation === undefined ? await ctx.loaders.groupPermutation.load(run.id) : run.groupPermutation;
+    const bytes =
+      run.groupPermutation === undefined ? await ctx.loaders.groupPermutation.load(run.id) : run.groupPermutation;
     return bytes === null ? null : Array.from(decodeGroupPermutation(bytes));
   }
 
   @FieldResolver(() => [EvaluationResult], { description: 'One result per OOD set (empty until the run succeeds)' })
   async results(@Root() run: RootOf<EvaluationRun>, @Ctx() ctx: ApiContext): Promise<EvaluationResult[]> {
     // A succeeded run's results never change: they come from the service's cache.
-    const rows = run.status === RunStatus.succeeded ? await ctx.loaders.succeededEvaluationResults.load(run.id) : await ctx.loaders.evaluationResults.load(run.id);
+    const rows =
+      run.status === RunStatus.succeeded
+        ? await ctx.loaders.succeededEvaluationResults.load(run.id)
+        : await ctx.loaders.evaluationResults.load(run.id);
     return rows as EvaluationResult[];
   }
 
@@ -70,7 +90,9 @@ export class EvaluationResolver {
 
   @FieldResolver(() => ImageSet)
   async idImageSet(@Root() run: RootOf<EvaluationRun>, @Ctx() ctx: ApiContext): Promise<ImageSet> {
-    return (await ctx.loaders.imageSet.load(run.idImageSetId)) ?? Promise.reject(notFound('image set', run.idImageSetId));
+    return (
+      (await ctx.loaders.imageSet.load(run.idImageSetId)) ?? Promise.reject(notFound('image set', run.idImageSetId))
+    );
   }
 
   @FieldResolver(() => [ImageSet])
@@ -85,7 +107,10 @@ export class EvaluationResolver {
 export class EvaluationResultResolver {
   @FieldResolver(() => ImageSet)
   async oodImageSet(@Root() result: RootOf<EvaluationResult>, @Ctx() ctx: ApiContext): Promise<ImageSet> {
-    return (await ctx.loaders.imageSet.load(result.oodImageSetId)) ?? Promise.reject(notFound('image set', result.oodImageSetId));
+    return (
+      (await ctx.loaders.imageSet.load(result.oodImageSetId)) ??
+      Promise.reject(notFound('image set', result.oodImageSetId))
+    );
   }
 
   @FieldResolver(() => [RocPoint], { description: 'ROC curve, at most 200 points, from (0, 0) to (1, 1)' })

@@ -24,7 +24,13 @@ import { encodeGroupPermutation } from './group-permutation';
 import { ImmutableRowCache } from '../../shared/immutable-row-cache';
 import { hasNpySource, readNpySource } from '../../shared/npy-source';
 import { checkPageSize, decodeCursor, encodeCursor, toPage, type Page } from '../../shared/pagination';
-import { EvaluationRunOrder, type EvaluationRunsArgs, type GroupPermutationInput, type IndexOrderInput, type LaunchEvaluationInput } from './evaluation.input';
+import {
+  EvaluationRunOrder,
+  type EvaluationRunsArgs,
+  type GroupPermutationInput,
+  type IndexOrderInput,
+  type LaunchEvaluationInput,
+} from './evaluation.input';
 import type { ComparisonCell, ComparisonRow, EvaluationRun, RunComparison } from './evaluation.type';
 import type { ImageSetRepository } from '../image-set';
 import type { LabelSetRepository } from '../label-set';
@@ -80,7 +86,9 @@ export interface StreamOrderRecord {
 
 /** The given orders of a record list, for the idempotency comparison (drawn ones follow from the seed). */
 function givenOrderKey(records: unknown): string {
-  const given = ((records ?? []) as StreamOrderRecord[]).filter((record) => record.given).map((record) => `${record.kind}:${record.imageSetId ?? ''}:${record.sha256 ?? ''}`);
+  const given = ((records ?? []) as StreamOrderRecord[])
+    .filter((record) => record.given)
+    .map((record) => `${record.kind}:${record.imageSetId ?? ''}:${record.sha256 ?? ''}`);
   return given.sort().join(',');
 }
 
@@ -96,7 +104,9 @@ function canonicalJson(value: unknown): string {
 }
 
 function withoutOwnFields(params: unknown): Record<string, unknown> {
-  return Object.fromEntries(Object.entries((params ?? {}) as Record<string, unknown>).filter(([key]) => !PARAMS_OF_THEIR_OWN.includes(key)));
+  return Object.fromEntries(
+    Object.entries((params ?? {}) as Record<string, unknown>).filter(([key]) => !PARAMS_OF_THEIR_OWN.includes(key)),
+  );
 }
 
 function sameBytes(a: Uint8Array | null | undefined, b: Uint8Array | null | undefined): boolean {
@@ -105,7 +115,10 @@ function sameBytes(a: Uint8Array | null | undefined, b: Uint8Array | null | unde
 }
 
 /** The fields in which a resolved request differs from the run recorded under its idempotency key. */
-export function differingRequestFields(existing: EvaluationRun, requested: Prisma.EvaluationRunUncheckedCreateInput): RequestField[] {
+export function differingRequestFields(
+  existing: EvaluationRun,
+  requested: Prisma.EvaluationRunUncheckedCreateInput,
+): RequestField[] {
   const existingParams = existing.params as Record<string, unknown>;
   const requestedParams = requested.params as Record<string, unknown>;
   const checks: [RequestField, boolean][] = [
@@ -122,13 +135,20 @@ export function differingRequestFields(existing: EvaluationRun, requested: Prism
     ['batchSize', (existing.batchSize ?? null) === (requested.batchSize ?? null)],
     ['streamOrders', givenOrderKey(existing.streamOrders) === givenOrderKey(requested.streamOrders)],
     ['idImageSetId', existing.idImageSetId === requested.idImageSetId],
-    ['oodImageSetIds', canonicalJson([...existing.oodImageSetIds].sort()) === canonicalJson([...(requested.oodImageSetIds as string[])].sort())],
+    [
+      'oodImageSetIds',
+      canonicalJson([...existing.oodImageSetIds].sort()) ===
+        canonicalJson([...(requested.oodImageSetIds as string[])].sort()),
+    ],
   ];
   return checks.filter(([, same]) => !same).map(([field]) => field);
 }
 
 export class EvaluationService {
-  private readonly succeededResults = new ImmutableRowCache<readonly ResultRow[]>(CACHED_RESULT_ROWS, (rows) => rows.length);
+  private readonly succeededResults = new ImmutableRowCache<readonly ResultRow[]>(
+    CACHED_RESULT_ROWS,
+    (rows) => rows.length,
+  );
 
   constructor(
     private readonly repository: EvaluationRepository,
@@ -141,7 +161,8 @@ export class EvaluationService {
   ) {}
 
   async launch(input: LaunchEvaluationInput): Promise<EvaluationRun> {
-    const existing = input.idempotencyKey === undefined ? null : await this.repository.byIdempotencyKey(input.idempotencyKey);
+    const existing =
+      input.idempotencyKey === undefined ? null : await this.repository.byIdempotencyKey(input.idempotencyKey);
     const data = await this.resolveRun(input);
     if (existing !== null) return this.sameRequestOrConflict(existing, data);
     const created = await this.repository.createUnlessKeyTaken(data);
@@ -153,7 +174,10 @@ export class EvaluationService {
   }
 
   /** A reused idempotency key must carry the same request; otherwise CONFLICT names what differs. */
-  private sameRequestOrConflict(existing: EvaluationRun, requested: Prisma.EvaluationRunUncheckedCreateInput): EvaluationRun {
+  private sameRequestOrConflict(
+    existing: EvaluationRun,
+    requested: Prisma.EvaluationRunUncheckedCreateInput,
+  ): EvaluationRun {
     const differing = differingRequestFields(existing, requested);
     if (differing.length > 0) {
       throw conflict(
@@ -176,7 +200,8 @@ export class EvaluationService {
     }
     const labelSetId = input.labelSetId ?? miningRun?.labelSetId;
     const modelId = input.modelId ?? miningRun?.modelId;
-    if (labelSetId === undefined || modelId === undefined) throw badInput('give labelSetId and modelId (or a miningRunId to take them from)');
+    if (labelSetId === undefined || modelId === undefined)
+      throw badInput('give labelSetId and modelId (or a miningRunId to take them from)');
     if (miningRun !== null && (miningRun.labelSetId !== labelSetId || miningRun.modelId !== modelId)) {
       throw badInput(`labelSetId and modelId must be those of mining run ${miningRun.id}`);
     }
@@ -184,7 +209,8 @@ export class EvaluationService {
     if (labelSet === null) throw notFound('label set', labelSetId);
     const model = await this.models.find(modelId);
     if (model === null) throw notFound('model', modelId);
-    const importedNoise = model.kind === ModelKind.onnx_folder ? 0 : (await this.repository.noiseInputHashes(model.id)).length;
+    const importedNoise =
+      model.kind === ModelKind.onnx_folder ? 0 : (await this.repository.noiseInputHashes(model.id)).length;
     if (method.extraInputs.includes('noiseImages') && model.kind !== ModelKind.onnx_folder && importedNoise === 0) {
       throw badInput(
         `method ${method.id} seeds its queue with the embeddings of ${ONNX_NOISE_IMAGES} noise images; model '${model.name}' is an imported space without them: import them with importEmbeddings(target: noise)`,
@@ -195,7 +221,8 @@ export class EvaluationService {
       throw badInput(`method ${method.id} mines negatives from a whole corpus: give miningRunId (its corpus is used)`);
     }
     const imageSetIds = [input.idImageSetId, ...input.oodImageSetIds];
-    if (new Set(imageSetIds).size !== imageSetIds.length) throw badInput('the ID set and the OOD sets must all be different image sets');
+    if (new Set(imageSetIds).size !== imageSetIds.length)
+      throw badInput('the ID set and the OOD sets must all be different image sets');
     const imageSets = await this.imageSets.byIds(imageSetIds);
     for (const id of imageSetIds) {
       const imageSet = imageSets.find((set) => set.id === id);
@@ -204,45 +231,63 @@ export class EvaluationService {
         throw badInput(`image set '${imageSet.name}' holds embeddings of another model; evaluate it with that model`);
       }
       if (imageSet.kind === ImageSetKind.folder && model.kind !== ModelKind.onnx_folder) {
-        throw badInput(`image set '${imageSet.name}' is a folder of images, which only an ONNX model can encode; model '${model.name}' is an imported space`);
+        throw badInput(
+          `image set '${imageSet.name}' is a folder of images, which only an ONNX model can encode; model '${model.name}' is an imported space`,
+        );
       }
     }
     const overrides: Record<string, number | string> = {};
     const schemaKeys = Object.keys(method.parameters);
-    const presetId = input.preset ?? (input.method === 'debiased' && model.backbone !== null ? backboneId(model.backbone) : undefined);
+    const presetId =
+      input.preset ?? (input.method === 'debiased' && model.backbone !== null ? backboneId(model.backbone) : undefined);
     if (presetId !== undefined) {
       const preset = debiasedPreset(presetId);
       if (preset.method === method.id) Object.assign(overrides, preset.params);
       else throw badInput(`preset '${presetId}' is for method ${preset.method}, not ${method.id}`);
     }
     for (const [key, value] of Object.entries(input.params ?? {})) {
-      if (typeof value !== 'number' && typeof value !== 'string') throw badInput(`parameter '${key}' must be a number or a string`);
+      if (typeof value !== 'number' && typeof value !== 'string')
+        throw badInput(`parameter '${key}' must be a number or a string`);
       overrides[key] = value;
     }
     const stream = method.adaptsToStream;
     if (!stream) {
-      const given = (['streamSeed', 'batchSize', 'streamOrders', 'positiveInitOrder', 'noiseInitOrder'] as const).filter((field) => input[field] != null);
+      const given = (
+        ['streamSeed', 'batchSize', 'streamOrders', 'positiveInitOrder', 'noiseInitOrder'] as const
+      ).filter((field) => input[field] != null);
       if (given.length > 0) {
         const streamMethods = SCORING_METHOD_IDS.filter((id) => scoringMethod(id).adaptsToStream);
-        throw badInput(`method ${method.id} is static (its scores do not depend on the stream), so it takes no ${given.join(', ')}; stream methods: ${streamMethods.join(', ')}`, {
-          fields: given,
-        });
+        throw badInput(
+          `method ${method.id} is static (its scores do not depend on the stream), so it takes no ${given.join(', ')}; stream methods: ${streamMethods.join(', ')}`,
+          {
+            fields: given,
+          },
+        );
       }
     }
     if (input.batchSize != null) {
       if (input.params?.['batchSize'] !== undefined && input.params['batchSize'] !== input.batchSize) {
-        throw badInput(`batchSize is given twice (params.batchSize ${String(input.params['batchSize'])}, batchSize ${input.batchSize}); give one`);
+        throw badInput(
+          `batchSize is given twice (params.batchSize ${String(input.params['batchSize'])}, batchSize ${input.batchSize}); give one`,
+        );
       }
       overrides['batchSize'] = input.batchSize;
     }
     if (input.seed !== undefined) overrides['seed'] = input.seed;
     if (input.permutations !== undefined) overrides['permutations'] = input.permutations;
     for (const key of ['seed', 'permutations']) {
-      if (overrides[key] !== undefined && !schemaKeys.includes(key)) throw badInput(`method ${method.id} takes no ${key}; its parameters: ${schemaKeys.join(', ')}`);
+      if (overrides[key] !== undefined && !schemaKeys.includes(key))
+        throw badInput(`method ${method.id} takes no ${key}; its parameters: ${schemaKeys.join(', ')}`);
     }
-    const params: Record<string, number | string> = { ...method.resolveParams(overrides), ...(presetId === undefined ? {} : { preset: presetId }) };
+    const params: Record<string, number | string> = {
+      ...method.resolveParams(overrides),
+      ...(presetId === undefined ? {} : { preset: presetId }),
+    };
     await validateEvaluationLaunch(this.miningRuns, method, params, miningRun);
-    const groupPermutation = input.permutation == null ? null : await this.resolvePermutation(input.permutation, method, params, miningRun?.id);
+    const groupPermutation =
+      input.permutation == null
+        ? null
+        : await this.resolvePermutation(input.permutation, method, params, miningRun?.id);
     const runSeed = typeof params['seed'] === 'number' ? params['seed'] : 0;
     const streamSeed = stream ? (input.streamSeed ?? runSeed) : null;
     const orders =
@@ -290,14 +335,27 @@ export class EvaluationService {
     const records: StreamOrderRecord[] = [];
     const parts: Int32Array[] = [];
     let offset = 0;
-    const give = async (record: Omit<StreamOrderRecord, 'given' | 'seed' | 'sha256' | 'offset'>, source: IndexOrderInput, what: string): Promise<void> => {
-      if (!hasNpySource(source) || (source.npyBase64 != null && source.npyPath != null)) throw badInput(`give ${what} as exactly one of npyBase64 or npyPath (a 1-D int64 .npy)`);
+    const give = async (
+      record: Omit<StreamOrderRecord, 'given' | 'seed' | 'sha256' | 'offset'>,
+      source: IndexOrderInput,
+      what: string,
+    ): Promise<void> => {
+      if (!hasNpySource(source) || (source.npyBase64 != null && source.npyPath != null))
+        throw badInput(`give ${what} as exactly one of npyBase64 or npyPath (a 1-D int64 .npy)`);
       let order: Int32Array;
       try {
-        order = checkPermutation(asIndexVector(await readNpySource(source, this.config.importRoots, what), what), record.length, what);
+        order = checkPermutation(
+          asIndexVector(await readNpySource(source, this.config.importRoots, what), what),
+          record.length,
+          what,
+        );
       } catch (error) {
         if (error instanceof MiningError || (error as { name?: string }).name === 'FormatsError') {
-          throw badInput((error as Error).message, { ...(record.imageSetId === undefined ? {} : { imageSetId: record.imageSetId }), order: record.kind, libraryCode: (error as { code?: string }).code });
+          throw badInput((error as Error).message, {
+            ...(record.imageSetId === undefined ? {} : { imageSetId: record.imageSetId }),
+            order: record.kind,
+            libraryCode: (error as { code?: string }).code,
+          });
         }
         throw error;
       }
@@ -308,25 +366,57 @@ export class EvaluationService {
     const byId = new Map<string, IndexOrderInput>();
     for (const given of input.streamOrders ?? []) {
       if (!input.oodImageSetIds.includes(given.imageSetId)) {
-        throw badInput(`a stream order was given for image set ${given.imageSetId}, which is not one of oodImageSetIds`, { imageSetId: given.imageSetId });
+        throw badInput(
+          `a stream order was given for image set ${given.imageSetId}, which is not one of oodImageSetIds`,
+          { imageSetId: given.imageSetId },
+        );
       }
-      if (byId.has(given.imageSetId)) throw badInput(`two stream orders were given for image set ${given.imageSetId}; give one per OOD set`, { imageSetId: given.imageSetId });
+      if (byId.has(given.imageSetId))
+        throw badInput(`two stream orders were given for image set ${given.imageSetId}; give one per OOD set`, {
+          imageSetId: given.imageSetId,
+        });
       byId.set(given.imageSetId, given);
     }
     const idRows = sizes.imageRows.get(input.idImageSetId) ?? 0;
     for (const [index, setId] of input.oodImageSetIds.entries()) {
       const length = (sizes.imageRows.get(setId) ?? 0) + idRows;
       const given = byId.get(setId);
-      if (given === undefined) records.push({ kind: 'stream', imageSetId: setId, given: false, seed: streamSeed + index, length, sha256: null });
-      else await give({ kind: 'stream', imageSetId: setId, length }, given, `the stream order of OOD set ${setId} (rows: its ${length - idRows} images, then the ${idRows} ID images)`);
+      if (given === undefined)
+        records.push({
+          kind: 'stream',
+          imageSetId: setId,
+          given: false,
+          seed: streamSeed + index,
+          length,
+          sha256: null,
+        });
+      else
+        await give(
+          { kind: 'stream', imageSetId: setId, length },
+          given,
+          `the stream order of OOD set ${setId} (rows: its ${length - idRows} images, then the ${idRows} ID images)`,
+        );
     }
     const init = [
-      ['positiveInit', 'positiveInitOrder', input.positiveInitOrder, sizes.labels, `the positive-queue initialisation order (a permutation of the ${sizes.labels} ID labels)`],
-      ['noiseInit', 'noiseInitOrder', input.noiseInitOrder, sizes.noiseImages, `the noise-queue initialisation order (a permutation of the ${sizes.noiseImages} noise images)`],
+      [
+        'positiveInit',
+        'positiveInitOrder',
+        input.positiveInitOrder,
+        sizes.labels,
+        `the positive-queue initialisation order (a permutation of the ${sizes.labels} ID labels)`,
+      ],
+      [
+        'noiseInit',
+        'noiseInitOrder',
+        input.noiseInitOrder,
+        sizes.noiseImages,
+        `the noise-queue initialisation order (a permutation of the ${sizes.noiseImages} noise images)`,
+      ],
     ] as const;
     for (const [kind, inputName, source, length, what] of init) {
       if (source == null) continue;
-      if (!method.extraInputs.includes(inputName)) throw badInput(`method ${method.id} has no queue initialisation, so it takes no ${inputName}`);
+      if (!method.extraInputs.includes(inputName))
+        throw badInput(`method ${method.id} has no queue initialisation, so it takes no ${inputName}`);
       await give({ kind, length }, source, what);
     }
     if (parts.length === 0) return { records, data: null };
@@ -352,22 +442,36 @@ export class EvaluationService {
   ): Promise<Int32Array> {
     if (!('groups' in method.parameters)) {
       const grouped = SCORING_METHOD_IDS.filter((id) => 'groups' in scoringMethod(id).parameters);
-      throw badInput(`method ${method.id} does not group negatives, so it takes no permutation; methods that do: ${grouped.join(', ')}`);
+      throw badInput(
+        `method ${method.id} does not group negatives, so it takes no permutation; methods that do: ${grouped.join(', ')}`,
+      );
     }
     if (params['permutations'] !== 1) {
-      throw badInput(`a given permutation fixes the grouping, so permutations must be 1 (or left out); got ${String(params['permutations'])}`);
+      throw badInput(
+        `a given permutation fixes the grouping, so permutations must be 1 (or left out); got ${String(params['permutations'])}`,
+      );
     }
     const sources = (given.indices == null ? 0 : 1) + (hasNpySource(given) ? 1 : 0);
     if (sources !== 1 || (given.npyBase64 != null && given.npyPath != null)) {
-      throw badInput('give the permutation as exactly one of permutation.indices (a list), permutation.npyBase64 or permutation.npyPath (a 1-D int64 .npy)');
+      throw badInput(
+        'give the permutation as exactly one of permutation.indices (a list), permutation.npyBase64 or permutation.npyPath (a 1-D int64 .npy)',
+      );
     }
     const indices =
-      given.indices != null ? Int32Array.from(given.indices) : asIndexVector(await readNpySource(given, this.config.importRoots, 'the permutation .npy'), 'the permutation .npy');
+      given.indices != null
+        ? Int32Array.from(given.indices)
+        : asIndexVector(
+            await readNpySource(given, this.config.importRoots, 'the permutation .npy'),
+            'the permutation .npy',
+          );
     if (miningRunId === undefined) throw badInput(`a permutation orders mined negatives: give miningRunId`);
     const negativeCount = await this.miningRuns.negativeCount(miningRunId);
     const groups = params['groups'] as number;
     const kept = groups * Math.floor(negativeCount / groups);
-    if (kept === 0) throw badInput(`mining run ${miningRunId} has ${negativeCount} negatives, fewer than groups = ${groups}; nothing to permute`);
+    if (kept === 0)
+      throw badInput(
+        `mining run ${miningRunId} has ${negativeCount} negatives, fewer than groups = ${groups}; nothing to permute`,
+      );
     if (indices.length !== kept) {
       throw badInput(
         `the permutation must have N − (N mod G) = ${kept} indices (mining run ${miningRunId}: N = ${negativeCount} negatives, G = ${groups} groups); got ${indices.length}`,
@@ -379,7 +483,10 @@ export class EvaluationService {
       const index = indices[i]!;
       if (index < 0 || index >= kept || seen[index] === 1) {
         const why = index < 0 || index >= kept ? 'out of range' : 'a repeat';
-        throw badInput(`the permutation must contain each of 0..${kept - 1} exactly once; index ${index} at position ${i} is ${why}`, { position: i, value: index, kept });
+        throw badInput(
+          `the permutation must contain each of 0..${kept - 1} exactly once; index ${index} at position ${i} is ${why}`,
+          { position: i, value: index, kept },
+        );
       }
       seen[index] = 1;
     }
@@ -412,7 +519,10 @@ export class EvaluationService {
   }
 
   /** `options.fields`: the node fields the query selects (default: every column). */
-  async list(args: EvaluationRunsArgs, options: { totalCount?: boolean; fields?: ReadonlySet<string> } = {}): Promise<Page<EvaluationRun>> {
+  async list(
+    args: EvaluationRunsArgs,
+    options: { totalCount?: boolean; fields?: ReadonlySet<string> } = {},
+  ): Promise<Page<EvaluationRun>> {
     checkPageSize(args.first, this.config.maxPageSize);
     const filter = args.filter ?? {};
     const where: Prisma.EvaluationRunWhereInput = {
@@ -420,7 +530,10 @@ export class EvaluationService {
       modelId: filter.modelId ?? undefined,
       method: filter.method ?? undefined,
       status: filter.status ?? undefined,
-      createdAt: filter.createdAfter == null && filter.createdBefore == null ? undefined : { gte: filter.createdAfter ?? undefined, lt: filter.createdBefore ?? undefined },
+      createdAt:
+        filter.createdAfter == null && filter.createdBefore == null
+          ? undefined
+          : { gte: filter.createdAfter ?? undefined, lt: filter.createdBefore ?? undefined },
     };
     const direction = args.orderBy === EvaluationRunOrder.created_asc ? 'asc' : 'desc';
     const beyond = direction === 'asc' ? 'gt' : 'lt';
@@ -434,13 +547,21 @@ export class EvaluationService {
               { createdAt: new Date(String(after[0])), id: { [beyond]: String(after[1]) } },
             ],
           };
-    const { rows, totalCount } = await this.repository.page(where, keyset, direction, args.first + 1, runListSelect(options.fields), options.totalCount !== false);
+    const { rows, totalCount } = await this.repository.page(
+      where,
+      keyset,
+      direction,
+      args.first + 1,
+      runListSelect(options.fields),
+      options.totalCount !== false,
+    );
     return toPage(rows, args.first, (row) => encodeCursor([row.createdAt.toISOString(), row.id]), totalCount);
   }
 
   /** Side-by-side metrics of runs per OOD set, best run per set, and an average row over the sets all runs share. */
   async compare(ids: readonly string[]): Promise<RunComparison> {
-    if (ids.length < 1 || ids.length > MAX_COMPARED_RUNS) throw badInput(`compare 1 to ${MAX_COMPARED_RUNS} runs; got ${ids.length}`);
+    if (ids.length < 1 || ids.length > MAX_COMPARED_RUNS)
+      throw badInput(`compare 1 to ${MAX_COMPARED_RUNS} runs; got ${ids.length}`);
     const runs = await this.repository.byIds(ids);
     const missing = ids.filter((id) => !runs.some((run) => run.id === id));
     if (missing.length > 0) throw notFound('evaluation run', missing.join(', '));
@@ -453,15 +574,27 @@ export class EvaluationService {
         const result = results.find((r) => r.evaluationRunId === run.id && r.oodImageSetId === setId);
         return result === undefined ? [] : [{ ...result, method: run.method }];
       });
-      return { oodImageSetId: setId, oodImageSetName: sets.find((set) => set.id === setId)?.name ?? setId, cells, ...best(cells) };
+      return {
+        oodImageSetId: setId,
+        oodImageSetName: sets.find((set) => set.id === setId)?.name ?? setId,
+        cells,
+        ...best(cells),
+      };
     });
     // The mean over OOD sets is evaluateMethod's, stored with each run; it is comparable only when
     // every run evaluated the same sets.
     const sameSets = ordered.every((run) => sameSetList(run.oodImageSetIds, ordered[0]!.oodImageSetIds));
-    const means = ordered.map((run) => (run.status === RunStatus.succeeded ? (run.meanMetrics as MeanMetrics | null) : null));
+    const means = ordered.map((run) =>
+      run.status === RunStatus.succeeded ? (run.meanMetrics as MeanMetrics | null) : null,
+    );
     if (sameSets && means.every((mean) => mean !== null)) {
       const cells = ordered.map((run, i) => ({ evaluationRunId: run.id, method: run.method, ...means[i]! }));
-      rows.push({ oodImageSetId: 'average', oodImageSetName: `average over ${ordered[0]!.oodImageSetIds.length} sets`, cells, ...best(cells) });
+      rows.push({
+        oodImageSetId: 'average',
+        oodImageSetName: `average over ${ordered[0]!.oodImageSetIds.length} sets`,
+        cells,
+        ...best(cells),
+      });
     }
     return { runs: ordered, rows };
   }

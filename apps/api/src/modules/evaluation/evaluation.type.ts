@@ -5,9 +5,15 @@ import { ScoringMethod } from '../../shared/enums';
 import { RunLifecycleFields } from '../../runs/run-lifecycle.type';
 import { OodMetricFields } from './ood-metric-fields.type';
 
-@ObjectType({ description: 'A warning of the scoring method (e.g. a guard that changed the arithmetic), with the image set it arose on' })
+@ObjectType({
+  description:
+    'A warning of the scoring method (e.g. a guard that changed the arithmetic), with the image set it arose on',
+})
 export class ScoringWarningRecord {
-  @Field(() => ID, { nullable: true, description: 'The image set being scored when it was raised (null: the run as a whole)' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The image set being scored when it was raised (null: the run as a whole)',
+  })
   imageSetId!: string | null;
 
   @Field({ description: 'ScoringWarningCode of @negmine/mining' })
@@ -31,7 +37,10 @@ export class RocPoint {
   @Field(() => Float)
   tpr!: number;
 
-  @Field(() => Float, { nullable: true, description: 'Score threshold (null for the (0, 0) end, whose threshold is +infinity)' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Score threshold (null for the (0, 0) end, whose threshold is +infinity)',
+  })
   threshold!: number | null;
 }
 
@@ -68,7 +77,9 @@ export class EvaluationResult extends OodMetricFields {
   guardHits!: number;
 }
 
-@ObjectType({ description: "One order a stream method's run visits: an OOD set's stream, or a TANL queue initialisation" })
+@ObjectType({
+  description: "One order a stream method's run visits: an OOD set's stream, or a TANL queue initialisation",
+})
 export class StreamOrder {
   @Field({ description: 'stream | positiveInit | noiseInit' })
   kind!: string;
@@ -85,7 +96,11 @@ export class StreamOrder {
   @Field(() => Int, { description: 'Entries (rows the order permutes)' })
   length!: number;
 
-  @Field(() => String, { nullable: true, description: 'SHA-256 of the order as little-endian int64 (the data of its .npy); null for a drawn order until the run succeeds' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'SHA-256 of the order as little-endian int64 (the data of its .npy); null for a drawn order until the run succeeds',
+  })
   sha256!: string | null;
 }
 
@@ -121,14 +136,18 @@ export class EvaluationRun extends RunLifecycleFields {
   /** The permutation given at launch (int32 little-endian), exposed by a field resolver as indices; lists leave it out (undefined). */
   groupPermutation?: Uint8Array | null;
 
-  @Field(() => Int, { nullable: true, description: 'Stream methods: seed of the orders not given (OOD set i: streamSeed + i); null for static methods' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Stream methods: seed of the orders not given (OOD set i: streamSeed + i); null for static methods',
+  })
   streamSeed!: number | null;
 
   @Field(() => Int, { nullable: true, description: 'Stream methods: images per batch; null for static methods' })
   batchSize!: number | null;
 
   @Field(() => [StreamOrder], {
-    description: 'Stream methods: the stream order of each OOD set and the queue-initialisation orders (given at launch, or drawn from streamSeed; every SHA-256 is known once the run succeeds)',
+    description:
+      'Stream methods: the stream order of each OOD set and the queue-initialisation orders (given at launch, or drawn from streamSeed; every SHA-256 is known once the run succeeds)',
   })
   streamOrders!: unknown;
 
@@ -147,7 +166,9 @@ export class EvaluationRun extends RunLifecycleFields {
   @Field(() => Int)
   shardSize!: number;
 
-  @Field(() => [ScoringWarningRecord], { description: 'Warnings the scoring method raised, per image set (empty until the run succeeds)' })
+  @Field(() => [ScoringWarningRecord], {
+    description: 'Warnings the scoring method raised, per image set (empty until the run succeeds)',
+  })
   warnings!: unknown;
 
   @Field(() => GraphQLJSON, {
@@ -159,7 +180,8 @@ export class EvaluationRun extends RunLifecycleFields {
 
   @Field(() => MeanOodMetrics, {
     nullable: true,
-    description: "Mean of each metric over the run's OOD sets, as evaluateMethod computed it (null until the run succeeds, and for runs evaluated before it was stored)",
+    description:
+      "Mean of each metric over the run's OOD sets, as evaluateMethod computed it (null until the run succeeds, and for runs evaluated before it was stored)",
   })
   meanMetrics!: unknown;
 }
@@ -181,7 +203,9 @@ export class ComparisonRow {
   @Field()
   oodImageSetName!: string;
 
-  @Field(() => [ComparisonCell], { description: 'One cell per compared run that evaluated this OOD set, in the order of ids' })
+  @Field(() => [ComparisonCell], {
+    description: 'One cell per compared run that evaluated this OOD set, in the order of ids',
+  })
   cells!: ComparisonCell[];
 
   @Field(() => ID, { nullable: true, description: 'Run with the lowest fprAtTprId on this set' })
@@ -196,6 +220,9 @@ export class RunComparison {
   @Field(() => [EvaluationRun])
   runs!: EvaluationRun[];
 
-  @Field(() => [ComparisonRow], { description: 'Per OOD set, then an "average" row: each run\'s stored mean (meanMetrics), when every run evaluated the same OOD sets' })
+  @Field(() => [ComparisonRow], {
+    description:
+      'Per OOD set, then an "average" row: each run\'s stored mean (meanMetrics), when every run evaluated the same OOD sets',
+  })
   rows!: ComparisonRow[];
 }

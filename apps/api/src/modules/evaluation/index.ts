@@ -34,7 +34,16 @@ interface Needs {
 export const evaluationFeature = defineFeature({
   name: 'evaluation',
   resolvers: [EvaluationResolver, EvaluationResultResolver],
-  needs: ['labelSetRepository', 'modelRepository', 'imageSetRepository', 'miningRepository', 'embeddings', 'encoding', 'wordNet', 'runs'],
+  needs: [
+    'labelSetRepository',
+    'modelRepository',
+    'imageSetRepository',
+    'miningRepository',
+    'embeddings',
+    'encoding',
+    'wordNet',
+    'runs',
+  ],
   createServices: ({ prisma, config }, needs: Needs) => {
     const evaluationRepository = new EvaluationRepository(prisma);
     return {
@@ -52,11 +61,18 @@ export const evaluationFeature = defineFeature({
   },
   createLoaders: ({ evaluationRepository, evaluations }) => ({
     // Results without their curves: most lists never ask for them, and they are most of the bytes.
-    evaluationResults: groupedBy<ResultRow>((ids) => evaluationRepository.resultsOf(ids), (row) => row.evaluationRunId),
+    evaluationResults: groupedBy<ResultRow>(
+      (ids) => evaluationRepository.resultsOf(ids),
+      (row) => row.evaluationRunId,
+    ),
     // Results of runs read as succeeded in this request: cached by the service across requests.
-    succeededEvaluationResults: new DataLoader<string, readonly ResultRow[]>(async (ids) => evaluations.resultsOfSucceededRuns(ids)),
+    succeededEvaluationResults: new DataLoader<string, readonly ResultRow[]>(async (ids) =>
+      evaluations.resultsOfSucceededRuns(ids),
+    ),
     groupPermutation: new DataLoader<string, Uint8Array | null>(async (ids) => {
-      const map = new Map((await evaluationRepository.groupPermutations(ids)).map((row) => [row.id, row.groupPermutation]));
+      const map = new Map(
+        (await evaluationRepository.groupPermutations(ids)).map((row) => [row.id, row.groupPermutation]),
+      );
       return ids.map((id) => map.get(id) ?? null);
     }),
     evaluationCurves: new DataLoader<string, { rocPoints: unknown; histograms: unknown } | null>(async (keys) => {
@@ -65,9 +81,21 @@ export const evaluationFeature = defineFeature({
       return keys.map((key) => map.get(key) ?? null);
     }),
   }),
-  createRoutes: ({ evaluationRepository, imageSetRepository }) => evaluationScoresRoutes(evaluationRepository, imageSetRepository),
-  createJobs: ({ evaluationRepository, imageSetRepository, miningRepository, embeddings, encoding, wordNet }, { config }) => ({
-    evaluate: new EvaluationJob(evaluationRepository, imageSetRepository, miningRepository, embeddings, encoding, wordNet, { threads: config.threads }),
+  createRoutes: ({ evaluationRepository, imageSetRepository }) =>
+    evaluationScoresRoutes(evaluationRepository, imageSetRepository),
+  createJobs: (
+    { evaluationRepository, imageSetRepository, miningRepository, embeddings, encoding, wordNet },
+    { config },
+  ) => ({
+    evaluate: new EvaluationJob(
+      evaluationRepository,
+      imageSetRepository,
+      miningRepository,
+      embeddings,
+      encoding,
+      wordNet,
+      { threads: config.threads },
+    ),
     'encode-images': new EncodeImagesShardJob(evaluationRepository, imageSetRepository, encoding),
   }),
 });

@@ -8,6 +8,9 @@ export class RegisterImageSetInput {
   @Length(1, 200)
   name!: string;
 
-  @Field({ description: 'Absolute folder under NEGMINE_IMAGE_ROOTS; its .jpg/.jpeg/.png/.webp files (recursively, sorted by path) form the set' })
+  @Field({
+    description:
+      'Absolute folder under NEGMINE_IMAGE_ROOTS; its .jpg/.jpeg/.png/.webp files (recursively, sorted by path) form the set',
+  })
   folder!: string;
 }

@@ -29,7 +29,11 @@ export class ImageSetRepository {
 
   /** The content hashes of a set's items in position order (the embedding cache keys). */
   async itemHashes(imageSetId: string): Promise<string[]> {
-    const items = await this.prisma.imageSetItem.findMany({ where: { imageSetId }, orderBy: { position: 'asc' }, select: { inputHash: true } });
+    const items = await this.prisma.imageSetItem.findMany({
+      where: { imageSetId },
+      orderBy: { position: 'asc' },
+      select: { inputHash: true },
+    });
     return items.map((item) => item.inputHash);
   }
 

@@ -13,8 +13,14 @@ export class ImageSetResolver {
     return ctx.services.imageSets.list();
   }
 
-  @Mutation(() => ImageSet, { description: 'Registers a folder of images under an allowed root (files are content-hashed now, encoded by evaluations)' })
-  registerImageSet(@Ctx() ctx: ApiContext, @Arg('input', () => RegisterImageSetInput) input: RegisterImageSetInput): Promise<ImageSet> {
+  @Mutation(() => ImageSet, {
+    description:
+      'Registers a folder of images under an allowed root (files are content-hashed now, encoded by evaluations)',
+  })
+  registerImageSet(
+    @Ctx() ctx: ApiContext,
+    @Arg('input', () => RegisterImageSetInput) input: RegisterImageSetInput,
+  ): Promise<ImageSet> {
     return ctx.services.imageSets.registerFolder(input);
   }
 }

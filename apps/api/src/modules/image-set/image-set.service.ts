@@ -32,16 +32,19 @@ export class ImageSetService {
     const folder = pathUnderRoots(input.folder, this.config.imageRoots, 'image folder', 'NEGMINE_IMAGE_ROOTS');
     await this.assertNameFree(input.name);
     const files = await listImages(folder);
-    if (files.length === 0) throw badInput(`folder '${input.folder}' holds no images (accepted: ${[...IMAGE_EXTENSIONS].join(', ')})`);
+    if (files.length === 0)
+      throw badInput(`folder '${input.folder}' holds no images (accepted: ${[...IMAGE_EXTENSIONS].join(', ')})`);
     const hashes: string[] = [];
     for (const file of files) hashes.push(sha256Hex(await readFile(path.join(folder, file))));
     return this.repository.create({
-        name: input.name,
-        kind: ImageSetKind.folder,
-        folder,
-        imageCount: files.length,
-        contentHash: sha256Hex(hashes.join('\n')),
-      items: { createMany: { data: files.map((file, position) => ({ position, path: file, inputHash: hashes[position]! })) } },
+      name: input.name,
+      kind: ImageSetKind.folder,
+      folder,
+      imageCount: files.length,
+      contentHash: sha256Hex(hashes.join('\n')),
+      items: {
+        createMany: { data: files.map((file, position) => ({ position, path: file, inputHash: hashes[position]! })) },
+      },
     });
   }
 

@@ -1,6 +1,15 @@
 // Input of importEmbeddings: a .npy of float32 vectors (base64 or a path under an allowed root)
 // for a label set's names, a candidate corpus, a new image set, or the model's noise images (TANL), with the row order.
-import { ArrayMaxSize, ArrayMinSize, IsIn, IsOptional, IsUUID, Length, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsIn,
+  IsOptional,
+  IsUUID,
+  Length,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { Field, ID, InputType, registerEnumType } from 'type-graphql';
 
 export enum EmbeddingTarget {
@@ -37,11 +46,17 @@ export class ImportEmbeddingsInput {
   @IsUUID()
   modelId!: string;
 
-  @Field({ nullable: true, description: 'The .npy file (float32 or float64, rows × dim) as base64; give this or npyPath' })
+  @Field({
+    nullable: true,
+    description: 'The .npy file (float32 or float64, rows × dim) as base64; give this or npyPath',
+  })
   @IsOptional()
   npyBase64?: string;
 
-  @Field({ nullable: true, description: 'Absolute path of the .npy file under NEGMINE_IMPORT_ROOTS; give this or npyBase64' })
+  @Field({
+    nullable: true,
+    description: 'Absolute path of the .npy file under NEGMINE_IMPORT_ROOTS; give this or npyBase64',
+  })
   @IsOptional()
   @MaxLength(4096)
   npyPath?: string;
@@ -51,12 +66,18 @@ export class ImportEmbeddingsInput {
   @IsUUID()
   labelSetId?: string;
 
-  @Field(() => [String], { nullable: true, description: "target label_names: the label of each row (default: the set's order)" })
+  @Field(() => [String], {
+    nullable: true,
+    description: "target label_names: the label of each row (default: the set's order)",
+  })
   @IsOptional()
   @ArrayMinSize(1)
   rowLabels?: string[];
 
-  @Field(() => [CorpusEntryInput], { nullable: true, description: 'target corpus: the entry of each row, in row order' })
+  @Field(() => [CorpusEntryInput], {
+    nullable: true,
+    description: 'target corpus: the entry of each row, in row order',
+  })
   @IsOptional()
   @ArrayMinSize(1)
   @ArrayMaxSize(1_000_000)

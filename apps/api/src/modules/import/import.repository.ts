@@ -24,13 +24,23 @@ export class ImportRepository {
   }
 
   /** The corpus (kept when it exists: its hash is its identity) and its row vectors in this space. */
-  async importCorpus(corpus: { versionHash: string; source: string; entries: readonly StoredCorpusEntry[] }, modelHash: string, rows: readonly VectorRow[]): Promise<{ id: string }> {
+  async importCorpus(
+    corpus: { versionHash: string; source: string; entries: readonly StoredCorpusEntry[] },
+    modelHash: string,
+    rows: readonly VectorRow[],
+  ): Promise<{ id: string }> {
     const { versionHash } = corpus;
     return this.prisma.$transaction(
       async (tx) => {
         const row = await tx.corpus.upsert({
           where: { versionHash },
-          create: { versionHash, source: corpus.source, options: {}, entryCount: corpus.entries.length, entries: corpus.entries as never },
+          create: {
+            versionHash,
+            source: corpus.source,
+            options: {},
+            entryCount: corpus.entries.length,
+            entries: corpus.entries as never,
+          },
           update: {},
         });
         const data = rows.map((vector) => ({ modelHash, inputHash: vector.inputHash, vector: vector.vector }));
@@ -48,22 +58,43 @@ export class ImportRepository {
   /** The model's noise-image vectors (existing keys are kept) and their keys, in row order, on the model. */
   async importNoise(modelId: string, modelHash: string, rows: readonly VectorRow[]): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      await tx.imageEmbedding.createMany({ data: rows.map((row) => ({ modelHash, inputHash: row.inputHash, vector: row.vector })), skipDuplicates: true });
-      await tx.encoderModel.update({ where: { id: modelId }, data: { noiseInputHashes: rows.map((row) => row.inputHash) } });
+      await tx.imageEmbedding.createMany({
+        data: rows.map((row) => ({ modelHash, inputHash: row.inputHash, vector: row.vector })),
+        skipDuplicates: true,
+      });
+      await tx.encoderModel.update({
+        where: { id: modelId },
+        data: { noiseInputHashes: rows.map((row) => row.inputHash) },
+      });
     });
   }
 
   /** An imported image set: its items (row order) and their vectors (existing keys are kept). */
-  async importImageSet(set: { name: string; modelId: string; contentHash: string }, modelHash: string, rows: readonly VectorRow[]): Promise<{ id: string }> {
+  async importImageSet(
+    set: { name: string; modelId: string; contentHash: string },
+    modelHash: string,
+    rows: readonly VectorRow[],
+  ): Promise<{ id: string }> {
     return this.prisma.$transaction(
       async (tx) => {
         const created = await tx.imageSet.create({
-          data: { name: set.name, kind: ImageSetKind.imported, modelId: set.modelId, imageCount: rows.length, contentHash: set.contentHash },
+          data: {
+            name: set.name,
+            kind: ImageSetKind.imported,
+            modelId: set.modelId,
+            imageCount: rows.length,
+            contentHash: set.contentHash,
+          },
         });
         for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
           const chunk = rows.slice(start, start + INSERT_CHUNK);
-          await tx.imageSetItem.createMany({ data: chunk.map((row, k) => ({ imageSetId: created.id, position: start + k, inputHash: row.inputHash })) });
-          await tx.imageEmbedding.createMany({ data: chunk.map((row) => ({ modelHash, inputHash: row.inputHash, vector: row.vector })), skipDuplicates: true });
+          await tx.imageSetItem.createMany({
+            data: chunk.map((row, k) => ({ imageSetId: created.id, position: start + k, inputHash: row.inputHash })),
+          });
+          await tx.imageEmbedding.createMany({
+            data: chunk.map((row) => ({ modelHash, inputHash: row.inputHash, vector: row.vector })),
+            skipDuplicates: true,
+          });
         }
         return created;
       },

@@ -9,9 +9,13 @@ import { NullArguments } from '../../plugins/null-arguments.middleware';
 @Resolver()
 export class ImportResolver {
   @Mutation(() => ImportEmbeddingsResult, {
-    description: 'Imports .npy vectors (base64 in the request, or a path under NEGMINE_IMPORT_ROOTS) for label names, a corpus or an image set of an imported space',
+    description:
+      'Imports .npy vectors (base64 in the request, or a path under NEGMINE_IMPORT_ROOTS) for label names, a corpus or an image set of an imported space',
   })
-  importEmbeddings(@Ctx() ctx: ApiContext, @Arg('input', () => ImportEmbeddingsInput) input: ImportEmbeddingsInput): Promise<ImportEmbeddingsResult> {
+  importEmbeddings(
+    @Ctx() ctx: ApiContext,
+    @Arg('input', () => ImportEmbeddingsInput) input: ImportEmbeddingsInput,
+  ): Promise<ImportEmbeddingsResult> {
     return ctx.services.imports.importEmbeddings(input);
   }
 }

@@ -21,7 +21,10 @@ describe('ImportService (Postgres)', () => {
   it('imports label names, a corpus and image sets into the caches', async () => {
     const space = await createImportedSpace(services, 'ok');
     expect(await db.prisma.textEmbedding.count()).toBe(3 + 40);
-    const idSet = await db.prisma.imageSet.findUniqueOrThrow({ where: { id: space.idSetId }, include: { items: true } });
+    const idSet = await db.prisma.imageSet.findUniqueOrThrow({
+      where: { id: space.idSetId },
+      include: { items: true },
+    });
     expect(idSet).toMatchObject({ kind: 'imported', imageCount: 20, modelId: space.modelId });
     expect(idSet.items).toHaveLength(20);
     expect(await db.prisma.imageEmbedding.count()).toBe(40);
@@ -30,10 +33,20 @@ describe('ImportService (Postgres)', () => {
   it('refuses a width that differs from the model, and row counts that differ from the labels', async () => {
     const space = await createImportedSpace(services, 'bad');
     await expect(
-      services.imports.importEmbeddings({ target: EmbeddingTarget.label_names, modelId: space.modelId, labelSetId: space.labelSetId, npyBase64: npyBase64(vectors(3, 4, 1), 3, 4) }),
+      services.imports.importEmbeddings({
+        target: EmbeddingTarget.label_names,
+        modelId: space.modelId,
+        labelSetId: space.labelSetId,
+        npyBase64: npyBase64(vectors(3, 4, 1), 3, 4),
+      }),
     ).rejects.toThrow(/have 4 values but model .* has embeddingDim 8/);
     await expect(
-      services.imports.importEmbeddings({ target: EmbeddingTarget.label_names, modelId: space.modelId, labelSetId: space.labelSetId, npyBase64: npyBase64(vectors(2, 8, 1), 2, 8) }),
+      services.imports.importEmbeddings({
+        target: EmbeddingTarget.label_names,
+        modelId: space.modelId,
+        labelSetId: space.labelSetId,
+        npyBase64: npyBase64(vectors(2, 8, 1), 2, 8),
+      }),
     ).rejects.toThrow(/2 rows but 3 labels/);
     await expect(
       services.imports.importEmbeddings({
@@ -49,25 +62,51 @@ describe('ImportService (Postgres)', () => {
   it('refuses bytes that are not a .npy and paths outside the import roots', async () => {
     const space = await createImportedSpace(services, 'bytes');
     await expect(
-      services.imports.importEmbeddings({ target: EmbeddingTarget.image_set, modelId: space.modelId, imageSetName: 'x', npyBase64: Buffer.from('hello').toString('base64') }),
+      services.imports.importEmbeddings({
+        target: EmbeddingTarget.image_set,
+        modelId: space.modelId,
+        imageSetName: 'x',
+        npyBase64: Buffer.from('hello').toString('base64'),
+      }),
     ).rejects.toMatchObject({ name: 'FormatsError' });
     await expect(
-      services.imports.importEmbeddings({ target: EmbeddingTarget.image_set, modelId: space.modelId, imageSetName: 'x', npyPath: '/etc/passwd' }),
+      services.imports.importEmbeddings({
+        target: EmbeddingTarget.image_set,
+        modelId: space.modelId,
+        imageSetName: 'x',
+        npyPath: '/etc/passwd',
+      }),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('imports the 15 noise-image embeddings of a space (target noise), replacing an earlier import, and refuses another count', async () => {
     const space = await createImportedSpace(services, 'noise');
-    await expect(services.imports.importEmbeddings({ target: EmbeddingTarget.noise, modelId: space.modelId, npyBase64: npyBase64(vectors(14, 8, 5), 14, 8) })).rejects.toMatchObject({
+    await expect(
+      services.imports.importEmbeddings({
+        target: EmbeddingTarget.noise,
+        modelId: space.modelId,
+        npyBase64: npyBase64(vectors(14, 8, 5), 14, 8),
+      }),
+    ).rejects.toMatchObject({
       code: 'BAD_USER_INPUT',
       message: expect.stringMatching(/15 noise images.*14 rows/),
     });
-    expect((await db.prisma.encoderModel.findUniqueOrThrow({ where: { id: space.modelId } })).noiseInputHashes).toEqual([]);
-    const first = await services.imports.importEmbeddings({ target: EmbeddingTarget.noise, modelId: space.modelId, npyBase64: npyBase64(vectors(15, 8, 5), 15, 8) });
+    expect((await db.prisma.encoderModel.findUniqueOrThrow({ where: { id: space.modelId } })).noiseInputHashes).toEqual(
+      [],
+    );
+    const first = await services.imports.importEmbeddings({
+      target: EmbeddingTarget.noise,
+      modelId: space.modelId,
+      npyBase64: npyBase64(vectors(15, 8, 5), 15, 8),
+    });
     expect(first).toMatchObject({ target: 'noise', rows: 15, embeddingDim: 8 });
     const once = (await db.prisma.encoderModel.findUniqueOrThrow({ where: { id: space.modelId } })).noiseInputHashes;
     expect(new Set(once).size).toBe(15);
-    await services.imports.importEmbeddings({ target: EmbeddingTarget.noise, modelId: space.modelId, npyBase64: npyBase64(vectors(15, 8, 6), 15, 8) });
+    await services.imports.importEmbeddings({
+      target: EmbeddingTarget.noise,
+      modelId: space.modelId,
+      npyBase64: npyBase64(vectors(15, 8, 6), 15, 8),
+    });
     const again = (await db.prisma.encoderModel.findUniqueOrThrow({ where: { id: space.modelId } })).noiseInputHashes;
     expect(again).toHaveLength(15);
     expect(again.some((hash) => once.includes(hash))).toBe(false);

@@ -21,6 +21,12 @@ export const importFeature = defineFeature({
   resolvers: [ImportResolver],
   needs: ['modelRepository', 'labelSetRepository', 'imageSetRepository'],
   createServices: ({ prisma, config }, needs: Needs) => ({
-    imports: new ImportService(new ImportRepository(prisma), needs.modelRepository, needs.labelSetRepository, needs.imageSetRepository, config),
+    imports: new ImportService(
+      new ImportRepository(prisma),
+      needs.modelRepository,
+      needs.labelSetRepository,
+      needs.imageSetRepository,
+      config,
+    ),
   }),
 });

@@ -8,18 +8,28 @@ export class CreateLabelSetInput {
   @Length(1, 200)
   name!: string;
 
-  @Field(() => [String], { nullable: true, description: 'Labels as a list (give this or labelsText): each trimmed and NFC-normalised, non-empty, unique, at most 256 characters; at most 100,000' })
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'Labels as a list (give this or labelsText): each trimmed and NFC-normalised, non-empty, unique, at most 256 characters; at most 100,000',
+  })
   @IsOptional()
   @ArrayMinSize(1)
   @ArrayMaxSize(100_000)
   labels?: string[];
 
-  @Field({ nullable: true, description: 'Labels as text, one per line (blank lines are ignored), under the same rules as labels' })
+  @Field({
+    nullable: true,
+    description: 'Labels as text, one per line (blank lines are ignored), under the same rules as labels',
+  })
   @IsOptional()
   @MaxLength(10_000_000)
   labelsText?: string;
 
-  @Field(() => [String], { nullable: true, description: "Prompt templates with '{}' for the label; default ['the nice {}'] (the paper's)" })
+  @Field(() => [String], {
+    nullable: true,
+    description: "Prompt templates with '{}' for the label; default ['the nice {}'] (the paper's)",
+  })
   @IsOptional()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)

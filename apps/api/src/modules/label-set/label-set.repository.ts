@@ -6,7 +6,9 @@ import type { LabelSet } from './label-set.type';
 
 /** The CONFLICT of a taken name: what the service checks first, and what a lost race (P2002) becomes. */
 export function nameTaken(name: string): ApiError {
-  return conflict(`a label set named '${name.slice(0, 200)}' already exists; choose another name or update that one`, { reason: 'NAME_TAKEN' });
+  return conflict(`a label set named '${name.slice(0, 200)}' already exists; choose another name or update that one`, {
+    reason: 'NAME_TAKEN',
+  });
 }
 
 /** Runs a write; a unique-constraint violation on the name (a concurrent create or rename won) is CONFLICT, not a 500. */
@@ -14,7 +16,8 @@ async function uniqueName<T>(name: string | undefined, write: () => Promise<T>):
   try {
     return await write();
   } catch (error) {
-    if (name !== undefined && error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') throw nameTaken(name);
+    if (name !== undefined && error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')
+      throw nameTaken(name);
     throw error;
   }
 }
@@ -26,7 +29,10 @@ export class LabelSetRepository {
     return uniqueName(data.name, () => this.prisma.labelSet.create({ data }));
   }
 
-  update(id: string, data: { name?: string; labels?: string[]; promptTemplates?: string[]; archived?: boolean }): Promise<LabelSet> {
+  update(
+    id: string,
+    data: { name?: string; labels?: string[]; promptTemplates?: string[]; archived?: boolean },
+  ): Promise<LabelSet> {
     return uniqueName(data.name, () => this.prisma.labelSet.update({ where: { id }, data }));
   }
 
@@ -43,7 +49,10 @@ export class LabelSetRepository {
   }
 
   list(includeArchived: boolean): Promise<LabelSet[]> {
-    return this.prisma.labelSet.findMany({ where: includeArchived ? {} : { archived: false }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    return this.prisma.labelSet.findMany({
+      where: includeArchived ? {} : { archived: false },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
   }
 
   count(): Promise<number> {
@@ -54,7 +63,10 @@ export class LabelSetRepository {
    * Deletes a label set with its runs, in one transaction; `allowed` sees the numbers of runs
    * first and may refuse by throwing (a set with runs must be archived first).
    */
-  deleteWithRuns(id: string, allowed: (runs: { miningRuns: number; evaluationRuns: number }) => void): Promise<LabelSet> {
+  deleteWithRuns(
+    id: string,
+    allowed: (runs: { miningRuns: number; evaluationRuns: number }) => void,
+  ): Promise<LabelSet> {
     return this.prisma.$transaction(async (tx) => {
       const [miningRuns, evaluationRuns] = await Promise.all([
         tx.miningRun.count({ where: { labelSetId: id } }),

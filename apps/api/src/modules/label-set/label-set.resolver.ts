@@ -22,16 +22,25 @@ export class LabelSetResolver {
   }
 
   @Mutation(() => LabelSet)
-  createLabelSet(@Ctx() ctx: ApiContext, @Arg('input', () => CreateLabelSetInput) input: CreateLabelSetInput): Promise<LabelSet> {
+  createLabelSet(
+    @Ctx() ctx: ApiContext,
+    @Arg('input', () => CreateLabelSetInput) input: CreateLabelSetInput,
+  ): Promise<LabelSet> {
     return ctx.services.labelSets.create(input);
   }
 
   @Mutation(() => LabelSet)
-  updateLabelSet(@Ctx() ctx: ApiContext, @Arg('input', () => UpdateLabelSetInput) input: UpdateLabelSetInput): Promise<LabelSet> {
+  updateLabelSet(
+    @Ctx() ctx: ApiContext,
+    @Arg('input', () => UpdateLabelSetInput) input: UpdateLabelSetInput,
+  ): Promise<LabelSet> {
     return ctx.services.labelSets.update(input);
   }
 
-  @Mutation(() => LabelSet, { description: 'Refused (CONFLICT) while runs reference the set, unless it is archived; then the runs are deleted too' })
+  @Mutation(() => LabelSet, {
+    description:
+      'Refused (CONFLICT) while runs reference the set, unless it is archived; then the runs are deleted too',
+  })
   deleteLabelSet(@Ctx() ctx: ApiContext, @Arg('id', () => ID) id: string): Promise<LabelSet> {
     return ctx.services.labelSets.delete(id);
   }
@@ -41,4 +50,3 @@ export class LabelSetResolver {
     return labelSet.labels.length;
   }
 }
-

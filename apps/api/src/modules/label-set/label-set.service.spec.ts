@@ -7,7 +7,11 @@ import { parseLabels } from './label-set.service';
 
 describe('parseLabels', () => {
   it('reads one label per line, trimming and skipping blank lines', () => {
-    expect(parseLabels(undefined, ' goldfish \n\n tabby cat\r\nambulance\n')).toEqual(['goldfish', 'tabby cat', 'ambulance']);
+    expect(parseLabels(undefined, ' goldfish \n\n tabby cat\r\nambulance\n')).toEqual([
+      'goldfish',
+      'tabby cat',
+      'ambulance',
+    ]);
   });
 
   it('refuses both sources, duplicates and empty sets', () => {
@@ -51,7 +55,9 @@ describe('parseLabels', () => {
   it('accepts 100,000 labels and refuses 100,001 however they are given', () => {
     const labels = Array.from({ length: 100_000 }, (_, i) => `label ${i}`);
     expect(parseLabels(labels, undefined)).toHaveLength(100_000);
-    expect(() => parseLabels(undefined, [...labels, 'one more'].join('\n'))).toThrow(/at most 100000 labels; got 100001/);
+    expect(() => parseLabels(undefined, [...labels, 'one more'].join('\n'))).toThrow(
+      /at most 100000 labels; got 100001/,
+    );
     expect(() => parseLabels([...labels, 'one more'], undefined)).toThrow(/at most 100000 labels/);
   });
 });
@@ -73,25 +79,40 @@ describe('LabelSetService (Postgres)', () => {
     const created = await services.labelSets.create({ name: 'animals', labelsText: 'cat\ndog' });
     expect(created.labels).toEqual(['cat', 'dog']);
     expect(created.promptTemplates).toEqual(['the nice {}']);
-    await expect(services.labelSets.create({ name: 'animals', labels: ['x'] })).rejects.toMatchObject({ code: ApiErrorCode.Conflict });
+    await expect(services.labelSets.create({ name: 'animals', labels: ['x'] })).rejects.toMatchObject({
+      code: ApiErrorCode.Conflict,
+    });
   });
 
   it('answers CONFLICT to every loser of 20 concurrent creates with one name (no 500), storing one set', async () => {
-    const results = await Promise.allSettled(Array.from({ length: 20 }, () => services.labelSets.create({ name: 'race', labels: ['a'] })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () => services.labelSets.create({ name: 'race', labels: ['a'] })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: ApiErrorCode.Conflict, message: expect.stringMatching(/already exists/) });
+    for (const r of results)
+      if (r.status === 'rejected')
+        expect(r.reason).toMatchObject({
+          code: ApiErrorCode.Conflict,
+          message: expect.stringMatching(/already exists/),
+        });
     expect(await db.prisma.labelSet.count({ where: { name: 'race' } })).toBe(1);
   });
 
   it('trims the name', async () => {
     const created = await services.labelSets.create({ name: '  spaced  ', labels: ['a'] });
     expect(created.name).toBe('spaced');
-    await expect(services.labelSets.create({ name: 'spaced ', labels: ['b'] })).rejects.toMatchObject({ code: ApiErrorCode.Conflict });
-    await expect(services.labelSets.create({ name: '   ', labels: ['b'] })).rejects.toMatchObject({ code: ApiErrorCode.BadUserInput });
+    await expect(services.labelSets.create({ name: 'spaced ', labels: ['b'] })).rejects.toMatchObject({
+      code: ApiErrorCode.Conflict,
+    });
+    await expect(services.labelSets.create({ name: '   ', labels: ['b'] })).rejects.toMatchObject({
+      code: ApiErrorCode.BadUserInput,
+    });
   });
 
   it('refuses templates without exactly one {}', async () => {
-    await expect(services.labelSets.create({ name: 'bad', labels: ['x'], promptTemplates: ['a photo'] })).rejects.toThrow(/exactly once/);
+    await expect(
+      services.labelSets.create({ name: 'bad', labels: ['x'], promptTemplates: ['a photo'] }),
+    ).rejects.toThrow(/exactly once/);
   });
 
   it('updates labels and name', async () => {
@@ -103,7 +124,9 @@ describe('LabelSetService (Postgres)', () => {
   it('refuses to delete a set with runs until it is archived, then deletes it with its runs', async () => {
     const labelSet = await services.labelSets.create({ name: 'with-runs', labels: ['a', 'b'] });
     const model = await services.models.register({ name: 'space-for-delete', importedEmbeddingDim: 4 });
-    const corpus = await db.prisma.corpus.create({ data: { versionHash: 'h-delete', source: 'imported', options: {}, entryCount: 0, entries: [] } });
+    const corpus = await db.prisma.corpus.create({
+      data: { versionHash: 'h-delete', source: 'imported', options: {}, entryCount: 0, entries: [] },
+    });
     await db.prisma.miningRun.create({
       data: {
         labelSetId: labelSet.id,
@@ -118,7 +141,10 @@ describe('LabelSetService (Postgres)', () => {
     });
     const refusal = services.labelSets.delete(labelSet.id);
     await expect(refusal).rejects.toBeInstanceOf(ApiError);
-    await expect(refusal).rejects.toMatchObject({ code: ApiErrorCode.Conflict, message: expect.stringMatching(/archive it first/) });
+    await expect(refusal).rejects.toMatchObject({
+      code: ApiErrorCode.Conflict,
+      message: expect.stringMatching(/archive it first/),
+    });
     await services.labelSets.update({ id: labelSet.id, archived: true });
     await services.labelSets.delete(labelSet.id);
     expect(await db.prisma.miningRun.count({ where: { labelSetId: labelSet.id } })).toBe(0);
@@ -126,6 +152,8 @@ describe('LabelSetService (Postgres)', () => {
   });
 
   it('reports a missing id as NOT_FOUND', async () => {
-    await expect(services.labelSets.get('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: ApiErrorCode.NotFound });
+    await expect(services.labelSets.get('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({
+      code: ApiErrorCode.NotFound,
+    });
   });
 });

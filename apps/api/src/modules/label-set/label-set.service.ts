@@ -39,7 +39,9 @@ interface LabelProblem {
  */
 export function parseLabels(labels: readonly string[] | undefined, labelsText: string | undefined): string[] {
   if ((labels === undefined) === (labelsText === undefined)) {
-    throw badInput('give the labels either as a list (labels) or as text (labelsText), not both and not neither', { reason: 'LABELS_SOURCE' });
+    throw badInput('give the labels either as a list (labels) or as text (labelsText), not both and not neither', {
+      reason: 'LABELS_SOURCE',
+    });
   }
   const fromText = labels === undefined;
   const lines = labels ?? labelsText!.split(/\r?\n/);
@@ -60,7 +62,11 @@ export function parseLabels(labels: readonly string[] | undefined, labelsText: s
     parsed.push(label);
   }
   if (parsed.length > MAX_LABELS) {
-    throw badInput(`a label set holds at most ${MAX_LABELS} labels; got ${parsed.length}`, { reason: 'TOO_MANY_LABELS', max: MAX_LABELS, count: parsed.length });
+    throw badInput(`a label set holds at most ${MAX_LABELS} labels; got ${parsed.length}`, {
+      reason: 'TOO_MANY_LABELS',
+      max: MAX_LABELS,
+      count: parsed.length,
+    });
   }
   if (problems.length > 0) {
     const listed = problems.slice(0, MAX_LISTED);
@@ -75,17 +81,25 @@ export function parseLabels(labels: readonly string[] | undefined, labelsText: s
       `labels must be non-empty, unique after trimming and NFC normalisation, and at most ${MAX_LABEL_LENGTH} characters; ${problems.length} offending ${
         fromText ? 'lines of labelsText' : 'entries of labels'
       }: ${listed.map(describe).join('; ')}${more}`,
-      { reason: 'INVALID_LABELS', source: fromText ? 'labelsText' : 'labels', problemCount: problems.length, problems: listed },
+      {
+        reason: 'INVALID_LABELS',
+        source: fromText ? 'labelsText' : 'labels',
+        problemCount: problems.length,
+        problems: listed,
+      },
     );
   }
-  if (parsed.length === 0) throw badInput('the label set has no labels: give at least one non-blank label', { reason: 'NO_LABELS' });
+  if (parsed.length === 0)
+    throw badInput('the label set has no labels: give at least one non-blank label', { reason: 'NO_LABELS' });
   return parsed;
 }
 
 export function checkTemplates(templates: readonly string[]): string[] {
   const bad = templates.filter((template) => template.split('{}').length !== 2);
   if (bad.length > 0) {
-    throw badInput(`each prompt template must contain '{}' exactly once (where the label goes); not accepted: ${bad.join(' | ')}`);
+    throw badInput(
+      `each prompt template must contain '{}' exactly once (where the label goes); not accepted: ${bad.join(' | ')}`,
+    );
   }
   return [...templates];
 }
@@ -104,7 +118,10 @@ export class LabelSetService {
 
   async update(input: UpdateLabelSetInput): Promise<LabelSet> {
     const current = await this.get(input.id);
-    const labels = input.labels !== undefined || input.labelsText !== undefined ? parseLabels(input.labels, input.labelsText) : undefined;
+    const labels =
+      input.labels !== undefined || input.labelsText !== undefined
+        ? parseLabels(input.labels, input.labelsText)
+        : undefined;
     const promptTemplates = input.promptTemplates === undefined ? undefined : checkTemplates(input.promptTemplates);
     const name = input.name?.trim();
     if (name === '') throw badInput('the label set name is blank; give 1–200 non-blank characters', { reason: 'NAME' });
@@ -126,7 +143,8 @@ export class LabelSetService {
   }
 
   async get(id: string, db?: Db): Promise<LabelSet> {
-    if (!isUUID(id)) throw badInput(`label set id '${id.slice(0, 64)}' is malformed; ids are UUIDs`, { reason: 'MALFORMED_ID' });
+    if (!isUUID(id))
+      throw badInput(`label set id '${id.slice(0, 64)}' is malformed; ids are UUIDs`, { reason: 'MALFORMED_ID' });
     const labelSet = await this.repository.find(id, db);
     if (labelSet === null) throw notFound('label set', id);
     return labelSet;

@@ -38,7 +38,15 @@ export const miningFeature = defineFeature({
     return {
       miningRepository,
       wordNet,
-      mining: new MiningService(miningRepository, needs.labelSetRepository, needs.modelRepository, needs.embeddings, wordNet, needs.runs, config),
+      mining: new MiningService(
+        miningRepository,
+        needs.labelSetRepository,
+        needs.modelRepository,
+        needs.embeddings,
+        wordNet,
+        needs.runs,
+        config,
+      ),
     };
   },
   createLoaders: ({ miningRepository }) => ({
@@ -48,7 +56,10 @@ export const miningFeature = defineFeature({
   }),
   createRoutes: ({ miningRepository }) => negativeExportRoutes(miningRepository),
   createJobs: ({ miningRepository, embeddings, encoding, wordNet }, { config }) => ({
-    mine: new MiningJob(miningRepository, embeddings, encoding, wordNet, { threads: config.threads, shardSize: config.shardSize }),
+    mine: new MiningJob(miningRepository, embeddings, encoding, wordNet, {
+      threads: config.threads,
+      shardSize: config.shardSize,
+    }),
     'encode-text': new EncodeTextShardJob(miningRepository, encoding, wordNet),
   }),
 });

@@ -15,7 +15,10 @@ export class MineNegativesInput {
   @IsUUID()
   modelId!: string;
 
-  @Field(() => ID, { nullable: true, description: 'Corpus to mine from (e.g. from importEmbeddings); default: WordNet (ONNX models only)' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Corpus to mine from (e.g. from importEmbeddings); default: WordNet (ONNX models only)',
+  })
   @IsOptional()
   @IsUUID()
   corpusId?: string;
@@ -23,7 +26,10 @@ export class MineNegativesInput {
   @Field(() => SelectionMethod, { defaultValue: SelectionMethod.knn_density })
   selectionMethod!: SelectionMethod;
 
-  @Field(() => GraphQLJSON, { nullable: true, description: "Overrides of the strategy's parameters, e.g. {\"k\": 100, \"keepNoun\": 0.23}" })
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'Overrides of the strategy\'s parameters, e.g. {"k": 100, "keepNoun": 0.23}',
+  })
   @IsOptional()
   params?: Record<string, unknown>;
 }
@@ -53,7 +59,11 @@ export class NegativeFilter {
   @IsOptional()
   flagged?: boolean;
 
-  @Field({ nullable: true, description: 'Case-insensitive substring of the word, matched literally (% and _ are not wildcards); at most 200 characters' })
+  @Field({
+    nullable: true,
+    description:
+      'Case-insensitive substring of the word, matched literally (% and _ are not wildcards); at most 200 characters',
+  })
   @IsOptional()
   @MaxLength(200)
   search?: string;
@@ -61,7 +71,10 @@ export class NegativeFilter {
 
 @ArgsType()
 export class NegativesArgs extends PageArgs {
-  @Field(() => ID, { nullable: true, description: 'The mining run (or give labelSetId + modelId for the latest succeeded run)' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The mining run (or give labelSetId + modelId for the latest succeeded run)',
+  })
   @IsOptional()
   @IsUUID()
   miningRunId?: string;

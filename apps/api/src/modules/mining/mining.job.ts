@@ -40,13 +40,23 @@ export class MiningJob implements RunJobBody {
     const run = await this.runs.forJob(context.runId);
     if (run.model.kind === ModelKind.imported_space) return [];
     // The few label prompts are encoded inline; the corpus prompts are many, so they become shards.
-    await this.encoding.encodePrompts(run.model.folder!, run.modelHash, this.wordNet.labelPrompts(run.labelsSnapshot, run.labelSet.promptTemplates));
+    await this.encoding.encodePrompts(
+      run.model.folder!,
+      run.modelHash,
+      this.wordNet.labelPrompts(run.labelsSnapshot, run.labelSet.promptTemplates),
+    );
     const { corpusKeys } = this.keys(run);
     const missing = new Set(await this.embeddings.missing('text', run.modelHash, corpusKeys.flat()));
     if (missing.size === 0) return [];
     const needed = new Set<number>();
     corpusKeys.forEach((keys, i) => keys.some((key) => missing.has(key)) && needed.add(i));
-    return [{ kind: ShardKind.text, targetId: run.corpusId, ranges: shardRanges(corpusKeys.length, this.options.shardSize, needed) }];
+    return [
+      {
+        kind: ShardKind.text,
+        targetId: run.corpusId,
+        ranges: shardRanges(corpusKeys.length, this.options.shardSize, needed),
+      },
+    ];
   }
 
   async compute(context: RunJobContext): Promise<RunOutcome> {
@@ -63,8 +73,24 @@ export class MiningJob implements RunJobBody {
 
     const params = run.selectionParams as Record<string, unknown>;
     const { threads } = this.options;
-    const selection = await selectNegatives(run.selectionMethod, candidates, entries.map((e) => e.pos), idEmbeddings, params, threads);
-    const diagnoses = await diagnoseNegatives(this.wordNet, entries, run.corpus.source, selection.selectedIndices, labels, candidates, idEmbeddings, threads);
+    const selection = await selectNegatives(
+      run.selectionMethod,
+      candidates,
+      entries.map((e) => e.pos),
+      idEmbeddings,
+      params,
+      threads,
+    );
+    const diagnoses = await diagnoseNegatives(
+      this.wordNet,
+      entries,
+      run.corpus.source,
+      selection.selectedIndices,
+      labels,
+      candidates,
+      idEmbeddings,
+      threads,
+    );
     const rows: NegativeRow[] = Array.from(selection.selectedIndices, (corpusIndex, rank) => {
       const entry = entries[corpusIndex]!;
       const diagnosis = diagnoses[rank]!;
@@ -82,7 +108,12 @@ export class MiningJob implements RunJobBody {
         nearestIdCosine: diagnosis.nearestIdLabel?.cosine ?? null,
       };
     });
-    const resolved = { ...params, ...selection.parameters, statisticName: selection.statisticName, keptCounts: selection.keptCounts };
+    const resolved = {
+      ...params,
+      ...selection.parameters,
+      statisticName: selection.statisticName,
+      keptCounts: selection.keptCounts,
+    };
     return {
       runFields: { selectionParams: resolved, statusReason: null },
       write: (tx) => this.runs.writeNegatives(tx, run.id, rows),
@@ -102,7 +133,9 @@ export class MiningJob implements RunJobBody {
     const labelPrompts = this.wordNet.labelPrompts(labels, templates);
     const { prompts, promptStart } = this.wordNet.wordNetPrompts(run.corpus.versionHash);
     return {
-      labelKeys: labels.map((_, i) => labelPrompts.slice(i * templates.length, (i + 1) * templates.length).map(promptInputHash)),
+      labelKeys: labels.map((_, i) =>
+        labelPrompts.slice(i * templates.length, (i + 1) * templates.length).map(promptInputHash),
+      ),
       corpusKeys: entries.map((_, i) => prompts.slice(promptStart[i]!, promptStart[i + 1]!).map(promptInputHash)),
     };
   }
@@ -123,6 +156,10 @@ export class EncodeTextShardJob implements ShardJobBody<'encode-text'> {
     if (run === null) return;
     if (run.model.folder === null) throw new Error(`mining run ${shard.runId} has no ONNX model to encode with`);
     const { prompts, promptStart } = this.wordNet.wordNetPrompts(run.corpus.versionHash);
-    await this.encoding.encodePrompts(run.model.folder, run.modelHash, prompts.slice(promptStart[shard.start]!, promptStart[shard.end]!));
+    await this.encoding.encodePrompts(
+      run.model.folder,
+      run.modelHash,
+      prompts.slice(promptStart[shard.start]!, promptStart[shard.end]!),
+    );
   }
 }

@@ -45,17 +45,33 @@ export class MiningRepository {
   }
 
   forJob(id: string): Promise<MiningRunForJob> {
-    return this.prisma.miningRun.findUniqueOrThrow({ where: { id }, include: { model: true, corpus: true, labelSet: true } });
+    return this.prisma.miningRun.findUniqueOrThrow({
+      where: { id },
+      include: { model: true, corpus: true, labelSet: true },
+    });
   }
 
   /** The model folder, hash and corpus of a run, for its text shards. */
-  forTextShard(id: string): Promise<{ modelHash: string; model: { folder: string | null }; corpus: { versionHash: string } } | null> {
-    return this.prisma.miningRun.findUnique({ where: { id }, select: { modelHash: true, model: { select: { folder: true } }, corpus: { select: { versionHash: true } } } });
+  forTextShard(
+    id: string,
+  ): Promise<{ modelHash: string; model: { folder: string | null }; corpus: { versionHash: string } } | null> {
+    return this.prisma.miningRun.findUnique({
+      where: { id },
+      select: { modelHash: true, model: { select: { folder: true } }, corpus: { select: { versionHash: true } } },
+    });
   }
 
-  async page(where: Prisma.MiningRunWhereInput, keyset: Prisma.MiningRunWhereInput, take: number): Promise<{ rows: MiningRun[]; totalCount: number }> {
+  async page(
+    where: Prisma.MiningRunWhereInput,
+    keyset: Prisma.MiningRunWhereInput,
+    take: number,
+  ): Promise<{ rows: MiningRun[]; totalCount: number }> {
     const [rows, totalCount] = await Promise.all([
-      this.prisma.miningRun.findMany({ where: { AND: [where, keyset] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take }),
+      this.prisma.miningRun.findMany({
+        where: { AND: [where, keyset] },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take,
+      }),
       this.prisma.miningRun.count({ where }),
     ]);
     return { rows, totalCount };
@@ -72,7 +88,8 @@ export class MiningRepository {
   /** Written inside the RunJob commit, after the status guard flipped (replaces any partial rows). */
   async writeNegatives(tx: Db, miningRunId: string, rows: readonly NegativeRow[]): Promise<void> {
     await tx.negativeLabel.deleteMany({ where: { miningRunId } });
-    for (let start = 0; start < rows.length; start += INSERT_CHUNK) await tx.negativeLabel.createMany({ data: rows.slice(start, start + INSERT_CHUNK) });
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK)
+      await tx.negativeLabel.createMany({ data: rows.slice(start, start + INSERT_CHUNK) });
   }
 
   negativesInRankOrder(miningRunId: string): Promise<NegativeLabel[]> {
@@ -81,14 +98,24 @@ export class MiningRepository {
 
   /** The corpus rows of a run's negatives, in rank order (the order a grouping permutes). */
   async negativeCorpusRows(miningRunId: string): Promise<{ corpusVersionHash: string; corpusIndices: number[] }> {
-    const run = await this.prisma.miningRun.findUniqueOrThrow({ where: { id: miningRunId }, select: { corpus: { select: { versionHash: true } } } });
-    const negatives = await this.prisma.negativeLabel.findMany({ where: { miningRunId }, orderBy: { rank: 'asc' }, select: { corpusIndex: true } });
+    const run = await this.prisma.miningRun.findUniqueOrThrow({
+      where: { id: miningRunId },
+      select: { corpus: { select: { versionHash: true } } },
+    });
+    const negatives = await this.prisma.negativeLabel.findMany({
+      where: { miningRunId },
+      orderBy: { rank: 'asc' },
+      select: { corpusIndex: true },
+    });
     return { corpusVersionHash: run.corpus.versionHash, corpusIndices: negatives.map((n) => n.corpusIndex) };
   }
 
   /** The corpus a run mined from, with its entries. */
   async corpusOfRun(miningRunId: string): Promise<{ versionHash: string; entries: unknown }> {
-    const run = await this.prisma.miningRun.findUniqueOrThrow({ where: { id: miningRunId }, select: { corpus: { select: { versionHash: true, entries: true } } } });
+    const run = await this.prisma.miningRun.findUniqueOrThrow({
+      where: { id: miningRunId },
+      select: { corpus: { select: { versionHash: true, entries: true } } },
+    });
     return run.corpus;
   }
 
@@ -108,7 +135,11 @@ export class MiningRepository {
 
   /** One chunk of a run's negatives in rank order after `afterRank`, for the export routes. */
   negativesAfterRank(where: Prisma.NegativeLabelWhereInput, afterRank: number, take: number): Promise<NegativeLabel[]> {
-    return this.prisma.negativeLabel.findMany({ where: { AND: [where, { rank: { gt: afterRank } }] }, orderBy: { rank: 'asc' }, take });
+    return this.prisma.negativeLabel.findMany({
+      where: { AND: [where, { rank: { gt: afterRank } }] },
+      orderBy: { rank: 'asc' },
+      take,
+    });
   }
 
   negativeCount(miningRunId: string): Promise<number> {
@@ -116,7 +147,11 @@ export class MiningRepository {
   }
 
   async negativeCounts(miningRunIds: readonly string[]): Promise<Map<string, number>> {
-    const counts = await this.prisma.negativeLabel.groupBy({ by: ['miningRunId'], where: { miningRunId: { in: [...miningRunIds] } }, _count: { _all: true } });
+    const counts = await this.prisma.negativeLabel.groupBy({
+      by: ['miningRunId'],
+      where: { miningRunId: { in: [...miningRunIds] } },
+      _count: { _all: true },
+    });
     return new Map(counts.map((row) => [row.miningRunId, row._count._all]));
   }
 
@@ -144,7 +179,10 @@ export class MiningRepository {
   /** The default WordNet corpus, stored once (its content hash is its identity). */
   async ensureWordNetCorpus(wordNet: WordNetCorpus): Promise<{ id: string }> {
     const { corpus } = wordNet.wordNet();
-    const existing = await this.prisma.corpus.findUnique({ where: { versionHash: corpus.contentHash }, select: { id: true } });
+    const existing = await this.prisma.corpus.findUnique({
+      where: { versionHash: corpus.contentHash },
+      select: { id: true },
+    });
     if (existing !== null) return existing;
     const entries: StoredCorpusEntry[] = corpus.entries.map((e) => ({
       word: e.word,
@@ -158,7 +196,10 @@ export class MiningRepository {
       create: {
         versionHash: corpus.contentHash,
         source: WORDNET_SOURCE,
-        options: { templates: { noun: [...corpus.templates.noun], adj: [...corpus.templates.adj] }, provenance: corpus.provenance } as never,
+        options: {
+          templates: { noun: [...corpus.templates.noun], adj: [...corpus.templates.adj] },
+          provenance: corpus.provenance,
+        } as never,
         entryCount: entries.length,
         entries: entries as never,
       },

@@ -16,8 +16,13 @@ export const MiningRunConnection = connectionTypes(MiningRun, 'MiningRun');
 @NullArguments()
 @Resolver(() => MiningRun)
 export class MiningResolver {
-  @Mutation(() => MiningRun, { description: 'Records a mining run and enqueues its `mine` job; follow it with runProgress or miningRun' })
-  mineNegatives(@Ctx() ctx: ApiContext, @Arg('input', () => MineNegativesInput) input: MineNegativesInput): Promise<MiningRun> {
+  @Mutation(() => MiningRun, {
+    description: 'Records a mining run and enqueues its `mine` job; follow it with runProgress or miningRun',
+  })
+  mineNegatives(
+    @Ctx() ctx: ApiContext,
+    @Arg('input', () => MineNegativesInput) input: MineNegativesInput,
+  ): Promise<MiningRun> {
     return ctx.services.mining.mineNegatives(input);
   }
 
@@ -31,8 +36,14 @@ export class MiningResolver {
     return ctx.services.mining.get(id);
   }
 
-  @Query(() => NegativeLabelConnection, { description: 'Negative labels of a mining run (or of the latest succeeded run of a label set and model)' })
-  negatives(@Ctx() ctx: ApiContext, @Args(() => NegativesArgs) args: NegativesArgs, @Info() info: GraphQLResolveInfo): Promise<Page<NegativeLabel>> {
+  @Query(() => NegativeLabelConnection, {
+    description: 'Negative labels of a mining run (or of the latest succeeded run of a label set and model)',
+  })
+  negatives(
+    @Ctx() ctx: ApiContext,
+    @Args(() => NegativesArgs) args: NegativesArgs,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Page<NegativeLabel>> {
     return ctx.services.mining.negatives(args, { totalCount: selectsField(info, 'totalCount') });
   }
 

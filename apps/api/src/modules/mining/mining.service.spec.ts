@@ -28,7 +28,9 @@ describe('MiningService and the mine/evaluate jobs (Postgres)', () => {
 
   it('refuses unknown selection parameters and an imported space without a corpus', async () => {
     const base = { labelSetId: space.labelSetId, modelId: space.modelId, selectionMethod: SelectionMethod.knn_density };
-    await expect(services.mining.mineNegatives({ ...base, corpusId: space.corpusId, params: { kk: 3 } })).rejects.toThrow(/unknown knn-density parameters: kk; accepted: k,/);
+    await expect(
+      services.mining.mineNegatives({ ...base, corpusId: space.corpusId, params: { kk: 3 } }),
+    ).rejects.toThrow(/unknown knn-density parameters: kk; accepted: k,/);
     await expect(services.mining.mineNegatives(base)).rejects.toThrow(/import a corpus/);
   });
 
@@ -36,19 +38,34 @@ describe('MiningService and the mine/evaluate jobs (Postgres)', () => {
     const base = { labelSetId: space.labelSetId, modelId: space.modelId, corpusId: space.corpusId };
     const before = await db.prisma.miningRun.count();
     const cases: [SelectionMethod, Record<string, unknown>, string, RegExp][] = [
-      [SelectionMethod.knn_density, { k: 40 }, 'k', /k must be smaller than the corpus size; accepted: an integer in \[1, 39\]/],
+      [
+        SelectionMethod.knn_density,
+        { k: 40 },
+        'k',
+        /k must be smaller than the corpus size; accepted: an integer in \[1, 39\]/,
+      ],
       [SelectionMethod.knn_density, { k: 0 }, 'k', /k must be an integer in \[1, ∞\)/],
       [SelectionMethod.knn_density, { k: 2.5 }, 'k', /k must be an integer/],
       [SelectionMethod.knn_density, { k: '5' }, 'k', /k must be an integer/],
       [SelectionMethod.knn_density, { k: 5, keepNoun: 0 }, 'keepNoun', /keepNoun must be \(0, 1\]/],
       [SelectionMethod.knn_density, { k: 5, keepAdj: 1.5 }, 'keepAdj', /keepAdj must be \(0, 1\]/],
       [SelectionMethod.knn_density, { k: 5, keepAdj: 0.05 }, 'keepAdj', /keeps none of its 10 adjectives/],
-      [SelectionMethod.knn_density, { k: 5, distance: 'manhattan' }, 'distance', /distance must be one of official, cosine/],
+      [
+        SelectionMethod.knn_density,
+        { k: 5, distance: 'manhattan' },
+        'distance',
+        /distance must be one of official, cosine/,
+      ],
       [SelectionMethod.knn_density, { k: 5, precision: 'x'.repeat(5000) }, 'precision', /5000-character string/],
       [SelectionMethod.knn_density, { k: 5, blockRows: -1 }, 'blockRows', /blockRows must be an integer in \[1/],
       [SelectionMethod.knn_density, { k: [1] }, 'k', /must be a number or a string, not an array/],
       [SelectionMethod.neglabel, { quantile: 1.01 }, 'quantile', /quantile must be \[0, 1\]/],
-      [SelectionMethod.neglabel, { nearDuplicateCosine: 2 }, 'nearDuplicateCosine', /nearDuplicateCosine must be \[-1, 1\]/],
+      [
+        SelectionMethod.neglabel,
+        { nearDuplicateCosine: 2 },
+        'nearDuplicateCosine',
+        /nearDuplicateCosine must be \[-1, 1\]/,
+      ],
       [SelectionMethod.neglabel, { keepNoun: 0.01 }, 'keepNoun', /keeps none of its 30 nouns/],
     ];
     for (const [selectionMethod, params, parameter, message] of cases) {
@@ -57,7 +74,12 @@ describe('MiningService and the mine/evaluate jobs (Postgres)', () => {
         (caught: unknown) => caught,
       );
       const shown = publicError(error);
-      expect({ parameter, code: shown?.code, reason: shown?.details['reason'], named: shown?.details['parameter'] }).toEqual({
+      expect({
+        parameter,
+        code: shown?.code,
+        reason: shown?.details['reason'],
+        named: shown?.details['parameter'],
+      }).toEqual({
         parameter,
         code: ApiErrorCode.BadUserInput,
         reason: 'INVALID_PARAMETER',
@@ -78,7 +100,11 @@ describe('MiningService and the mine/evaluate jobs (Postgres)', () => {
       params: { k: 5, keepNoun: 0.5, keepAdj: 0.5 },
     });
     runId = run.id;
-    expect(run).toMatchObject({ status: 'queued', labelsSnapshot: space.labels, selectionParams: { k: 5, keepNoun: 0.5, keepAdj: 0.5 } });
+    expect(run).toMatchObject({
+      status: 'queued',
+      labelsSnapshot: space.labels,
+      selectionParams: { k: 5, keepNoun: 0.5, keepAdj: 0.5 },
+    });
     await runJob(services, 'mine', { runId });
     await runJob(services, 'mine', { runId }, { retryCount: 1 });
     const done = await services.mining.get(runId);
@@ -87,29 +113,58 @@ describe('MiningService and the mine/evaluate jobs (Postgres)', () => {
   });
 
   it('pages, filters and orders negatives', async () => {
-    const adjectives = await services.mining.negatives({ miningRunId: runId, first: 50, orderBy: NegativeOrder.rank_asc, filter: { pos: 'adj' } });
+    const adjectives = await services.mining.negatives({
+      miningRunId: runId,
+      first: 50,
+      orderBy: NegativeOrder.rank_asc,
+      filter: { pos: 'adj' },
+    });
     expect(adjectives.totalCount).toBe(5);
     expect(adjectives.edges.every((e) => e.node.pos === 'adj' && e.node.lexname === 'adj.all')).toBe(true);
-    const byStatistic = await services.mining.negatives({ miningRunId: runId, first: 50, orderBy: NegativeOrder.statistic_desc });
+    const byStatistic = await services.mining.negatives({
+      miningRunId: runId,
+      first: 50,
+      orderBy: NegativeOrder.statistic_desc,
+    });
     const statistics = byStatistic.edges.map((e) => e.node.statistic);
     expect(statistics).toEqual([...statistics].sort((a, b) => b - a));
     const collected: number[] = [];
     let after: string | undefined;
     do {
-      const page = await services.mining.negatives({ miningRunId: runId, first: 6, after, orderBy: NegativeOrder.word_asc });
+      const page = await services.mining.negatives({
+        miningRunId: runId,
+        first: 6,
+        after,
+        orderBy: NegativeOrder.word_asc,
+      });
       collected.push(...page.edges.map((e) => e.node.rank));
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : undefined;
     } while (after !== undefined);
     expect(new Set(collected).size).toBe(20);
-    const search = await services.mining.negatives({ miningRunId: runId, first: 50, orderBy: NegativeOrder.rank_asc, filter: { search: 'WORD1' } });
+    const search = await services.mining.negatives({
+      miningRunId: runId,
+      first: 50,
+      orderBy: NegativeOrder.rank_asc,
+      filter: { search: 'WORD1' },
+    });
     expect(search.edges.every((e) => e.node.word.startsWith('word1'))).toBe(true);
     expect(search.edges.length).toBeGreaterThan(0);
     // `%`, `_` and `\` match themselves, not as LIKE patterns (every word here would match 'w%d' or 'word_').
     for (const literal of ['w%d', 'word_', '%', '_', 'word\\']) {
-      const none = await services.mining.negatives({ miningRunId: runId, first: 50, orderBy: NegativeOrder.rank_asc, filter: { search: literal } });
+      const none = await services.mining.negatives({
+        miningRunId: runId,
+        first: 50,
+        orderBy: NegativeOrder.rank_asc,
+        filter: { search: literal },
+      });
       expect({ literal, count: none.totalCount }).toEqual({ literal, count: 0 });
     }
-    const latest = await services.mining.negatives({ labelSetId: space.labelSetId, modelId: space.modelId, first: 1, orderBy: NegativeOrder.rank_asc });
+    const latest = await services.mining.negatives({
+      labelSetId: space.labelSetId,
+      modelId: space.modelId,
+      first: 1,
+      orderBy: NegativeOrder.rank_asc,
+    });
     expect(latest.totalCount).toBe(20);
   });
 
@@ -119,7 +174,13 @@ describe('MiningService and the mine/evaluate jobs (Postgres)', () => {
       let pages = 0;
       do {
         // search '' matches every word but is a filter, so it takes the SQL path.
-        const fromSql = await services.mining.negatives({ miningRunId: runId, first: 7, after, orderBy, filter: { search: '' } });
+        const fromSql = await services.mining.negatives({
+          miningRunId: runId,
+          first: 7,
+          after,
+          orderBy,
+          filter: { search: '' },
+        });
         const fromMemory = await services.mining.negatives({ miningRunId: runId, first: 7, after, orderBy });
         expect(fromMemory).toEqual(fromSql);
         after = fromMemory.pageInfo.hasNextPage ? fromMemory.pageInfo.endCursor : undefined;
@@ -127,7 +188,13 @@ describe('MiningService and the mine/evaluate jobs (Postgres)', () => {
       } while (after !== undefined);
       expect(pages).toBe(3);
     }
-    await expect(services.mining.negatives({ miningRunId: '00000000-0000-4000-8000-000000000000', first: 5, orderBy: NegativeOrder.rank_asc })).rejects.toMatchObject({
+    await expect(
+      services.mining.negatives({
+        miningRunId: '00000000-0000-4000-8000-000000000000',
+        first: 5,
+        orderBy: NegativeOrder.rank_asc,
+      }),
+    ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
   });
@@ -153,9 +220,18 @@ describe('MiningService and the mine/evaluate jobs (Postgres)', () => {
       ]),
       1,
     );
-    expect(same).toMatchObject({ flagged: true, flags: { synonym: true, nearIdLabel: true }, nearestIdLabel: { label: 'beta' } });
+    expect(same).toMatchObject({
+      flagged: true,
+      flags: { synonym: true, nearIdLabel: true },
+      nearestIdLabel: { label: 'beta' },
+    });
     expect(far).toMatchObject({ flagged: false });
-    const flagged = await services.mining.negatives({ miningRunId: runId, first: 50, orderBy: NegativeOrder.rank_asc, filter: { flagged: true } });
+    const flagged = await services.mining.negatives({
+      miningRunId: runId,
+      first: 50,
+      orderBy: NegativeOrder.rank_asc,
+      filter: { flagged: true },
+    });
     expect(flagged.edges.every((e) => e.node.flagged && e.node.falseNegativeFlags.length > 0)).toBe(true);
   });
 

@@ -30,7 +30,10 @@ interface FinishedNegatives {
 }
 
 export class MiningService {
-  private readonly finishedNegatives = new ImmutableRowCache<FinishedNegatives>(CACHED_NEGATIVE_ROWS, (entry) => entry.byRank.length);
+  private readonly finishedNegatives = new ImmutableRowCache<FinishedNegatives>(
+    CACHED_NEGATIVE_ROWS,
+    (entry) => entry.byRank.length,
+  );
 
   constructor(
     private readonly repository: MiningRepository,
@@ -45,21 +48,34 @@ export class MiningService {
   async mineNegatives(input: MineNegativesInput): Promise<MiningRun> {
     const labelSet = await this.labelSets.find(input.labelSetId);
     if (labelSet === null) throw notFound('label set', input.labelSetId);
-    if (labelSet.archived) throw badInput(`label set '${labelSet.name}' is archived; unarchive it (updateLabelSet archived: false) to mine for it`);
+    if (labelSet.archived)
+      throw badInput(
+        `label set '${labelSet.name}' is archived; unarchive it (updateLabelSet archived: false) to mine for it`,
+      );
     const model = await this.models.find(input.modelId);
     if (model === null) throw notFound('model', input.modelId);
-    const corpusId = input.corpusId ?? (model.kind === ModelKind.onnx_folder ? (await this.repository.ensureWordNetCorpus(this.wordNet)).id : undefined);
+    const corpusId =
+      input.corpusId ??
+      (model.kind === ModelKind.onnx_folder ? (await this.repository.ensureWordNetCorpus(this.wordNet)).id : undefined);
     if (corpusId === undefined) {
-      throw badInput(`model '${model.name}' is an imported space: import a corpus (importEmbeddings target corpus) and pass its corpusId`);
+      throw badInput(
+        `model '${model.name}' is an imported space: import a corpus (importEmbeddings target corpus) and pass its corpusId`,
+      );
     }
     const corpus = await this.repository.corpus(corpusId);
     if (corpus === null) throw notFound('corpus', corpusId);
     if (model.kind === ModelKind.onnx_folder && corpus.source !== WORDNET_SOURCE) {
-      throw badInput(`corpus ${corpus.id} was imported with precomputed embeddings of another space; an ONNX model mines from the WordNet corpus (omit corpusId)`);
+      throw badInput(
+        `corpus ${corpus.id} was imported with precomputed embeddings of another space; an ONNX model mines from the WordNet corpus (omit corpusId)`,
+      );
     }
-    if (model.kind === ModelKind.imported_space) await this.assertImportedEmbeddings(model.contentHash, labelSet.labels, corpus.versionHash, corpus.entryCount);
+    if (model.kind === ModelKind.imported_space)
+      await this.assertImportedEmbeddings(model.contentHash, labelSet.labels, corpus.versionHash, corpus.entryCount);
     const selectionParams = resolveSelectionParams(input.selectionMethod, model.backbone, input.params ?? {});
-    validateMiningLaunch(input.selectionMethod, selectionParams, { corpusSize: corpus.entryCount, partsOfSpeech: await this.repository.partOfSpeechCounts(corpus.id) });
+    validateMiningLaunch(input.selectionMethod, selectionParams, {
+      corpusSize: corpus.entryCount,
+      partsOfSpeech: await this.repository.partOfSpeechCounts(corpus.id),
+    });
     const run = await this.repository.create({
       labelSetId: labelSet.id,
       modelId: model.id,
@@ -75,15 +91,24 @@ export class MiningService {
   }
 
   /** An imported space has nothing to encode, so missing vectors are reported now, not by a failing job. */
-  private async assertImportedEmbeddings(modelHash: string, labels: readonly string[], corpusHash: string, entryCount: number): Promise<void> {
+  private async assertImportedEmbeddings(
+    modelHash: string,
+    labels: readonly string[],
+    corpusHash: string,
+    entryCount: number,
+  ): Promise<void> {
     const missingLabels = (await this.embeddings.missing('text', modelHash, labels.map(importedLabelInputHash))).length;
     if (missingLabels > 0) {
-      throw badInput(`${missingLabels} of ${labels.length} labels have no imported embedding in this space; import them (importEmbeddings target label_names)`);
+      throw badInput(
+        `${missingLabels} of ${labels.length} labels have no imported embedding in this space; import them (importEmbeddings target label_names)`,
+      );
     }
     const lastRow = importedCorpusRowInputHash(corpusHash, entryCount - 1);
     const firstRow = importedCorpusRowInputHash(corpusHash, 0);
     if ((await this.embeddings.missing('text', modelHash, [firstRow, lastRow])).length > 0) {
-      throw badInput('the corpus has no embeddings in this imported space; import them (importEmbeddings target corpus) with the same model');
+      throw badInput(
+        'the corpus has no embeddings in this imported space; import them (importEmbeddings target corpus) with the same model',
+      );
     }
   }
 
@@ -99,12 +124,21 @@ export class MiningService {
 
   async list(args: MiningRunsArgs): Promise<Page<MiningRun>> {
     checkPageSize(args.first, this.config.maxPageSize);
-    const where: Prisma.MiningRunWhereInput = { labelSetId: args.labelSetId ?? undefined, modelId: args.modelId ?? undefined, status: args.status ?? undefined };
+    const where: Prisma.MiningRunWhereInput = {
+      labelSetId: args.labelSetId ?? undefined,
+      modelId: args.modelId ?? undefined,
+      status: args.status ?? undefined,
+    };
     const after = args.after == null ? undefined : decodeCursor(args.after, 2);
     const keyset: Prisma.MiningRunWhereInput =
       after === undefined
         ? {}
-        : { OR: [{ createdAt: { lt: new Date(String(after[0])) } }, { createdAt: new Date(String(after[0])), id: { lt: String(after[1]) } }] };
+        : {
+            OR: [
+              { createdAt: { lt: new Date(String(after[0])) } },
+              { createdAt: new Date(String(after[0])), id: { lt: String(after[1]) } },
+            ],
+          };
     const { rows, totalCount } = await this.repository.page(where, keyset, args.first + 1);
     return toPage(rows, args.first, (row) => encodeCursor([row.createdAt.toISOString(), row.id]), totalCount);
   }
@@ -115,13 +149,16 @@ export class MiningService {
   }
 
   /** The run and its status (undefined when it was given by id and not looked up yet). */
-  private async resolveRun(args: Pick<NegativesArgs, 'miningRunId' | 'labelSetId' | 'modelId'>): Promise<{ id: string; status?: RunStatus }> {
+  private async resolveRun(
+    args: Pick<NegativesArgs, 'miningRunId' | 'labelSetId' | 'modelId'>,
+  ): Promise<{ id: string; status?: RunStatus }> {
     if (args.miningRunId != null) return { id: args.miningRunId };
     if (args.labelSetId == null || args.modelId == null) {
       throw badInput('give miningRunId, or labelSetId and modelId (for their latest succeeded mining run)');
     }
     const latest = await this.repository.latestSucceeded(args.labelSetId, args.modelId);
-    if (latest === null) throw notFound('succeeded mining run for label set and model', `${args.labelSetId}/${args.modelId}`);
+    if (latest === null)
+      throw notFound('succeeded mining run for label set and model', `${args.labelSetId}/${args.modelId}`);
     return { id: latest.id, status: RunStatus.succeeded };
   }
 
@@ -154,7 +191,13 @@ export class MiningService {
       flagged: filter.flagged ?? undefined,
       word: filter.search == null ? undefined : literalContains(filter.search),
     };
-    const { rows, totalCount } = await this.repository.negativesPage(where, ordering.keyset, ordering.orderBy, args.first + 1, options.totalCount !== false);
+    const { rows, totalCount } = await this.repository.negativesPage(
+      where,
+      ordering.keyset,
+      ordering.orderBy,
+      args.first + 1,
+      options.totalCount !== false,
+    );
     if (rows.length === 0 && totalCount <= 0 && args.after == null) await this.get(miningRunId);
     return toPage(rows, args.first, ordering.cursorOf, Math.max(totalCount, 0));
   }
@@ -224,7 +267,12 @@ function negativeOrdering(order: NegativeOrder, after: string | undefined): Orde
         keyset:
           key === undefined
             ? {}
-            : { OR: [{ statistic: { [beyond]: Number(key[0]) } }, { statistic: Number(key[0]), rank: { gt: Number(key[1]) } }] },
+            : {
+                OR: [
+                  { statistic: { [beyond]: Number(key[0]) } },
+                  { statistic: Number(key[0]), rank: { gt: Number(key[1]) } },
+                ],
+              },
         cursorOf: (row) => encodeCursor([row.statistic, row.rank]),
       };
     }
@@ -232,7 +280,10 @@ function negativeOrdering(order: NegativeOrder, after: string | undefined): Orde
       const key = after === undefined ? undefined : decodeCursor(after, 2);
       return {
         orderBy: [{ word: 'asc' }, { rank: 'asc' }],
-        keyset: key === undefined ? {} : { OR: [{ word: { gt: String(key[0]) } }, { word: String(key[0]), rank: { gt: Number(key[1]) } }] },
+        keyset:
+          key === undefined
+            ? {}
+            : { OR: [{ word: { gt: String(key[0]) } }, { word: String(key[0]), rank: { gt: Number(key[1]) } }] },
         cursorOf: (row) => encodeCursor([row.word, row.rank]),
       };
     }

@@ -48,7 +48,10 @@ export class NegativeLabel {
   @Field(() => Float, { description: 'The selection statistic (the sort key; smaller is selected first)' })
   statistic!: number;
 
-  @Field(() => [String], { description: 'Why the candidate may be a false negative: synonym, hyponym, hypernym (WordNet relations to an ID label), nearIdLabel (cosine above 0.95)' })
+  @Field(() => [String], {
+    description:
+      'Why the candidate may be a false negative: synonym, hyponym, hypernym (WordNet relations to an ID label), nearIdLabel (cosine above 0.95)',
+  })
   falseNegativeFlags!: string[];
 
   @Field()

@@ -16,7 +16,18 @@ const EXPORT_CHUNK = 5000;
 const FORMATS = ['csv', 'json', 'txt'] as const;
 type Format = (typeof FORMATS)[number];
 
-const CSV_COLUMNS = ['rank', 'word', 'pos', 'lexname', 'statistic', 'falseNegativeFlags', 'flagged', 'nearestIdLabel', 'nearestIdCosine', 'corpusIndex'] as const;
+const CSV_COLUMNS = [
+  'rank',
+  'word',
+  'pos',
+  'lexname',
+  'statistic',
+  'falseNegativeFlags',
+  'flagged',
+  'nearestIdLabel',
+  'nearestIdCosine',
+  'corpusIndex',
+] as const;
 
 class ExportError extends Error {
   constructor(
@@ -36,7 +47,8 @@ function csvCell(value: unknown): string {
 function single(req: Request, name: string): string | undefined {
   const value = req.query[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new ExportError(400, 'BAD_USER_INPUT', `${name} must be given once, as a string`);
+  if (typeof value !== 'string')
+    throw new ExportError(400, 'BAD_USER_INPUT', `${name} must be given once, as a string`);
   return value;
 }
 
@@ -49,7 +61,8 @@ export function exportWhere(miningRunId: string, req: Request): Prisma.NegativeL
   if (lexname !== undefined && lexname !== '') where.lexname = lexname;
   const flagged = single(req, 'flagged');
   if (flagged !== undefined && flagged !== '') {
-    if (flagged !== 'true' && flagged !== 'false') throw new ExportError(400, 'BAD_USER_INPUT', `flagged must be 'true' or 'false', got '${flagged.slice(0, 20)}'`);
+    if (flagged !== 'true' && flagged !== 'false')
+      throw new ExportError(400, 'BAD_USER_INPUT', `flagged must be 'true' or 'false', got '${flagged.slice(0, 20)}'`);
     where.flagged = flagged === 'true';
   }
   const search = single(req, 'search');
@@ -68,12 +81,24 @@ function exportRoute(format: Format, mining: MiningRepository): FeatureRoute {
   const handle: RequestHandler = (req: Request, res: Response, next) => {
     void (async () => {
       const id = String(req.params['id']);
-      if (!UUID.test(id)) throw new ExportError(400, 'BAD_USER_INPUT', `'${id.slice(0, 64)}' is not a mining run id (a UUID)`);
+      if (!UUID.test(id))
+        throw new ExportError(400, 'BAD_USER_INPUT', `'${id.slice(0, 64)}' is not a mining run id (a UUID)`);
       const where = exportWhere(id, req);
       const run = await mining.find(id);
       if (run === null) throw new ExportError(404, 'NOT_FOUND', `mining run ${id} does not exist`);
-      if (run.status !== 'succeeded') throw new ExportError(409, 'NEGATIVES_NOT_AVAILABLE', `mining run ${id} is ${run.status}: its negatives are stored when it succeeds`);
-      res.type(format === 'csv' ? 'text/csv; charset=utf-8' : format === 'json' ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8');
+      if (run.status !== 'succeeded')
+        throw new ExportError(
+          409,
+          'NEGATIVES_NOT_AVAILABLE',
+          `mining run ${id} is ${run.status}: its negatives are stored when it succeeds`,
+        );
+      res.type(
+        format === 'csv'
+          ? 'text/csv; charset=utf-8'
+          : format === 'json'
+            ? 'application/json; charset=utf-8'
+            : 'text/plain; charset=utf-8',
+      );
       res.attachment(`negatives-${id}.${format}`);
       res.write(format === 'csv' ? `${CSV_COLUMNS.join(',')}\r\n` : format === 'json' ? '[\n' : '');
       let after = -1;
@@ -91,7 +116,8 @@ function exportRoute(format: Format, mining: MiningRepository): FeatureRoute {
       }
       res.end(format === 'json' ? '\n]\n' : '');
     })().catch((error: unknown) => {
-      if (error instanceof ExportError && !res.headersSent) res.status(error.status).json(httpErrorBody(error.code, error.message));
+      if (error instanceof ExportError && !res.headersSent)
+        res.status(error.status).json(httpErrorBody(error.code, error.message));
       else if (res.headersSent) res.destroy(error instanceof Error ? error : new Error(String(error)));
       else next(error);
     });

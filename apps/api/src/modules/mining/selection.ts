@@ -1,18 +1,37 @@
 // Negative selection for the API over @negmine/mining: strategies by id with presets and
 // overrides resolved for the run record, and the false-negative diagnostics of the selected ones.
-import { diagnoseFalseNegatives, knnDensityPreset, selectionStrategy, type FalseNegativeDiagnosis, type SelectionResult } from '@negmine/mining';
+import {
+  diagnoseFalseNegatives,
+  knnDensityPreset,
+  selectionStrategy,
+  type FalseNegativeDiagnosis,
+  type SelectionResult,
+} from '@negmine/mining';
 import { badInput } from '../../errors';
 import { toCorpusEntry, type StoredCorpusEntry } from '../../shared/corpus-store';
 import { backboneId, libraryId, SelectionMethod, type Backbone } from '../../shared/enums';
 import { WORDNET_SOURCE, type Matrix, type WordNetCorpus } from '../../shared/wordnet-corpus';
 
 /** Strategy defaults, then the backbone's preset (knn-density), then the caller's overrides; unknown keys are refused. */
-export function resolveSelectionParams(method: SelectionMethod, backbone: Backbone | null, overrides: Record<string, unknown>): Record<string, unknown> {
+export function resolveSelectionParams(
+  method: SelectionMethod,
+  backbone: Backbone | null,
+  overrides: Record<string, unknown>,
+): Record<string, unknown> {
   const strategy = selectionStrategy(libraryId(method));
-  const accepted = [...new Set([...Object.keys(strategy.defaults as object), 'blockRows', ...(method === SelectionMethod.neglabel ? ['nearDuplicateCosine'] : [])])];
+  const accepted = [
+    ...new Set([
+      ...Object.keys(strategy.defaults as object),
+      'blockRows',
+      ...(method === SelectionMethod.neglabel ? ['nearDuplicateCosine'] : []),
+    ]),
+  ];
   const unknown = Object.keys(overrides).filter((key) => !accepted.includes(key));
   if (unknown.length > 0) {
-    throw badInput(`unknown ${libraryId(method)} parameters: ${unknown.join(', ')}; accepted: ${accepted.join(', ')}`, { unknown, accepted });
+    throw badInput(`unknown ${libraryId(method)} parameters: ${unknown.join(', ')}; accepted: ${accepted.join(', ')}`, {
+      unknown,
+      accepted,
+    });
   }
   const preset: Record<string, unknown> = {};
   if (method === SelectionMethod.knn_density && backbone !== null) {
@@ -30,7 +49,11 @@ export function selectNegatives(
   params: Record<string, unknown>,
   threads: number,
 ): Promise<SelectionResult> {
-  return selectionStrategy(libraryId(method)).select({ candidateEmbeddings: candidates, partsOfSpeech, idEmbeddings }, params, { threads });
+  return selectionStrategy(libraryId(method)).select(
+    { candidateEmbeddings: candidates, partsOfSpeech, idEmbeddings },
+    params,
+    { threads },
+  );
 }
 
 /** Why selected negatives may be false negatives (WordNet relations for WordNet corpora, cosine always). */

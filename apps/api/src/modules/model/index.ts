@@ -22,5 +22,7 @@ export const modelFeature = defineFeature({
     const modelRepository = new ModelRepository(prisma);
     return { clipModels, modelRepository, models: new ModelService(modelRepository, config, clipModels) };
   },
-  createLoaders: ({ models }) => ({ model: new DataLoader<string, EncoderModel | null>(async (ids) => models.byIds(ids)) }),
+  createLoaders: ({ models }) => ({
+    model: new DataLoader<string, EncoderModel | null>(async (ids) => models.byIds(ids)),
+  }),
 });

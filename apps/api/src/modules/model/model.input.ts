@@ -9,11 +9,17 @@ export class RegisterModelInput {
   @Length(1, 200)
   name!: string;
 
-  @Field({ nullable: true, description: 'Absolute path of an ONNX CLIP folder under NEGMINE_MODEL_ROOTS (give this or importedEmbeddingDim)' })
+  @Field({
+    nullable: true,
+    description: 'Absolute path of an ONNX CLIP folder under NEGMINE_MODEL_ROOTS (give this or importedEmbeddingDim)',
+  })
   @IsOptional()
   folder?: string;
 
-  @Field(() => Int, { nullable: true, description: 'Width of an imported embedding space: its vectors are uploaded with importEmbeddings' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Width of an imported embedding space: its vectors are uploaded with importEmbeddings',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -13,8 +13,13 @@ export class ModelResolver {
     return ctx.services.models.list();
   }
 
-  @Mutation(() => EncoderModel, { description: 'Registers an ONNX CLIP folder (hash and width are read from it) or an imported embedding space' })
-  registerModel(@Ctx() ctx: ApiContext, @Arg('input', () => RegisterModelInput) input: RegisterModelInput): Promise<EncoderModel> {
+  @Mutation(() => EncoderModel, {
+    description: 'Registers an ONNX CLIP folder (hash and width are read from it) or an imported embedding space',
+  })
+  registerModel(
+    @Ctx() ctx: ApiContext,
+    @Arg('input', () => RegisterModelInput) input: RegisterModelInput,
+  ): Promise<EncoderModel> {
     return ctx.services.models.register(input);
   }
 }

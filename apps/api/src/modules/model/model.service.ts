@@ -28,7 +28,9 @@ export class ModelService {
 
   async register(input: RegisterModelInput): Promise<EncoderModel> {
     if ((input.folder === undefined) === (input.importedEmbeddingDim === undefined)) {
-      throw badInput('give either folder (an ONNX CLIP folder) or importedEmbeddingDim (an imported embedding space), not both and not neither');
+      throw badInput(
+        'give either folder (an ONNX CLIP folder) or importedEmbeddingDim (an imported embedding space), not both and not neither',
+      );
     }
     if ((await this.repository.byName(input.name)) !== null) {
       throw conflict(`a model named '${input.name}' already exists; choose another name`);
@@ -36,11 +38,24 @@ export class ModelService {
     if (input.folder !== undefined) {
       const folder = pathUnderRoots(input.folder, this.config.modelRoots, 'model folder', 'NEGMINE_MODEL_ROOTS');
       const info = await this.clipModels.inspect(folder);
-      return this.repository.create({ name: input.name, kind: ModelKind.onnx_folder, folder, backbone: input.backbone, embeddingDim: info.embeddingDim, contentHash: info.contentHash });
+      return this.repository.create({
+        name: input.name,
+        kind: ModelKind.onnx_folder,
+        folder,
+        backbone: input.backbone,
+        embeddingDim: info.embeddingDim,
+        contentHash: info.contentHash,
+      });
     }
     // An imported space has no bytes to hash: a fresh identity keeps its cache entries apart from every other space.
     const contentHash = sha256Hex(`imported-space:${randomUUID()}`);
-    return this.repository.create({ name: input.name, kind: ModelKind.imported_space, backbone: input.backbone, embeddingDim: input.importedEmbeddingDim!, contentHash });
+    return this.repository.create({
+      name: input.name,
+      kind: ModelKind.imported_space,
+      backbone: input.backbone,
+      embeddingDim: input.importedEmbeddingDim!,
+      contentHash,
+    });
   }
 
   async get(id: string, db?: Db): Promise<EncoderModel> {

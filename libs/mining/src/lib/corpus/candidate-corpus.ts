@@ -27,7 +27,11 @@ export interface PromptTemplates {
 }
 
 /** The paper's templates: ID labels and nouns `the nice {}`, adjectives `This is a {} photo`. */
-export const DEFAULT_PROMPT_TEMPLATES: PromptTemplates = { id: ['the nice {}'], noun: ['the nice {}'], adj: ['This is a {} photo'] };
+export const DEFAULT_PROMPT_TEMPLATES: PromptTemplates = {
+  id: ['the nice {}'],
+  noun: ['the nice {}'],
+  adj: ['This is a {} photo'],
+};
 
 export interface CandidateCorpus {
   readonly entries: readonly CorpusEntry[];
@@ -46,7 +50,11 @@ export function validatePromptTemplates(templates: PromptTemplates): void {
   for (const role of ['id', 'noun', 'adj'] as const) {
     const list = templates[role];
     if (!Array.isArray(list) || list.length === 0) {
-      throw new MiningError(MiningErrorCode.InvalidParameter, `prompt templates for '${role}' must be a non-empty list of strings containing '{}'`, { role });
+      throw new MiningError(
+        MiningErrorCode.InvalidParameter,
+        `prompt templates for '${role}' must be a non-empty list of strings containing '{}'`,
+        { role },
+      );
     }
     for (const template of list) {
       if (typeof template !== 'string' || template.split('{}').length !== 2) {
@@ -65,7 +73,10 @@ export function renderPrompt(template: string, word: string): string {
 }
 
 /** The prompts of ID labels (label-major: label i owns prompts [i·T, (i+1)·T) for T id templates). */
-export function idLabelPrompts(labels: readonly string[], templates: PromptTemplates = DEFAULT_PROMPT_TEMPLATES): string[] {
+export function idLabelPrompts(
+  labels: readonly string[],
+  templates: PromptTemplates = DEFAULT_PROMPT_TEMPLATES,
+): string[] {
   validatePromptTemplates(templates);
   return labels.flatMap((label) => templates.id.map((template) => renderPrompt(template, label)));
 }
@@ -75,9 +86,17 @@ export function idLabelPrompts(labels: readonly string[], templates: PromptTempl
  * canonical JSON of the entries' (word, pos, lexname, synsetOffset, promptRole) and the templates,
  * not the provenance, so the same pool reached by different options hashes the same.
  */
-export function assembleCorpus(entries: readonly CorpusEntry[], templates: PromptTemplates, provenance: Record<string, unknown>): CandidateCorpus {
+export function assembleCorpus(
+  entries: readonly CorpusEntry[],
+  templates: PromptTemplates,
+  provenance: Record<string, unknown>,
+): CandidateCorpus {
   if (entries.length === 0) {
-    throw new MiningError(MiningErrorCode.EmptyCorpus, 'the candidate corpus is empty: the chosen lexicographer files or custom list gave no words', provenance);
+    throw new MiningError(
+      MiningErrorCode.EmptyCorpus,
+      'the candidate corpus is empty: the chosen lexicographer files or custom list gave no words',
+      provenance,
+    );
   }
   validatePromptTemplates(templates);
   const prompts: string[] = [];

@@ -8,7 +8,20 @@ import { SeededRandom } from '../scoring/seeded-random';
 
 /** CSP's 14 superclass words. */
 export const CSP_SUPERCLASSES: readonly string[] = [
-  'environment', 'space', 'object', 'scene', 'place', 'item', 'area', 'view', 'thing', 'pattern', 'structure', 'landscape', 'vista', 'creature',
+  'environment',
+  'space',
+  'object',
+  'scene',
+  'place',
+  'item',
+  'area',
+  'view',
+  'thing',
+  'pattern',
+  'structure',
+  'landscape',
+  'vista',
+  'creature',
 ];
 
 export interface ConjugationOptions {
@@ -22,9 +35,13 @@ export interface ConjugationOptions {
 export function validateConjugation(options: ConjugationOptions): void {
   const superclasses = options.superclasses ?? CSP_SUPERCLASSES;
   if (superclasses.length === 0 || superclasses.some((s) => typeof s !== 'string' || s.trim() === '')) {
-    throw new MiningError(MiningErrorCode.InvalidParameter, 'conjugation superclasses must be a non-empty list of non-empty words', {
-      superclasses,
-    });
+    throw new MiningError(
+      MiningErrorCode.InvalidParameter,
+      'conjugation superclasses must be a non-empty list of non-empty words',
+      {
+        superclasses,
+      },
+    );
   }
 }
 
@@ -36,6 +53,11 @@ export function conjugateAdjectives(entries: readonly CorpusEntry[], options: Co
   return entries.map((entry) => {
     if (entry.pos !== 'adj') return entry;
     const superclass = superclasses[random.nextBelow(superclasses.length)]!;
-    return { ...entry, word: `${entry.word} ${superclass}`, promptRole: 'noun' as const, conjugatedFrom: { adjective: entry.word, superclass } };
+    return {
+      ...entry,
+      word: `${entry.word} ${superclass}`,
+      promptRole: 'noun' as const,
+      conjugatedFrom: { adjective: entry.word, superclass },
+    };
   });
 }

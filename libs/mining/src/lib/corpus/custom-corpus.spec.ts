@@ -35,7 +35,9 @@ describe('buildCustomCorpus', () => {
   it('hashes equal lists equally', () => {
     const items = [{ word: 'lamp', pos: 'noun' }];
     expect(buildCustomCorpus(items).contentHash).toBe(buildCustomCorpus([...items]).contentHash);
-    expect(buildCustomCorpus(items).contentHash).not.toBe(buildCustomCorpus([{ word: 'lamp ', pos: 'noun' }]).contentHash);
+    expect(buildCustomCorpus(items).contentHash).not.toBe(
+      buildCustomCorpus([{ word: 'lamp ', pos: 'noun' }]).contentHash,
+    );
   });
 
   it.each<[string, unknown, MiningErrorCode]>([
@@ -55,7 +57,13 @@ describe('buildCustomCorpus', () => {
 
 describe('idLabelPrompts', () => {
   it('renders label-major prompts with the id templates', () => {
-    expect(idLabelPrompts(['goldfish', 'great white shark'])).toEqual(['the nice goldfish', 'the nice great white shark']);
-    expect(idLabelPrompts(['cat'], { id: ['a {}', 'the {} here'], noun: ['{}'], adj: ['{}'] })).toEqual(['a cat', 'the cat here']);
+    expect(idLabelPrompts(['goldfish', 'great white shark'])).toEqual([
+      'the nice goldfish',
+      'the nice great white shark',
+    ]);
+    expect(idLabelPrompts(['cat'], { id: ['a {}', 'the {} here'], noun: ['{}'], adj: ['{}'] })).toEqual([
+      'a cat',
+      'the cat here',
+    ]);
   });
 });

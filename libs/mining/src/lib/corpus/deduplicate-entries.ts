@@ -3,7 +3,10 @@
 import type { CorpusEntry } from './candidate-corpus';
 import { conjugateAdjectives, type ConjugationOptions } from './conjugated-pool';
 
-export function deduplicateByWord(entries: readonly CorpusEntry[], key: (entry: CorpusEntry) => string = (entry) => entry.word): CorpusEntry[] {
+export function deduplicateByWord(
+  entries: readonly CorpusEntry[],
+  key: (entry: CorpusEntry) => string = (entry) => entry.word,
+): CorpusEntry[] {
   const seen = new Set<string>();
   const unique: CorpusEntry[] = [];
   for (const entry of entries) {
@@ -23,7 +26,10 @@ export function deduplicateByWord(entries: readonly CorpusEntry[], key: (entry: 
  * (deduplicating across parts of speech first dropped 845 nouns of the default WordNet pool, such as
  * 'red', for good).
  */
-export function candidatePool(entries: readonly CorpusEntry[], conjugation: ConjugationOptions | undefined): CorpusEntry[] {
+export function candidatePool(
+  entries: readonly CorpusEntry[],
+  conjugation: ConjugationOptions | undefined,
+): CorpusEntry[] {
   if (conjugation === undefined) return deduplicateByWord(entries);
   const perPartOfSpeech = deduplicateByWord(entries, (entry) => `${entry.pos}:${entry.word}`);
   return deduplicateByWord(conjugateAdjectives(perPartOfSpeech, conjugation));

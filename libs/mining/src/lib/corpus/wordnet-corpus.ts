@@ -3,10 +3,22 @@
 // (code-point order, so 'noun.Tops' precedes 'noun.act'), then data-file order; duplicates by the
 // final word keep the first occurrence. Public.
 import { MiningError, MiningErrorCode } from '../errors';
-import { assembleCorpus, DEFAULT_PROMPT_TEMPLATES, validatePromptTemplates, type CandidateCorpus, type CorpusEntry, type PromptTemplates } from './candidate-corpus';
+import {
+  assembleCorpus,
+  DEFAULT_PROMPT_TEMPLATES,
+  validatePromptTemplates,
+  type CandidateCorpus,
+  type CorpusEntry,
+  type PromptTemplates,
+} from './candidate-corpus';
 import { validateConjugation, type ConjugationOptions } from './conjugated-pool';
 import { candidatePool } from './deduplicate-entries';
-import { CANDIDATE_LEXNAMES, DEFAULT_EXCLUDED_LEXNAMES, isCandidateLexname, type WordNetLexname } from './wordnet-lexnames';
+import {
+  CANDIDATE_LEXNAMES,
+  DEFAULT_EXCLUDED_LEXNAMES,
+  isCandidateLexname,
+  type WordNetLexname,
+} from './wordnet-lexnames';
 import type { WordNetDatabase, WordNetSynset } from './wordnet-synsets';
 
 export interface WordNetCorpusOptions {
@@ -32,7 +44,10 @@ export interface WordNetCorpusOptions {
  */
 export function validateWordNetCorpusOptions(options: WordNetCorpusOptions = {}): WordNetLexname[] {
   const include = checkLexnames(options.includeLexnames ?? CANDIDATE_LEXNAMES, 'includeLexnames');
-  const exclude = checkLexnames(options.excludeLexnames ?? (options.includeLexnames === undefined ? DEFAULT_EXCLUDED_LEXNAMES : []), 'excludeLexnames');
+  const exclude = checkLexnames(
+    options.excludeLexnames ?? (options.includeLexnames === undefined ? DEFAULT_EXCLUDED_LEXNAMES : []),
+    'excludeLexnames',
+  );
   const lemmas = options.lemmas ?? 'first';
   if (lemmas !== 'first' && lemmas !== 'all') {
     throw new MiningError(MiningErrorCode.InvalidParameter, `lemmas must be 'first' or 'all'; got '${String(lemmas)}'`);
@@ -41,10 +56,14 @@ export function validateWordNetCorpusOptions(options: WordNetCorpusOptions = {})
   if (options.conjugation !== undefined) validateConjugation(options.conjugation);
   const chosen = [...new Set(include)].filter((name) => !exclude.includes(name)).sort(compareCodePoints);
   if (chosen.length === 0) {
-    throw new MiningError(MiningErrorCode.EmptyCorpus, 'the candidate corpus is empty: every included lexicographer file is also excluded', {
-      includeLexnames: include,
-      excludeLexnames: exclude,
-    });
+    throw new MiningError(
+      MiningErrorCode.EmptyCorpus,
+      'the candidate corpus is empty: every included lexicographer file is also excluded',
+      {
+        includeLexnames: include,
+        excludeLexnames: exclude,
+      },
+    );
   }
   return chosen;
 }
@@ -64,7 +83,13 @@ export function buildWordNetCorpus(database: WordNetDatabase, options: WordNetCo
     for (const synset of byLexname.get(lexname) ?? []) {
       const words = lemmas === 'first' ? synset.words.slice(0, 1) : synset.words;
       for (const word of words) {
-        entries.push({ word, pos: synset.pos, lexname, synsetOffset: synset.offset, promptRole: synset.pos === 'noun' ? 'noun' : 'adj' });
+        entries.push({
+          word,
+          pos: synset.pos,
+          lexname,
+          synsetOffset: synset.offset,
+          promptRole: synset.pos === 'noun' ? 'noun' : 'adj',
+        });
       }
     }
   }

@@ -15,7 +15,11 @@ export function readWordNetDataTexts(dictFolder: string = wordNetDictFolder()): 
     try {
       return readFileSync(path.join(dictFolder, file), 'utf8');
     } catch (error) {
-      throw new MiningError(MiningErrorCode.InvalidInput, `cannot read WordNet ${file} in ${dictFolder}: ${(error as Error).message}`, { file });
+      throw new MiningError(
+        MiningErrorCode.InvalidInput,
+        `cannot read WordNet ${file} in ${dictFolder}: ${(error as Error).message}`,
+        { file },
+      );
     }
   };
   return { noun: read('data.noun'), adj: read('data.adj') };

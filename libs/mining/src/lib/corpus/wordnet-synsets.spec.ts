@@ -19,8 +19,19 @@ describe('parseWordNetDatabase', () => {
 
   it('skips the licence header and keeps file order, nouns then adjectives', () => {
     expect(db.synsets.map((s) => s.key)).toEqual([
-      'n:00001740', 'n:00002000', 'n:00003000', 'n:00004000', 'n:00005000', 'n:00006000', 'n:00007000', 'n:00008000', 'n:00009000',
-      'a:00001000', 'a:00001100', 'a:00001200', 'a:00001300',
+      'n:00001740',
+      'n:00002000',
+      'n:00003000',
+      'n:00004000',
+      'n:00005000',
+      'n:00006000',
+      'n:00007000',
+      'n:00008000',
+      'n:00009000',
+      'a:00001000',
+      'a:00001100',
+      'a:00001200',
+      'a:00001300',
     ]);
   });
 
@@ -47,7 +58,10 @@ describe('parseWordNetDatabase', () => {
 
   it('reads hex word counts and instance pointers', () => {
     const words = Array.from({ length: 11 }, (_, i) => `w${i} 0`).join(' ');
-    const [synset] = parseDataFile(`00000100 06 n 0b ${words} 002 @i 00000200 n 0000 ~i 00000300 n 0000 | eleven lemmas`, 'noun');
+    const [synset] = parseDataFile(
+      `00000100 06 n 0b ${words} 002 @i 00000200 n 0000 ~i 00000300 n 0000 | eleven lemmas`,
+      'noun',
+    );
     expect(synset!.words).toHaveLength(11);
     expect(synset!.hypernyms).toEqual([synsetKey('noun', 200)]);
     expect(synset!.hyponyms).toEqual([synsetKey('noun', 300)]);

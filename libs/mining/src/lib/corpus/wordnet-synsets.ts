@@ -73,9 +73,13 @@ function parseDataLine(line: string, pos: PartOfSpeech, lineNumber: number): Wor
   const bar = line.indexOf(' | ');
   const fields = (bar >= 0 ? line.slice(0, bar) : line).trim().split(' ');
   const fail = (what: string): never => {
-    throw new MiningError(MiningErrorCode.InvalidInput, `WordNet data.${pos} line ${lineNumber}: ${what}; expected the wndb(5WN) data-file format`, {
-      line: lineNumber,
-    });
+    throw new MiningError(
+      MiningErrorCode.InvalidInput,
+      `WordNet data.${pos} line ${lineNumber}: ${what}; expected the wndb(5WN) data-file format`,
+      {
+        line: lineNumber,
+      },
+    );
   };
   const offset = Number(fields[0]);
   const lexnumber = Number(fields[1]);
@@ -84,7 +88,8 @@ function parseDataLine(line: string, pos: PartOfSpeech, lineNumber: number): Wor
   if (lexname === undefined) fail(`lexicographer file number '${fields[1]}' is not in 0..44`);
   const synsetType = fields[2];
   const expectedTypes = pos === 'noun' ? ['n'] : ['a', 's'];
-  if (synsetType === undefined || !expectedTypes.includes(synsetType)) fail(`synset type '${synsetType}' does not belong in data.${pos}`);
+  if (synsetType === undefined || !expectedTypes.includes(synsetType))
+    fail(`synset type '${synsetType}' does not belong in data.${pos}`);
   const wordCount = parseInt(fields[3] ?? '', 16);
   if (!Number.isInteger(wordCount) || wordCount < 1) fail(`word count '${fields[3]}' is not a positive hex number`);
   const words: string[] = [];
@@ -103,7 +108,8 @@ function parseDataLine(line: string, pos: PartOfSpeech, lineNumber: number): Wor
     const symbol = fields[cursor];
     const targetOffset = Number(fields[cursor + 1]);
     const targetPos = fields[cursor + 2];
-    if (symbol === undefined || !Number.isInteger(targetOffset)) fail(`pointer ${p + 1} of ${pointerCount} is malformed`);
+    if (symbol === undefined || !Number.isInteger(targetOffset))
+      fail(`pointer ${p + 1} of ${pointerCount} is malformed`);
     // Hypernymy is a noun-to-noun relation; other pointers are not needed by the diagnostics.
     if (targetPos !== 'n') continue;
     if (symbol === '@' || symbol === '@i') hypernyms.push(synsetKey('noun', targetOffset));

@@ -14,8 +14,16 @@ const DIM = 32;
 const synthetic = new SyntheticEmbeddings(7, DIM);
 const idText = synthetic.labels(40);
 const negText = synthetic.labels(203);
-const idImages = synthetic.imagesNear(idText, Array.from({ length: 150 }, (_, i) => i % 40), 0.9);
-const oodImages = synthetic.imagesNear(negText, Array.from({ length: 90 }, (_, i) => (i * 7) % 203), 0.9);
+const idImages = synthetic.imagesNear(
+  idText,
+  Array.from({ length: 150 }, (_, i) => i % 40),
+  0.9,
+);
+const oodImages = synthetic.imagesNear(
+  negText,
+  Array.from({ length: 90 }, (_, i) => (i * 7) % 203),
+  0.9,
+);
 const images = stackRows(idImages, oodImages);
 
 const CASES: ReadonlyArray<{ method: ScoringMethodId; params: Record<string, number | string> }> = [
@@ -36,43 +44,77 @@ describe('buildDetector', () => {
       .map((m) => m.id)
       .sort();
     expect([...DETECTOR_METHOD_IDS].sort()).toEqual(staticIds);
-    for (const id of DETECTOR_METHOD_IDS) expect(DETECTOR_EPILOGUES[id].negatives).toBe(scoringMethod(id).negatives === 'required');
+    for (const id of DETECTOR_METHOD_IDS)
+      expect(DETECTOR_EPILOGUES[id].negatives).toBe(scoringMethod(id).negatives === 'required');
   });
 
-  it.each(CASES)('$method $params: detector.onnx scores equal the library float32 scores within 1e-5', async ({ method, params }) => {
-    const library = await scoringMethod(method).score(images, idText, negText, params, { precision: 'float32' });
-    const built = await buildDetector({ method, idText, negText, params, threshold: { value: Math.fround(library.scores.reduce((m, x) => Math.min(m, x), Infinity)) }, codeVersion: 'test' });
-    const runner = await DetectorRunner.load(built.onnxBytes, { chunkRows: 64 });
-    const out = await runner.detect(images);
-    await runner.dispose();
-    expect(maxRelativeError(out.scores, library.scores)).toBeLessThan(1e-5);
-    if (library.guardHits > 0) expect(params['guard']).not.toBe('none');
-    for (let i = 0; i < images.rows; i++) expect(out.isOod[i]).toBe(out.scores[i]! < built.manifest.threshold ? 1 : 0);
-    const reference = await referenceClasses(images, idText);
-    for (let i = 0; i < images.rows; i++) if (reference.gaps[i]! > 1e-5) expect(out.predictedClass[i]).toBe(reference.classes[i]);
-    expect(built.manifest.params).toEqual(library.params);
-  });
+  it.each(CASES)(
+    '$method $params: detector.onnx scores equal the library float32 scores within 1e-5',
+    async ({ method, params }) => {
+      const library = await scoringMethod(method).score(images, idText, negText, params, { precision: 'float32' });
+      const built = await buildDetector({
+        method,
+        idText,
+        negText,
+        params,
+        threshold: { value: Math.fround(library.scores.reduce((m, x) => Math.min(m, x), Infinity)) },
+        codeVersion: 'test',
+      });
+      const runner = await DetectorRunner.load(built.onnxBytes, { chunkRows: 64 });
+      const out = await runner.detect(images);
+      await runner.dispose();
+      expect(maxRelativeError(out.scores, library.scores)).toBeLessThan(1e-5);
+      if (library.guardHits > 0) expect(params['guard']).not.toBe('none');
+      for (let i = 0; i < images.rows; i++)
+        expect(out.isOod[i]).toBe(out.scores[i]! < built.manifest.threshold ? 1 : 0);
+      const reference = await referenceClasses(images, idText);
+      for (let i = 0; i < images.rows; i++)
+        if (reference.gaps[i]! > 1e-5) expect(out.predictedClass[i]).toBe(reference.classes[i]);
+      expect(built.manifest.params).toEqual(library.params);
+    },
+  );
 
-  it.each([0.01, 0.03])('reproduces the debiased clamp where it fires (T = %d; at 0.01 clamped scores overflow float32 to +Infinity)', async (temperature) => {
-    const params = { groups: 10, tau: 0.05, temperature };
-    const library = await scoringMethod('debiased').score(images, idText, negText, params, {});
-    expect(library.guardHits).toBeGreaterThan(0);
-    const built = await buildDetector({ method: 'debiased', idText, negText, params, threshold: { value: 0 }, codeVersion: 'test' });
-    const runner = await DetectorRunner.load(built.onnxBytes);
-    const out = await runner.detect(images);
-    await runner.dispose();
-    expect(maxRelativeError(out.scores, library.scores)).toBeLessThan(1e-5);
-    expect(out.scores.some((s) => s === Number.POSITIVE_INFINITY)).toBe(temperature === 0.01);
-  });
+  it.each([0.01, 0.03])(
+    'reproduces the debiased clamp where it fires (T = %d; at 0.01 clamped scores overflow float32 to +Infinity)',
+    async (temperature) => {
+      const params = { groups: 10, tau: 0.05, temperature };
+      const library = await scoringMethod('debiased').score(images, idText, negText, params, {});
+      expect(library.guardHits).toBeGreaterThan(0);
+      const built = await buildDetector({
+        method: 'debiased',
+        idText,
+        negText,
+        params,
+        threshold: { value: 0 },
+        codeVersion: 'test',
+      });
+      const runner = await DetectorRunner.load(built.onnxBytes);
+      const out = await runner.detect(images);
+      await runner.dispose();
+      expect(maxRelativeError(out.scores, library.scores)).toBeLessThan(1e-5);
+      expect(out.scores.some((s) => s === Number.POSITIVE_INFINITY)).toBe(temperature === 0.01);
+    },
+  );
 
   it('calibrates at the target ID TPR on its own float32 scores, the closest the scores allow', async () => {
-    const built = await buildDetector({ method: 'debiased', idText, negText, params: { groups: 10 }, threshold: { calibrationImages: idImages, targetTpr: 0.95 }, codeVersion: 'test' });
+    const built = await buildDetector({
+      method: 'debiased',
+      idText,
+      negText,
+      params: { groups: 10 },
+      threshold: { calibrationImages: idImages, targetTpr: 0.95 },
+      codeVersion: 'test',
+    });
     const scores = built.calibrationScores!;
     const accepted = (t: number): number => scores.filter((s) => s >= t).length / scores.length;
     const { threshold, achievedTpr } = built.manifest;
     expect(accepted(threshold)).toBe(achievedTpr);
-    for (const candidate of new Set(scores)) expect(Math.abs(accepted(candidate) - 0.95)).toBeGreaterThanOrEqual(Math.abs(achievedTpr! - 0.95));
-    expect(built.manifest.calibration).toEqual({ size: idImages.rows, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    for (const candidate of new Set(scores))
+      expect(Math.abs(accepted(candidate) - 0.95)).toBeGreaterThanOrEqual(Math.abs(achievedTpr! - 0.95));
+    expect(built.manifest.calibration).toEqual({
+      size: idImages.rows,
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     const runner = await DetectorRunner.load(built.onnxBytes);
     const out = await runner.detect(idImages);
     await runner.dispose();
@@ -95,7 +137,19 @@ describe('buildDetector', () => {
     expect(a.manifestJson).toBe(b.manifestJson);
     expect(parseDetectorManifest(a.manifestJson)).toEqual(JSON.parse(a.manifestJson));
     expect(Object.keys(JSON.parse(a.manifestJson))).toEqual([
-      'formatVersion', 'method', 'params', 'threshold', 'targetTpr', 'achievedTpr', 'calibration', 'labels', 'negatives', 'embeddingDim', 'modelHash', 'onnxSha256', 'codeVersion',
+      'formatVersion',
+      'method',
+      'params',
+      'threshold',
+      'targetTpr',
+      'achievedTpr',
+      'calibration',
+      'labels',
+      'negatives',
+      'embeddingDim',
+      'modelHash',
+      'onnxSha256',
+      'codeVersion',
     ]);
     expect(a.manifest.negatives!.groupOrder[0]).toHaveLength(200);
   });
@@ -107,12 +161,19 @@ describe('buildDetector', () => {
   });
 
   it('refuses a stream-adaptive method, saying why and what is accepted', () => {
-    expect(() => detectorMethod('adaneg')).toThrow(expect.objectContaining({ code: 'STREAM_ADAPTIVE_METHOD', message: expect.stringContaining('accepted: mcm, neglabel, debiased') }));
+    expect(() => detectorMethod('adaneg')).toThrow(
+      expect.objectContaining({
+        code: 'STREAM_ADAPTIVE_METHOD',
+        message: expect.stringContaining('accepted: mcm, neglabel, debiased'),
+      }),
+    );
     expect(() => detectorMethod('nope')).toThrow(expect.objectContaining({ code: 'UNKNOWN_METHOD' }));
   });
 
   it.each([0, 1, -0.1, 1.5, Number.NaN])('refuses target TPR %d (accepted: (0, 1))', async (targetTpr) => {
-    await expect(buildDetector({ method: 'mcm', idText, threshold: { calibrationImages: idImages, targetTpr }, codeVersion: 't' })).rejects.toMatchObject({
+    await expect(
+      buildDetector({ method: 'mcm', idText, threshold: { calibrationImages: idImages, targetTpr }, codeVersion: 't' }),
+    ).rejects.toMatchObject({
       code: 'INVALID_PARAMETER',
       message: expect.stringContaining('(0, 1)'),
     });
@@ -120,12 +181,20 @@ describe('buildDetector', () => {
 
   it('refuses a calibration set of another width, NaN embeddings and a missing negative set', async () => {
     const narrow: EmbeddingMatrix = { data: new Float32Array(5 * 8).fill(1), rows: 5, cols: 8 };
-    await expect(buildDetector({ method: 'mcm', idText, threshold: { calibrationImages: narrow }, codeVersion: 't' })).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' });
+    await expect(
+      buildDetector({ method: 'mcm', idText, threshold: { calibrationImages: narrow }, codeVersion: 't' }),
+    ).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' });
     const nan = { ...idImages, data: Float32Array.from(idImages.data) };
     nan.data[3] = Number.NaN;
-    await expect(buildDetector({ method: 'mcm', idText, threshold: { calibrationImages: nan }, codeVersion: 't' })).rejects.toMatchObject({ code: 'NON_FINITE_VALUE' });
-    await expect(buildDetector({ method: 'debiased', idText, threshold: { value: 0.1 }, codeVersion: 't' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    await expect(buildDetector({ method: 'mcm', idText, threshold: { value: Number.POSITIVE_INFINITY }, codeVersion: 't' })).rejects.toMatchObject({ code: 'INVALID_PARAMETER' });
+    await expect(
+      buildDetector({ method: 'mcm', idText, threshold: { calibrationImages: nan }, codeVersion: 't' }),
+    ).rejects.toMatchObject({ code: 'NON_FINITE_VALUE' });
+    await expect(
+      buildDetector({ method: 'debiased', idText, threshold: { value: 0.1 }, codeVersion: 't' }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(
+      buildDetector({ method: 'mcm', idText, threshold: { value: Number.POSITIVE_INFINITY }, codeVersion: 't' }),
+    ).rejects.toMatchObject({ code: 'INVALID_PARAMETER' });
   });
 });
 
@@ -133,8 +202,14 @@ describe('DetectorRunner', () => {
   it('refuses an empty batch, another width, NaN and bytes that are not a detector', async () => {
     const built = await buildDetector({ method: 'mcm', idText, threshold: { value: 0.1 }, codeVersion: 't' });
     const runner = await DetectorRunner.load(built.onnxBytes);
-    await expect(runner.detect({ data: new Float32Array(0), rows: 0, cols: DIM })).rejects.toMatchObject({ code: 'SHAPE_MISMATCH', message: expect.stringContaining('empty') });
-    await expect(runner.detect({ data: new Float32Array(16), rows: 1, cols: 16 })).rejects.toMatchObject({ code: 'SHAPE_MISMATCH', message: expect.stringContaining(`d = ${DIM}`) });
+    await expect(runner.detect({ data: new Float32Array(0), rows: 0, cols: DIM })).rejects.toMatchObject({
+      code: 'SHAPE_MISMATCH',
+      message: expect.stringContaining('empty'),
+    });
+    await expect(runner.detect({ data: new Float32Array(16), rows: 1, cols: 16 })).rejects.toMatchObject({
+      code: 'SHAPE_MISMATCH',
+      message: expect.stringContaining(`d = ${DIM}`),
+    });
     const nan = Float32Array.from(idImages.data.subarray(0, DIM));
     nan[0] = Number.NaN;
     await expect(runner.detect({ data: nan, rows: 1, cols: DIM })).rejects.toMatchObject({ code: 'NON_FINITE_VALUE' });

@@ -9,16 +9,25 @@ import type { EmbeddingMatrix, ScoringWarning } from '../scoring/ood-score-metho
 import type { ParameterOverrides } from '../scoring/parameter-schema';
 import { scoringMethod } from '../scoring/registry';
 import type { DebiasedGuard } from '../scoring/debiased.score';
-import { DETECTOR_EPILOGUES, DETECTOR_METHOD_IDS, isDetectorMethodId, type DetectorMethodId } from './detector-epilogues';
+import {
+  DETECTOR_EPILOGUES,
+  DETECTOR_METHOD_IDS,
+  isDetectorMethodId,
+  type DetectorMethodId,
+} from './detector-epilogues';
 import { buildDetectorGraph, DETECTOR_INPUT, type DetectorGraphSpec } from './detector-graph';
-import { DETECTOR_FORMAT_VERSION, serializeDetectorManifest, type DetectorManifest, type DetectorNegative } from './detector-manifest';
+import {
+  DETECTOR_FORMAT_VERSION,
+  serializeDetectorManifest,
+  type DetectorManifest,
+  type DetectorNegative,
+} from './detector-manifest';
 import { DetectorRunner } from './detector-runner';
 import { calibrateThreshold, checkTargetTpr, DEFAULT_TARGET_TPR } from './threshold-calibration';
 
 /** How the threshold is set: calibrated at an ID TPR on ID image embeddings, or given. */
 export type DetectorThreshold =
-  | { readonly calibrationImages: EmbeddingMatrix; readonly targetTpr?: number }
-  | { readonly value: number };
+  { readonly calibrationImages: EmbeddingMatrix; readonly targetTpr?: number } | { readonly value: number };
 
 export interface DetectorRequest {
   readonly method: string;
@@ -62,10 +71,14 @@ export function detectorMethod(id: string): DetectorMethodId {
     );
   }
   if (!isDetectorMethodId(method.id)) {
-    throw new MiningError(MiningErrorCode.UnknownMethod, `${method.id} has no detector graph; accepted: ${DETECTOR_METHOD_IDS.join(', ')}`, {
-      method: method.id,
-      accepted: DETECTOR_METHOD_IDS,
-    });
+    throw new MiningError(
+      MiningErrorCode.UnknownMethod,
+      `${method.id} has no detector graph; accepted: ${DETECTOR_METHOD_IDS.join(', ')}`,
+      {
+        method: method.id,
+        accepted: DETECTOR_METHOD_IDS,
+      },
+    );
   }
   return method.id;
 }
@@ -78,9 +91,13 @@ export function embeddingContentHash(matrix: EmbeddingMatrix): string {
 
 function float32Threshold(value: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || !Number.isFinite(Math.fround(value))) {
-    throw new MiningError(MiningErrorCode.InvalidParameter, `the threshold must be a finite number within float32 range (is_ood = score < threshold); got ${String(value)}`, {
-      parameter: 'threshold',
-    });
+    throw new MiningError(
+      MiningErrorCode.InvalidParameter,
+      `the threshold must be a finite number within float32 range (is_ood = score < threshold); got ${String(value)}`,
+      {
+        parameter: 'threshold',
+      },
+    );
   }
   return Math.fround(value);
 }
@@ -94,10 +111,14 @@ export async function buildDetector(request: DetectorRequest): Promise<BuiltDete
   checkEmbeddings('idText', idText);
   const dim = idText.cols;
   if (request.labels !== undefined && request.labels.length !== idText.rows) {
-    throw new MiningError(MiningErrorCode.ShapeMismatch, `${request.labels.length} label names were given for ${idText.rows} ID embeddings; give one name per row`, {
-      labels: request.labels.length,
-      rows: idText.rows,
-    });
+    throw new MiningError(
+      MiningErrorCode.ShapeMismatch,
+      `${request.labels.length} label names were given for ${idText.rows} ID embeddings; give one name per row`,
+      {
+        labels: request.labels.length,
+        rows: idText.rows,
+      },
+    );
   }
   const threshold = request.threshold;
   if ('value' in threshold) float32Threshold(threshold.value);
@@ -115,23 +136,42 @@ export async function buildDetector(request: DetectorRequest): Promise<BuiltDete
   if (epilogue.negatives) {
     const negText = request.negText;
     if (negText === undefined) {
-      throw new MiningError(MiningErrorCode.InvalidInput, `${methodId} needs negative label embeddings (negText, N × d); none were given`, { method: methodId });
+      throw new MiningError(
+        MiningErrorCode.InvalidInput,
+        `${methodId} needs negative label embeddings (negText, N × d); none were given`,
+        { method: methodId },
+      );
     }
     checkEmbeddings('negText', negText, dim);
     if (request.negatives !== undefined && request.negatives.length !== negText.rows) {
-      throw new MiningError(MiningErrorCode.ShapeMismatch, `${request.negatives.length} negative words were given for ${negText.rows} negative embeddings; give one per row`, {
-        words: request.negatives.length,
-        rows: negText.rows,
-      });
+      throw new MiningError(
+        MiningErrorCode.ShapeMismatch,
+        `${request.negatives.length} negative words were given for ${negText.rows} negative embeddings; give one per row`,
+        {
+          words: request.negatives.length,
+          rows: negText.rows,
+        },
+      );
     }
-    const groupings = groupingsFor(negText.rows, params['groups'] as number, params['permutations'] as number, params['seed'] as number, {
-      permutation: request.permutation,
-    });
+    const groupings = groupingsFor(
+      negText.rows,
+      params['groups'] as number,
+      params['permutations'] as number,
+      params['seed'] as number,
+      {
+        permutation: request.permutation,
+      },
+    );
     const first = groupings[0]!;
     groupSize = first.groupSize;
     groupCount = first.groups * groupings.length;
     negWeights = new Float32Array(groupCount * groupSize * dim);
-    groupings.forEach((grouping, p) => negWeights.set(normalizedRowsIn('float32', negText, { order: grouping.order, scale }), p * first.groups * groupSize * dim));
+    groupings.forEach((grouping, p) =>
+      negWeights.set(
+        normalizedRowsIn('float32', negText, { order: grouping.order, scale }),
+        p * first.groups * groupSize * dim,
+      ),
+    );
     negatives = {
       count: negText.rows,
       words: request.negatives ?? null,
@@ -152,7 +192,11 @@ export async function buildDetector(request: DetectorRequest): Promise<BuiltDete
       });
     }
   } else if (request.permutation !== undefined) {
-    throw new MiningError(MiningErrorCode.InvalidParameter, `a permutation has no meaning for ${methodId}, which uses no negatives`, { parameter: 'permutation' });
+    throw new MiningError(
+      MiningErrorCode.InvalidParameter,
+      `a permutation has no meaning for ${methodId}, which uses no negatives`,
+      { parameter: 'permutation' },
+    );
   }
   const idWeights = normalizedRowsIn('float32', idText, { scale }) as Float32Array;
   const graphSpec = (thresholdValue: number): DetectorGraphSpec => ({
@@ -163,10 +207,18 @@ export async function buildDetector(request: DetectorRequest): Promise<BuiltDete
     negWeights,
     groupCount,
     groupSize,
-    constants: { temperature, tau: params['tau'] as number | undefined, guard: params['guard'] as DebiasedGuard | undefined },
+    constants: {
+      temperature,
+      tau: params['tau'] as number | undefined,
+      guard: params['guard'] as DebiasedGuard | undefined,
+    },
     threshold: thresholdValue,
     docString: `negmine OOD detector (${methodId}): input ${DETECTOR_INPUT} float32 [batch, ${dim}] raw image embeddings (L2-normalised inside); outputs score float32 [batch] (higher = more in-distribution), is_ood bool [batch] (score < threshold ${thresholdValue}), predicted_class int64 [batch] (argmax over the ${idText.rows} ID labels), predicted_probability float32 [batch] (its softmax probability among the ID labels at T = ${temperature})`,
-    metadata: { 'negmine.format_version': String(DETECTOR_FORMAT_VERSION), 'negmine.method': methodId, 'negmine.threshold': String(thresholdValue) },
+    metadata: {
+      'negmine.format_version': String(DETECTOR_FORMAT_VERSION),
+      'negmine.method': methodId,
+      'negmine.threshold': String(thresholdValue),
+    },
   });
 
   let thresholdValue: number;
@@ -178,7 +230,10 @@ export async function buildDetector(request: DetectorRequest): Promise<BuiltDete
   else {
     // The threshold is read off the detector's own float32 outputs, so is_ood in the file reproduces
     // the calibrated TPR exactly (the threshold is one of those float32 scores).
-    const runner = await DetectorRunner.load(buildDetectorGraph(graphSpec(0)), { threads: request.threads, chunkRows: request.chunkRows });
+    const runner = await DetectorRunner.load(buildDetectorGraph(graphSpec(0)), {
+      threads: request.threads,
+      chunkRows: request.chunkRows,
+    });
     try {
       calibrationScores = (await runner.detect(threshold.calibrationImages)).scores;
     } finally {

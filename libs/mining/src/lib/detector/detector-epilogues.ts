@@ -34,7 +34,11 @@ export interface DetectorEpilogue {
   addNodes(g: OnnxGraphBuilder, shape: DetectorEpilogueShape): void;
 }
 
-const f64 = (value: number): { type: 'float64'; dims: number[]; data: Float64Array } => ({ type: 'float64', dims: [], data: Float64Array.of(value) });
+const f64 = (value: number): { type: 'float64'; dims: number[]; data: Float64Array } => ({
+  type: 'float64',
+  dims: [],
+  data: Float64Array.of(value),
+});
 
 /** MCM: max softmax = 1 / Σ_c exp(s_c/T − max_c s_c/T) (row_max is the ID maximum here). */
 const mcm: DetectorEpilogue = {
@@ -82,13 +86,25 @@ const debiased: DetectorEpilogue = {
       .node('Sub', ['weighted_groups', 'positive_mass'], ['negative_mass_raw']);
     let negativeMass = 'negative_mass_raw';
     if (guard === 'estimate') {
-      g.node('GreaterOrEqual', ['negative_mass_raw', 'unit_floor'], ['mass_ok']).node('Where', ['mass_ok', 'negative_mass_raw', 'unit_floor'], ['negative_mass']);
+      g.node('GreaterOrEqual', ['negative_mass_raw', 'unit_floor'], ['mass_ok']).node(
+        'Where',
+        ['mass_ok', 'negative_mass_raw', 'unit_floor'],
+        ['negative_mass'],
+      );
       negativeMass = 'negative_mass';
     }
-    g.node('Mul', ['group_size', negativeMass], ['scaled_mass']).node('Add', ['id_sum_f64', 'scaled_mass'], ['partition_raw']);
+    g.node('Mul', ['group_size', negativeMass], ['scaled_mass']).node(
+      'Add',
+      ['id_sum_f64', 'scaled_mass'],
+      ['partition_raw'],
+    );
     let partition = 'partition_raw';
     if (guard === 'clamp') {
-      g.node('GreaterOrEqual', ['partition_raw', 'partition_floor'], ['partition_ok']).node('Where', ['partition_ok', 'partition_raw', 'partition_floor'], ['partition']);
+      g.node('GreaterOrEqual', ['partition_raw', 'partition_floor'], ['partition_ok']).node(
+        'Where',
+        ['partition_ok', 'partition_raw', 'partition_floor'],
+        ['partition'],
+      );
       partition = 'partition';
     }
     g.node('Reciprocal', [partition], ['inverse_partition'])

@@ -34,13 +34,17 @@ export interface DetectorGraphSpec {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
-const int64 = (values: readonly number[]): OnnxTensor => ({ type: 'int64', dims: [values.length], data: BigInt64Array.from(values.map((v) => BigInt(v))) });
+const int64 = (values: readonly number[]): OnnxTensor => ({
+  type: 'int64',
+  dims: [values.length],
+  data: BigInt64Array.from(values.map((v) => BigInt(v))),
+});
 
 export function buildDetectorGraph(spec: DetectorGraphSpec): Uint8Array {
   const { dim, idCount: k, groupCount: s, groupSize: q } = spec;
   const epilogue = DETECTOR_EPILOGUES[spec.method];
   invariant(spec.idWeights.length === k * dim, 'idWeights is K × d');
-  invariant(epilogue.negatives === (s > 0), 'negatives exactly for the methods that use them');
+  invariant(epilogue.negatives === s > 0, 'negatives exactly for the methods that use them');
   invariant(spec.negWeights.length === s * q * dim, 'negWeights is (S·Q) × d');
   invariant(Math.fround(spec.threshold) === spec.threshold, 'the threshold is a float32 value');
   const g = new OnnxGraphBuilder('negmine_detector')
@@ -89,5 +93,10 @@ export function buildDetectorGraph(spec: DetectorGraphSpec): Uint8Array {
     .output('is_ood', 'bool', ['batch'])
     .output('predicted_class', 'int64', ['batch'])
     .output('predicted_probability', 'float32', ['batch']);
-  return g.toBytes({ opset: DETECTOR_OPSET, producerName: 'negmine', docString: spec.docString, metadata: spec.metadata });
+  return g.toBytes({
+    opset: DETECTOR_OPSET,
+    producerName: 'negmine',
+    docString: spec.docString,
+    metadata: spec.metadata,
+  });
 }

@@ -54,18 +54,28 @@ export function serializeDetectorManifest(manifest: DetectorManifest): string {
   const ordered: DetectorManifest = {
     formatVersion: manifest.formatVersion,
     method: manifest.method,
-    params: Object.fromEntries(Object.keys(manifest.params).sort().map((k) => [k, manifest.params[k]!])),
+    params: Object.fromEntries(
+      Object.keys(manifest.params)
+        .sort()
+        .map((k) => [k, manifest.params[k]!]),
+    ),
     threshold: manifest.threshold,
     targetTpr: manifest.targetTpr,
     achievedTpr: manifest.achievedTpr,
-    calibration: manifest.calibration === null ? null : { size: manifest.calibration.size, sha256: manifest.calibration.sha256 },
+    calibration:
+      manifest.calibration === null ? null : { size: manifest.calibration.size, sha256: manifest.calibration.sha256 },
     labels: { count: manifest.labels.count, names: manifest.labels.names },
     negatives:
       manifest.negatives === null
         ? null
         : {
             count: manifest.negatives.count,
-            words: manifest.negatives.words === null ? null : manifest.negatives.words.map((w) => (w.pos === undefined ? { word: w.word } : { word: w.word, pos: w.pos })),
+            words:
+              manifest.negatives.words === null
+                ? null
+                : manifest.negatives.words.map((w) =>
+                    w.pos === undefined ? { word: w.word } : { word: w.word, pos: w.pos },
+                  ),
             groups: manifest.negatives.groups,
             groupSize: manifest.negatives.groupSize,
             dropped: manifest.negatives.dropped,
@@ -96,21 +106,45 @@ export function parseDetectorManifest(text: string): DetectorManifest {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid('must be a JSON object');
   const m = value as Record<string, unknown>;
-  if (m['formatVersion'] !== DETECTOR_FORMAT_VERSION) throw invalid(`formatVersion ${JSON.stringify(m['formatVersion'])} is not supported; this code reads version ${DETECTOR_FORMAT_VERSION}`);
-  if (typeof m['method'] !== 'string' || !isDetectorMethodId(m['method'])) throw invalid(`method ${JSON.stringify(m['method'])} is not a detector method`);
-  if (typeof m['threshold'] !== 'number' || !Number.isFinite(m['threshold'])) throw invalid('threshold must be a finite number');
-  if (typeof m['embeddingDim'] !== 'number' || !Number.isInteger(m['embeddingDim']) || m['embeddingDim'] < 1) throw invalid('embeddingDim must be a positive integer');
-  if (typeof m['onnxSha256'] !== 'string' || !/^[0-9a-f]{64}$/.test(m['onnxSha256'])) throw invalid('onnxSha256 must be 64 lowercase hex digits');
+  if (m['formatVersion'] !== DETECTOR_FORMAT_VERSION)
+    throw invalid(
+      `formatVersion ${JSON.stringify(m['formatVersion'])} is not supported; this code reads version ${DETECTOR_FORMAT_VERSION}`,
+    );
+  if (typeof m['method'] !== 'string' || !isDetectorMethodId(m['method']))
+    throw invalid(`method ${JSON.stringify(m['method'])} is not a detector method`);
+  if (typeof m['threshold'] !== 'number' || !Number.isFinite(m['threshold']))
+    throw invalid('threshold must be a finite number');
+  if (typeof m['embeddingDim'] !== 'number' || !Number.isInteger(m['embeddingDim']) || m['embeddingDim'] < 1)
+    throw invalid('embeddingDim must be a positive integer');
+  if (typeof m['onnxSha256'] !== 'string' || !/^[0-9a-f]{64}$/.test(m['onnxSha256']))
+    throw invalid('onnxSha256 must be 64 lowercase hex digits');
   const labels = m['labels'] as Record<string, unknown> | null | undefined;
-  if (labels === null || typeof labels !== 'object' || typeof labels['count'] !== 'number') throw invalid('labels must be { count, names }');
+  if (labels === null || typeof labels !== 'object' || typeof labels['count'] !== 'number')
+    throw invalid('labels must be { count, names }');
   const names = labels['names'];
-  if (names !== null && (!Array.isArray(names) || names.length !== labels['count'] || !names.every((n) => typeof n === 'string'))) {
+  if (
+    names !== null &&
+    (!Array.isArray(names) || names.length !== labels['count'] || !names.every((n) => typeof n === 'string'))
+  ) {
     throw invalid('labels.names must be null or labels.count strings');
   }
   const negatives = m['negatives'] as Record<string, unknown> | null | undefined;
-  if (negatives !== null && (negatives === undefined || typeof negatives !== 'object' || !Array.isArray(negatives['groupOrder']))) throw invalid('negatives must be null or an object with groupOrder');
+  if (
+    negatives !== null &&
+    (negatives === undefined || typeof negatives !== 'object' || !Array.isArray(negatives['groupOrder']))
+  )
+    throw invalid('negatives must be null or an object with groupOrder');
   const words = negatives?.['words'];
-  if (words !== undefined && words !== null && (!Array.isArray(words) || !words.every((w) => typeof (w as { word?: unknown }).word === 'string' && ((w as { pos?: unknown }).pos === undefined || isPartOfSpeech((w as { pos?: unknown }).pos))))) {
+  if (
+    words !== undefined &&
+    words !== null &&
+    (!Array.isArray(words) ||
+      !words.every(
+        (w) =>
+          typeof (w as { word?: unknown }).word === 'string' &&
+          ((w as { pos?: unknown }).pos === undefined || isPartOfSpeech((w as { pos?: unknown }).pos)),
+      ))
+  ) {
     throw invalid('negatives.words must be null or [{ word, pos? }]');
   }
   return m as unknown as DetectorManifest;

@@ -22,7 +22,10 @@ export function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<
 }
 
 /** Argmax over cosines in float64 (first on ties) and the gap to the runner-up. */
-export async function referenceClasses(imagesIn: EmbeddingMatrix, labels: EmbeddingMatrix): Promise<{ classes: Int32Array; gaps: Float64Array }> {
+export async function referenceClasses(
+  imagesIn: EmbeddingMatrix,
+  labels: EmbeddingMatrix,
+): Promise<{ classes: Int32Array; gaps: Float64Array }> {
   const unit = (m: EmbeddingMatrix): Float64Array => {
     const out = new Float64Array(m.rows * m.cols);
     for (let r = 0; r < m.rows; r++) {
@@ -47,4 +50,3 @@ export async function referenceClasses(imagesIn: EmbeddingMatrix, labels: Embedd
   }
   return { classes, gaps };
 }
-

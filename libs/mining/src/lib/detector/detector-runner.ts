@@ -34,7 +34,8 @@ export function detectorEmbeddingDim(onnxBytes: Uint8Array): number {
   try {
     model = readOnnxModel(onnxBytes);
   } catch (error) {
-    if (error instanceof FormatsError) throw new MiningError(MiningErrorCode.InvalidDetector, `not a detector.onnx: ${error.message}`);
+    if (error instanceof FormatsError)
+      throw new MiningError(MiningErrorCode.InvalidDetector, `not a detector.onnx: ${error.message}`);
     throw error;
   }
   const input = model.graph.inputs.find((i) => i.name === DETECTOR_INPUT);
@@ -60,10 +61,18 @@ export class DetectorRunner {
   static async load(onnxBytes: Uint8Array, options: DetectorRunnerOptions = {}): Promise<DetectorRunner> {
     const chunkRows = options.chunkRows ?? DEFAULT_DETECTOR_CHUNK_ROWS;
     if (!Number.isInteger(chunkRows) || chunkRows < 1) {
-      throw new MiningError(MiningErrorCode.InvalidParameter, `chunkRows must be a positive integer; got ${chunkRows}`, { parameter: 'chunkRows' });
+      throw new MiningError(
+        MiningErrorCode.InvalidParameter,
+        `chunkRows must be a positive integer; got ${chunkRows}`,
+        { parameter: 'chunkRows' },
+      );
     }
     const dim = detectorEmbeddingDim(onnxBytes);
-    return new DetectorRunner(await DetectorSessionKernel.create(onnxBytes, dim, { threads: options.threads ?? 0 }), dim, chunkRows);
+    return new DetectorRunner(
+      await DetectorSessionKernel.create(onnxBytes, dim, { threads: options.threads ?? 0 }),
+      dim,
+      chunkRows,
+    );
   }
 
   /**
@@ -73,13 +82,21 @@ export class DetectorRunner {
    */
   async detect(images: EmbeddingMatrix): Promise<DetectionResult> {
     if (images.rows === 0 || images.data.length === 0) {
-      throw new MiningError(MiningErrorCode.ShapeMismatch, `the batch is empty; give at least one embedding of width ${this.embeddingDim}`, { rows: images.rows });
+      throw new MiningError(
+        MiningErrorCode.ShapeMismatch,
+        `the batch is empty; give at least one embedding of width ${this.embeddingDim}`,
+        { rows: images.rows },
+      );
     }
     if (images.cols !== this.embeddingDim) {
-      throw new MiningError(MiningErrorCode.ShapeMismatch, `this detector takes embeddings of width d = ${this.embeddingDim}; got width ${images.cols}`, {
-        dim: images.cols,
-        expected: this.embeddingDim,
-      });
+      throw new MiningError(
+        MiningErrorCode.ShapeMismatch,
+        `this detector takes embeddings of width d = ${this.embeddingDim}; got width ${images.cols}`,
+        {
+          dim: images.cols,
+          expected: this.embeddingDim,
+        },
+      );
     }
     checkEmbeddings('image embeddings', images, this.embeddingDim);
     const { rows, cols } = images;

@@ -13,7 +13,9 @@ import { calibrateThreshold } from './threshold-calibration';
 
 function rowsOf(matrix: EmbeddingMatrix, indices: Int32Array): EmbeddingMatrix {
   const data = new Float32Array(indices.length * matrix.cols);
-  indices.forEach((row, i) => data.set(matrix.data.subarray(row * matrix.cols, (row + 1) * matrix.cols), i * matrix.cols));
+  indices.forEach((row, i) =>
+    data.set(matrix.data.subarray(row * matrix.cols, (row + 1) * matrix.cols), i * matrix.cols),
+  );
   return { data, rows: indices.length, cols: matrix.cols };
 }
 
@@ -33,11 +35,22 @@ describeWithSharedFixtures('dnm-parity', 'detector parity with the dnm-parity fi
       const idText = asFloat32Matrix(readNpy(path.join(dir, 'id_text_emb.npy')), 'id_text_emb');
       const corpus = asFloat32Matrix(readNpy(path.join(dir, 'corpus_text_emb.npy')), 'corpus_text_emb');
       const labels = readJson<string[]>(path.join(dir, 'id_labels.json'));
-      const images = Object.fromEntries(sets.map((set) => [set, asFloat32Matrix(readNpy(path.join(dir, `images_${set}.npy`)), set)]));
+      const images = Object.fromEntries(
+        sets.map((set) => [set, asFloat32Matrix(readNpy(path.join(dir, `images_${set}.npy`)), set)]),
+      );
       for (const spec of METHODS) {
         it(`${spec.method} (${spec.fixture}): detector.onnx equals the library's scores, threshold and classes`, async () => {
-          const negText = spec.grouping === undefined ? undefined : rowsOf(corpus, asIndexVector(readNpy(path.join(dir, 'expected', `selected_${spec.grouping}.npy`)), 'selected'));
-          const permutation = spec.grouping === undefined ? undefined : asIndexVector(readNpy(path.join(dir, 'expected', `perm_${spec.grouping}.npy`)), 'perm');
+          const negText =
+            spec.grouping === undefined
+              ? undefined
+              : rowsOf(
+                  corpus,
+                  asIndexVector(readNpy(path.join(dir, 'expected', `selected_${spec.grouping}.npy`)), 'selected'),
+                );
+          const permutation =
+            spec.grouping === undefined
+              ? undefined
+              : asIndexVector(readNpy(path.join(dir, 'expected', `perm_${spec.grouping}.npy`)), 'perm');
           const built = await buildDetector({
             method: spec.method,
             idText,
@@ -51,10 +64,16 @@ describeWithSharedFixtures('dnm-parity', 'detector parity with the dnm-parity fi
           const runner = await DetectorRunner.load(built.onnxBytes);
           try {
             for (const set of sets) {
-              const library = await scoringMethod(spec.method).score(images[set]!, idText, negText, spec.params, { precision: 'float32', permutation });
+              const library = await scoringMethod(spec.method).score(images[set]!, idText, negText, spec.params, {
+                precision: 'float32',
+                permutation,
+              });
               const out = await runner.detect(images[set]!);
               expect(maxRelativeError(out.scores, library.scores)).toBeLessThan(1e-5);
-              const expected = asFloat64Vector(readNpy(path.join(dir, 'expected', `scores_${spec.fixture}_${set}.npy`)), 'scores');
+              const expected = asFloat64Vector(
+                readNpy(path.join(dir, 'expected', `scores_${spec.fixture}_${set}.npy`)),
+                'scores',
+              );
               expect(maxRelativeError(out.scores, expected)).toBeLessThan(1e-4);
               const reference = await referenceClasses(images[set]!, idText);
               let compared = 0;
@@ -66,7 +85,9 @@ describeWithSharedFixtures('dnm-parity', 'detector parity with the dnm-parity fi
               expect(compared).toBeGreaterThan(0.99 * out.predictedClass.length);
               if (set === 'id') {
                 const libraryThreshold = calibrateThreshold(library.scores, 0.95);
-                expect(Math.abs(built.manifest.threshold - libraryThreshold.threshold) / libraryThreshold.threshold).toBeLessThan(1e-5);
+                expect(
+                  Math.abs(built.manifest.threshold - libraryThreshold.threshold) / libraryThreshold.threshold,
+                ).toBeLessThan(1e-5);
                 expect(built.manifest.achievedTpr).toBe(libraryThreshold.achievedTpr);
                 expect(out.isOod.filter((f) => f === 0).length / out.isOod.length).toBe(built.manifest.achievedTpr);
               }

@@ -22,7 +22,11 @@ function pipelineError(message: string, details: Readonly<Record<string, unknown
  * away) with the detector. The result runs at the tower's opset, which must be at least 13 (the
  * detector's ops mean the same at every later version); a float16 tower output is cast to float32.
  */
-export function composePipeline(visionTowerOnnx: Uint8Array, detectorOnnx: Uint8Array, options: PipelineOptions = {}): Uint8Array {
+export function composePipeline(
+  visionTowerOnnx: Uint8Array,
+  detectorOnnx: Uint8Array,
+  options: PipelineOptions = {},
+): Uint8Array {
   const pixelInput = options.pixelInput ?? 'pixel_values';
   const embedsOutput = options.embedsOutput ?? 'image_embeds';
   const dim = detectorEmbeddingDim(detectorOnnx);
@@ -35,24 +39,40 @@ export function composePipeline(visionTowerOnnx: Uint8Array, detectorOnnx: Uint8
   }
   const output = tower.graph.outputs.find((o) => o.name === embedsOutput);
   if (output === undefined) {
-    throw pipelineError(`the vision tower has no output '${embedsOutput}'; its outputs are: ${tower.graph.outputs.map((o) => o.name).join(', ')}`, { output: embedsOutput });
+    throw pipelineError(
+      `the vision tower has no output '${embedsOutput}'; its outputs are: ${tower.graph.outputs.map((o) => o.name).join(', ')}`,
+      { output: embedsOutput },
+    );
   }
   const width = output.dims?.[output.dims.length - 1];
   if (typeof width === 'number' && width !== dim) {
-    throw pipelineError(`the vision tower's ${embedsOutput} has width ${width}, but the detector takes d = ${dim}; compose a detector built from this model's embeddings`, {
-      towerDim: width,
-      detectorDim: dim,
-    });
+    throw pipelineError(
+      `the vision tower's ${embedsOutput} has width ${width}, but the detector takes d = ${dim}; compose a detector built from this model's embeddings`,
+      {
+        towerDim: width,
+        detectorDim: dim,
+      },
+    );
   }
   if (!tower.graph.inputs.some((i) => i.name === pixelInput)) {
-    throw pipelineError(`the vision tower has no input '${pixelInput}'; its inputs are: ${tower.graph.inputs.map((i) => i.name).join(', ')}`, { input: pixelInput });
+    throw pipelineError(
+      `the vision tower has no input '${pixelInput}'; its inputs are: ${tower.graph.inputs.map((i) => i.name).join(', ')}`,
+      { input: pixelInput },
+    );
   }
   const opset = defaultOpsetVersion(tower);
   if (opset === undefined || opset < DETECTOR_OPSET) {
-    throw pipelineError(`the vision tower uses opset ${String(opset)}; a pipeline needs opset ${DETECTOR_OPSET} or later (re-export the model with a newer opset)`, { opset });
+    throw pipelineError(
+      `the vision tower uses opset ${String(opset)}; a pipeline needs opset ${DETECTOR_OPSET} or later (re-export the model with a newer opset)`,
+      { opset },
+    );
   }
   // The detector's internal names get a prefix no tower value starts with, so nothing can clash.
-  const towerNames = [...tower.graph.nodes.flatMap((n) => n.outputs), ...tower.graph.initializers.map((i) => i.name), ...tower.graph.inputs.map((i) => i.name)];
+  const towerNames = [
+    ...tower.graph.nodes.flatMap((n) => n.outputs),
+    ...tower.graph.initializers.map((i) => i.name),
+    ...tower.graph.inputs.map((i) => i.name),
+  ];
   let prefix = 'detector/';
   for (let n = 1; towerNames.some((name) => name.startsWith(prefix)); n++) prefix = `detector${n}/`;
   let composed: Uint8Array;
@@ -66,12 +86,16 @@ export function composePipeline(visionTowerOnnx: Uint8Array, detectorOnnx: Uint8
       metadata: readOnnxModel(detectorOnnx).metadata,
     });
   } catch (error) {
-    if (error instanceof FormatsError) throw pipelineError(`cannot compose the pipeline: ${error.message}`, { code: error.code });
+    if (error instanceof FormatsError)
+      throw pipelineError(`cannot compose the pipeline: ${error.message}`, { code: error.code });
     throw error;
   }
   const inputs = readOnnxModel(composed).graph.inputs.map((i) => i.name);
   if (inputs.length !== 1 || inputs[0] !== pixelInput) {
-    throw pipelineError(`the tower's ${embedsOutput} depends on inputs ${inputs.join(', ')}; a pipeline takes ${pixelInput} alone`, { inputs });
+    throw pipelineError(
+      `the tower's ${embedsOutput} depends on inputs ${inputs.join(', ')}; a pipeline takes ${pixelInput} alone`,
+      { inputs },
+    );
   }
   return composed;
 }

@@ -6,7 +6,12 @@ describe('calibrateThreshold', () => {
   it('picks the distinct score whose ID recall is closest to the target ', () => {
     // 10 scores, 9 distinct: recalls at thresholds 10..1 are 0.1 … 1.0 with 5 tied (two samples).
     const scores = Float64Array.of(10, 9, 8, 7, 6, 5, 5, 3, 2, 1);
-    expect(calibrateThreshold(scores, 0.96)).toEqual({ threshold: 1, targetTpr: 0.96, achievedTpr: 1, calibrationSize: 10 });
+    expect(calibrateThreshold(scores, 0.96)).toEqual({
+      threshold: 1,
+      targetTpr: 0.96,
+      achievedTpr: 1,
+      calibrationSize: 10,
+    });
     expect(calibrateThreshold(scores, 0.87)).toMatchObject({ threshold: 2, achievedTpr: 0.9 });
     // 0.65 lies between recall 0.5 (threshold 6) and 0.7 (threshold 5, the tie): 0.7 is closer.
     expect(calibrateThreshold(scores, 0.65)).toMatchObject({ threshold: 5, achievedTpr: 0.7 });
@@ -23,10 +28,19 @@ describe('calibrateThreshold', () => {
   });
 
   it('orders +Infinity (a float32 overflow) above every finite score and refuses NaN and empty sets', () => {
-    expect(calibrateThreshold(Float32Array.of(Infinity, Infinity, 1, 2), 0.7)).toMatchObject({ threshold: 2, achievedTpr: 0.75 });
-    expect(() => calibrateThreshold(Float32Array.of(Infinity, Infinity, Infinity, 1), 0.5)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
-    expect(() => calibrateThreshold(Float64Array.of(1, Number.NaN), 0.5)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
-    expect(() => calibrateThreshold(new Float64Array(0), 0.5)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(calibrateThreshold(Float32Array.of(Infinity, Infinity, 1, 2), 0.7)).toMatchObject({
+      threshold: 2,
+      achievedTpr: 0.75,
+    });
+    expect(() => calibrateThreshold(Float32Array.of(Infinity, Infinity, Infinity, 1), 0.5)).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
+    expect(() => calibrateThreshold(Float64Array.of(1, Number.NaN), 0.5)).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
+    expect(() => calibrateThreshold(new Float64Array(0), 0.5)).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
   });
 
   it('reports the operating point of a threshold', () => {

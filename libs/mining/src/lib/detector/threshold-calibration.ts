@@ -17,18 +17,28 @@ export interface ThresholdCalibration {
 
 export function checkTargetTpr(targetTpr: number): void {
   if (typeof targetTpr !== 'number' || !(targetTpr > 0 && targetTpr < 1)) {
-    throw new MiningError(MiningErrorCode.InvalidParameter, `the target ID TPR must be a number in (0, 1), e.g. 0.95; got ${String(targetTpr)}`, {
-      parameter: 'tpr',
-      value: targetTpr,
-    });
+    throw new MiningError(
+      MiningErrorCode.InvalidParameter,
+      `the target ID TPR must be a number in (0, 1), e.g. 0.95; got ${String(targetTpr)}`,
+      {
+        parameter: 'tpr',
+        value: targetTpr,
+      },
+    );
   }
 }
 
 /** Calibrates on ID scores (higher = more ID); throws INVALID_PARAMETER / INVALID_INPUT on bad input. */
-export function calibrateThreshold(idScores: Float32Array | Float64Array, targetTpr: number = DEFAULT_TARGET_TPR): ThresholdCalibration {
+export function calibrateThreshold(
+  idScores: Float32Array | Float64Array,
+  targetTpr: number = DEFAULT_TARGET_TPR,
+): ThresholdCalibration {
   checkTargetTpr(targetTpr);
   if (idScores.length === 0) {
-    throw new MiningError(MiningErrorCode.InvalidInput, 'the calibration set is empty; calibrating a threshold needs at least one ID score');
+    throw new MiningError(
+      MiningErrorCode.InvalidInput,
+      'the calibration set is empty; calibrating a threshold needs at least one ID score',
+    );
   }
   // +Infinity is a legitimate float32 score (a debiased clamp at T ≈ 0.01 overflows float32: "as ID
   // as it gets"); the metrics refuse non-finite scores, so it enters the sweep as the largest double.
@@ -41,7 +51,8 @@ export function calibrateThreshold(idScores: Float32Array | Float64Array, target
     // threshold and changes no ID count, so the ID side of the sweep is that of the ID scores alone.
     point = fprAtTprIdFromSweep(rocSweep({ idScores: finite, oodScores: Float64Array.of(lowest) }), targetTpr);
   } catch (error) {
-    if (error instanceof MetricsError) throw new MiningError(MiningErrorCode.InvalidInput, `calibration scores: ${error.message}`, { code: error.code });
+    if (error instanceof MetricsError)
+      throw new MiningError(MiningErrorCode.InvalidInput, `calibration scores: ${error.message}`, { code: error.code });
     throw error;
   }
   if (point.threshold === Number.MAX_VALUE) {
@@ -62,7 +73,11 @@ export interface OperatingPoint {
 }
 
 /** What a detector's threshold does to a labelled pair of score sets (e.g. an evaluation's ID and one OOD set). */
-export function operatingPointAt(threshold: number, idScores: ArrayLike<number>, oodScores: ArrayLike<number>): OperatingPoint {
+export function operatingPointAt(
+  threshold: number,
+  idScores: ArrayLike<number>,
+  oodScores: ArrayLike<number>,
+): OperatingPoint {
   if (idScores.length === 0 || oodScores.length === 0) {
     throw new MiningError(MiningErrorCode.InvalidInput, 'an operating point needs at least one ID and one OOD score');
   }

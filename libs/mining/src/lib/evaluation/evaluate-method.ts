@@ -133,7 +133,10 @@ function checkSets(request: EvaluateMethodRequest): void {
   const names = request.oodSets.map((set) => set.name);
   names.forEach((name, i) => {
     if (name === '' || name === 'mean' || names.indexOf(name) !== i) {
-      throw invalid(`OOD set names must be non-empty, unique and not 'mean'; got ${names.map((n) => JSON.stringify(n)).join(', ')}`, { input: 'oodSets', names });
+      throw invalid(
+        `OOD set names must be non-empty, unique and not 'mean'; got ${names.map((n) => JSON.stringify(n)).join(', ')}`,
+        { input: 'oodSets', names },
+      );
     }
   });
   for (const set of request.oodSets) {
@@ -146,7 +149,11 @@ function checkSets(request: EvaluateMethodRequest): void {
     }
   }
   for (const name of Object.keys(request.stream?.orders ?? {})) {
-    if (!names.includes(name)) throw invalid(`a stream order was given for '${name}', which is not an OOD set (sets: ${names.join(', ')})`, { input: 'stream.orders', name });
+    if (!names.includes(name))
+      throw invalid(`a stream order was given for '${name}', which is not an OOD set (sets: ${names.join(', ')})`, {
+        input: 'stream.orders',
+        name,
+      });
   }
 }
 
@@ -165,7 +172,10 @@ function metricsOf(name: string, idScores: Float64Array, oodScores: Float64Array
     };
   } catch (error) {
     if (error instanceof MetricsError) {
-      throw new MiningError(MiningErrorCode.InvalidInput, `${name}: [${error.code}] ${error.message}`, { set: name, metricsCode: error.code });
+      throw new MiningError(MiningErrorCode.InvalidInput, `${name}: [${error.code}] ${error.message}`, {
+        set: name,
+        metricsCode: error.code,
+      });
     }
     throw error;
   }
@@ -173,7 +183,8 @@ function metricsOf(name: string, idScores: Float64Array, oodScores: Float64Array
 
 function meanOf(sets: readonly SetEvaluation[]): MeanMetrics {
   const mean = {} as Record<MeanMetricName, number>;
-  for (const metric of MEAN_METRIC_NAMES) mean[metric] = sets.reduce((sum, set) => sum + set.metrics[metric], 0) / sets.length;
+  for (const metric of MEAN_METRIC_NAMES)
+    mean[metric] = sets.reduce((sum, set) => sum + set.metrics[metric], 0) / sets.length;
   return mean;
 }
 
@@ -188,7 +199,10 @@ function gatherStream(first: EmbeddingMatrix, second: EmbeddingMatrix, order: In
   const data = both32 ? new Float32Array(order.length * d) : new Float64Array(order.length * d);
   for (let p = 0; p < order.length; p++) {
     const row = order[p]!;
-    const source = row < first.rows ? first.data.subarray(row * d, (row + 1) * d) : second.data.subarray((row - first.rows) * d, (row - first.rows + 1) * d);
+    const source =
+      row < first.rows
+        ? first.data.subarray(row * d, (row + 1) * d)
+        : second.data.subarray((row - first.rows) * d, (row - first.rows + 1) * d);
     data.set(source, p * d);
   }
   return { data, rows: order.length, cols: d };
@@ -201,17 +215,28 @@ function unstream(values: Float64Array, order: Int32Array, nOod: number): { ood:
   return { ood: byRow.subarray(0, nOod), id: byRow.subarray(nOod) };
 }
 
-function resolveStream(stream: StreamProtocolOptions | undefined, params: ParameterOverrides | undefined): { seed: number; batchSize: number } {
+function resolveStream(
+  stream: StreamProtocolOptions | undefined,
+  params: ParameterOverrides | undefined,
+): { seed: number; batchSize: number } {
   const seed = checkStreamSeed(stream?.seed ?? DEFAULT_STREAM_SEED) as number;
   const fromParams = params?.['batchSize'];
   const batchSize = stream?.batchSize ?? (typeof fromParams === 'number' ? fromParams : DEFAULT_STREAM_BATCH_SIZE);
   if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new MiningError(MiningErrorCode.InvalidParameter, `the stream batch size must be a positive integer; got ${batchSize}`, { parameter: 'batchSize' });
+    throw new MiningError(
+      MiningErrorCode.InvalidParameter,
+      `the stream batch size must be a positive integer; got ${batchSize}`,
+      { parameter: 'batchSize' },
+    );
   }
   if (fromParams !== undefined && fromParams !== batchSize) {
-    throw new MiningError(MiningErrorCode.InvalidParameter, `batchSize is given twice (parameter ${fromParams}, stream option ${batchSize}); give one`, {
-      parameter: 'batchSize',
-    });
+    throw new MiningError(
+      MiningErrorCode.InvalidParameter,
+      `batchSize is given twice (parameter ${fromParams}, stream option ${batchSize}); give one`,
+      {
+        parameter: 'batchSize',
+      },
+    );
   }
   return { seed, batchSize };
 }
@@ -223,7 +248,11 @@ export async function evaluateMethod(request: EvaluateMethodRequest): Promise<Me
   const recall = request.recall ?? 0.95;
   // Checked before any scoring, not discovered after minutes of it.
   if (typeof recall !== 'number' || !(recall > 0 && recall <= 1)) {
-    throw new MiningError(MiningErrorCode.InvalidParameter, `recall must be a number in (0, 1], e.g. 0.95; got ${String(recall)}`, { parameter: 'recall' });
+    throw new MiningError(
+      MiningErrorCode.InvalidParameter,
+      `recall must be a number in (0, 1], e.g. 0.95; got ${String(recall)}`,
+      { parameter: 'recall' },
+    );
   }
   const negText = method.negatives === 'unused' ? undefined : request.negText;
   const sets: SetEvaluation[] = [];
@@ -267,7 +296,10 @@ export async function evaluateMethod(request: EvaluateMethodRequest): Promise<Me
   for (const [index, set] of request.oodSets.entries()) {
     const n = set.images.rows + request.idImages.rows;
     const given = request.stream?.orders?.[set.name];
-    const order = given === undefined ? seededPermutation(n, seed + index) : checkPermutation(given, n, `the stream order of '${set.name}'`);
+    const order =
+      given === undefined
+        ? seededPermutation(n, seed + index)
+        : checkPermutation(given, n, `the stream order of '${set.name}'`);
     const streamImages = gatherStream(set.images, request.idImages, order);
     const result = await method.score(streamImages, request.idText, negText, params, request.options, extra.inputs);
     const scores = unstream(result.scores, order, set.images.rows);
@@ -280,7 +312,12 @@ export async function evaluateMethod(request: EvaluateMethodRequest): Promise<Me
       stream: {
         order,
         scores: result.scores,
-        record: { seed: given === undefined ? seed + index : null, given: given !== undefined, length: n, sha256: streamOrderSha256(order) },
+        record: {
+          seed: given === undefined ? seed + index : null,
+          given: given !== undefined,
+          length: n,
+          sha256: streamOrderSha256(order),
+        },
       },
       metrics: metricsOf(set.name, scores.id, scores.ood, recall),
       guardHits: result.guardHits,

@@ -40,6 +40,8 @@ describe('generateNoiseImages', () => {
   });
 
   it('rejects a bad size with INVALID_PARAMETER', () => {
-    expect(() => generateNoiseImages({ size: 0 })).toThrow(expect.objectContaining({ code: MiningErrorCode.InvalidParameter }));
+    expect(() => generateNoiseImages({ size: 0 })).toThrow(
+      expect.objectContaining({ code: MiningErrorCode.InvalidParameter }),
+    );
   });
 });

@@ -66,7 +66,11 @@ const SAMPLERS: Readonly<Record<NoiseImageKind, { sample: (uniform: Draw) => num
 export function generateNoiseImages(options: NoiseImageOptions = {}): NoiseImage[] {
   const size = options.size ?? DEFAULT_NOISE_IMAGE_SIZE;
   if (!Number.isInteger(size) || size < 1 || size > 4096) {
-    throw new MiningError(MiningErrorCode.InvalidParameter, `noise image size must be an integer in [1, 4096]; got ${size}`, { parameter: 'size' });
+    throw new MiningError(
+      MiningErrorCode.InvalidParameter,
+      `noise image size must be an integer in [1, 4096]; got ${size}`,
+      { parameter: 'size' },
+    );
   }
   const random = new SeededRandom(options.seed ?? 0);
   const uniform: Draw = () => (random.nextUint32() + 0.5) / 4294967296;

@@ -20,14 +20,20 @@ describe('stream orders', () => {
   });
 
   it('rejects a given order that is not a permutation, with INVALID_INPUT', () => {
-    expect(() => checkPermutation([0, 1, 1], 3, 'order')).toThrow(expect.objectContaining({ code: MiningErrorCode.InvalidInput }));
-    expect(() => checkPermutation([0, 1], 3, 'order')).toThrow(expect.objectContaining({ code: MiningErrorCode.InvalidInput }));
+    expect(() => checkPermutation([0, 1, 1], 3, 'order')).toThrow(
+      expect.objectContaining({ code: MiningErrorCode.InvalidInput }),
+    );
+    expect(() => checkPermutation([0, 1], 3, 'order')).toThrow(
+      expect.objectContaining({ code: MiningErrorCode.InvalidInput }),
+    );
     expect(Array.from(checkPermutation(new BigInt64Array([2n, 0n, 1n]), 3, 'order'))).toEqual([2, 0, 1]);
   });
 
   it('rejects negative and fractional seeds with INVALID_PARAMETER', () => {
     expect(() => seededPermutation(3, -1)).toThrow(expect.objectContaining({ code: MiningErrorCode.InvalidParameter }));
-    expect(() => seededPermutation(3, 0.5)).toThrow(expect.objectContaining({ code: MiningErrorCode.InvalidParameter }));
+    expect(() => seededPermutation(3, 0.5)).toThrow(
+      expect.objectContaining({ code: MiningErrorCode.InvalidParameter }),
+    );
   });
 
   it('hashes the order as little-endian int64 bytes', () => {

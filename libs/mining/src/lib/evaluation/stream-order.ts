@@ -28,7 +28,11 @@ export class SplitMix64 {
 export function checkStreamSeed(seed: number | bigint): number | bigint {
   const valid = typeof seed === 'bigint' ? seed >= 0n && seed <= MASK_64 : Number.isSafeInteger(seed) && seed >= 0;
   if (!valid) {
-    throw new MiningError(MiningErrorCode.InvalidParameter, `a stream seed must be an integer in [0, 2^53); got ${String(seed)}`, { parameter: 'streamSeed' });
+    throw new MiningError(
+      MiningErrorCode.InvalidParameter,
+      `a stream seed must be an integer in [0, 2^53); got ${String(seed)}`,
+      { parameter: 'streamSeed' },
+    );
   }
   return seed;
 }
@@ -39,7 +43,11 @@ export function checkStreamSeed(seed: number | bigint): number | bigint {
  */
 export function seededPermutation(n: number, seed: number | bigint): Int32Array {
   if (!Number.isInteger(n) || n < 0 || n > 0x7fffffff) {
-    throw new MiningError(MiningErrorCode.InvalidParameter, `a permutation length must be an integer in [0, 2^31); got ${n}`, { parameter: 'n' });
+    throw new MiningError(
+      MiningErrorCode.InvalidParameter,
+      `a permutation length must be an integer in [0, 2^31); got ${n}`,
+      { parameter: 'n' },
+    );
   }
   const random = new SplitMix64(seed);
   const order = new Int32Array(n);
@@ -56,22 +64,30 @@ export function seededPermutation(n: number, seed: number | bigint): Int32Array 
 /** `order` as Int32Array after checking it is a permutation of 0..n−1 (INVALID_INPUT names `what`). */
 export function checkPermutation(order: ArrayLike<number> | BigInt64Array, n: number, what: string): Int32Array {
   if (order.length !== n) {
-    throw new MiningError(MiningErrorCode.InvalidInput, `${what} must have ${n} entries (a permutation of 0..${n - 1}); got ${order.length}`, {
-      what,
-      expected: n,
-      actual: order.length,
-    });
+    throw new MiningError(
+      MiningErrorCode.InvalidInput,
+      `${what} must have ${n} entries (a permutation of 0..${n - 1}); got ${order.length}`,
+      {
+        what,
+        expected: n,
+        actual: order.length,
+      },
+    );
   }
   const result = new Int32Array(n);
   const seen = new Uint8Array(n);
   for (let p = 0; p < n; p++) {
     const value = Number(order[p]!);
     if (!Number.isInteger(value) || value < 0 || value >= n || seen[value] === 1) {
-      throw new MiningError(MiningErrorCode.InvalidInput, `${what} is not a permutation of 0..${n - 1}: entry ${p} is ${value}${seen[value] === 1 ? ' (repeated)' : ''}`, {
-        what,
-        position: p,
-        value,
-      });
+      throw new MiningError(
+        MiningErrorCode.InvalidInput,
+        `${what} is not a permutation of 0..${n - 1}: entry ${p} is ${value}${seen[value] === 1 ? ' (repeated)' : ''}`,
+        {
+          what,
+          position: p,
+          value,
+        },
+      );
     }
     seen[value] = 1;
     result[p] = value;

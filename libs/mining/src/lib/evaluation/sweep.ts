@@ -53,7 +53,11 @@ export function objectiveImproves(objective: SweepObjective, candidate: number, 
 }
 
 /** The grid of a sweep: the given one checked, or the method's declared sweep lists. */
-export function resolveSweepGrid(methodId: string, grid: SweepGrid | undefined, maxPoints = DEFAULT_SWEEP_MAX_POINTS): { grid: SweepGrid; points: ParameterOverrides[] } {
+export function resolveSweepGrid(
+  methodId: string,
+  grid: SweepGrid | undefined,
+  maxPoints = DEFAULT_SWEEP_MAX_POINTS,
+): { grid: SweepGrid; points: ParameterOverrides[] } {
   const method = scoringMethod(methodId);
   const resolved: Record<string, readonly ParameterValue[]> = {};
   if (grid === undefined) {
@@ -64,32 +68,52 @@ export function resolveSweepGrid(methodId: string, grid: SweepGrid | undefined, 
   } else {
     for (const [name, values] of Object.entries(grid)) {
       if (!(name in method.parameters)) {
-        throw new MiningError(MiningErrorCode.InvalidParameter, `${method.id} has no parameter '${name}'; accepted: ${Object.keys(method.parameters).join(', ')}`, { parameter: name });
+        throw new MiningError(
+          MiningErrorCode.InvalidParameter,
+          `${method.id} has no parameter '${name}'; accepted: ${Object.keys(method.parameters).join(', ')}`,
+          { parameter: name },
+        );
       }
-      if (values.length === 0) throw new MiningError(MiningErrorCode.InvalidParameter, `the grid of '${name}' is empty`, { parameter: name });
+      if (values.length === 0)
+        throw new MiningError(MiningErrorCode.InvalidParameter, `the grid of '${name}' is empty`, { parameter: name });
       resolved[name] = values;
     }
   }
   const count = Object.values(resolved).reduce((n, values) => n * values.length, 1);
-  if (!Number.isInteger(maxPoints) || maxPoints < 1) throw new MiningError(MiningErrorCode.InvalidParameter, `maxPoints must be a positive integer; got ${maxPoints}`, { parameter: 'maxPoints' });
-  if (count > maxPoints) {
-    throw new MiningError(MiningErrorCode.GridTooLarge, `the grid has ${count} points, more than the cap of ${maxPoints}; give fewer values or raise the cap`, {
-      points: count,
-      maxPoints,
-      grid: resolved,
+  if (!Number.isInteger(maxPoints) || maxPoints < 1)
+    throw new MiningError(MiningErrorCode.InvalidParameter, `maxPoints must be a positive integer; got ${maxPoints}`, {
+      parameter: 'maxPoints',
     });
+  if (count > maxPoints) {
+    throw new MiningError(
+      MiningErrorCode.GridTooLarge,
+      `the grid has ${count} points, more than the cap of ${maxPoints}; give fewer values or raise the cap`,
+      {
+        points: count,
+        maxPoints,
+        grid: resolved,
+      },
+    );
   }
   let points: Array<Record<string, ParameterValue>> = [{}];
-  for (const [name, values] of Object.entries(resolved)) points = points.flatMap((point) => values.map((value) => ({ ...point, [name]: value })));
+  for (const [name, values] of Object.entries(resolved))
+    points = points.flatMap((point) => values.map((value) => ({ ...point, [name]: value })));
   // Every point is validated before any evaluation starts.
   for (const point of points) method.resolveParams(point);
   return { grid: resolved, points };
 }
 
 /** Evaluates every grid point on the validation sets, picks the best, then evaluates it on the test sets. */
-export async function runSweep(request: SweepRequest, onChild?: (child: SweepChild, index: number, total: number) => void): Promise<SweepResult> {
+export async function runSweep(
+  request: SweepRequest,
+  onChild?: (child: SweepChild, index: number, total: number) => void,
+): Promise<SweepResult> {
   if (!(SWEEP_OBJECTIVES as readonly string[]).includes(request.objective)) {
-    throw new MiningError(MiningErrorCode.InvalidParameter, `objective must be one of ${SWEEP_OBJECTIVES.join(', ')}; got ${String(request.objective)}`, { parameter: 'objective' });
+    throw new MiningError(
+      MiningErrorCode.InvalidParameter,
+      `objective must be one of ${SWEEP_OBJECTIVES.join(', ')}; got ${String(request.objective)}`,
+      { parameter: 'objective' },
+    );
   }
   const method = scoringMethod(request.method);
   const { grid, points } = resolveSweepGrid(method.id, request.grid, request.maxPoints);
@@ -97,13 +121,25 @@ export async function runSweep(request: SweepRequest, onChild?: (child: SweepChi
   const children: SweepChild[] = [];
   let bestIndex = 0;
   for (const [index, point] of points.entries()) {
-    const evaluation = await evaluateMethod({ ...request.validation, method: method.id, params: { ...request.baseParams, ...point } });
-    const child: SweepChild = { params: evaluation.params, objectiveValue: evaluation.mean[request.objective], mean: evaluation.mean };
+    const evaluation = await evaluateMethod({
+      ...request.validation,
+      method: method.id,
+      params: { ...request.baseParams, ...point },
+    });
+    const child: SweepChild = {
+      params: evaluation.params,
+      objectiveValue: evaluation.mean[request.objective],
+      mean: evaluation.mean,
+    };
     children.push(child);
-    if (index > 0 && objectiveImproves(request.objective, child.objectiveValue, children[bestIndex]!.objectiveValue)) bestIndex = index;
+    if (index > 0 && objectiveImproves(request.objective, child.objectiveValue, children[bestIndex]!.objectiveValue))
+      bestIndex = index;
     onChild?.(child, index, points.length);
   }
   const bestParams = children[bestIndex]!.params;
-  const test = request.test === undefined ? undefined : await evaluateMethod({ ...request.test, method: method.id, params: bestParams });
+  const test =
+    request.test === undefined
+      ? undefined
+      : await evaluateMethod({ ...request.test, method: method.id, params: bestParams });
   return { method: method.id, objective: request.objective, grid, children, bestIndex, bestParams, test };
 }

@@ -26,21 +26,42 @@ export interface TestTimeInputRecord {
 }
 
 const DESCRIPTIONS: Readonly<Record<MethodInputName, string>> = {
-  corpusText: 'the whole candidate corpus embeddings (a mining run\'s corpus, N_corpus × d)',
-  noiseImages: 'the noise-image embeddings (15 images: 3 each of Gaussian, uniform, Poisson, gamma, salt-and-pepper noise)',
+  corpusText: "the whole candidate corpus embeddings (a mining run's corpus, N_corpus × d)",
+  noiseImages:
+    'the noise-image embeddings (15 images: 3 each of Gaussian, uniform, Poisson, gamma, salt-and-pepper noise)',
   positiveInitOrder: 'the positive-queue initialisation order',
   noiseInitOrder: 'the noise-queue initialisation order',
 };
 
-function requireMatrix(method: OodScoreMethod, name: 'corpusText' | 'noiseImages', value: EmbeddingMatrix | undefined): void {
+function requireMatrix(
+  method: OodScoreMethod,
+  name: 'corpusText' | 'noiseImages',
+  value: EmbeddingMatrix | undefined,
+): void {
   if (method.extraInputs.includes(name) && value === undefined) {
-    throw new MiningError(MiningErrorCode.MissingInput, `${method.id} needs ${DESCRIPTIONS[name]}; none were given`, { method: method.id, input: name });
+    throw new MiningError(MiningErrorCode.MissingInput, `${method.id} needs ${DESCRIPTIONS[name]}; none were given`, {
+      method: method.id,
+      input: name,
+    });
   }
 }
 
-function initOrder(given: MethodInputs['positiveInitOrder'], length: number, seed: number, what: string): { order: Int32Array; record: InitOrderRecord } {
+function initOrder(
+  given: MethodInputs['positiveInitOrder'],
+  length: number,
+  seed: number,
+  what: string,
+): { order: Int32Array; record: InitOrderRecord } {
   const order = given === undefined ? seededPermutation(length, seed) : checkPermutation(given, length, what);
-  return { order, record: { given: given !== undefined, seed: given === undefined ? seed : null, length, sha256: streamOrderSha256(order) } };
+  return {
+    order,
+    record: {
+      given: given !== undefined,
+      seed: given === undefined ? seed : null,
+      length,
+      sha256: streamOrderSha256(order),
+    },
+  };
 }
 
 /** Inputs to pass to `method.score` and their record; both undefined for methods that need none. */
@@ -53,18 +74,31 @@ export function resolveTestTimeInputs(
   if (method.extraInputs.length === 0) return { inputs: undefined, record: undefined };
   requireMatrix(method, 'corpusText', inputs?.corpusText);
   requireMatrix(method, 'noiseImages', inputs?.noiseImages);
-  const resolved: { -readonly [K in keyof MethodInputs]: MethodInputs[K] } = { corpusText: inputs?.corpusText, noiseImages: inputs?.noiseImages };
+  const resolved: { -readonly [K in keyof MethodInputs]: MethodInputs[K] } = {
+    corpusText: inputs?.corpusText,
+    noiseImages: inputs?.noiseImages,
+  };
   const record: { -readonly [K in keyof TestTimeInputRecord]: TestTimeInputRecord[K] } = {
     corpusRows: inputs?.corpusText?.rows,
     noiseImages: inputs?.noiseImages?.rows,
   };
   if (method.extraInputs.includes('positiveInitOrder')) {
-    const positive = initOrder(inputs?.positiveInitOrder, idText.rows, seed + POSITIVE_INIT_SEED_OFFSET, 'the positive-queue initialisation order');
+    const positive = initOrder(
+      inputs?.positiveInitOrder,
+      idText.rows,
+      seed + POSITIVE_INIT_SEED_OFFSET,
+      'the positive-queue initialisation order',
+    );
     resolved.positiveInitOrder = positive.order;
     record.positiveInitOrder = positive.record;
   }
   if (method.extraInputs.includes('noiseInitOrder') && inputs?.noiseImages !== undefined) {
-    const noise = initOrder(inputs.noiseInitOrder, inputs.noiseImages.rows, seed + NOISE_INIT_SEED_OFFSET, 'the noise-queue initialisation order');
+    const noise = initOrder(
+      inputs.noiseInitOrder,
+      inputs.noiseImages.rows,
+      seed + NOISE_INIT_SEED_OFFSET,
+      'the noise-queue initialisation order',
+    );
     resolved.noiseInitOrder = noise.order;
     record.noiseInitOrder = noise.record;
   }

@@ -36,9 +36,15 @@ export class CorpusActivationKernel {
 
   static async create(spec: CorpusActivationSpec, options: KernelOptions = {}): Promise<CorpusActivationKernel> {
     const { idWeights, idCount, corpusWeights, corpusCount, dim, precision } = spec;
-    invariant(idWeights.length === idCount * dim && corpusWeights.length === corpusCount * dim, 'weights are K × d and C × d');
+    invariant(
+      idWeights.length === idCount * dim && corpusWeights.length === corpusCount * dim,
+      'weights are K × d and C × d',
+    );
     const expected = precision === 'float64' ? Float64Array : Float32Array;
-    invariant(idWeights instanceof expected && corpusWeights instanceof expected, 'weights are in the kernel precision');
+    invariant(
+      idWeights instanceof expected && corpusWeights instanceof expected,
+      'weights are in the kernel precision',
+    );
     const weights = {
       id_text: new ort.Tensor(precision, idWeights, [idCount, dim]),
       corpus_text: new ort.Tensor(precision, corpusWeights, [corpusCount, dim]),
@@ -51,7 +57,14 @@ export class CorpusActivationKernel {
   async run(images: Float32Array | Float64Array, rows: number): Promise<Float32Array | Float64Array> {
     const { dim, precision } = this.spec;
     invariant(images.length === rows * dim, 'images are rows × d');
-    const data = precision === 'float64' ? (images instanceof Float64Array ? images : Float64Array.from(images)) : images instanceof Float32Array ? images : Float32Array.from(images);
+    const data =
+      precision === 'float64'
+        ? images instanceof Float64Array
+          ? images
+          : Float64Array.from(images)
+        : images instanceof Float32Array
+          ? images
+          : Float32Array.from(images);
     const out = await this.session.run({ images: new ort.Tensor(precision, data, [rows, dim]), ...this.weights });
     const activation = out['activation'];
     invariant(activation !== undefined, 'kernel output present');

@@ -31,7 +31,10 @@ export class DetectorSessionKernel {
     const isOod = out['is_ood'];
     const predictedClass = out['predicted_class'];
     const predictedProbability = out['predicted_probability'];
-    invariant(score !== undefined && isOod !== undefined && predictedClass !== undefined && predictedProbability !== undefined, 'detector outputs present');
+    invariant(
+      score !== undefined && isOod !== undefined && predictedClass !== undefined && predictedProbability !== undefined,
+      'detector outputs present',
+    );
     const flags = isOod.data as Uint8Array | boolean[];
     return {
       score: score.data as Float32Array,

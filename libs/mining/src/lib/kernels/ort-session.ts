@@ -17,7 +17,11 @@ export class OrtKernelSession {
   static async create(modelBytes: Uint8Array, options: KernelOptions = {}): Promise<OrtKernelSession> {
     const threads = options.threads ?? 0;
     if (!Number.isInteger(threads) || threads < 0) {
-      throw new MiningError(MiningErrorCode.InvalidParameter, `threads must be a non-negative integer (0 = one per physical core); got ${threads}`, { threads });
+      throw new MiningError(
+        MiningErrorCode.InvalidParameter,
+        `threads must be a non-negative integer (0 = one per physical core); got ${threads}`,
+        { threads },
+      );
     }
     try {
       const session = await ort.InferenceSession.create(modelBytes, {
@@ -29,7 +33,10 @@ export class OrtKernelSession {
       });
       return new OrtKernelSession(session);
     } catch (error) {
-      throw new MiningError(MiningErrorCode.KernelFailure, `onnxruntime could not load a kernel graph: ${(error as Error).message}`);
+      throw new MiningError(
+        MiningErrorCode.KernelFailure,
+        `onnxruntime could not load a kernel graph: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -38,7 +45,9 @@ export class OrtKernelSession {
       return await this.session.run(feeds);
     } catch (error) {
       const shapes = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, t.dims]));
-      throw new MiningError(MiningErrorCode.KernelFailure, `kernel run failed: ${(error as Error).message}`, { shapes });
+      throw new MiningError(MiningErrorCode.KernelFailure, `kernel run failed: ${(error as Error).message}`, {
+        shapes,
+      });
     }
   }
 

@@ -23,9 +23,22 @@ export class RowCombinationKernel {
   }
 
   /** `weights` r × n, `matrix` n × columns (row-major, the matrix in this kernel's precision); returns r × columns in float64. */
-  async run(weights: Float64Array, r: number, matrix: Float32Array | Float64Array, n: number, columns: number): Promise<Float64Array> {
+  async run(
+    weights: Float64Array,
+    r: number,
+    matrix: Float32Array | Float64Array,
+    n: number,
+    columns: number,
+  ): Promise<Float64Array> {
     invariant(weights.length === r * n && matrix.length >= n * columns, 'operands are r × n and n × columns');
-    const m = this.precision === 'float64' ? (matrix instanceof Float64Array ? matrix : Float64Array.from(matrix)) : matrix instanceof Float32Array ? matrix : Float32Array.from(matrix);
+    const m =
+      this.precision === 'float64'
+        ? matrix instanceof Float64Array
+          ? matrix
+          : Float64Array.from(matrix)
+        : matrix instanceof Float32Array
+          ? matrix
+          : Float32Array.from(matrix);
     const w = this.precision === 'float64' ? weights : Float32Array.from(weights);
     const out = await this.session.run({
       w: new ort.Tensor(this.precision, w, [r, n]),

@@ -56,7 +56,10 @@ export class GroupSumsKernel {
     invariant(idWeights.length === idCount * dim, 'idWeights is K × d');
     invariant(negWeights.length === groups * groupSize * dim, 'negWeights is (G·Q) × d');
     const expected = precision === 'float64' ? Float64Array : Float32Array;
-    invariant(idWeights instanceof expected && (groups === 0 || negWeights instanceof expected), 'weights are in the kernel precision');
+    invariant(
+      idWeights instanceof expected && (groups === 0 || negWeights instanceof expected),
+      'weights are in the kernel precision',
+    );
     // Tensors before the session: nothing may throw between creating the session and returning its owner.
     const labels: Record<string, ort.Tensor> = { id_text: new ort.Tensor(precision, idWeights, [idCount, dim]) };
     if (groups > 0) labels['neg_text'] = new ort.Tensor(precision, negWeights, [groups * groupSize, dim]);
@@ -75,7 +78,14 @@ export class GroupSumsKernel {
   async run(images: Float32Array | Float64Array, rows: number): Promise<GroupSumsChunk> {
     const { dim, groups, precision } = this.spec;
     invariant(images.length === rows * dim, 'image chunk is rows × d');
-    const data = precision === 'float64' ? (images instanceof Float64Array ? images : Float64Array.from(images)) : images instanceof Float32Array ? images : Float32Array.from(images);
+    const data =
+      precision === 'float64'
+        ? images instanceof Float64Array
+          ? images
+          : Float64Array.from(images)
+        : images instanceof Float32Array
+          ? images
+          : Float32Array.from(images);
     const out = await this.session.run({ images: new ort.Tensor(precision, data, [rows, dim]), ...this.labels });
     const rowMax = out['row_max'];
     const idSum = out['id_sum'];
@@ -84,7 +94,10 @@ export class GroupSumsKernel {
     return {
       rowMaxLogit: Float64Array.from(rowMax.data as Float32Array | Float64Array),
       idSum: Float64Array.from(idSum.data as Float32Array | Float64Array),
-      groupSums: groups > 0 && groupSums !== undefined ? Float64Array.from(groupSums.data as Float32Array | Float64Array) : new Float64Array(0),
+      groupSums:
+        groups > 0 && groupSums !== undefined
+          ? Float64Array.from(groupSums.data as Float32Array | Float64Array)
+          : new Float64Array(0),
     };
   }
 
@@ -106,7 +119,10 @@ function buildGroupSumsGraph(spec: GroupSumsKernelSpec): Uint8Array {
     .initializer('axis1', int64([1]))
     .node('LpNormalization', ['images'], ['unit_images'], { axis: { int: 1 }, p: { int: 2 } })
     .node('Gemm', ['unit_images', 'id_text'], ['id_logits'], { transB: { int: 1 } })
-    .node('ReduceMax', ['id_logits'], [groups > 0 ? 'id_max' : 'row_max'], { axes: { ints: [1] }, keepdims: { int: 1 } });
+    .node('ReduceMax', ['id_logits'], [groups > 0 ? 'id_max' : 'row_max'], {
+      axes: { ints: [1] },
+      keepdims: { int: 1 },
+    });
   if (groups > 0) {
     g.input('neg_text', type, [groups * groupSize, dim])
       .initializer('group_shape', int64([0, groups, groupSize]))

@@ -24,27 +24,39 @@ describe('score kernels', () => {
   const idText = unitRows(3, dim, 2.3);
   const negText = unitRows(6, dim, 4.1);
 
-  it.each(['float64', 'float32'] as const)('GroupSumsKernel returns row max, ID sum and group sums (%s)', async (precision) => {
-    const t = 0.05;
-    const typed = (x: Float64Array): Float32Array | Float64Array => (precision === 'float64' ? x.map((v) => v / t) : Float32Array.from(x, (v) => v / t));
-    const kernel = await GroupSumsKernel.create({ idWeights: typed(idText), idCount: 3, negWeights: typed(negText), groups: 2, groupSize: 3, dim, precision });
-    expect(kernel.precision).toBe(precision);
-    const out = await kernel.run(images, 5);
-    await kernel.dispose();
-    const tolerance = precision === 'float64' ? 1e-12 : 1e-5;
-    for (let i = 0; i < 5; i++) {
-      const id = [0, 1, 2].map((c) => dot(images, i, idText, c, dim) / t);
-      const neg = [0, 1, 2, 3, 4, 5].map((n) => dot(images, i, negText, n, dim) / t);
-      const max = Math.max(...id, ...neg);
-      expect(Math.abs(out.rowMaxLogit[i]! - max)).toBeLessThan(tolerance * 100);
-      const idSum = id.reduce((s, l) => s + Math.exp(l - max), 0);
-      expect(Math.abs(out.idSum[i]! - idSum) / idSum).toBeLessThan(tolerance);
-      for (let j = 0; j < 2; j++) {
-        const g = neg.slice(3 * j, 3 * j + 3).reduce((s, l) => s + Math.exp(l - max), 0);
-        expect(Math.abs(out.groupSums[i * 2 + j]! - g) / g).toBeLessThan(tolerance);
+  it.each(['float64', 'float32'] as const)(
+    'GroupSumsKernel returns row max, ID sum and group sums (%s)',
+    async (precision) => {
+      const t = 0.05;
+      const typed = (x: Float64Array): Float32Array | Float64Array =>
+        precision === 'float64' ? x.map((v) => v / t) : Float32Array.from(x, (v) => v / t);
+      const kernel = await GroupSumsKernel.create({
+        idWeights: typed(idText),
+        idCount: 3,
+        negWeights: typed(negText),
+        groups: 2,
+        groupSize: 3,
+        dim,
+        precision,
+      });
+      expect(kernel.precision).toBe(precision);
+      const out = await kernel.run(images, 5);
+      await kernel.dispose();
+      const tolerance = precision === 'float64' ? 1e-12 : 1e-5;
+      for (let i = 0; i < 5; i++) {
+        const id = [0, 1, 2].map((c) => dot(images, i, idText, c, dim) / t);
+        const neg = [0, 1, 2, 3, 4, 5].map((n) => dot(images, i, negText, n, dim) / t);
+        const max = Math.max(...id, ...neg);
+        expect(Math.abs(out.rowMaxLogit[i]! - max)).toBeLessThan(tolerance * 100);
+        const idSum = id.reduce((s, l) => s + Math.exp(l - max), 0);
+        expect(Math.abs(out.idSum[i]! - idSum) / idSum).toBeLessThan(tolerance);
+        for (let j = 0; j < 2; j++) {
+          const g = neg.slice(3 * j, 3 * j + 3).reduce((s, l) => s + Math.exp(l - max), 0);
+          expect(Math.abs(out.groupSums[i * 2 + j]! - g) / g).toBeLessThan(tolerance);
+        }
       }
-    }
-  });
+    },
+  );
 
   it.each([1.5, -1, Number.NaN])('refuses %d onnxruntime threads with a typed error', async (threads) => {
     await expect(MatmulKernel.create(dim, 1, 'float32', { threads })).rejects.toMatchObject({

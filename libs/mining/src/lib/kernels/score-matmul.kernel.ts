@@ -29,17 +29,34 @@ export class MatmulKernel {
     const graph = new OnnxGraphBuilder('score_matmul')
       .input('a', precision, ['rows', dim])
       .input('b', precision, ['columns', dim])
-      .node('Gemm', ['a', 'b'], [output === 'product' ? 'y' : 'product'], { transB: { int: 1 }, alpha: { float: alpha } });
+      .node('Gemm', ['a', 'b'], [output === 'product' ? 'y' : 'product'], {
+        transB: { int: 1 },
+        alpha: { float: alpha },
+      });
     if (output === 'product') graph.output('y', precision, ['rows', 'columns']);
-    else graph.node('ReduceMax', ['product'], ['y'], { axes: { ints: [1] }, keepdims: { int: 0 } }).output('y', precision, ['rows']);
+    else
+      graph
+        .node('ReduceMax', ['product'], ['y'], { axes: { ints: [1] }, keepdims: { int: 0 } })
+        .output('y', precision, ['rows']);
     return new MatmulKernel(await OrtKernelSession.create(graph.toBytes({ opset: 17 }), options), dim, precision);
   }
 
   /** A is rows × d, B is columns × d (both row-major, in this kernel's precision); returns rows × columns (or rows). */
-  async run(a: Float32Array | Float64Array, rows: number, b: Float32Array | Float64Array, columns: number): Promise<Float32Array | Float64Array> {
+  async run(
+    a: Float32Array | Float64Array,
+    rows: number,
+    b: Float32Array | Float64Array,
+    columns: number,
+  ): Promise<Float32Array | Float64Array> {
     invariant(a.length === rows * this.dim && b.length === columns * this.dim, 'operands are rows × d and columns × d');
     const cast = (x: Float32Array | Float64Array): Float32Array | Float64Array =>
-      this.precision === 'float64' ? (x instanceof Float64Array ? x : Float64Array.from(x)) : x instanceof Float32Array ? x : Float32Array.from(x);
+      this.precision === 'float64'
+        ? x instanceof Float64Array
+          ? x
+          : Float64Array.from(x)
+        : x instanceof Float32Array
+          ? x
+          : Float32Array.from(x);
     const out = await this.session.run({
       a: new ort.Tensor(this.precision, cast(a), [rows, this.dim]),
       b: new ort.Tensor(this.precision, cast(b), [columns, this.dim]),

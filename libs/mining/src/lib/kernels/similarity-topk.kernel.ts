@@ -44,18 +44,29 @@ export class SimilarityTopKKernel<P extends KernelPrecision> {
     private readonly spec: SimilarityTopKSpec<P>,
   ) {}
 
-  static async create<P extends KernelPrecision>(spec: SimilarityTopKSpec<P>, options: KernelOptions = {}): Promise<SimilarityTopKKernel<P>> {
+  static async create<P extends KernelPrecision>(
+    spec: SimilarityTopKSpec<P>,
+    options: KernelOptions = {},
+  ): Promise<SimilarityTopKKernel<P>> {
     if (!Number.isInteger(spec.count) || spec.count < 1 || spec.count > spec.keyCount) {
-      throw new MiningError(MiningErrorCode.InvalidParameter, `top-k count must be an integer in [1, ${spec.keyCount}] (the number of keys); got ${spec.count}`, {
-        count: spec.count,
-        keyCount: spec.keyCount,
-      });
+      throw new MiningError(
+        MiningErrorCode.InvalidParameter,
+        `top-k count must be an integer in [1, ${spec.keyCount}] (the number of keys); got ${spec.count}`,
+        {
+          count: spec.count,
+          keyCount: spec.keyCount,
+        },
+      );
     }
     if (spec.keys.length !== spec.keyCount * spec.dim) {
-      throw new MiningError(MiningErrorCode.ShapeMismatch, `keys hold ${spec.keys.length} values, expected ${spec.keyCount} × ${spec.dim}`, {
-        keyCount: spec.keyCount,
-        dim: spec.dim,
-      });
+      throw new MiningError(
+        MiningErrorCode.ShapeMismatch,
+        `keys hold ${spec.keys.length} values, expected ${spec.keyCount} × ${spec.dim}`,
+        {
+          keyCount: spec.keyCount,
+          dim: spec.dim,
+        },
+      );
     }
     const type = spec.precision;
     const graph = new OnnxGraphBuilder('similarity_topk')
@@ -63,7 +74,11 @@ export class SimilarityTopKKernel<P extends KernelPrecision> {
       .input('keys', type, [spec.keyCount, spec.dim])
       .initializer('k', { type: 'int64', dims: [1], data: BigInt64Array.of(BigInt(spec.count)) })
       .node('Gemm', ['queries', 'keys'], ['scores'], { transB: { int: 1 } })
-      .node('TopK', ['scores', 'k'], ['values', 'indices'], { axis: { int: 1 }, largest: { int: spec.largest ? 1 : 0 }, sorted: { int: 1 } })
+      .node('TopK', ['scores', 'k'], ['values', 'indices'], {
+        axis: { int: 1 },
+        largest: { int: spec.largest ? 1 : 0 },
+        sorted: { int: 1 },
+      })
       .output('values', type, ['rows', spec.count])
       .output('indices', 'int64', ['rows', spec.count]);
     // The keys tensor wraps the caller's array (no copy) and is fed on every call. Made before the
@@ -76,12 +91,19 @@ export class SimilarityTopKKernel<P extends KernelPrecision> {
   /** Top-k of queries (rows × dim, row-major) against all keys. */
   async run(queries: KernelArray<P>, rows: number): Promise<RowTopK<P>> {
     if (queries.length !== rows * this.spec.dim) {
-      throw new MiningError(MiningErrorCode.ShapeMismatch, `query block holds ${queries.length} values, expected ${rows} × ${this.spec.dim}`, {
-        rows,
-        dim: this.spec.dim,
-      });
+      throw new MiningError(
+        MiningErrorCode.ShapeMismatch,
+        `query block holds ${queries.length} values, expected ${rows} × ${this.spec.dim}`,
+        {
+          rows,
+          dim: this.spec.dim,
+        },
+      );
     }
-    const out = await this.session.run({ queries: new ort.Tensor(this.spec.precision, queries, [rows, this.spec.dim]), keys: this.keysTensor });
+    const out = await this.session.run({
+      queries: new ort.Tensor(this.spec.precision, queries, [rows, this.spec.dim]),
+      keys: this.keysTensor,
+    });
     const values = out['values']!.data as KernelArray<P>;
     const wideIndices = out['indices']!.data as BigInt64Array;
     const indices = new Int32Array(wideIndices.length);

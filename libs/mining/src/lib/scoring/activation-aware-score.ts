@@ -6,7 +6,13 @@
 //   Σ_c e^{l_c} / (Σ_c e^{l_c} + Σ_{n < e} e^{l_n}), so the highest-ranked negatives weigh most.
 // Shifted by the row maximum (the ratio is unchanged), so nothing overflows.
 
-export function activationAwareScore(logits: ArrayLike<number>, offset: number, idCount: number, negCount: number, step: number): number {
+export function activationAwareScore(
+  logits: ArrayLike<number>,
+  offset: number,
+  idCount: number,
+  negCount: number,
+  step: number,
+): number {
   const end = offset + idCount + negCount;
   let max = -Infinity;
   for (let i = offset; i < end; i++) max = Math.max(max, logits[i]!);

@@ -67,7 +67,8 @@ export class LabelMemory {
   proxy(): Float64Array {
     const dim = this.dim;
     const sum = new Float64Array(dim);
-    for (let s = 0; s <= this.memoryLength; s++) for (let c = 0; c < dim; c++) sum[c] = sum[c]! + this.slots[s * dim + c]!;
+    for (let s = 0; s <= this.memoryLength; s++)
+      for (let c = 0; c < dim; c++) sum[c] = sum[c]! + this.slots[s * dim + c]!;
     let norm = 0;
     for (let c = 0; c < dim; c++) norm += sum[c]! * sum[c]!;
     const inverse = norm > 0 ? 1 / Math.sqrt(norm) : 0;

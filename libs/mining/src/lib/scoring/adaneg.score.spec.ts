@@ -56,7 +56,12 @@ describe('AdaNeg label memory', () => {
 });
 
 /** A dense re-statement of TTAPromptPostprocessor_noadagap.postprocess (official tensor layout). */
-function officialAdaneg(images: EmbeddingMatrix, idText: EmbeddingMatrix, negText: EmbeddingMatrix, p: { groups: number; seed: number; batchSize: number; memoryLength: number }): number[] {
+function officialAdaneg(
+  images: EmbeddingMatrix,
+  idText: EmbeddingMatrix,
+  negText: EmbeddingMatrix,
+  p: { groups: number; seed: number; batchSize: number; memoryLength: number },
+): number[] {
   const x = unitRows(images);
   const text = [...unitRows(idText), ...unitRows(negText)];
   const k = idText.rows;
@@ -137,7 +142,9 @@ describe('AdaNeg score', () => {
     gen.imagesNear(idText, [1, 2, 3], 1.6),
   );
   const order = [0, 12, 1, 13, 2, 14, 3, 15, 4, 16, 5, 17, 6, 18, 7, 19, 8, 20, 9, 21, 10, 22, 11, 23];
-  const stream: EmbeddingMatrix = stackRows(...order.map((r) => ({ data: images.data.subarray(r * 24, (r + 1) * 24), rows: 1, cols: 24 })));
+  const stream: EmbeddingMatrix = stackRows(
+    ...order.map((r) => ({ data: images.data.subarray(r * 24, (r + 1) * 24), rows: 1, cols: 24 })),
+  );
   const base = { groups: 5, seed: 3, batchSize: 4, memoryLength: 3 };
 
   it('matches a dense re-statement of the official per-batch procedure', async () => {
@@ -146,13 +153,21 @@ describe('AdaNeg score', () => {
     expect(result.diagnostics!['idAdmissions']).toBeGreaterThan(0);
     expect(result.diagnostics!['negativeAdmissions']).toBeGreaterThan(0);
     expect(result.diagnostics!['replacements']).toBeGreaterThan(0);
-    result.scores.forEach((s, i) => expect(Math.abs(s - expected[i]!)).toBeLessThanOrEqual(1e-9 * Math.abs(expected[i]!)));
+    result.scores.forEach((s, i) =>
+      expect(Math.abs(s - expected[i]!)).toBeLessThanOrEqual(1e-9 * Math.abs(expected[i]!)),
+    );
     const f32 = await adanegScore.score(stream, idText, negText, base);
     f32.scores.forEach((s, i) => expect(Math.abs(s - expected[i]!)).toBeLessThanOrEqual(1e-4 * Math.abs(expected[i]!)));
   });
 
   it('admits exactly the images whose vanilla NegLabel score is above 0.75 (ID) or below 0.25 (negative)', async () => {
-    const vanilla = await neglabelScore.score(stream, idText, negText, { temperature: 0.01, groups: 5, seed: 3 }, { precision: 'float64' });
+    const vanilla = await neglabelScore.score(
+      stream,
+      idText,
+      negText,
+      { temperature: 0.01, groups: 5, seed: 3 },
+      { precision: 'float64' },
+    );
     const result = await adanegScore.score(stream, idText, negText, base, { precision: 'float64' });
     const above = Array.from(vanilla.scores).filter((v) => v > 0.75).length;
     const below = Array.from(vanilla.scores).filter((v) => v < 0.25).length;
@@ -163,32 +178,70 @@ describe('AdaNeg score', () => {
   });
 
   it('is (1 + lambda) × NegLabel when nothing is admitted', async () => {
-    const vanilla = await neglabelScore.score(stream, idText, negText, { temperature: 0.01, groups: 5, seed: 3 }, { precision: 'float64' });
-    const frozen = await adanegScore.score(stream, idText, negText, { ...base, idAdmission: 1, negativeAdmission: 0 }, { precision: 'float64' });
+    const vanilla = await neglabelScore.score(
+      stream,
+      idText,
+      negText,
+      { temperature: 0.01, groups: 5, seed: 3 },
+      { precision: 'float64' },
+    );
+    const frozen = await adanegScore.score(
+      stream,
+      idText,
+      negText,
+      { ...base, idAdmission: 1, negativeAdmission: 0 },
+      { precision: 'float64' },
+    );
     expect(frozen.diagnostics).toMatchObject({ idAdmissions: 0, negativeAdmissions: 0 });
     frozen.scores.forEach((s, i) => expect(s).toBeCloseTo(1.1 * vanilla.scores[i]!, 12));
   });
 
   it('depends on the order of the test stream and on the batch size', async () => {
     const forward = await adanegScore.score(stream, idText, negText, base, { precision: 'float64' });
-    const reversedStream = stackRows(...[...Array(stream.rows).keys()].reverse().map((r) => ({ data: stream.data.subarray(r * 24, (r + 1) * 24), rows: 1, cols: 24 })));
+    const reversedStream = stackRows(
+      ...[...Array(stream.rows).keys()]
+        .reverse()
+        .map((r) => ({ data: stream.data.subarray(r * 24, (r + 1) * 24), rows: 1, cols: 24 })),
+    );
     const reversed = await adanegScore.score(reversedStream, idText, negText, base, { precision: 'float64' });
-    const moved = Array.from(forward.scores).filter((s, i) => Math.abs(s - reversed.scores[stream.rows - 1 - i]!) > 1e-9);
+    const moved = Array.from(forward.scores).filter(
+      (s, i) => Math.abs(s - reversed.scores[stream.rows - 1 - i]!) > 1e-9,
+    );
     expect(moved.length).toBeGreaterThan(0);
-    const single = await adanegScore.score(stream, idText, negText, { ...base, batchSize: 1 }, { precision: 'float64' });
+    const single = await adanegScore.score(
+      stream,
+      idText,
+      negText,
+      { ...base, batchSize: 1 },
+      { precision: 'float64' },
+    );
     expect(Array.from(single.scores)).not.toEqual(Array.from(forward.scores));
     // With batch size 1 the first image is scored after only itself was absorbed: same as scoring it alone.
-    const alone = await adanegScore.score({ data: stream.data.subarray(0, 24), rows: 1, cols: 24 }, idText, negText, { ...base, batchSize: 1 }, { precision: 'float64' });
+    const alone = await adanegScore.score(
+      { data: stream.data.subarray(0, 24), rows: 1, cols: 24 },
+      idText,
+      negText,
+      { ...base, batchSize: 1 },
+      { precision: 'float64' },
+    );
     expect(single.scores[0]).toBeCloseTo(alone.scores[0]!, 14);
   });
 
   it('validates its parameters', async () => {
-    await expect(adanegScore.score(stream, idText, negText, { idAdmission: 0.2, negativeAdmission: 0.3 })).rejects.toMatchObject({
+    await expect(
+      adanegScore.score(stream, idText, negText, { idAdmission: 0.2, negativeAdmission: 0.3 }),
+    ).rejects.toMatchObject({
       code: MiningErrorCode.InvalidParameter,
       message: expect.stringContaining('must not exceed idAdmission'),
     });
-    await expect(adanegScore.score(stream, idText, negText, { memoryLength: 1 })).rejects.toMatchObject({ code: MiningErrorCode.InvalidParameter });
-    await expect(adanegScore.score(stream, idText, negText, { batchSize: 0 })).rejects.toMatchObject({ code: MiningErrorCode.InvalidParameter });
-    await expect(adanegScore.score(stream, idText, undefined)).rejects.toMatchObject({ code: MiningErrorCode.InvalidInput });
+    await expect(adanegScore.score(stream, idText, negText, { memoryLength: 1 })).rejects.toMatchObject({
+      code: MiningErrorCode.InvalidParameter,
+    });
+    await expect(adanegScore.score(stream, idText, negText, { batchSize: 0 })).rejects.toMatchObject({
+      code: MiningErrorCode.InvalidParameter,
+    });
+    await expect(adanegScore.score(stream, idText, undefined)).rejects.toMatchObject({
+      code: MiningErrorCode.InvalidInput,
+    });
   });
 });

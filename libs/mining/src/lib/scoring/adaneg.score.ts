@@ -31,7 +31,8 @@ const parameters: ParameterSchema = {
   groups: groupsSpec(5, [1, 5, 10]),
   memoryLength: {
     kind: 'number',
-    description: "memleng: memory slots per label beside the text slot (the official code stores at most memleng − 1 images)",
+    description:
+      'memleng: memory slots per label beside the text slot (the official code stores at most memleng − 1 images)',
     default: 10,
     integer: true,
     min: 2,
@@ -48,7 +49,8 @@ const parameters: ParameterSchema = {
   },
   negativeAdmission: {
     kind: 'number',
-    description: 'an image enters its arg-max negative label memory when its vanilla score is below this; in [0, 1], ≤ idAdmission',
+    description:
+      'an image enters its arg-max negative label memory when its vanilla score is below this; in [0, 1], ≤ idAdmission',
     default: 0.25,
     min: 0,
     max: 1,
@@ -56,7 +58,7 @@ const parameters: ParameterSchema = {
   },
   vanillaWeight: {
     kind: 'number',
-    description: "lambda: score = adaptive + lambda × vanilla; ≥ 0",
+    description: 'lambda: score = adaptive + lambda × vanilla; ≥ 0',
     default: 0.1,
     min: 0,
     sweep: [0, 0.1, 0.5],
@@ -159,7 +161,8 @@ async function adaptAndScore(
       for (const label of changed) proxies.set(memoryOf(label).proxy(), label * dim);
       const adaptiveLogits = await kernel.run(batch, rows, proxies, labels);
       for (let i = 0; i < rows; i++) {
-        scores[start + i] = groupedIdShare(adaptiveLogits, i * labels, idCount, grouping) + settings.vanillaWeight * vanilla[i]!;
+        scores[start + i] =
+          groupedIdShare(adaptiveLogits, i * labels, idCount, grouping) + settings.vanillaWeight * vanilla[i]!;
       }
     }
   } finally {
@@ -170,7 +173,8 @@ async function adaptAndScore(
 
 export const adanegScore: OodScoreMethod = {
   id: 'adaneg',
-  summary: 'AdaNeg (NeurIPS 2024): grouped score on test-time adaptive label proxies + 0.1 × NegLabel score; depends on stream order',
+  summary:
+    'AdaNeg (NeurIPS 2024): grouped score on test-time adaptive label proxies + 0.1 × NegLabel score; depends on stream order',
   negatives: 'required',
   adaptsToStream: true,
   extraInputs: [],
@@ -180,7 +184,13 @@ export const adanegScore: OodScoreMethod = {
     const params = resolveAdanegParams(overrides);
     const negatives = checkGroupedInputs('adaneg', images, idText, negText);
     const run = resolveRunOptions(options);
-    const groupings = groupingsFor(negatives.rows, params['groups'] as number, params['permutations'] as number, params['seed'] as number, options);
+    const groupings = groupingsFor(
+      negatives.rows,
+      params['groups'] as number,
+      params['permutations'] as number,
+      params['seed'] as number,
+      options,
+    );
     const labelText = new Float64Array((idText.rows + negatives.rows) * images.cols);
     labelText.set(normalizedRows(idText), 0);
     labelText.set(normalizedRows(negatives), idText.rows * images.cols);
@@ -208,7 +218,15 @@ export const adanegScore: OodScoreMethod = {
       seeds: groupings.flatMap((g) => (g.seed === undefined ? [] : [g.seed])),
       permutationGiven: options?.permutation !== undefined,
     };
-    const base = { method: 'adaneg' as const, guardHits: 0, warnings: [], params, precision: run.precision, grouping, diagnostics: { ...diagnostics } };
+    const base = {
+      method: 'adaneg' as const,
+      guardHits: 0,
+      warnings: [],
+      params,
+      precision: run.precision,
+      grouping,
+      diagnostics: { ...diagnostics },
+    };
     if (single !== undefined) return { ...base, scores: single };
     const { mean, std } = statistics.result();
     return { ...base, scores: mean, std };

@@ -10,7 +10,15 @@ import { dot, stackRows, SyntheticEmbeddings, unitRows } from './synthetic-embed
 const DIM = 32;
 
 /** Independent float64 reference of the official arithmetic (no shift; fine at T = 0.01 in float64). */
-function officialPartitions(images: EmbeddingMatrix, idText: EmbeddingMatrix, negText: EmbeddingMatrix, groups: number, seed: number, t: number, tau: number) {
+function officialPartitions(
+  images: EmbeddingMatrix,
+  idText: EmbeddingMatrix,
+  negText: EmbeddingMatrix,
+  groups: number,
+  seed: number,
+  t: number,
+  tau: number,
+) {
   const x = unitRows(images);
   const w = unitRows(idText);
   const v = unitRows(negText);
@@ -48,21 +56,31 @@ describe('debiased score', () => {
     expect(nonPositive.filter(Boolean).length).toBeGreaterThan(0);
     expect(nonPositive.filter((b) => !b).length).toBeGreaterThan(0);
 
-    const official = await debiasedScore.score(images, idText, negText, { ...params, guard: 'none' }, { precision: 'float64' });
+    const official = await debiasedScore.score(
+      images,
+      idText,
+      negText,
+      { ...params, guard: 'none' },
+      { precision: 'float64' },
+    );
     const guarded = await debiasedScore.score(images, idText, negText, params, { precision: 'float64' });
-    const differs = Array.from(official.scores, (s, i) => Math.abs(s - guarded.scores[i]!) > 1e-12 * Math.abs(guarded.scores[i]!));
+    const differs = Array.from(
+      official.scores,
+      (s, i) => Math.abs(s - guarded.scores[i]!) > 1e-12 * Math.abs(guarded.scores[i]!),
+    );
     expect(differs).toEqual(nonPositive);
     expect(guarded.guardHits).toBe(nonPositive.filter(Boolean).length);
     expect(official.guardHits).toBe(0);
     // The official arithmetic reproduces the reference where it is well defined, and flips signs where not.
     reference.forEach((r, i) => {
-      if (!nonPositive[i]) expect(Math.abs(official.scores[i]! - r.score)).toBeLessThanOrEqual(1e-9 * Math.abs(r.score));
+      if (!nonPositive[i])
+        expect(Math.abs(official.scores[i]! - r.score)).toBeLessThanOrEqual(1e-9 * Math.abs(r.score));
     });
     expect(Array.from(official.scores).some((s) => s < 0 || !Number.isFinite(s))).toBe(true);
     expect(Array.from(guarded.scores).every((s) => Number.isFinite(s) && s > 0)).toBe(true);
   });
 
-  it("offers the literal estimate clamp (g_j ≥ exp(−1/T)), which changes scores wherever g_j < exp(−1/T)", async () => {
+  it('offers the literal estimate clamp (g_j ≥ exp(−1/T)), which changes scores wherever g_j < exp(−1/T)', async () => {
     const t = 0.01;
     const x = unitRows(images);
     const w = unitRows(idText);
@@ -76,15 +94,42 @@ describe('debiased score', () => {
         return m / 0.5 - mPos < Math.exp(-1 / t);
       });
     });
-    const official = await debiasedScore.score(images, idText, negText, { ...params, guard: 'none' }, { precision: 'float64' });
-    const estimate = await debiasedScore.score(images, idText, negText, { ...params, guard: 'estimate' }, { precision: 'float64' });
-    const differs = Array.from(official.scores, (s, i) => Math.abs(s - estimate.scores[i]!) > 1e-12 * Math.abs(estimate.scores[i]!));
+    const official = await debiasedScore.score(
+      images,
+      idText,
+      negText,
+      { ...params, guard: 'none' },
+      { precision: 'float64' },
+    );
+    const estimate = await debiasedScore.score(
+      images,
+      idText,
+      negText,
+      { ...params, guard: 'estimate' },
+      { precision: 'float64' },
+    );
+    const differs = Array.from(
+      official.scores,
+      (s, i) => Math.abs(s - estimate.scores[i]!) > 1e-12 * Math.abs(estimate.scores[i]!),
+    );
     expect(differs).toEqual(below);
     expect(estimate.guardHits).toBe(below.filter(Boolean).length);
     // With tau ≥ Q/(K + Q) no Z_j can be ≤ 0, yet g_j < exp(−1/T) still happens on confident ID
     // images: the reason the default clamps Z_j, which leaves the paper's scores untouched there.
-    const safeEstimate = await debiasedScore.score(images, idText, negText, { ...params, tau: 0.95, guard: 'estimate' }, { precision: 'float64' });
-    const safeDefault = await debiasedScore.score(images, idText, negText, { ...params, tau: 0.95 }, { precision: 'float64' });
+    const safeEstimate = await debiasedScore.score(
+      images,
+      idText,
+      negText,
+      { ...params, tau: 0.95, guard: 'estimate' },
+      { precision: 'float64' },
+    );
+    const safeDefault = await debiasedScore.score(
+      images,
+      idText,
+      negText,
+      { ...params, tau: 0.95 },
+      { precision: 'float64' },
+    );
     expect(safeEstimate.guardHits).toBeGreaterThan(0);
     expect(safeDefault.guardHits).toBe(0);
   });
@@ -98,8 +143,20 @@ describe('debiased score', () => {
   });
 
   it('reduces to neglabel / K when tau = 1', async () => {
-    const debiased = await debiasedScore.score(images, idText, negText, { ...params, tau: 1 }, { precision: 'float64' });
-    const neglabel = await neglabelScore.score(images, idText, negText, { temperature: 0.01, groups: 3, seed: 11 }, { precision: 'float64' });
+    const debiased = await debiasedScore.score(
+      images,
+      idText,
+      negText,
+      { ...params, tau: 1 },
+      { precision: 'float64' },
+    );
+    const neglabel = await neglabelScore.score(
+      images,
+      idText,
+      negText,
+      { temperature: 0.01, groups: 3, seed: 11 },
+      { precision: 'float64' },
+    );
     debiased.scores.forEach((s, i) => expect(Math.abs(s - neglabel.scores[i]! / 10)).toBeLessThanOrEqual(1e-12 * s));
     expect(debiased.guardHits).toBe(0);
   });
@@ -107,14 +164,32 @@ describe('debiased score', () => {
   it('stays finite and exact when cosines approach 1 at a small temperature', async () => {
     // At T = 0.001, exp(s/T) overflows float64 for s > 0.71; the row-max shift keeps everything finite.
     const near = gen.imagesNear(idText, [0, 1, 2], 0.001);
-    const far = await debiasedScore.score(near, idText, negText, { ...params, temperature: 0.001, tau: 1 }, { precision: 'float64' });
-    const neglabel = await neglabelScore.score(near, idText, negText, { temperature: 0.001, groups: 3, seed: 11 }, { precision: 'float64' });
+    const far = await debiasedScore.score(
+      near,
+      idText,
+      negText,
+      { ...params, temperature: 0.001, tau: 1 },
+      { precision: 'float64' },
+    );
+    const neglabel = await neglabelScore.score(
+      near,
+      idText,
+      negText,
+      { temperature: 0.001, groups: 3, seed: 11 },
+      { precision: 'float64' },
+    );
     far.scores.forEach((s, i) => {
       expect(Number.isFinite(s)).toBe(true);
       expect(s).toBeCloseTo(neglabel.scores[i]! / 10, 12);
       expect(s).toBeCloseTo(0.1, 6);
     });
-    const single = await debiasedScore.score(near, idText, negText, { ...params, temperature: 0.001, tau: 0.95 }, { precision: 'float32' });
+    const single = await debiasedScore.score(
+      near,
+      idText,
+      negText,
+      { ...params, temperature: 0.001, tau: 0.95 },
+      { precision: 'float32' },
+    );
     single.scores.forEach((s) => expect(Number.isFinite(s)).toBe(true));
     // Guarded at T = 0.01 (every image here has Z_j ≤ 0): the clamp keeps scores finite and positive.
     const guarded = await debiasedScore.score(near, idText, negText, params, { precision: 'float32' });
@@ -124,7 +199,13 @@ describe('debiased score', () => {
 
   it('agrees between float32 and float64 within 1e-4 relative', async () => {
     const f64 = await debiasedScore.score(images, idText, negText, { ...params, tau: 0.95 }, { precision: 'float64' });
-    const f32 = await debiasedScore.score(images, idText, negText, { ...params, tau: 0.95 }, { precision: 'float32', chunkRows: 7 });
+    const f32 = await debiasedScore.score(
+      images,
+      idText,
+      negText,
+      { ...params, tau: 0.95 },
+      { precision: 'float32', chunkRows: 7 },
+    );
     f64.scores.forEach((s, i) => expect(Math.abs(f32.scores[i]! - s)).toBeLessThanOrEqual(1e-4 * s));
   });
 
@@ -132,7 +213,9 @@ describe('debiased score', () => {
     const p = { ...params, tau: 0.95, permutations: 3, seed: 20 };
     const result = await debiasedScore.score(images, idText, negText, p, { precision: 'float64' });
     const singles = await Promise.all(
-      [20, 21, 22].map((seed) => debiasedScore.score(images, idText, negText, { ...params, tau: 0.95, seed }, { precision: 'float64' })),
+      [20, 21, 22].map((seed) =>
+        debiasedScore.score(images, idText, negText, { ...params, tau: 0.95, seed }, { precision: 'float64' }),
+      ),
     );
     expect(result.grouping?.seeds).toEqual([20, 21, 22]);
     result.scores.forEach((mean, i) => {
@@ -147,11 +230,25 @@ describe('debiased score', () => {
 
   it('uses a given permutation and rejects it together with permutations > 1', async () => {
     const identity = Int32Array.from({ length: 360 }, (_, i) => i);
-    const given = await debiasedScore.score(images, idText, negText, { ...params, tau: 0.95 }, { precision: 'float64', permutation: identity });
+    const given = await debiasedScore.score(
+      images,
+      idText,
+      negText,
+      { ...params, tau: 0.95 },
+      { precision: 'float64', permutation: identity },
+    );
     expect(given.grouping).toEqual({ groups: 3, groupSize: 120, dropped: 0, seeds: [], permutationGiven: true });
-    const seeded = await debiasedScore.score(images, idText, negText, { ...params, tau: 0.95 }, { precision: 'float64' });
+    const seeded = await debiasedScore.score(
+      images,
+      idText,
+      negText,
+      { ...params, tau: 0.95 },
+      { precision: 'float64' },
+    );
     expect(Array.from(given.scores)).not.toEqual(Array.from(seeded.scores));
-    await expect(debiasedScore.score(images, idText, negText, { ...params, permutations: 2 }, { permutation: identity })).rejects.toMatchObject({
+    await expect(
+      debiasedScore.score(images, idText, negText, { ...params, permutations: 2 }, { permutation: identity }),
+    ).rejects.toMatchObject({
       code: MiningErrorCode.InvalidParameter,
     });
   });
@@ -175,8 +272,12 @@ describe('debiased score', () => {
   });
 
   it('rejects missing negatives and mismatched dimensions', async () => {
-    await expect(debiasedScore.score(images, idText, undefined)).rejects.toMatchObject({ code: MiningErrorCode.InvalidInput });
+    await expect(debiasedScore.score(images, idText, undefined)).rejects.toMatchObject({
+      code: MiningErrorCode.InvalidInput,
+    });
     const narrow = new SyntheticEmbeddings(1, 16).labels(4);
-    await expect(debiasedScore.score(images, idText, narrow)).rejects.toMatchObject({ code: MiningErrorCode.ShapeMismatch });
+    await expect(debiasedScore.score(images, idText, narrow)).rejects.toMatchObject({
+      code: MiningErrorCode.ShapeMismatch,
+    });
   });
 });

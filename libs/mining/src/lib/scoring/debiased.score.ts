@@ -33,7 +33,8 @@ const parameters: ParameterSchema = {
   groups: groupsSpec(100, [50, 100, 200]),
   tau: {
     kind: 'number',
-    description: 'class prior tau of the debiased estimate (share of true negatives); in (0, 1]; 1 reduces the score to NegLabel / K',
+    description:
+      'class prior tau of the debiased estimate (share of true negatives); in (0, 1]; 1 reduces the score to NegLabel / K',
     default: 0.5,
     min: 0,
     minExclusive: true,

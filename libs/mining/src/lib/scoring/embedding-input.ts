@@ -13,23 +13,34 @@ export function checkEmbeddings(what: string, matrix: EmbeddingMatrix, dim?: num
     );
   }
   if (dim !== undefined && cols !== dim) {
-    throw new MiningError(MiningErrorCode.ShapeMismatch, `${what} has dimension ${cols}, but the images have ${dim}; all embeddings must share d`, {
-      input: what,
-      dim: cols,
-      expected: dim,
-    });
+    throw new MiningError(
+      MiningErrorCode.ShapeMismatch,
+      `${what} has dimension ${cols}, but the images have ${dim}; all embeddings must share d`,
+      {
+        input: what,
+        dim: cols,
+        expected: dim,
+      },
+    );
   }
   for (let r = 0; r < rows; r++) {
     let norm = 0;
     for (let c = 0; c < cols; c++) {
       const v = data[r * cols + c]!;
       if (!Number.isFinite(v)) {
-        throw new MiningError(MiningErrorCode.NonFiniteValue, `${what} row ${r} holds a non-finite value (${v}); embeddings must be finite`, { input: what, row: r });
+        throw new MiningError(
+          MiningErrorCode.NonFiniteValue,
+          `${what} row ${r} holds a non-finite value (${v}); embeddings must be finite`,
+          { input: what, row: r },
+        );
       }
       norm += v * v;
     }
     if (norm === 0) {
-      throw new MiningError(MiningErrorCode.InvalidInput, `${what} row ${r} is all zeros and cannot be L2-normalised`, { input: what, row: r });
+      throw new MiningError(MiningErrorCode.InvalidInput, `${what} row ${r} is all zeros and cannot be L2-normalised`, {
+        input: what,
+        row: r,
+      });
     }
   }
 }
@@ -62,7 +73,11 @@ export interface RowSelection {
  * Selected rows L2-normalised (norms in float64) and scaled, written straight into an array of the
  * kernel precision, so no float64 copy of a large label or image matrix is made on the float32 path.
  */
-export function normalizedRowsIn(precision: 'float32' | 'float64', matrix: EmbeddingMatrix, selection: RowSelection = {}): Float32Array | Float64Array {
+export function normalizedRowsIn(
+  precision: 'float32' | 'float64',
+  matrix: EmbeddingMatrix,
+  selection: RowSelection = {},
+): Float32Array | Float64Array {
   const { data, cols } = matrix;
   const start = selection.start ?? 0;
   const count = selection.order?.length ?? selection.count ?? matrix.rows - start;

@@ -5,7 +5,13 @@ import { MiningError, MiningErrorCode } from '../errors';
 import { GroupSumsKernel, type GroupSumsChunk } from '../kernels/score-group-sums.kernel';
 import { checkEmbeddings, normalizedRowsIn } from './embedding-input';
 import { groupWithPermutation, groupWithSeed, type NegativeGrouping } from './grouping';
-import type { EmbeddingMatrix, GroupingRecord, ScoringMethodId, ScoringOptions, ScoringPrecision } from './ood-score-method';
+import type {
+  EmbeddingMatrix,
+  GroupingRecord,
+  ScoringMethodId,
+  ScoringOptions,
+  ScoringPrecision,
+} from './ood-score-method';
 import type { ParameterValue } from './parameter-schema';
 import { PermutationStatistics } from './permutation-statistics';
 
@@ -15,7 +21,13 @@ export const DEFAULT_CHUNK_ROWS = 256;
  * Turns one chunk's sums into scores: writes `rows` scores to `scores[offset..]` and sets
  * `guardFlags[offset + i] = 1` for images whose arithmetic a guard changed.
  */
-export type ChunkEpilogue = (chunk: GroupSumsChunk, rows: number, scores: Float64Array, guardFlags: Uint8Array, offset: number) => void;
+export type ChunkEpilogue = (
+  chunk: GroupSumsChunk,
+  rows: number,
+  scores: Float64Array,
+  guardFlags: Uint8Array,
+  offset: number,
+) => void;
 
 export interface ResolvedRun {
   readonly precision: ScoringPrecision;
@@ -26,19 +38,29 @@ export interface ResolvedRun {
 export function resolveRunOptions(options: ScoringOptions = {}): ResolvedRun {
   const precision = options.precision ?? 'float32';
   if (precision !== 'float32' && precision !== 'float64') {
-    throw new MiningError(MiningErrorCode.InvalidParameter, `precision must be 'float32' or 'float64'; got ${JSON.stringify(precision)}`, {
-      parameter: 'precision',
-    });
+    throw new MiningError(
+      MiningErrorCode.InvalidParameter,
+      `precision must be 'float32' or 'float64'; got ${JSON.stringify(precision)}`,
+      {
+        parameter: 'precision',
+      },
+    );
   }
   const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
   if (!Number.isInteger(chunkRows) || chunkRows < 1) {
-    throw new MiningError(MiningErrorCode.InvalidParameter, `chunkRows must be a positive integer; got ${chunkRows}`, { parameter: 'chunkRows' });
+    throw new MiningError(MiningErrorCode.InvalidParameter, `chunkRows must be a positive integer; got ${chunkRows}`, {
+      parameter: 'chunkRows',
+    });
   }
   const threads = options.threads ?? 0;
   if (!Number.isInteger(threads) || threads < 0) {
-    throw new MiningError(MiningErrorCode.InvalidParameter, `threads must be a non-negative integer (0 = one per core); got ${threads}`, {
-      parameter: 'threads',
-    });
+    throw new MiningError(
+      MiningErrorCode.InvalidParameter,
+      `threads must be a non-negative integer (0 = one per core); got ${threads}`,
+      {
+        parameter: 'threads',
+      },
+    );
   }
   return { precision, chunkRows, threads };
 }
@@ -82,18 +104,33 @@ export interface GroupedRunOutput {
 }
 
 /** Checks the three inputs of a negative-label method; returns the negatives, now known to be present. */
-export function checkGroupedInputs(methodId: string, images: EmbeddingMatrix, idText: EmbeddingMatrix, negText: EmbeddingMatrix | undefined): EmbeddingMatrix {
+export function checkGroupedInputs(
+  methodId: string,
+  images: EmbeddingMatrix,
+  idText: EmbeddingMatrix,
+  negText: EmbeddingMatrix | undefined,
+): EmbeddingMatrix {
   checkEmbeddings('images', images);
   checkEmbeddings('idText', idText, images.cols);
   if (negText === undefined) {
-    throw new MiningError(MiningErrorCode.InvalidInput, `${methodId} needs negative label embeddings (negText, N × d); none were given`, { method: methodId });
+    throw new MiningError(
+      MiningErrorCode.InvalidInput,
+      `${methodId} needs negative label embeddings (negText, N × d); none were given`,
+      { method: methodId },
+    );
   }
   checkEmbeddings('negText', negText, images.cols);
   return negText;
 }
 
 /** Groups the negatives for every permutation the request asks for. */
-export function groupingsFor(negativeCount: number, groups: number, permutations: number, seed: number, options: ScoringOptions | undefined): NegativeGrouping[] {
+export function groupingsFor(
+  negativeCount: number,
+  groups: number,
+  permutations: number,
+  seed: number,
+  options: ScoringOptions | undefined,
+): NegativeGrouping[] {
   if (options?.permutation !== undefined) {
     if (permutations !== 1) {
       throw new MiningError(
@@ -105,9 +142,13 @@ export function groupingsFor(negativeCount: number, groups: number, permutations
     return [groupWithPermutation(negativeCount, groups, options.permutation)];
   }
   if (seed + permutations - 1 > 0xffffffff) {
-    throw new MiningError(MiningErrorCode.InvalidParameter, `seed + permutations − 1 must stay below 2^32; got seed ${seed}, permutations ${permutations}`, {
-      parameter: 'seed',
-    });
+    throw new MiningError(
+      MiningErrorCode.InvalidParameter,
+      `seed + permutations − 1 must stay below 2^32; got seed ${seed}, permutations ${permutations}`,
+      {
+        parameter: 'seed',
+      },
+    );
   }
   // Permutation p is drawn from seed + p, so any single permutation can be reproduced alone.
   return Array.from({ length: permutations }, (_, p) => groupWithSeed(negativeCount, groups, seed + p));

@@ -7,7 +7,12 @@ import type { NegativeGrouping } from './grouping';
  * `logits[offset + c]` for the K ID labels, then `logits[offset + K + n]` for negative n.
  * Shifted by the row maximum over the labels involved, so nothing overflows.
  */
-export function groupedIdShare(logits: ArrayLike<number>, offset: number, idCount: number, grouping: NegativeGrouping): number {
+export function groupedIdShare(
+  logits: ArrayLike<number>,
+  offset: number,
+  idCount: number,
+  grouping: NegativeGrouping,
+): number {
   const { order, groups, groupSize } = grouping;
   let max = -Infinity;
   for (let c = 0; c < idCount; c++) max = Math.max(max, logits[offset + c]!);
@@ -17,14 +22,19 @@ export function groupedIdShare(logits: ArrayLike<number>, offset: number, idCoun
   let total = 0;
   for (let j = 0; j < groups; j++) {
     let g = 0;
-    for (let t = j * groupSize; t < (j + 1) * groupSize; t++) g += Math.exp(logits[offset + idCount + order[t]!]! - max);
+    for (let t = j * groupSize; t < (j + 1) * groupSize; t++)
+      g += Math.exp(logits[offset + idCount + order[t]!]! - max);
     total += a / (a + g);
   }
   return total / groups;
 }
 
 /** Index of the largest of `count` logits from `offset` (first on ties) and the entropy of their softmax. */
-export function argmaxAndEntropy(logits: ArrayLike<number>, offset: number, count: number): { index: number; entropy: number } {
+export function argmaxAndEntropy(
+  logits: ArrayLike<number>,
+  offset: number,
+  count: number,
+): { index: number; entropy: number } {
   let index = 0;
   let max = -Infinity;
   for (let t = 0; t < count; t++) {

@@ -25,10 +25,15 @@ describe('negative grouping', () => {
     [[0, 1, 1, 2], /exactly once; entry 2 is 1/],
     [[0, 1, 2, 3.5], /exactly once/],
   ])('rejects the permutation %j', (permutation, message) => {
-    expect(() => groupWithPermutation(5, 2, permutation)).toThrow(expect.objectContaining({ code: MiningErrorCode.InvalidInput, message: expect.stringMatching(message) }));
+    expect(() => groupWithPermutation(5, 2, permutation)).toThrow(
+      expect.objectContaining({ code: MiningErrorCode.InvalidInput, message: expect.stringMatching(message) }),
+    );
   });
 
   it('rejects group counts outside [1, N]', () => {
-    for (const groups of [0, 6, 1.5]) expect(() => groupWithSeed(5, groups, 0)).toThrow(expect.objectContaining({ code: MiningErrorCode.InvalidParameter }));
+    for (const groups of [0, 6, 1.5])
+      expect(() => groupWithSeed(5, groups, 0)).toThrow(
+        expect.objectContaining({ code: MiningErrorCode.InvalidParameter }),
+      );
   });
 });

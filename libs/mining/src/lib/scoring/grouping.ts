@@ -33,7 +33,11 @@ export function groupWithSeed(negativeCount: number, groups: number, seed: numbe
 }
 
 /** Groups N negatives with a given permutation of 0..(N − N mod G − 1). */
-export function groupWithPermutation(negativeCount: number, groups: number, permutation: ArrayLike<number> | BigInt64Array): NegativeGrouping {
+export function groupWithPermutation(
+  negativeCount: number,
+  groups: number,
+  permutation: ArrayLike<number> | BigInt64Array,
+): NegativeGrouping {
   checkGroupCount(groups, negativeCount);
   const groupSize = Math.floor(negativeCount / groups);
   const kept = groups * groupSize;

@@ -16,7 +16,13 @@ describe('mcm and neglabel', () => {
 
   it('mcm is the maximum softmax probability over the ID labels at T', async () => {
     for (const temperature of [1, 0.05]) {
-      const result = await mcmScore.score(images, idText, undefined, { temperature }, { precision: 'float64', chunkRows: 3 });
+      const result = await mcmScore.score(
+        images,
+        idText,
+        undefined,
+        { temperature },
+        { precision: 'float64', chunkRows: 3 },
+      );
       x.forEach((xi, i) => {
         const e = w.map((wc) => Math.exp(dot(xi, wc) / temperature));
         expect(result.scores[i]).toBeCloseTo(Math.max(...e) / e.reduce((a, b) => a + b, 0), 13);
@@ -45,10 +51,18 @@ describe('mcm and neglabel', () => {
 
   it('rejects non-finite and zero embeddings with typed errors', async () => {
     const bad = { data: Float32Array.from([1, Number.NaN, 0, 0]), rows: 2, cols: 2 };
-    await expect(mcmScore.score(bad, { data: Float32Array.from([1, 0]), rows: 1, cols: 2 }, undefined)).rejects.toMatchObject({ code: MiningErrorCode.NonFiniteValue });
+    await expect(
+      mcmScore.score(bad, { data: Float32Array.from([1, 0]), rows: 1, cols: 2 }, undefined),
+    ).rejects.toMatchObject({ code: MiningErrorCode.NonFiniteValue });
     const zero = { data: Float32Array.from([0, 0]), rows: 1, cols: 2 };
-    await expect(mcmScore.score(zero, { data: Float32Array.from([1, 0]), rows: 1, cols: 2 }, undefined)).rejects.toMatchObject({ code: MiningErrorCode.InvalidInput });
-    await expect(mcmScore.score({ data: new Float32Array(3), rows: 2, cols: 2 }, idText, undefined)).rejects.toMatchObject({ code: MiningErrorCode.ShapeMismatch });
-    await expect(mcmScore.score(images, idText, undefined, {}, { precision: 'float16' as never })).rejects.toMatchObject({ code: MiningErrorCode.InvalidParameter });
+    await expect(
+      mcmScore.score(zero, { data: Float32Array.from([1, 0]), rows: 1, cols: 2 }, undefined),
+    ).rejects.toMatchObject({ code: MiningErrorCode.InvalidInput });
+    await expect(
+      mcmScore.score({ data: new Float32Array(3), rows: 2, cols: 2 }, idText, undefined),
+    ).rejects.toMatchObject({ code: MiningErrorCode.ShapeMismatch });
+    await expect(
+      mcmScore.score(images, idText, undefined, {}, { precision: 'float16' as never }),
+    ).rejects.toMatchObject({ code: MiningErrorCode.InvalidParameter });
   });
 });

@@ -36,7 +36,15 @@ export const neglabelScore: OodScoreMethod = {
   async score(images, idText, negText, overrides, options): Promise<ScoreResult> {
     const params = resolveParameters('neglabel', parameters, overrides);
     const groups = params['groups'] as number;
-    const out = await runGroupedScoring({ methodId: 'neglabel', images, idText, negText, params, options, epilogueFor: () => neglabelEpilogue(groups) });
+    const out = await runGroupedScoring({
+      methodId: 'neglabel',
+      images,
+      idText,
+      negText,
+      params,
+      options,
+      epilogueFor: () => neglabelEpilogue(groups),
+    });
     return { method: 'neglabel', warnings: [], params, ...out };
   },
 };

@@ -11,7 +11,11 @@ const schema: ParameterSchema = {
 describe('resolveParameters', () => {
   it('applies defaults and overrides', () => {
     expect(resolveParameters('m', schema)).toEqual({ tau: 0.5, groups: 100, guard: 'clamp' });
-    expect(resolveParameters('m', schema, { tau: 1, guard: 'none', groups: undefined })).toEqual({ tau: 1, groups: 100, guard: 'none' });
+    expect(resolveParameters('m', schema, { tau: 1, guard: 'none', groups: undefined })).toEqual({
+      tau: 1,
+      groups: 100,
+      guard: 'none',
+    });
   });
 
   it.each([
@@ -22,10 +26,14 @@ describe('resolveParameters', () => {
     [{ guard: 'x' }, 'guard must be one of clamp, none'],
     [{ other: 1 }, "m has no parameter 'other'; accepted: tau, groups, guard"],
   ])('rejects %j', (overrides, message) => {
-    expect(() => resolveParameters('m', schema, overrides)).toThrow(expect.objectContaining({ code: MiningErrorCode.InvalidParameter, message: expect.stringContaining(message) }));
+    expect(() => resolveParameters('m', schema, overrides)).toThrow(
+      expect.objectContaining({ code: MiningErrorCode.InvalidParameter, message: expect.stringContaining(message) }),
+    );
   });
 
   it('describes ranges in interval notation', () => {
-    expect(describeRange({ kind: 'number', description: '', default: 1, min: 0, max: 1, maxExclusive: true, sweep: [] })).toBe('[0, 1)');
+    expect(
+      describeRange({ kind: 'number', description: '', default: 1, min: 0, max: 1, maxExclusive: true, sweep: [] }),
+    ).toBe('[0, 1)');
   });
 });

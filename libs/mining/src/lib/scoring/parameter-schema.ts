@@ -42,7 +42,11 @@ export function describeRange(spec: NumberParameterSpec): string {
  * Applies overrides over the schema defaults and validates every value. Unknown names, wrong types
  * and out-of-range values are `INVALID_PARAMETER` errors naming the parameter and what is accepted.
  */
-export function resolveParameters(methodId: string, schema: ParameterSchema, overrides: ParameterOverrides = {}): Record<string, ParameterValue> {
+export function resolveParameters(
+  methodId: string,
+  schema: ParameterSchema,
+  overrides: ParameterOverrides = {},
+): Record<string, ParameterValue> {
   for (const name of Object.keys(overrides)) {
     if (!(name in schema) && overrides[name] !== undefined) {
       throw new MiningError(
@@ -55,7 +59,8 @@ export function resolveParameters(methodId: string, schema: ParameterSchema, ove
   const resolved: Record<string, ParameterValue> = {};
   for (const [name, spec] of Object.entries(schema)) {
     const value = overrides[name] ?? spec.default;
-    resolved[name] = spec.kind === 'number' ? checkNumber(methodId, name, spec, value) : checkChoice(methodId, name, spec, value);
+    resolved[name] =
+      spec.kind === 'number' ? checkNumber(methodId, name, spec, value) : checkChoice(methodId, name, spec, value);
   }
   return resolved;
 }

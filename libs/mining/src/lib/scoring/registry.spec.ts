@@ -43,7 +43,12 @@ describe('scoring registry', () => {
   });
 
   it('fails on an unknown id with the accepted ids', () => {
-    expect(() => scoringMethod('energy')).toThrow(expect.objectContaining({ code: MiningErrorCode.UnknownMethod, message: expect.stringContaining('mcm, neglabel, debiased, adaneg') }));
+    expect(() => scoringMethod('energy')).toThrow(
+      expect.objectContaining({
+        code: MiningErrorCode.UnknownMethod,
+        message: expect.stringContaining('mcm, neglabel, debiased, adaneg'),
+      }),
+    );
     expect(scoringMethod('debiased').id).toBe('debiased');
   });
 });

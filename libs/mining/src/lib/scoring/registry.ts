@@ -19,10 +19,14 @@ export const SCORING_METHODS: Readonly<Record<ScoringMethodId, OodScoreMethod>> 
 /** The method registered under `id`; an UNKNOWN_METHOD error lists the accepted ids. */
 export function scoringMethod(id: string): OodScoreMethod {
   if (!isScoringMethodId(id)) {
-    throw new MiningError(MiningErrorCode.UnknownMethod, `unknown scoring method '${id}'; accepted: ${SCORING_METHOD_IDS.join(', ')}`, {
-      method: id,
-      accepted: SCORING_METHOD_IDS,
-    });
+    throw new MiningError(
+      MiningErrorCode.UnknownMethod,
+      `unknown scoring method '${id}'; accepted: ${SCORING_METHOD_IDS.join(', ')}`,
+      {
+        method: id,
+        accepted: SCORING_METHOD_IDS,
+      },
+    );
   }
   return SCORING_METHODS[id];
 }

@@ -24,6 +24,8 @@ describe('scoring presets', () => {
   });
 
   it('fails on an unknown preset with the accepted names', () => {
-    expect(() => debiasedPreset('vit-h14')).toThrow(expect.objectContaining({ code: MiningErrorCode.UnknownPreset, message: expect.stringContaining('vit-b16') }));
+    expect(() => debiasedPreset('vit-h14')).toThrow(
+      expect.objectContaining({ code: MiningErrorCode.UnknownPreset, message: expect.stringContaining('vit-b16') }),
+    );
   });
 });

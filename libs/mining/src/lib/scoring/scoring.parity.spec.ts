@@ -20,7 +20,9 @@ function maxRelativeError(actual: Float64Array, expected: Float64Array): number 
 
 function rowsOf(matrix: EmbeddingMatrix, indices: Int32Array): EmbeddingMatrix {
   const data = new Float32Array(indices.length * matrix.cols);
-  indices.forEach((row, i) => data.set(matrix.data.subarray(row * matrix.cols, (row + 1) * matrix.cols), i * matrix.cols));
+  indices.forEach((row, i) =>
+    data.set(matrix.data.subarray(row * matrix.cols, (row + 1) * matrix.cols), i * matrix.cols),
+  );
   return { data, rows: indices.length, cols: matrix.cols };
 }
 
@@ -40,17 +42,32 @@ describeWithSharedFixtures('dnm-parity', 'scoring parity with the dnm-parity fix
       const sets = ['id', ...meta.ood_sets];
       const idText = asFloat32Matrix(readNpy(path.join(dir, 'id_text_emb.npy')), 'id_text_emb');
       const corpus = asFloat32Matrix(readNpy(path.join(dir, 'corpus_text_emb.npy')), 'corpus_text_emb');
-      const images = Object.fromEntries(sets.map((set) => [set, asFloat32Matrix(readNpy(path.join(dir, `images_${set}.npy`)), set)]));
+      const images = Object.fromEntries(
+        sets.map((set) => [set, asFloat32Matrix(readNpy(path.join(dir, `images_${set}.npy`)), set)]),
+      );
       for (const spec of METHODS) {
         for (const precision of ['float64', 'float32'] as const) {
           it(`${spec.method} (${spec.fixture}) in ${precision} matches every set within ${RELATIVE_TOLERANCE[precision]}`, async () => {
             const negText =
-              spec.grouping === undefined ? undefined : rowsOf(corpus, asIndexVector(readNpy(path.join(dir, 'expected', `selected_${spec.grouping}.npy`)), 'selected'));
+              spec.grouping === undefined
+                ? undefined
+                : rowsOf(
+                    corpus,
+                    asIndexVector(readNpy(path.join(dir, 'expected', `selected_${spec.grouping}.npy`)), 'selected'),
+                  );
             const permutation =
-              spec.grouping === undefined ? undefined : asIndexVector(readNpy(path.join(dir, 'expected', `perm_${spec.grouping}.npy`)), 'perm');
+              spec.grouping === undefined
+                ? undefined
+                : asIndexVector(readNpy(path.join(dir, 'expected', `perm_${spec.grouping}.npy`)), 'perm');
             for (const set of sets) {
-              const expected = asFloat64Vector(readNpy(path.join(dir, 'expected', `scores_${spec.fixture}_${set}.npy`)), 'scores');
-              const result = await scoringMethod(spec.method).score(images[set]!, idText, negText, spec.params, { precision, permutation });
+              const expected = asFloat64Vector(
+                readNpy(path.join(dir, 'expected', `scores_${spec.fixture}_${set}.npy`)),
+                'scores',
+              );
+              const result = await scoringMethod(spec.method).score(images[set]!, idText, negText, spec.params, {
+                precision,
+                permutation,
+              });
               expect(maxRelativeError(result.scores, expected)).toBeLessThan(RELATIVE_TOLERANCE[precision]);
               expect(result.guardHits).toBe(0);
             }

@@ -29,6 +29,7 @@ describe('SeededRandom', () => {
   });
 
   it('rejects seeds outside [0, 2^32)', () => {
-    for (const seed of [-1, 1.5, 2 ** 32]) expect(() => new SeededRandom(seed)).toThrow(expect.objectContaining({ code: MiningErrorCode.InvalidParameter }));
+    for (const seed of [-1, 1.5, 2 ** 32])
+      expect(() => new SeededRandom(seed)).toThrow(expect.objectContaining({ code: MiningErrorCode.InvalidParameter }));
   });
 });

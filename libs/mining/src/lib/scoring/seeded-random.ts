@@ -11,7 +11,11 @@ export class SeededRandom {
   /** `seed`: an integer in [0, 2^32); the same seed always yields the same stream. */
   constructor(readonly seed: number) {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-      throw new MiningError(MiningErrorCode.InvalidParameter, `seed must be an integer in [0, 4294967295]; got ${seed}`, { seed });
+      throw new MiningError(
+        MiningErrorCode.InvalidParameter,
+        `seed must be an integer in [0, 4294967295]; got ${seed}`,
+        { seed },
+      );
     }
     let state = seed >>> 0;
     // splitmix32 spreads nearby seeds (0, 1, 2, …) into unrelated xoshiro states.
@@ -45,7 +49,9 @@ export class SeededRandom {
   /** A uniform integer in [0, bound), bound ≤ 2^32, without modulo bias (rejection sampling). */
   nextBelow(bound: number): number {
     if (!Number.isInteger(bound) || bound < 1 || bound > 0x100000000) {
-      throw new MiningError(MiningErrorCode.InvalidParameter, `bound must be an integer in [1, 2^32]; got ${bound}`, { bound });
+      throw new MiningError(MiningErrorCode.InvalidParameter, `bound must be an integer in [1, 2^32]; got ${bound}`, {
+        bound,
+      });
     }
     const limit = 0x100000000 - (0x100000000 % bound);
     for (;;) {

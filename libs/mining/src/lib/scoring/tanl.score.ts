@@ -53,7 +53,8 @@ const parameters: ParameterSchema = {
   },
   gap: {
     kind: 'number',
-    description: 'admission margin around the automatic threshold t: ID above t + gap·(1 − t), OOD below t − gap·t; in [0, 1]',
+    description:
+      'admission margin around the automatic threshold t: ID above t + gap·(1 − t), OOD below t − gap·t; in [0, 1]',
     default: 0.5,
     min: 0,
     max: 1,
@@ -125,11 +126,20 @@ function initOrder(order: IndexOrder | undefined, length: number, input: string,
   if (order === undefined) throw missing(input, what);
   const result = new Int32Array(length);
   const seen = new Uint8Array(length);
-  if (order.length !== length) throw new MiningError(MiningErrorCode.InvalidInput, `${what} must be a permutation of 0..${length - 1}; got ${order.length} entries`, { input });
+  if (order.length !== length)
+    throw new MiningError(
+      MiningErrorCode.InvalidInput,
+      `${what} must be a permutation of 0..${length - 1}; got ${order.length} entries`,
+      { input },
+    );
   for (let i = 0; i < length; i++) {
     const v = Number(order[i]!);
     if (!Number.isInteger(v) || v < 0 || v >= length || seen[v] === 1) {
-      throw new MiningError(MiningErrorCode.InvalidInput, `${what} must be a permutation of 0..${length - 1}; entry ${i} is ${v}`, { input, position: i });
+      throw new MiningError(
+        MiningErrorCode.InvalidInput,
+        `${what} must be a permutation of 0..${length - 1}; entry ${i} is ${v}`,
+        { input, position: i },
+      );
     }
     seen[v] = 1;
     result[i] = v;
@@ -144,26 +154,50 @@ interface CheckedInputs {
   readonly noiseOrder: Int32Array;
 }
 
-function checkInputs(images: EmbeddingMatrix, idText: EmbeddingMatrix, inputs: MethodInputs | undefined, settings: TanlSettings): CheckedInputs {
+function checkInputs(
+  images: EmbeddingMatrix,
+  idText: EmbeddingMatrix,
+  inputs: MethodInputs | undefined,
+  settings: TanlSettings,
+): CheckedInputs {
   checkEmbeddings('images', images);
   checkEmbeddings('idText', idText, images.cols);
   const corpus = inputs?.corpusText;
-  if (corpus === undefined) throw missing('corpusText', "the whole corpus embeddings (corpusText: a mining run's candidate corpus, C × d)");
+  if (corpus === undefined)
+    throw missing('corpusText', "the whole corpus embeddings (corpusText: a mining run's candidate corpus, C × d)");
   checkEmbeddings('corpusText', corpus, images.cols);
   const noise = inputs?.noiseImages;
-  if (noise === undefined) throw missing('noiseImages', 'the noise-image embeddings (noiseImages: 15 × d, 3 each of Gaussian, uniform, Poisson, gamma, salt-and-pepper)');
+  if (noise === undefined)
+    throw missing(
+      'noiseImages',
+      'the noise-image embeddings (noiseImages: 15 × d, 3 each of Gaussian, uniform, Poisson, gamma, salt-and-pepper)',
+    );
   checkEmbeddings('noiseImages', noise, images.cols);
   if (settings.negatives > corpus.rows) {
-    throw new MiningError(MiningErrorCode.InvalidParameter, `tanl: negatives (${settings.negatives}) exceeds the corpus size (${corpus.rows})`, {
-      method: 'tanl',
-      parameter: 'negatives',
-    });
+    throw new MiningError(
+      MiningErrorCode.InvalidParameter,
+      `tanl: negatives (${settings.negatives}) exceeds the corpus size (${corpus.rows})`,
+      {
+        method: 'tanl',
+        parameter: 'negatives',
+      },
+    );
   }
   return {
     corpus,
     noise,
-    positiveOrder: initOrder(inputs?.positiveInitOrder, idText.rows, 'positiveInitOrder', 'the positive-queue initialisation order (positiveInitOrder)'),
-    noiseOrder: initOrder(inputs?.noiseInitOrder, noise.rows, 'noiseInitOrder', 'the noise-queue initialisation order (noiseInitOrder)'),
+    positiveOrder: initOrder(
+      inputs?.positiveInitOrder,
+      idText.rows,
+      'positiveInitOrder',
+      'the positive-queue initialisation order (positiveInitOrder)',
+    ),
+    noiseOrder: initOrder(
+      inputs?.noiseInitOrder,
+      noise.rows,
+      'noiseInitOrder',
+      'the noise-queue initialisation order (noiseInitOrder)',
+    ),
   };
 }
 
@@ -200,7 +234,12 @@ class TanlStream {
     this.scoreQueue = new Float64Array(settings.scoreQueueLength);
   }
 
-  static async open(idText: EmbeddingMatrix, inputs: CheckedInputs, settings: TanlSettings, run: ResolvedRun): Promise<TanlStream> {
+  static async open(
+    idText: EmbeddingMatrix,
+    inputs: CheckedInputs,
+    settings: TanlSettings,
+    run: ResolvedRun,
+  ): Promise<TanlStream> {
     const dim = idText.cols;
     const idWeights = normalizedRowsIn(run.precision, idText);
     const corpusWeights = normalizedRowsIn(run.precision, inputs.corpus);
@@ -211,7 +250,14 @@ class TanlStream {
     const kernels: Array<{ dispose(): Promise<void> }> = [];
     try {
       const activation = await CorpusActivationKernel.create(
-        { idWeights: scaledId, idCount: idText.rows, corpusWeights: scaledCorpus, corpusCount: inputs.corpus.rows, dim, precision: run.precision },
+        {
+          idWeights: scaledId,
+          idCount: idText.rows,
+          corpusWeights: scaledCorpus,
+          corpusCount: inputs.corpus.rows,
+          dim,
+          precision: run.precision,
+        },
         kernelOptions,
       );
       kernels.push(activation);
@@ -222,7 +268,19 @@ class TanlStream {
       const columns = inputs.corpus.rows;
       const positives = new ActivationQueue(settings.memoryLength, columns, run.precision);
       const negatives = new ActivationQueue(settings.memoryLength, columns, run.precision);
-      return new TanlStream(settings, run, idText.rows, dim, idWeights, corpusWeights, activation, products, combination, positives, negatives);
+      return new TanlStream(
+        settings,
+        run,
+        idText.rows,
+        dim,
+        idWeights,
+        corpusWeights,
+        activation,
+        products,
+        combination,
+        positives,
+        negatives,
+      );
     } catch (error) {
       for (const kernel of kernels) await kernel.dispose();
       throw error;
@@ -244,7 +302,11 @@ class TanlStream {
   }
 
   /** Activation-aware scores of `rows` L2-normalised rows against [ID; corpus[selection]]. */
-  private async scoreAgainst(unitRows: Float32Array | Float64Array, rows: number, selection: Int32Array): Promise<Float64Array> {
+  private async scoreAgainst(
+    unitRows: Float32Array | Float64Array,
+    rows: number,
+    selection: Int32Array,
+  ): Promise<Float64Array> {
     const { dim, idCount } = this;
     const labels = idCount + selection.length;
     const weights = this.run.precision === 'float64' ? new Float64Array(labels * dim) : new Float32Array(labels * dim);
@@ -255,7 +317,8 @@ class TanlStream {
     }
     const logits = await this.products.run(unitRows, rows, weights, labels);
     const scores = new Float64Array(rows);
-    for (let i = 0; i < rows; i++) scores[i] = activationAwareScore(logits, i * labels, idCount, selection.length, this.settings.step);
+    for (let i = 0; i < rows; i++)
+      scores[i] = activationAwareScore(logits, i * labels, idCount, selection.length, this.settings.step);
     return scores;
   }
 
@@ -282,11 +345,18 @@ class TanlStream {
     const selection = topByKey(await this.queueKey(), this.settings.negatives).indices;
     diagnostics.initSelectionHead = Array.from(selection.subarray(0, 10));
     this.pushScores(await this.scoreAgainst(this.idWeights, idText.rows, selection));
-    this.pushScores(await this.scoreAgainst(normalizedRowsIn(this.run.precision, inputs.noise), inputs.noise.rows, selection));
+    this.pushScores(
+      await this.scoreAgainst(normalizedRowsIn(this.run.precision, inputs.noise), inputs.noise.rows, selection),
+    );
   }
 
   /** Scores one batch (raw rows), then lets its admitted images join the queues. */
-  async batch(images: EmbeddingMatrix, start: number, rows: number, diagnostics: TanlDiagnostics): Promise<Float64Array> {
+  async batch(
+    images: EmbeddingMatrix,
+    start: number,
+    rows: number,
+    diagnostics: TanlDiagnostics,
+  ): Promise<Float64Array> {
     const { settings } = this;
     const unit = normalizedRowsIn(this.run.precision, images, { start, count: rows });
     const activations = await this.activation.run(unit, rows);
@@ -313,20 +383,32 @@ class TanlStream {
   }
 
   /** negative reference − positive reference, each α·queue mean + (1 − α)·mean of the admitted rows. */
-  private async adaptedKey(activations: Float32Array | Float64Array, rows: number, idAdmitted: number[], oodAdmitted: number[]): Promise<Float64Array> {
+  private async adaptedKey(
+    activations: Float32Array | Float64Array,
+    rows: number,
+    idAdmitted: number[],
+    oodAdmitted: number[],
+  ): Promise<Float64Array> {
     const { alpha } = this.settings;
     const columns = this.positives.columns;
     // Row 0 averages the ID-admitted rows, row 1 the OOD-admitted rows: one product over the batch.
     const weights = new Float64Array(2 * rows);
     for (const i of idAdmitted) weights[i] = 1 / idAdmitted.length;
     for (const i of oodAdmitted) weights[rows + i] = 1 / oodAdmitted.length;
-    const batchMeans = idAdmitted.length + oodAdmitted.length > 0 ? await this.combination.run(weights, 2, activations, rows, columns) : undefined;
+    const batchMeans =
+      idAdmitted.length + oodAdmitted.length > 0
+        ? await this.combination.run(weights, 2, activations, rows, columns)
+        : undefined;
     const positiveQueue = await this.positives.mean(this.combination);
     const negativeQueue = await this.negativesQueue.mean(this.combination);
     const key = new Float64Array(columns);
     for (let j = 0; j < columns; j++) {
-      const positive = idAdmitted.length > 0 ? alpha * positiveQueue[j]! + (1 - alpha) * batchMeans![j]! : positiveQueue[j]!;
-      const negative = oodAdmitted.length > 0 ? alpha * negativeQueue[j]! + (1 - alpha) * batchMeans![columns + j]! : negativeQueue[j]!;
+      const positive =
+        idAdmitted.length > 0 ? alpha * positiveQueue[j]! + (1 - alpha) * batchMeans![j]! : positiveQueue[j]!;
+      const negative =
+        oodAdmitted.length > 0
+          ? alpha * negativeQueue[j]! + (1 - alpha) * batchMeans![columns + j]!
+          : negativeQueue[j]!;
       key[j] = negative - positive;
     }
     return key;
@@ -335,7 +417,8 @@ class TanlStream {
 
 export const tanlScore: OodScoreMethod = {
   id: 'tanl',
-  summary: 'TANL (CVPR 2026): activation-aware score on negatives mined per batch from the whole corpus by test-time activation queues; depends on stream order',
+  summary:
+    'TANL (CVPR 2026): activation-aware score on negatives mined per batch from the whole corpus by test-time activation queues; depends on stream order',
   negatives: 'unused',
   adaptsToStream: true,
   extraInputs: ['corpusText', 'noiseImages', 'positiveInitOrder', 'noiseInitOrder'],
@@ -346,7 +429,13 @@ export const tanlScore: OodScoreMethod = {
     const settings = settingsOf(params);
     const run = resolveRunOptions(options);
     const checked = checkInputs(images, idText, inputs, settings);
-    const diagnostics: TanlDiagnostics = { thresholds: [], idAdmissions: [], oodAdmissions: [], selectionMargins: [], initSelectionHead: [] };
+    const diagnostics: TanlDiagnostics = {
+      thresholds: [],
+      idAdmissions: [],
+      oodAdmissions: [],
+      selectionMargins: [],
+      initSelectionHead: [],
+    };
     const scores = new Float64Array(images.rows);
     const stream = await TanlStream.open(idText, checked, settings, run);
     try {

@@ -26,5 +26,9 @@ export function topByKey(key: Float64Array, k: number): TopSelection {
   for (let i = count - k; i < count - 1; i++) rankGap = Math.min(rankGap, sorted[i + 1]! - sorted[i]!);
   const cutGap = k < count ? kth - sorted[count - k - 1]! : Infinity;
   // null, not Infinity, when there is no next key or a single winner: diagnostics are stored as JSON.
-  return { indices, cutMargin: Number.isFinite(cutGap) ? cutGap / scale : null, rankMargin: Number.isFinite(rankGap) ? rankGap / scale : null };
+  return {
+    indices,
+    cutMargin: Number.isFinite(cutGap) ? cutGap / scale : null,
+    rankMargin: Number.isFinite(rankGap) ? rankGap / scale : null,
+  };
 }

@@ -9,35 +9,51 @@ export type { EmbeddingMatrix };
 export function validateEmbeddingMatrix(matrix: EmbeddingMatrix, what: string): void {
   const { rows, cols, data } = matrix;
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
-    throw new MiningError(MiningErrorCode.ShapeMismatch, `${what} must have at least one row and one column (rows × dim); got ${rows} × ${cols}`, {
-      what,
-      rows,
-      cols,
-    });
+    throw new MiningError(
+      MiningErrorCode.ShapeMismatch,
+      `${what} must have at least one row and one column (rows × dim); got ${rows} × ${cols}`,
+      {
+        what,
+        rows,
+        cols,
+      },
+    );
   }
   if (data.length !== rows * cols) {
-    throw new MiningError(MiningErrorCode.ShapeMismatch, `${what} is declared ${rows} × ${cols} (${rows * cols} values) but holds ${data.length}`, {
-      what,
-      rows,
-      cols,
-      length: data.length,
-    });
+    throw new MiningError(
+      MiningErrorCode.ShapeMismatch,
+      `${what} is declared ${rows} × ${cols} (${rows * cols} values) but holds ${data.length}`,
+      {
+        what,
+        rows,
+        cols,
+        length: data.length,
+      },
+    );
   }
   for (let row = 0; row < rows; row++) {
     let squares = 0;
     for (let col = row * cols, end = col + cols; col < end; col++) {
       const value = data[col]!;
       if (!Number.isFinite(value)) {
-        throw new MiningError(MiningErrorCode.NonFiniteValue, `${what} row ${row}, column ${col - row * cols} is ${value}; embeddings must be finite numbers`, {
-          what,
-          row,
-          column: col - row * cols,
-        });
+        throw new MiningError(
+          MiningErrorCode.NonFiniteValue,
+          `${what} row ${row}, column ${col - row * cols} is ${value}; embeddings must be finite numbers`,
+          {
+            what,
+            row,
+            column: col - row * cols,
+          },
+        );
       }
       squares += value * value;
     }
     if (squares === 0) {
-      throw new MiningError(MiningErrorCode.InvalidInput, `${what} row ${row} is all zeros and has no direction; every embedding needs a non-zero norm`, { what, row });
+      throw new MiningError(
+        MiningErrorCode.InvalidInput,
+        `${what} row ${row} is all zeros and has no direction; every embedding needs a non-zero norm`,
+        { what, row },
+      );
     }
   }
 }

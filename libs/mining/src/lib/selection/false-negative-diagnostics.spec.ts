@@ -13,14 +13,22 @@ function byWord(diagnoses: FalseNegativeDiagnosis[]): Map<string, FalseNegativeD
 
 describe('diagnoseFalseNegatives', () => {
   it('flags synonyms, hyponyms and hypernyms of the ID labels through WordNet', async () => {
-    const result = byWord(await diagnoseFalseNegatives({ entries: corpus.entries, idLabels: ['Bottle', 'fish'], wordnet }));
-    expect(result.get('jar')).toMatchObject({ flags: { synonym: true, hyponym: false, hypernym: false, nearIdLabel: false }, flagged: true });
+    const result = byWord(
+      await diagnoseFalseNegatives({ entries: corpus.entries, idLabels: ['Bottle', 'fish'], wordnet }),
+    );
+    expect(result.get('jar')).toMatchObject({
+      flags: { synonym: true, hyponym: false, hypernym: false, nearIdLabel: false },
+      flagged: true,
+    });
     expect(result.get('jar')!.relatedIdLabels.synonym).toEqual(['Bottle']);
     expect(result.get('bottle')!.flags.synonym).toBe(true);
     expect(result.get('goldfish')).toMatchObject({ flags: { hyponym: true }, relatedIdLabels: { hyponym: ['fish'] } });
     expect(result.get('carassius auratus')!.flags.hyponym).toBe(true);
     // container is the parent of bottle, instrumentality the grandparent; entity is 3 levels up.
-    expect(result.get('container')).toMatchObject({ flags: { hypernym: true }, relatedIdLabels: { hypernym: ['Bottle'] } });
+    expect(result.get('container')).toMatchObject({
+      flags: { hypernym: true },
+      relatedIdLabels: { hypernym: ['Bottle'] },
+    });
     expect(result.get('vessel')!.flags.hypernym).toBe(true);
     expect(result.get('instrumentality')!.flags.hypernym).toBe(true);
     expect(result.get('entity')!.flagged).toBe(false);
@@ -30,9 +38,13 @@ describe('diagnoseFalseNegatives', () => {
   });
 
   it('follows as many hypernym levels as asked', async () => {
-    const deep = byWord(await diagnoseFalseNegatives({ entries: corpus.entries, idLabels: ['bottle'], wordnet }, { hypernymMaxDepth: 3 }));
+    const deep = byWord(
+      await diagnoseFalseNegatives({ entries: corpus.entries, idLabels: ['bottle'], wordnet }, { hypernymMaxDepth: 3 }),
+    );
     expect(deep.get('entity')!.flags.hypernym).toBe(true);
-    const shallow = byWord(await diagnoseFalseNegatives({ entries: corpus.entries, idLabels: ['entity'], wordnet }, { hyponymMaxDepth: 2 }));
+    const shallow = byWord(
+      await diagnoseFalseNegatives({ entries: corpus.entries, idLabels: ['entity'], wordnet }, { hyponymMaxDepth: 2 }),
+    );
     expect(shallow.get('container')!.flags.hyponym).toBe(true);
     expect(shallow.get('bottle')!.flags.hyponym).toBe(false);
   });
@@ -46,11 +58,21 @@ describe('diagnoseFalseNegatives', () => {
     const candidateEmbeddings = { rows: 3, cols: 3, data: Float32Array.from([9, 0, 0, 6, 6, 0.1, 0, 0, 8]) };
     const idEmbeddings = { rows: 2, cols: 3, data: Float32Array.from([10, 0.2, 0, 0, 10, 0]) };
     const result = await diagnoseFalseNegatives(
-      { entries: custom.entries, idLabels: ['torch', 'candle'], candidateEmbeddings, idEmbeddings, candidates: [2, 0, 1] },
+      {
+        entries: custom.entries,
+        idLabels: ['torch', 'candle'],
+        candidateEmbeddings,
+        idEmbeddings,
+        candidates: [2, 0, 1],
+      },
       { cosineThreshold: 0.9 },
     );
     expect(result.map((d) => d.candidate)).toEqual([2, 0, 1]);
-    expect(result[1]).toMatchObject({ word: 'lamp', flags: { nearIdLabel: true, synonym: false }, nearestIdLabel: { index: 0, label: 'torch' } });
+    expect(result[1]).toMatchObject({
+      word: 'lamp',
+      flags: { nearIdLabel: true, synonym: false },
+      nearestIdLabel: { index: 0, label: 'torch' },
+    });
     expect(result[1]!.nearestIdLabel!.cosine).toBeCloseTo(10 / Math.hypot(10, 0.2), 6);
     expect(result[2]).toMatchObject({ flags: { nearIdLabel: false }, nearestIdLabel: { label: 'torch' } });
     expect(result[0]).toMatchObject({ flagged: false, nearestIdLabel: { cosine: 0 } });
@@ -96,13 +118,23 @@ describe('diagnoseFalseNegatives', () => {
       }
       return 'no error';
     };
-    expect(await codeOf(() => diagnoseFalseNegatives({ entries: corpus.entries, idLabels: [] }))).toBe(MiningErrorCode.InvalidInput);
-    expect(await codeOf(() => diagnoseFalseNegatives({ entries: corpus.entries, idLabels: ['x'], candidates: [999] }))).toBe(MiningErrorCode.InvalidInput);
-    const m = { rows: 1, cols: 2, data: Float32Array.from([1, 2]) };
-    expect(await codeOf(() => diagnoseFalseNegatives({ entries: corpus.entries, idLabels: ['x'], idEmbeddings: m }))).toBe(MiningErrorCode.InvalidInput);
-    expect(await codeOf(() => diagnoseFalseNegatives({ entries: corpus.entries, idLabels: ['x'], idEmbeddings: m, candidateEmbeddings: m }))).toBe(
-      MiningErrorCode.ShapeMismatch,
+    expect(await codeOf(() => diagnoseFalseNegatives({ entries: corpus.entries, idLabels: [] }))).toBe(
+      MiningErrorCode.InvalidInput,
     );
-    expect(await codeOf(() => diagnoseFalseNegatives({ entries: corpus.entries, idLabels: ['x'] }, { cosineThreshold: 2 }))).toBe(MiningErrorCode.InvalidParameter);
+    expect(
+      await codeOf(() => diagnoseFalseNegatives({ entries: corpus.entries, idLabels: ['x'], candidates: [999] })),
+    ).toBe(MiningErrorCode.InvalidInput);
+    const m = { rows: 1, cols: 2, data: Float32Array.from([1, 2]) };
+    expect(
+      await codeOf(() => diagnoseFalseNegatives({ entries: corpus.entries, idLabels: ['x'], idEmbeddings: m })),
+    ).toBe(MiningErrorCode.InvalidInput);
+    expect(
+      await codeOf(() =>
+        diagnoseFalseNegatives({ entries: corpus.entries, idLabels: ['x'], idEmbeddings: m, candidateEmbeddings: m }),
+      ),
+    ).toBe(MiningErrorCode.ShapeMismatch);
+    expect(
+      await codeOf(() => diagnoseFalseNegatives({ entries: corpus.entries, idLabels: ['x'] }, { cosineThreshold: 2 })),
+    ).toBe(MiningErrorCode.InvalidParameter);
   });
 });

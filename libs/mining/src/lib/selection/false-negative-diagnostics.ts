@@ -47,7 +47,11 @@ export interface FalseNegativeDiagnosis {
   /** Any flag set. */
   readonly flagged: boolean;
   /** The ID labels behind each WordNet relation flag. */
-  readonly relatedIdLabels: { readonly synonym: readonly string[]; readonly hyponym: readonly string[]; readonly hypernym: readonly string[] };
+  readonly relatedIdLabels: {
+    readonly synonym: readonly string[];
+    readonly hyponym: readonly string[];
+    readonly hypernym: readonly string[];
+  };
   /** Present when embeddings were given. */
   readonly nearestIdLabel?: { readonly index: number; readonly label: string; readonly cosine: number };
 }
@@ -61,11 +65,20 @@ export async function diagnoseFalseNegatives(
   const hypernymMaxDepth = options.hypernymMaxDepth ?? 2;
   const hyponymMaxDepth = options.hyponymMaxDepth ?? Number.POSITIVE_INFINITY;
   if (!(Math.abs(cosineThreshold) <= 1)) {
-    throw new MiningError(MiningErrorCode.InvalidParameter, `cosineThreshold must be a cosine in [-1, 1]; got ${cosineThreshold}`);
+    throw new MiningError(
+      MiningErrorCode.InvalidParameter,
+      `cosineThreshold must be a cosine in [-1, 1]; got ${cosineThreshold}`,
+    );
   }
-  for (const [name, depth] of [['hypernymMaxDepth', hypernymMaxDepth], ['hyponymMaxDepth', hyponymMaxDepth]] as const) {
+  for (const [name, depth] of [
+    ['hypernymMaxDepth', hypernymMaxDepth],
+    ['hyponymMaxDepth', hyponymMaxDepth],
+  ] as const) {
     if (!(depth >= 0) || (Number.isFinite(depth) && !Number.isInteger(depth))) {
-      throw new MiningError(MiningErrorCode.InvalidParameter, `${name} must be a non-negative integer (or Infinity); got ${depth}`);
+      throw new MiningError(
+        MiningErrorCode.InvalidParameter,
+        `${name} must be a non-negative integer (or Infinity); got ${depth}`,
+      );
     }
   }
   if (input.idLabels.length === 0) {
@@ -74,18 +87,26 @@ export async function diagnoseFalseNegatives(
   const candidates = Array.from(input.candidates ?? input.entries.map((_, i) => i));
   for (const index of candidates) {
     if (!Number.isInteger(index) || index < 0 || index >= input.entries.length) {
-      throw new MiningError(MiningErrorCode.InvalidInput, `candidate index ${index} is outside the corpus of ${input.entries.length} entries`, { index });
+      throw new MiningError(
+        MiningErrorCode.InvalidInput,
+        `candidate index ${index} is outside the corpus of ${input.entries.length} entries`,
+        { index },
+      );
     }
   }
   const nearest = await nearestIdLabels(input, candidates, kernel);
   const labelWords = input.idLabels.map((label) => candidateWordOfLemma(label.trim()));
-  const relations = input.wordnet === undefined ? undefined : new IdLabelRelations(input.wordnet, labelWords, hypernymMaxDepth, hyponymMaxDepth);
+  const relations =
+    input.wordnet === undefined
+      ? undefined
+      : new IdLabelRelations(input.wordnet, labelWords, hypernymMaxDepth, hyponymMaxDepth);
 
   return candidates.map((candidate, position) => {
     const entry = input.entries[candidate]!;
     const related = relations?.of(entry) ?? { synonym: [], hyponym: [], hypernym: [] };
     for (let label = 0; label < labelWords.length; label++) {
-      if (labelWords[label] === entry.word.toLowerCase() && !related.synonym.includes(label)) related.synonym.push(label);
+      if (labelWords[label] === entry.word.toLowerCase() && !related.synonym.includes(label))
+        related.synonym.push(label);
     }
     const near = nearest?.[position];
     const flags: FalseNegativeFlags = {
@@ -100,8 +121,14 @@ export async function diagnoseFalseNegatives(
       word: entry.word,
       flags,
       flagged: flags.synonym || flags.hyponym || flags.hypernym || flags.nearIdLabel,
-      relatedIdLabels: { synonym: names(related.synonym), hyponym: names(related.hyponym), hypernym: names(related.hypernym) },
-      ...(near !== undefined ? { nearestIdLabel: { index: near.index, label: input.idLabels[near.index]!, cosine: near.cosine } } : {}),
+      relatedIdLabels: {
+        synonym: names(related.synonym),
+        hyponym: names(related.hyponym),
+        hypernym: names(related.hypernym),
+      },
+      ...(near !== undefined
+        ? { nearestIdLabel: { index: near.index, label: input.idLabels[near.index]!, cosine: near.cosine } }
+        : {}),
     };
   });
 }
@@ -175,18 +202,30 @@ async function nearestIdLabels(
   const { candidateEmbeddings: corpus, idEmbeddings: labels } = input;
   if (corpus === undefined && labels === undefined) return undefined;
   if (corpus === undefined || labels === undefined) {
-    throw new MiningError(MiningErrorCode.InvalidInput, 'give both candidate and ID label embeddings for the cosine diagnostics, or neither');
+    throw new MiningError(
+      MiningErrorCode.InvalidInput,
+      'give both candidate and ID label embeddings for the cosine diagnostics, or neither',
+    );
   }
   validateEmbeddingMatrix(corpus, 'candidate embeddings');
   validateEmbeddingMatrix(labels, 'ID label embeddings');
   if (corpus.rows !== input.entries.length) {
-    throw new MiningError(MiningErrorCode.ShapeMismatch, `candidate embeddings have ${corpus.rows} rows but the corpus has ${input.entries.length} entries`);
+    throw new MiningError(
+      MiningErrorCode.ShapeMismatch,
+      `candidate embeddings have ${corpus.rows} rows but the corpus has ${input.entries.length} entries`,
+    );
   }
   if (labels.rows !== input.idLabels.length) {
-    throw new MiningError(MiningErrorCode.ShapeMismatch, `ID label embeddings have ${labels.rows} rows but there are ${input.idLabels.length} ID labels`);
+    throw new MiningError(
+      MiningErrorCode.ShapeMismatch,
+      `ID label embeddings have ${labels.rows} rows but there are ${input.idLabels.length} ID labels`,
+    );
   }
   if (labels.cols !== corpus.cols) {
-    throw new MiningError(MiningErrorCode.ShapeMismatch, `ID label embeddings have dimension ${labels.cols} but candidate embeddings have ${corpus.cols}`);
+    throw new MiningError(
+      MiningErrorCode.ShapeMismatch,
+      `ID label embeddings have dimension ${labels.cols} but candidate embeddings have ${corpus.cols}`,
+    );
   }
   if (candidates.length === 0) return [];
   const dim = corpus.cols;
@@ -194,7 +233,10 @@ async function nearestIdLabels(
   const nearest: Array<{ index: number; cosine: number }> = [];
   // Blocks of candidates, so neither a copy of every chosen row nor the chosen × K cosines exist at once.
   const blockRows = defaultBlockRows(labels.rows);
-  const topk = await SimilarityTopKKernel.create({ keys, keyCount: labels.rows, dim, count: 1, largest: true, precision: 'float32' }, kernel);
+  const topk = await SimilarityTopKKernel.create(
+    { keys, keyCount: labels.rows, dim, count: 1, largest: true, precision: 'float32' },
+    kernel,
+  );
   try {
     for (let start = 0; start < candidates.length; start += blockRows) {
       const rows = Math.min(blockRows, candidates.length - start);

@@ -21,7 +21,10 @@ export function validateKeepFractions(fractions: KeepFractions, partsOfSpeech: r
     const name = FRACTION_PARAMETER[pos];
     const value = fractions[pos];
     if (!Number.isFinite(value) || value <= 0 || value > 1) {
-      throw new MiningError(MiningErrorCode.InvalidParameter, `${name} must be a fraction in (0, 1]; got ${value}`, { name, value });
+      throw new MiningError(MiningErrorCode.InvalidParameter, `${name} must be a fraction in (0, 1]; got ${value}`, {
+        name,
+        value,
+      });
     }
     const count = partsOfSpeech.reduce((sum, p) => sum + (p === pos ? 1 : 0), 0);
     if (count > 0 && keptCount(count, value) === 0) {

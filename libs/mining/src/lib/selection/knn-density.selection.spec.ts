@@ -11,7 +11,10 @@ import { referenceKnnLogDensity } from './selection-reference.testing';
 const matrix = syntheticTextEmbeddings(300, 24, 11);
 const partsOfSpeech: PartOfSpeech[] = Array.from({ length: 300 }, (_, i) => (i % 4 === 3 ? 'adj' : 'noun'));
 
-async function errorOf(input: { candidateEmbeddings: EmbeddingMatrix; partsOfSpeech: readonly PartOfSpeech[] }, params: Partial<KnnDensityParams> = {}): Promise<MiningError> {
+async function errorOf(
+  input: { candidateEmbeddings: EmbeddingMatrix; partsOfSpeech: readonly PartOfSpeech[] },
+  params: Partial<KnnDensityParams> = {},
+): Promise<MiningError> {
   try {
     await knnDensitySelection.select(input, params);
   } catch (error) {
@@ -28,13 +31,16 @@ function maxAbsDifference(a: Float64Array, b: Float64Array): number {
 }
 
 describe('knnLogDensity', () => {
-  it.each(['official', 'cosine'] as const)('matches the brute-force reference with distance %s in float64 and float32', async (distance) => {
-    const reference = referenceKnnLogDensity(matrix, 7, distance);
-    const exact = await knnLogDensity(matrix, { k: 7, distance, precision: 'float64', blockRows: 64 });
-    expect(maxAbsDifference(exact.logDensity, reference)).toBeLessThan(1e-12);
-    const fast = await knnLogDensity(matrix, { k: 7, distance, precision: 'float32', blockRows: 1000 });
-    expect(maxAbsDifference(fast.logDensity, reference)).toBeLessThan(2e-6);
-  });
+  it.each(['official', 'cosine'] as const)(
+    'matches the brute-force reference with distance %s in float64 and float32',
+    async (distance) => {
+      const reference = referenceKnnLogDensity(matrix, 7, distance);
+      const exact = await knnLogDensity(matrix, { k: 7, distance, precision: 'float64', blockRows: 64 });
+      expect(maxAbsDifference(exact.logDensity, reference)).toBeLessThan(1e-12);
+      const fast = await knnLogDensity(matrix, { k: 7, distance, precision: 'float32', blockRows: 1000 });
+      expect(maxAbsDifference(fast.logDensity, reference)).toBeLessThan(2e-6);
+    },
+  );
 
   it('agrees with the reference at any block size, including ragged last blocks', async () => {
     for (const distance of ['official', 'cosine'] as const) {
@@ -64,14 +70,27 @@ describe('knnLogDensity', () => {
 
 describe('knnDensitySelection', () => {
   it('keeps floor(count × fraction) per part of speech, ascending ρ, nouns first', async () => {
-    const result = await knnDensitySelection.select({ candidateEmbeddings: matrix, partsOfSpeech }, { k: 7, keepNoun: 0.23, keepAdj: 0.13, precision: 'float64' });
+    const result = await knnDensitySelection.select(
+      { candidateEmbeddings: matrix, partsOfSpeech },
+      { k: 7, keepNoun: 0.23, keepAdj: 0.13, precision: 'float64' },
+    );
     const reference = referenceKnnLogDensity(matrix, 7, 'official');
     const order = (pos: PartOfSpeech): number[] =>
-      partsOfSpeech.map((p, i) => [p, i] as const).filter(([p]) => p === pos).map(([, i]) => i).sort((a, b) => reference[a]! - reference[b]!);
+      partsOfSpeech
+        .map((p, i) => [p, i] as const)
+        .filter(([p]) => p === pos)
+        .map(([, i]) => i)
+        .sort((a, b) => reference[a]! - reference[b]!);
     expect(result.keptCounts).toEqual({ noun: Math.floor(225 * 0.23), adj: Math.floor(75 * 0.13) });
     expect(Array.from(result.selectedIndices)).toEqual([...order('noun').slice(0, 51), ...order('adj').slice(0, 9)]);
     expect(result.statisticName).toBe('knn_mean_log_distance');
-    expect(result.parameters).toMatchObject({ k: 7, keepNoun: 0.23, keepAdj: 0.13, distance: 'official', precision: 'float64' });
+    expect(result.parameters).toMatchObject({
+      k: 7,
+      keepNoun: 0.23,
+      keepAdj: 0.13,
+      distance: 'official',
+      precision: 'float64',
+    });
   });
 
   it('uses the ViT-B/16 preset as defaults', () => {
@@ -79,12 +98,18 @@ describe('knnDensitySelection', () => {
   });
 
   it('rejects an empty corpus', async () => {
-    const error = await errorOf({ candidateEmbeddings: { rows: 0, cols: 4, data: new Float32Array(0) }, partsOfSpeech: [] });
+    const error = await errorOf({
+      candidateEmbeddings: { rows: 0, cols: 4, data: new Float32Array(0) },
+      partsOfSpeech: [],
+    });
     expect(error.code).toBe(MiningErrorCode.EmptyCorpus);
   });
 
   it('rejects a matrix whose data does not match its shape', async () => {
-    const error = await errorOf({ candidateEmbeddings: { rows: 3, cols: 4, data: new Float32Array(11) }, partsOfSpeech: ['noun', 'noun', 'noun'] });
+    const error = await errorOf({
+      candidateEmbeddings: { rows: 3, cols: 4, data: new Float32Array(11) },
+      partsOfSpeech: ['noun', 'noun', 'noun'],
+    });
     expect(error.code).toBe(MiningErrorCode.ShapeMismatch);
     expect(error.message).toMatch(/3 × 4 .*holds 11/);
   });
@@ -98,10 +123,14 @@ describe('knnDensitySelection', () => {
   });
 
   it('rejects a part-of-speech list of the wrong length or with unknown values', async () => {
-    expect((await errorOf({ candidateEmbeddings: matrix, partsOfSpeech: partsOfSpeech.slice(1) }, { k: 3 })).code).toBe(MiningErrorCode.ShapeMismatch);
+    expect((await errorOf({ candidateEmbeddings: matrix, partsOfSpeech: partsOfSpeech.slice(1) }, { k: 3 })).code).toBe(
+      MiningErrorCode.ShapeMismatch,
+    );
     const bad = [...partsOfSpeech] as string[];
     bad[0] = 'verb';
-    expect((await errorOf({ candidateEmbeddings: matrix, partsOfSpeech: bad as PartOfSpeech[] }, { k: 3 })).code).toBe(MiningErrorCode.InvalidInput);
+    expect((await errorOf({ candidateEmbeddings: matrix, partsOfSpeech: bad as PartOfSpeech[] }, { k: 3 })).code).toBe(
+      MiningErrorCode.InvalidInput,
+    );
   });
 
   it.each([0, -0.1, 1.01, Number.NaN])('rejects keep fraction %d outside (0, 1]', async (fraction) => {
@@ -115,7 +144,10 @@ describe('knnDensitySelection', () => {
     const error = await errorOf({ candidateEmbeddings: matrix, partsOfSpeech }, { k: 3, keepAdj: 0.01 });
     expect(error.code).toBe(MiningErrorCode.InvalidParameter);
     expect(error.message).toMatch(/keepAdj = 0.01 keeps none of the 75 adjectives .*at least 1\/75/);
-    const nounsOnly = await knnDensitySelection.select({ candidateEmbeddings: matrix, partsOfSpeech: partsOfSpeech.map(() => 'noun') }, { k: 3, keepAdj: 0.01 });
+    const nounsOnly = await knnDensitySelection.select(
+      { candidateEmbeddings: matrix, partsOfSpeech: partsOfSpeech.map(() => 'noun') },
+      { k: 3, keepAdj: 0.01 },
+    );
     expect(nounsOnly.keptCounts).toEqual({ noun: 69, adj: 0 });
   });
 
@@ -133,16 +165,26 @@ describe('knnDensitySelection', () => {
       const norm = Math.hypot(...row);
       row.forEach((v, c) => (units[r * 24 + c] = v / norm));
     }
-    const error = await errorOf({ candidateEmbeddings: { rows: matrix.rows, cols: 24, data: units }, partsOfSpeech }, { k: 3, precision: 'float64' });
+    const error = await errorOf(
+      { candidateEmbeddings: { rows: matrix.rows, cols: 24, data: units }, partsOfSpeech },
+      { k: 3, precision: 'float64' },
+    );
     expect(error.code).toBe(MiningErrorCode.NonPositiveDistance);
     expect(error.message).toMatch(/candidate \d+ and its neighbour \d+/);
     // The corrected cosine distance works on the same input.
-    const result = await knnDensitySelection.select({ candidateEmbeddings: { rows: matrix.rows, cols: 24, data: units }, partsOfSpeech }, { k: 3, distance: 'cosine' });
+    const result = await knnDensitySelection.select(
+      { candidateEmbeddings: { rows: matrix.rows, cols: 24, data: units }, partsOfSpeech },
+      { k: 3, distance: 'cosine' },
+    );
     expect(result.selectedIndices.length).toBeGreaterThan(0);
   });
 
   it('rejects an unknown distance or precision', async () => {
-    expect((await errorOf({ candidateEmbeddings: matrix, partsOfSpeech }, { k: 3, distance: 'euclid' as never })).code).toBe(MiningErrorCode.InvalidParameter);
-    expect((await errorOf({ candidateEmbeddings: matrix, partsOfSpeech }, { k: 3, precision: 'float16' as never })).code).toBe(MiningErrorCode.InvalidParameter);
+    expect(
+      (await errorOf({ candidateEmbeddings: matrix, partsOfSpeech }, { k: 3, distance: 'euclid' as never })).code,
+    ).toBe(MiningErrorCode.InvalidParameter);
+    expect(
+      (await errorOf({ candidateEmbeddings: matrix, partsOfSpeech }, { k: 3, precision: 'float16' as never })).code,
+    ).toBe(MiningErrorCode.InvalidParameter);
   });
 });

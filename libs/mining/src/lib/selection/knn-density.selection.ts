@@ -27,9 +27,19 @@ const vitB16 = KNN_DENSITY_PRESETS['vit-b16']!;
 
 export const knnDensitySelection: SelectionStrategy<KnnDensityParams> = {
   id: 'knn-density',
-  defaults: { k: vitB16.k, keepNoun: vitB16.keepNoun, keepAdj: vitB16.keepAdj, distance: 'official', precision: 'float32' },
+  defaults: {
+    k: vitB16.k,
+    keepNoun: vitB16.keepNoun,
+    keepAdj: vitB16.keepAdj,
+    distance: 'official',
+    precision: 'float32',
+  },
 
-  async select(input: SelectionInput, overrides: Partial<KnnDensityParams> = {}, kernel: KernelOptions = {}): Promise<SelectionResult> {
+  async select(
+    input: SelectionInput,
+    overrides: Partial<KnnDensityParams> = {},
+    kernel: KernelOptions = {},
+  ): Promise<SelectionResult> {
     const params: KnnDensityParams = { ...knnDensitySelection.defaults, ...stripUndefined(overrides) };
     const matrix = input.candidateEmbeddings;
     rejectEmptyCorpus(matrix.rows);
@@ -44,13 +54,22 @@ export const knnDensitySelection: SelectionStrategy<KnnDensityParams> = {
       );
     }
     if (params.distance !== 'official' && params.distance !== 'cosine') {
-      throw new MiningError(MiningErrorCode.InvalidParameter, `distance must be 'official' or 'cosine'; got '${String(params.distance)}'`);
+      throw new MiningError(
+        MiningErrorCode.InvalidParameter,
+        `distance must be 'official' or 'cosine'; got '${String(params.distance)}'`,
+      );
     }
     if (params.blockRows !== undefined && !(Number.isInteger(params.blockRows) && params.blockRows >= 1)) {
-      throw new MiningError(MiningErrorCode.InvalidParameter, `blockRows must be a positive integer; got ${params.blockRows}`);
+      throw new MiningError(
+        MiningErrorCode.InvalidParameter,
+        `blockRows must be a positive integer; got ${params.blockRows}`,
+      );
     }
     if (params.precision !== 'float32' && params.precision !== 'float64') {
-      throw new MiningError(MiningErrorCode.InvalidParameter, `precision must be 'float32' or 'float64'; got '${String(params.precision)}'`);
+      throw new MiningError(
+        MiningErrorCode.InvalidParameter,
+        `precision must be 'float32' or 'float64'; got '${String(params.precision)}'`,
+      );
     }
     const density = await knnLogDensity(
       matrix,
@@ -62,7 +81,10 @@ export const knnDensitySelection: SelectionStrategy<KnnDensityParams> = {
       },
       kernel,
     );
-    const kept = keepSmallestPerPartOfSpeech(density.logDensity, input.partsOfSpeech, { noun: params.keepNoun, adj: params.keepAdj });
+    const kept = keepSmallestPerPartOfSpeech(density.logDensity, input.partsOfSpeech, {
+      noun: params.keepNoun,
+      adj: params.keepAdj,
+    });
     return {
       method: 'knn-density',
       selectedIndices: kept.selectedIndices,

@@ -46,7 +46,11 @@ interface Shortlist {
 
 const FLOAT32_UNIT_ROUNDOFF = 2 ** -24;
 
-export async function knnLogDensity(matrix: EmbeddingMatrix, options: KnnLogDensityOptions, kernel: KernelOptions = {}): Promise<KnnLogDensity> {
+export async function knnLogDensity(
+  matrix: EmbeddingMatrix,
+  options: KnnLogDensityOptions,
+  kernel: KernelOptions = {},
+): Promise<KnnLogDensity> {
   const n = matrix.rows;
   const official = options.distance === 'official';
   // Neighbours taken per row: k+1 including itself (official), or k others (cosine).
@@ -103,7 +107,14 @@ export async function knnLogDensity(matrix: EmbeddingMatrix, options: KnnLogDens
  * give r_i + r_j − 2·u_i·u_j (official); with 1 in place of both norms, 2 − 2·u_i·u_j (cosine).
  * So the graph is just Gemm + TopK, with no elementwise pass over the N-wide score block.
  */
-function augmentedRows(matrix: EmbeddingMatrix, norms: Float64Array, official: boolean, role: 'key' | 'query', from: number, to: number): Float32Array {
+function augmentedRows(
+  matrix: EmbeddingMatrix,
+  norms: Float64Array,
+  official: boolean,
+  role: 'key' | 'query',
+  from: number,
+  to: number,
+): Float32Array {
   const { cols: d, data } = matrix;
   const stride = d + 2;
   const out = new Float32Array((to - from) * stride);
@@ -140,7 +151,10 @@ async function rowBlockShortlist(
   const distances = new Float32Array(n * count);
   const indices = new Int32Array(n * count);
   const rowsPerBlock = Math.max(1, Math.floor(blockRows ?? defaultBlockRows(n)));
-  const topk = await SimilarityTopKKernel.create({ keys, keyCount: n, dim: stride, count, largest: false, precision: 'float32' }, kernel);
+  const topk = await SimilarityTopKKernel.create(
+    { keys, keyCount: n, dim: stride, count, largest: false, precision: 'float32' },
+    kernel,
+  );
   try {
     for (let start = 0; start < n; start += rowsPerBlock) {
       const rows = Math.min(rowsPerBlock, n - start);

@@ -4,4 +4,8 @@
 import { negLabelSelection } from './neglabel.selection';
 import { describeSelectionParity } from './selection-parity.testing';
 
-describeSelectionParity(negLabelSelection, { fixture: 'neglabel', keyFile: 'neglabel_affinity', usesIdEmbeddings: true });
+describeSelectionParity(negLabelSelection, {
+  fixture: 'neglabel',
+  keyFile: 'neglabel_affinity',
+  usesIdEmbeddings: true,
+});

@@ -23,17 +23,24 @@ async function errorOf(given: SelectionInput, params: Partial<NegLabelParams> = 
 }
 
 describe('negLabelSelection', () => {
-  it.each(['float64', 'float32'] as const)('matches the brute-force 0.95 quantile (%s) and keeps 15% per part of speech', async (precision) => {
-    const { quantile } = referenceIdQuantile(candidates, labels, 0.95);
-    const result = await negLabelSelection.select(input, { precision });
-    for (let i = 0; i < 400; i++) expect(Math.abs(result.statistic[i]! - quantile[i]!)).toBeLessThan(precision === 'float64' ? 1e-14 : 2e-6);
-    expect(result.keptCounts).toEqual({ noun: 48, adj: 12 });
-    if (precision === 'float64') {
-      const byKey = (from: number, to: number): number[] =>
-        Array.from({ length: to - from }, (_, t) => from + t).sort((a, b) => quantile[a]! - quantile[b]!);
-      expect(Array.from(result.selectedIndices)).toEqual([...byKey(0, 320).slice(0, 48), ...byKey(320, 400).slice(0, 12)]);
-    }
-  });
+  it.each(['float64', 'float32'] as const)(
+    'matches the brute-force 0.95 quantile (%s) and keeps 15% per part of speech',
+    async (precision) => {
+      const { quantile } = referenceIdQuantile(candidates, labels, 0.95);
+      const result = await negLabelSelection.select(input, { precision });
+      for (let i = 0; i < 400; i++)
+        expect(Math.abs(result.statistic[i]! - quantile[i]!)).toBeLessThan(precision === 'float64' ? 1e-14 : 2e-6);
+      expect(result.keptCounts).toEqual({ noun: 48, adj: 12 });
+      if (precision === 'float64') {
+        const byKey = (from: number, to: number): number[] =>
+          Array.from({ length: to - from }, (_, t) => from + t).sort((a, b) => quantile[a]! - quantile[b]!);
+        expect(Array.from(result.selectedIndices)).toEqual([
+          ...byKey(0, 320).slice(0, 48),
+          ...byKey(320, 400).slice(0, 12),
+        ]);
+      }
+    },
+  );
 
   it('works for any quantile, including the ends and a single ID label', async () => {
     for (const q of [0, 0.5, 1]) {
@@ -43,7 +50,9 @@ describe('negLabelSelection', () => {
     }
     const one = { rows: 1, cols: 16, data: labels.data.slice(0, 16) };
     const result = await negLabelSelection.select({ ...input, idEmbeddings: one }, { precision: 'float64' });
-    expect(Math.abs(result.statistic[0]! - referenceIdQuantile(candidates, one, 0.95).quantile[0]!)).toBeLessThan(1e-14);
+    expect(Math.abs(result.statistic[0]! - referenceIdQuantile(candidates, one, 0.95).quantile[0]!)).toBeLessThan(
+      1e-14,
+    );
   });
 
   it("CSP's variant sets ψ = 1 for candidates too close to an ID label, so they are never kept", async () => {
@@ -55,7 +64,8 @@ describe('negLabelSelection', () => {
     expect(result.statistic[3]).toBe(1);
     expect(Array.from(result.selectedIndices)).not.toContain(3);
     const { maximum, quantile } = referenceIdQuantile(withCopy.candidateEmbeddings, labels, 0.95);
-    for (let i = 0; i < 400; i++) if (i !== 3) expect(result.statistic[i]).toBeCloseTo(maximum[i]! > 0.95 ? 1 : quantile[i]!, 5);
+    for (let i = 0; i < 400; i++)
+      if (i !== 3) expect(result.statistic[i]).toBeCloseTo(maximum[i]! > 0.95 ? 1 : quantile[i]!, 5);
   });
 
   it('needs ID label embeddings of the same dimension', async () => {
@@ -73,8 +83,14 @@ describe('negLabelSelection', () => {
     expect((await errorOf(input, { keepNoun: 0 })).code).toBe(MiningErrorCode.InvalidParameter);
     expect((await errorOf(input, { keepAdj: 2 })).code).toBe(MiningErrorCode.InvalidParameter);
     expect((await errorOf(input, { quantile: 1.5 })).code).toBe(MiningErrorCode.InvalidParameter);
-    expect((await errorOf({ ...input, candidateEmbeddings: { rows: 0, cols: 16, data: new Float32Array(0) }, partsOfSpeech: [] })).code).toBe(
-      MiningErrorCode.EmptyCorpus,
-    );
+    expect(
+      (
+        await errorOf({
+          ...input,
+          candidateEmbeddings: { rows: 0, cols: 16, data: new Float32Array(0) },
+          partsOfSpeech: [],
+        })
+      ).code,
+    ).toBe(MiningErrorCode.EmptyCorpus);
   });
 });

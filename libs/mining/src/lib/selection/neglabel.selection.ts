@@ -7,7 +7,13 @@
 import { MiningError, MiningErrorCode } from '../errors';
 import type { KernelOptions } from '../kernels/ort-session';
 import { defaultBlockRows, SimilarityTopKKernel, type KernelPrecision } from '../kernels/similarity-topk.kernel';
-import { rowNorms, unitRowsFloat32, unitRowsFloat64, validateEmbeddingMatrix, type EmbeddingMatrix } from './embedding-matrix';
+import {
+  rowNorms,
+  unitRowsFloat32,
+  unitRowsFloat64,
+  validateEmbeddingMatrix,
+  type EmbeddingMatrix,
+} from './embedding-matrix';
 import { keepSmallestPerPartOfSpeech, validateKeepFractions } from './keep-per-part-of-speech';
 import { lerp, quantileRank } from './linear-quantile';
 import type { SelectionInput, SelectionPrecision, SelectionResult, SelectionStrategy } from './selection-strategy';
@@ -29,7 +35,11 @@ export const negLabelSelection: SelectionStrategy<NegLabelParams> = {
   id: 'neglabel',
   defaults: { quantile: 0.95, keepNoun: 0.15, keepAdj: 0.15, precision: 'float32' },
 
-  async select(input: SelectionInput, overrides: Partial<NegLabelParams> = {}, kernel: KernelOptions = {}): Promise<SelectionResult> {
+  async select(
+    input: SelectionInput,
+    overrides: Partial<NegLabelParams> = {},
+    kernel: KernelOptions = {},
+  ): Promise<SelectionResult> {
     const params: NegLabelParams = { ...negLabelSelection.defaults, ...stripUndefined(overrides) };
     const candidates = input.candidateEmbeddings;
     rejectEmptyCorpus(candidates.rows);
@@ -37,7 +47,10 @@ export const negLabelSelection: SelectionStrategy<NegLabelParams> = {
     validatePartsOfSpeech(input.partsOfSpeech, candidates.rows);
     const labels = input.idEmbeddings;
     if (labels === undefined) {
-      throw new MiningError(MiningErrorCode.InvalidInput, 'neglabel selection needs the ID label embeddings (K × d); none were given');
+      throw new MiningError(
+        MiningErrorCode.InvalidInput,
+        'neglabel selection needs the ID label embeddings (K × d); none were given',
+      );
     }
     validateEmbeddingMatrix(labels, 'ID label embeddings');
     if (labels.cols !== candidates.cols) {
@@ -49,17 +62,35 @@ export const negLabelSelection: SelectionStrategy<NegLabelParams> = {
     }
     validateKeepFractions({ noun: params.keepNoun, adj: params.keepAdj }, input.partsOfSpeech);
     if (!Number.isFinite(params.quantile) || params.quantile < 0 || params.quantile > 1) {
-      throw new MiningError(MiningErrorCode.InvalidParameter, `quantile must be in [0, 1]; got ${params.quantile}`, { quantile: params.quantile });
+      throw new MiningError(MiningErrorCode.InvalidParameter, `quantile must be in [0, 1]; got ${params.quantile}`, {
+        quantile: params.quantile,
+      });
     }
     if (params.nearDuplicateCosine !== undefined && !(Math.abs(params.nearDuplicateCosine) <= 1)) {
-      throw new MiningError(MiningErrorCode.InvalidParameter, `nearDuplicateCosine must be a cosine in [-1, 1]; got ${params.nearDuplicateCosine}`);
+      throw new MiningError(
+        MiningErrorCode.InvalidParameter,
+        `nearDuplicateCosine must be a cosine in [-1, 1]; got ${params.nearDuplicateCosine}`,
+      );
     }
     if (params.precision !== 'float32' && params.precision !== 'float64') {
-      throw new MiningError(MiningErrorCode.InvalidParameter, `precision must be 'float32' or 'float64'; got '${String(params.precision)}'`);
+      throw new MiningError(
+        MiningErrorCode.InvalidParameter,
+        `precision must be 'float32' or 'float64'; got '${String(params.precision)}'`,
+      );
     }
 
-    const affinity = await idSimilarityQuantiles(candidates, labels, params.quantile, params.nearDuplicateCosine, params.precision, kernel);
-    const kept = keepSmallestPerPartOfSpeech(affinity, input.partsOfSpeech, { noun: params.keepNoun, adj: params.keepAdj });
+    const affinity = await idSimilarityQuantiles(
+      candidates,
+      labels,
+      params.quantile,
+      params.nearDuplicateCosine,
+      params.precision,
+      kernel,
+    );
+    const kept = keepSmallestPerPartOfSpeech(affinity, input.partsOfSpeech, {
+      noun: params.keepNoun,
+      adj: params.keepAdj,
+    });
     return {
       method: 'neglabel',
       selectedIndices: kept.selectedIndices,
@@ -95,11 +126,18 @@ async function idSimilarityQuantiles(
   // Descending positions of the ascending ranks `lower` and `upper`.
   const belowAt = count - 1;
   const aboveAt = labelCount - 1 - upper;
-  const topk = await SimilarityTopKKernel.create({ keys, keyCount: labelCount, dim, count, largest: true, precision }, kernel);
+  const topk = await SimilarityTopKKernel.create(
+    { keys, keyCount: labelCount, dim, count, largest: true, precision },
+    kernel,
+  );
   try {
     for (let start = 0; start < candidates.rows; start += blockRows) {
       const rows = Math.min(blockRows, candidates.rows - start);
-      const block: EmbeddingMatrix = { rows, cols: dim, data: candidates.data.subarray(start * dim, (start + rows) * dim) };
+      const block: EmbeddingMatrix = {
+        rows,
+        cols: dim,
+        data: candidates.data.subarray(start * dim, (start + rows) * dim),
+      };
       const norms = candidateNorms.subarray(start, start + rows);
       const queries = precision === 'float64' ? unitRowsFloat64(block, norms) : unitRowsFloat32(block, norms);
       const best = await topk.run(queries, rows);
@@ -107,7 +145,9 @@ async function idSimilarityQuantiles(
         const base = r * count;
         const maximum = best.values[base]!;
         affinity[start + r] =
-          nearDuplicateCosine !== undefined && maximum > nearDuplicateCosine ? 1 : lerp(best.values[base + belowAt]!, best.values[base + aboveAt]!, weight);
+          nearDuplicateCosine !== undefined && maximum > nearDuplicateCosine
+            ? 1
+            : lerp(best.values[base + belowAt]!, best.values[base + aboveAt]!, weight);
       }
     }
   } finally {

@@ -28,7 +28,10 @@ export interface SelectionParitySpec {
  * For every case: float64 gives the expected indices in order and keys within 1e-10; float32 keeps
  * keys within 2e-6, the same set, and swaps order only between keys closer than 1e-6 (README).
  */
-export function describeSelectionParity(strategy: SelectionStrategy<{ precision: SelectionPrecision }>, spec: SelectionParitySpec): void {
+export function describeSelectionParity(
+  strategy: SelectionStrategy<{ precision: SelectionPrecision }>,
+  spec: SelectionParitySpec,
+): void {
   describeWithSharedFixtures('dnm-parity', `${strategy.id} selection parity`, (root) => {
     for (const name of PARITY_CASES) {
       const dir = path.join(root, name);
@@ -38,9 +41,14 @@ export function describeSelectionParity(strategy: SelectionStrategy<{ precision:
           input: {
             candidateEmbeddings: asFloat32Matrix(readNpy(path.join(dir, 'corpus_text_emb.npy')), 'corpus'),
             partsOfSpeech: corpus.map((c) => c.pos),
-            ...(spec.usesIdEmbeddings ? { idEmbeddings: asFloat32Matrix(readNpy(path.join(dir, 'id_text_emb.npy')), 'id') } : {}),
+            ...(spec.usesIdEmbeddings
+              ? { idEmbeddings: asFloat32Matrix(readNpy(path.join(dir, 'id_text_emb.npy')), 'id') }
+              : {}),
           },
-          expectedIndices: asIndexVector(readNpy(path.join(dir, 'expected', `selected_${spec.fixture}.npy`)), `selected_${spec.fixture}`),
+          expectedIndices: asIndexVector(
+            readNpy(path.join(dir, 'expected', `selected_${spec.fixture}.npy`)),
+            `selected_${spec.fixture}`,
+          ),
           expectedKey: asFloat64Vector(readNpy(path.join(dir, 'expected', `${spec.keyFile}.npy`)), spec.keyFile),
         };
       };
@@ -50,7 +58,8 @@ export function describeSelectionParity(strategy: SelectionStrategy<{ precision:
         const result = await strategy.select(input, { precision: 'float64' });
         expect(Array.from(result.selectedIndices)).toEqual(Array.from(expectedIndices));
         let worst = 0;
-        for (let i = 0; i < expectedKey.length; i++) worst = Math.max(worst, Math.abs(result.statistic[i]! - expectedKey[i]!));
+        for (let i = 0; i < expectedKey.length; i++)
+          worst = Math.max(worst, Math.abs(result.statistic[i]! - expectedKey[i]!));
         expect(worst).toBeLessThan(1e-10);
       }, 120_000);
 
@@ -70,7 +79,8 @@ export function expectSelectionWithinTies(
   tolerances: ParityTolerances,
 ): void {
   let worstKeyError = 0;
-  for (let i = 0; i < expectedKey.length; i++) worstKeyError = Math.max(worstKeyError, Math.abs(result.statistic[i]! - expectedKey[i]!));
+  for (let i = 0; i < expectedKey.length; i++)
+    worstKeyError = Math.max(worstKeyError, Math.abs(result.statistic[i]! - expectedKey[i]!));
   expect(worstKeyError).toBeLessThan(tolerances.keyTolerance);
   expect(result.selectedIndices.length).toBe(expectedIndices.length);
   expect(new Set(result.selectedIndices)).toEqual(new Set(expectedIndices));
@@ -83,8 +93,13 @@ export function expectSelectionWithinTies(
       const first = actual[a]!;
       const second = actual[b]!;
       // Checked with a plain comparison first: an expect() per pair would be millions of calls.
-      if (position.get(first)! > position.get(second)! && !(Math.abs(expectedKey[first]! - expectedKey[second]!) < tolerances.tieTolerance)) {
-        throw new Error(`candidates ${first} and ${second} are out of reference order but their reference keys differ by ${Math.abs(expectedKey[first]! - expectedKey[second]!)}`);
+      if (
+        position.get(first)! > position.get(second)! &&
+        !(Math.abs(expectedKey[first]! - expectedKey[second]!) < tolerances.tieTolerance)
+      ) {
+        throw new Error(
+          `candidates ${first} and ${second} are out of reference order but their reference keys differ by ${Math.abs(expectedKey[first]! - expectedKey[second]!)}`,
+        );
       }
     }
   }

@@ -21,7 +21,11 @@ function dot(a: Float64Array, b: Float64Array): number {
 }
 
 /** ρ_i by brute force over the full N×N distance matrix. */
-export function referenceKnnLogDensity(matrix: EmbeddingMatrix, k: number, distance: 'official' | 'cosine'): Float64Array {
+export function referenceKnnLogDensity(
+  matrix: EmbeddingMatrix,
+  k: number,
+  distance: 'official' | 'cosine',
+): Float64Array {
   const { units, norms } = unit(matrix);
   const out = new Float64Array(matrix.rows);
   for (let i = 0; i < matrix.rows; i++) {
@@ -39,7 +43,11 @@ export function referenceKnnLogDensity(matrix: EmbeddingMatrix, k: number, dista
 }
 
 /** ψ_n and the largest cosine by brute force (full sort of the K cosines). */
-export function referenceIdQuantile(candidates: EmbeddingMatrix, labels: EmbeddingMatrix, q: number): { quantile: Float64Array; maximum: Float64Array } {
+export function referenceIdQuantile(
+  candidates: EmbeddingMatrix,
+  labels: EmbeddingMatrix,
+  q: number,
+): { quantile: Float64Array; maximum: Float64Array } {
   const c = unit(candidates).units;
   const l = unit(labels).units;
   const quantile = new Float64Array(candidates.rows);

@@ -31,9 +31,16 @@ describe('selectWithout', () => {
   const partsOfSpeech: PartOfSpeech[] = Array.from({ length: 120 }, (_, i) => (i % 3 === 0 ? 'adj' : 'noun'));
 
   it('removes the excluded candidates from the pool and maps indices back to the corpus', async () => {
-    const full = await knnDensitySelection.select({ candidateEmbeddings: matrix, partsOfSpeech }, { k: 5, keepNoun: 0.5, keepAdj: 0.5 });
+    const full = await knnDensitySelection.select(
+      { candidateEmbeddings: matrix, partsOfSpeech },
+      { k: 5, keepNoun: 0.5, keepAdj: 0.5 },
+    );
     const excluded = [full.selectedIndices[0]!, full.selectedIndices[1]!];
-    const result = await selectWithout(knnDensitySelection, { candidateEmbeddings: matrix, partsOfSpeech }, excluded, { k: 5, keepNoun: 0.5, keepAdj: 0.5 });
+    const result = await selectWithout(knnDensitySelection, { candidateEmbeddings: matrix, partsOfSpeech }, excluded, {
+      k: 5,
+      keepNoun: 0.5,
+      keepAdj: 0.5,
+    });
     for (const index of excluded) {
       expect(Array.from(result.selectedIndices)).not.toContain(index);
       expect(result.statistic[index]).toBeNaN();
@@ -51,8 +58,8 @@ describe('selectWithout', () => {
   });
 
   it('rejects exclusions outside the corpus', async () => {
-    await expect(selectWithout(knnDensitySelection, { candidateEmbeddings: matrix, partsOfSpeech }, [120], { k: 5 })).rejects.toThrow(
-      /excluded candidate 120 is outside the 120 candidates/,
-    );
+    await expect(
+      selectWithout(knnDensitySelection, { candidateEmbeddings: matrix, partsOfSpeech }, [120], { k: 5 }),
+    ).rejects.toThrow(/excluded candidate 120 is outside the 120 candidates/);
   });
 });

@@ -6,17 +6,24 @@ import type { EmbeddingMatrix } from './embedding-matrix';
 import { knnDensitySelection, type KnnDensityParams } from './knn-density.selection';
 import { negLabelSelection, type NegLabelParams } from './neglabel.selection';
 import { validatePartsOfSpeech } from './validate-parts-of-speech';
-import { SELECTION_METHOD_IDS, type SelectionInput, type SelectionMethodId, type SelectionResult, type SelectionStrategy } from './selection-strategy';
+import {
+  SELECTION_METHOD_IDS,
+  type SelectionInput,
+  type SelectionMethodId,
+  type SelectionResult,
+  type SelectionStrategy,
+} from './selection-strategy';
 
 export interface SelectionParamsById {
   readonly 'knn-density': KnnDensityParams;
   readonly neglabel: NegLabelParams;
 }
 
-export const SELECTION_STRATEGIES: { readonly [Id in SelectionMethodId]: SelectionStrategy<SelectionParamsById[Id]> } = {
-  'knn-density': knnDensitySelection,
-  neglabel: negLabelSelection,
-};
+export const SELECTION_STRATEGIES: { readonly [Id in SelectionMethodId]: SelectionStrategy<SelectionParamsById[Id]> } =
+  {
+    'knn-density': knnDensitySelection,
+    neglabel: negLabelSelection,
+  };
 
 export function isSelectionMethodId(value: string): value is SelectionMethodId {
   return (SELECTION_METHOD_IDS as readonly string[]).includes(value);
@@ -26,7 +33,11 @@ export function selectionStrategy<Id extends SelectionMethodId>(id: Id): Selecti
 export function selectionStrategy(id: string): SelectionStrategy<unknown>;
 export function selectionStrategy(id: string): SelectionStrategy<unknown> {
   if (!isSelectionMethodId(id)) {
-    throw new MiningError(MiningErrorCode.UnknownMethod, `unknown selection method '${id}'; accepted: ${SELECTION_METHOD_IDS.join(', ')}`, { id });
+    throw new MiningError(
+      MiningErrorCode.UnknownMethod,
+      `unknown selection method '${id}'; accepted: ${SELECTION_METHOD_IDS.join(', ')}`,
+      { id },
+    );
   }
   return SELECTION_STRATEGIES[id] as SelectionStrategy<unknown>;
 }
@@ -48,7 +59,11 @@ export async function selectWithout<Params>(
   const drop = new Uint8Array(n);
   for (const index of excluded) {
     if (!Number.isInteger(index) || index < 0 || index >= n) {
-      throw new MiningError(MiningErrorCode.InvalidInput, `excluded candidate ${index} is outside the ${n} candidates`, { index });
+      throw new MiningError(
+        MiningErrorCode.InvalidInput,
+        `excluded candidate ${index} is outside the ${n} candidates`,
+        { index },
+      );
     }
     drop[index] = 1;
   }

@@ -12,15 +12,22 @@ export function validatePartsOfSpeech(partsOfSpeech: readonly PartOfSpeech[], ca
   }
   for (let i = 0; i < partsOfSpeech.length; i++) {
     if (!isPartOfSpeech(partsOfSpeech[i])) {
-      throw new MiningError(MiningErrorCode.InvalidInput, `candidate ${i} has part of speech '${String(partsOfSpeech[i])}'; accepted: 'noun', 'adj'`, {
-        candidate: i,
-      });
+      throw new MiningError(
+        MiningErrorCode.InvalidInput,
+        `candidate ${i} has part of speech '${String(partsOfSpeech[i])}'; accepted: 'noun', 'adj'`,
+        {
+          candidate: i,
+        },
+      );
     }
   }
 }
 
 export function rejectEmptyCorpus(candidateCount: number): void {
   if (candidateCount === 0) {
-    throw new MiningError(MiningErrorCode.EmptyCorpus, 'the candidate corpus is empty; selection needs at least one candidate embedding row');
+    throw new MiningError(
+      MiningErrorCode.EmptyCorpus,
+      'the candidate corpus is empty; selection needs at least one candidate embedding row',
+    );
   }
 }

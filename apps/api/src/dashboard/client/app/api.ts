@@ -43,7 +43,8 @@ function askForApiKey(message: string): Promise<boolean> {
   asking ??= new Promise<boolean>((resolve) => {
     const dialog = document.createElement('dialog');
     dialog.className = 'api-key';
-    dialog.innerHTML = '<form method="dialog"><h2>API key needed</h2><p class="reason"></p><label>API key <input name="key" type="password" autocomplete="off" required></label><p class="small">Kept for this tab only (sessionStorage) and sent as <code>Authorization: Bearer</code>. A viewer key is enough.</p><menu><button value="cancel" type="button" class="cancel">Cancel</button> <button value="ok">Use key</button></menu></form>';
+    dialog.innerHTML =
+      '<form method="dialog"><h2>API key needed</h2><p class="reason"></p><label>API key <input name="key" type="password" autocomplete="off" required></label><p class="small">Kept for this tab only (sessionStorage) and sent as <code>Authorization: Bearer</code>. A viewer key is enough.</p><menu><button value="cancel" type="button" class="cancel">Cancel</button> <button value="ok">Use key</button></menu></form>';
     (dialog.querySelector('.reason') as HTMLElement).textContent = message;
     const input = dialog.querySelector('input') as HTMLInputElement;
     dialog.querySelector('.cancel')?.addEventListener('click', () => dialog.close('cancel'));
@@ -66,33 +67,60 @@ interface GraphQLResponse<T> {
 }
 
 /** Sends `operationName` from `document` and returns its data, or throws ApiError. */
-export async function gql<T>(document: string, operationName: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+export async function gql<T>(
+  document: string,
+  operationName: string,
+  variables: Record<string, unknown> = {},
+  signal?: AbortSignal,
+): Promise<T> {
   try {
     return await gqlOnce<T>(document, operationName, variables, signal);
   } catch (error) {
-    if (error instanceof ApiError && error.code === 'UNAUTHENTICATED' && (await askForApiKey(`${error.message} (code UNAUTHENTICATED)`))) return gqlOnce<T>(document, operationName, variables, signal);
+    if (
+      error instanceof ApiError &&
+      error.code === 'UNAUTHENTICATED' &&
+      (await askForApiKey(`${error.message} (code UNAUTHENTICATED)`))
+    )
+      return gqlOnce<T>(document, operationName, variables, signal);
     throw error;
   }
 }
 
-async function gqlOnce<T>(document: string, operationName: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+async function gqlOnce<T>(
+  document: string,
+  operationName: string,
+  variables: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch('/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...authHeaders() },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...authHeaders(),
+      },
       body: JSON.stringify({ query: document, operationName, variables }),
       signal,
     });
   } catch (error) {
     if (signal?.aborted === true) throw error;
-    throw new ApiError(`the API could not be reached (${error instanceof Error ? error.message : String(error)})`, 'NETWORK', operationName);
+    throw new ApiError(
+      `the API could not be reached (${error instanceof Error ? error.message : String(error)})`,
+      'NETWORK',
+      operationName,
+    );
   }
   let body: GraphQLResponse<T>;
   try {
     body = (await response.json()) as GraphQLResponse<T>;
   } catch {
-    throw new ApiError(`the API answered HTTP ${response.status} without a GraphQL body`, `HTTP_${response.status}`, operationName);
+    throw new ApiError(
+      `the API answered HTTP ${response.status} without a GraphQL body`,
+      `HTTP_${response.status}`,
+      operationName,
+    );
   }
   const first = body.errors?.[0];
   if (first !== undefined) {
@@ -100,7 +128,12 @@ async function gqlOnce<T>(document: string, operationName: string, variables: Re
     const more = (body.errors?.length ?? 1) > 1 ? ` (and ${(body.errors?.length ?? 1) - 1} more)` : '';
     throw new ApiError(first.message + more, code, operationName);
   }
-  if (body.data === undefined || body.data === null) throw new ApiError(`the API answered HTTP ${response.status} with no data`, `HTTP_${response.status}`, operationName);
+  if (body.data === undefined || body.data === null)
+    throw new ApiError(
+      `the API answered HTTP ${response.status} with no data`,
+      `HTTP_${response.status}`,
+      operationName,
+    );
   return body.data;
 }
 

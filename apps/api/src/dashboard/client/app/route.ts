@@ -13,10 +13,18 @@ export function parseHash(hash: string): Route {
   const queryAt = text.indexOf('?');
   const pathPart = queryAt < 0 ? text : text.slice(0, queryAt);
   const [view = '', id] = pathPart.split('/').map((part) => decodeURIComponent(part));
-  return { view: view === '' ? 'runs' : view, id: id === '' ? undefined : id, params: new URLSearchParams(queryAt < 0 ? '' : text.slice(queryAt + 1)) };
+  return {
+    view: view === '' ? 'runs' : view,
+    id: id === '' ? undefined : id,
+    params: new URLSearchParams(queryAt < 0 ? '' : text.slice(queryAt + 1)),
+  };
 }
 
-export function formatHash(view: string, id: string | undefined, params: URLSearchParams | Record<string, string | undefined>): string {
+export function formatHash(
+  view: string,
+  id: string | undefined,
+  params: URLSearchParams | Record<string, string | undefined>,
+): string {
   const search = params instanceof URLSearchParams ? new URLSearchParams(params) : new URLSearchParams();
   if (!(params instanceof URLSearchParams)) {
     for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, value);

@@ -27,7 +27,11 @@ interface CompareRun {
   readonly labelSet: { readonly id: string; readonly name: string };
   readonly model: { readonly id: string; readonly name: string };
   readonly idImageSet: { readonly id: string; readonly name: string };
-  readonly results: readonly { readonly oodImageSetId: string; readonly oodImageSet: { readonly name: string }; readonly rocPoints: readonly { readonly fpr: number; readonly tpr: number }[] }[];
+  readonly results: readonly {
+    readonly oodImageSetId: string;
+    readonly oodImageSet: { readonly name: string };
+    readonly rocPoints: readonly { readonly fpr: number; readonly tpr: number }[];
+  }[];
 }
 
 interface Cell {
@@ -65,14 +69,25 @@ function runLabel(run: CompareRun): string {
   return `${run.method} ${shortId(run.id)}`;
 }
 
-function deltaCell(value: number, base: number | undefined, lowerIsBetter: boolean, isBase: boolean): HTMLTableCellElement {
-  if (isBase || base === undefined) return h('td', { class: 'num' }, pct(value), isBase ? h('span', { class: 'muted small' }, ' baseline') : null);
+function deltaCell(
+  value: number,
+  base: number | undefined,
+  lowerIsBetter: boolean,
+  isBase: boolean,
+): HTMLTableCellElement {
+  if (isBase || base === undefined)
+    return h('td', { class: 'num' }, pct(value), isBase ? h('span', { class: 'muted small' }, ' baseline') : null);
   const delta = value - base;
   const better = lowerIsBetter ? delta < -EPSILON : delta > EPSILON;
   const worse = lowerIsBetter ? delta > EPSILON : delta < -EPSILON;
   const verdict = better ? 'better' : worse ? 'worse' : 'same';
   const sign = delta >= 0 ? '+' : '−';
-  return h('td', { class: `num delta-${verdict}`, 'data-verdict': verdict }, pct(value), h('span', { class: 'delta' }, ` ${sign}${pct(Math.abs(delta))} ${verdict === 'same' ? '(same)' : `(${verdict})`}`));
+  return h(
+    'td',
+    { class: `num delta-${verdict}`, 'data-verdict': verdict },
+    pct(value),
+    h('span', { class: 'delta' }, ` ${sign}${pct(Math.abs(delta))} ${verdict === 'same' ? '(same)' : `(${verdict})`}`),
+  );
 }
 
 class ComparePage implements Page {
@@ -101,12 +116,17 @@ class ComparePage implements Page {
   private async load(): Promise<void> {
     const ids = this.ids();
     if (ids.length < 2) {
-      replaceChildren(this.body, h('p', {}, 'Select two or more runs on the ', link('evaluation runs', href('runs')), ' page to compare them.'));
+      replaceChildren(
+        this.body,
+        h('p', {}, 'Select two or more runs on the ', link('evaluation runs', href('runs')), ' page to compare them.'),
+      );
       return;
     }
     replaceChildren(this.body, h('p', { class: 'muted' }, 'Loading…'));
     try {
-      const { compareRuns } = await gql<{ compareRuns: { runs: CompareRun[]; rows: Row[] } }>(COMPARE, 'CompareRuns', { ids });
+      const { compareRuns } = await gql<{ compareRuns: { runs: CompareRun[]; rows: Row[] } }>(COMPARE, 'CompareRuns', {
+        ids,
+      });
       this.runs = compareRuns.runs;
       this.rows = compareRuns.rows;
       this.render();
@@ -127,10 +147,38 @@ class ComparePage implements Page {
       h(
         'div',
         { class: 'filters' },
-        selectControl('Baseline run', 'base', this.runs.map((run) => [run.id, runLabel(run)]), baseId, (value) => updateParams({ base: value }, { replace: true })),
-        h('span', { class: 'muted small' }, 'Differences are to the baseline; lower FPR95 is better, higher AUROC and AUPR are better.'),
+        selectControl(
+          'Baseline run',
+          'base',
+          this.runs.map((run) => [run.id, runLabel(run)]),
+          baseId,
+          (value) => updateParams({ base: value }, { replace: true }),
+        ),
+        h(
+          'span',
+          { class: 'muted small' },
+          'Differences are to the baseline; lower FPR95 is better, higher AUROC and AUPR are better.',
+        ),
       ),
-      section('Runs', h('ul', { class: 'plain' }, ...this.runs.map((run) => h('li', {}, link(runLabel(run), href('run', run.id)), h('span', { class: 'muted small' }, ` ${run.status}, ${run.labelSet.name}, ${run.model.name}, created ${when(run.createdAt)}`))))),
+      section(
+        'Runs',
+        h(
+          'ul',
+          { class: 'plain' },
+          ...this.runs.map((run) =>
+            h(
+              'li',
+              {},
+              link(runLabel(run), href('run', run.id)),
+              h(
+                'span',
+                { class: 'muted small' },
+                ` ${run.status}, ${run.labelSet.name}, ${run.model.name}, created ${when(run.createdAt)}`,
+              ),
+            ),
+          ),
+        ),
+      ),
       section('Metrics per OOD set', ...this.rows.map((row) => this.metricsTable(row, baseId))),
       section('ROC curves', h('div', { class: 'charts', id: 'compare-roc' }, ...this.rocCharts())),
       section('Parameters', this.paramsTable(baseId)),
@@ -140,7 +188,10 @@ class ComparePage implements Page {
   private metricsTable(row: Row, baseId: string): HTMLElement {
     const cellOf = (runId: string) => row.cells.find((cell) => cell.evaluationRunId === runId);
     const base = cellOf(baseId);
-    const title = row.oodImageSetId === 'average' || row.oodImageSetName.toLowerCase().includes('average') ? `${row.oodImageSetName} (over the OOD sets every run evaluated)` : row.oodImageSetName;
+    const title =
+      row.oodImageSetId === 'average' || row.oodImageSetName.toLowerCase().includes('average')
+        ? `${row.oodImageSetName} (over the OOD sets every run evaluated)`
+        : row.oodImageSetName;
     return h(
       'div',
       { class: 'table-wrap' },
@@ -148,7 +199,23 @@ class ComparePage implements Page {
         'table',
         { class: 'data compare', 'data-ood-set': row.oodImageSetName },
         h('caption', {}, title),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'metric'), ...this.runs.map((run) => h('th', { scope: 'col', class: 'num' }, link(runLabel(run), href('run', run.id)), run.id === row.bestByAuroc ? h('span', { class: 'small' }, ' (best AUROC)') : null)))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, 'metric'),
+            ...this.runs.map((run) =>
+              h(
+                'th',
+                { scope: 'col', class: 'num' },
+                link(runLabel(run), href('run', run.id)),
+                run.id === row.bestByAuroc ? h('span', { class: 'small' }, ' (best AUROC)') : null,
+              ),
+            ),
+          ),
+        ),
         h(
           'tbody',
           {},
@@ -159,7 +226,9 @@ class ComparePage implements Page {
               h('th', { scope: 'row' }, metric.label),
               ...this.runs.map((run) => {
                 const cell = cellOf(run.id);
-                return cell === undefined ? h('td', { class: 'num muted' }, 'not evaluated') : deltaCell(cell[metric.key], base?.[metric.key], metric.lowerIsBetter, run.id === baseId);
+                return cell === undefined
+                  ? h('td', { class: 'num muted' }, 'not evaluated')
+                  : deltaCell(cell[metric.key], base?.[metric.key], metric.lowerIsBetter, run.id === baseId);
               }),
             ),
           ),
@@ -170,7 +239,8 @@ class ComparePage implements Page {
 
   private rocCharts(): HTMLElement[] {
     const sets = new Map<string, string>();
-    for (const run of this.runs) for (const result of run.results) sets.set(result.oodImageSetId, result.oodImageSet.name);
+    for (const run of this.runs)
+      for (const result of run.results) sets.set(result.oodImageSetId, result.oodImageSet.name);
     return [...sets].map(([setId, name]) =>
       curveChart(
         `ROC on ${name}`,
@@ -178,7 +248,9 @@ class ComparePage implements Page {
         'true positive rate',
         this.runs.flatMap((run) => {
           const result = run.results.find((one) => one.oodImageSetId === setId);
-          return result === undefined ? [] : [{ label: runLabel(run), points: result.rocPoints.map((point) => ({ x: point.fpr, y: point.tpr })) }];
+          return result === undefined
+            ? []
+            : [{ label: runLabel(run), points: result.rocPoints.map((point) => ({ x: point.fpr, y: point.tpr })) }];
         }),
       ),
     );
@@ -198,7 +270,8 @@ class ComparePage implements Page {
       ['code version', (run) => run.codeVersion],
     ]);
     const keys = [...new Set(this.runs.flatMap((run) => Object.keys(run.params)))].sort();
-    for (const key of keys) rows.set(`params.${key}`, (run) => (Object.hasOwn(run.params, key) ? paramValue(run.params[key]) : '(not set)'));
+    for (const key of keys)
+      rows.set(`params.${key}`, (run) => (Object.hasOwn(run.params, key) ? paramValue(run.params[key]) : '(not set)'));
     const onlyDiff = this.route.params.get('diff') === '1';
     const trs = [...rows].flatMap(([name, value]) => {
       const values = this.runs.map(value);
@@ -215,8 +288,43 @@ class ComparePage implements Page {
         ),
       ];
     });
-    const toggle = h('label', { class: 'control inline' }, h('input', { type: 'checkbox', name: 'diff', checked: onlyDiff, onchange: (event: Event) => updateParams({ diff: (event.target as HTMLInputElement).checked ? '1' : undefined }, { replace: true }) }), h('span', {}, 'only parameters that differ'));
-    return h('div', {}, toggle, h('div', { class: 'table-wrap' }, h('table', { class: 'data params-diff' }, h('caption', { class: 'visually-hidden' }, 'Parameters of the compared runs'), h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'parameter'), ...this.runs.map((run) => h('th', { scope: 'col' }, runLabel(run))))), h('tbody', {}, ...trs))));
+    const toggle = h(
+      'label',
+      { class: 'control inline' },
+      h('input', {
+        type: 'checkbox',
+        name: 'diff',
+        checked: onlyDiff,
+        onchange: (event: Event) =>
+          updateParams({ diff: (event.target as HTMLInputElement).checked ? '1' : undefined }, { replace: true }),
+      }),
+      h('span', {}, 'only parameters that differ'),
+    );
+    return h(
+      'div',
+      {},
+      toggle,
+      h(
+        'div',
+        { class: 'table-wrap' },
+        h(
+          'table',
+          { class: 'data params-diff' },
+          h('caption', { class: 'visually-hidden' }, 'Parameters of the compared runs'),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'col' }, 'parameter'),
+              ...this.runs.map((run) => h('th', { scope: 'col' }, runLabel(run))),
+            ),
+          ),
+          h('tbody', {}, ...trs),
+        ),
+      ),
+    );
   }
 }
 

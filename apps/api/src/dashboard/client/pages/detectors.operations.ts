@@ -5,20 +5,49 @@
 // Query.detectors. After the merge this text moves to detectors.graphql unchanged.
 
 export const DETECTORS_DOCUMENT = /* GraphQL */ `
-query DetectorsPage($first: Int, $after: String, $filter: DetectorFilter) {
-  detectors(first: $first, after: $after, filter: $filter) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges {
-      node {
-        id name method threshold targetTpr achievedTpr
-        calibrationImageSetId calibrationSize calibrationSha256
-        embeddingDim modelId modelHash labelSetId miningRunId evaluationRunId negativeCount
-        onnxSha256 codeVersion createdAt
-        metrics { oodImageSetId oodName fprAtTprId fprAtTprOod auroc fprAtThreshold }
-        downloads { detectorOnnx detectorJson pipelineOnnx }
+  query DetectorsPage($first: Int, $after: String, $filter: DetectorFilter) {
+    detectors(first: $first, after: $after, filter: $filter) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          name
+          method
+          threshold
+          targetTpr
+          achievedTpr
+          calibrationImageSetId
+          calibrationSize
+          calibrationSha256
+          embeddingDim
+          modelId
+          modelHash
+          labelSetId
+          miningRunId
+          evaluationRunId
+          negativeCount
+          onnxSha256
+          codeVersion
+          createdAt
+          metrics {
+            oodImageSetId
+            oodName
+            fprAtTprId
+            fprAtTprOod
+            auroc
+            fprAtThreshold
+          }
+          downloads {
+            detectorOnnx
+            detectorJson
+            pipelineOnnx
+          }
+        }
       }
     }
   }
-}
 `;

@@ -34,8 +34,19 @@ export interface DetectorRow {
   readonly onnxSha256: string;
   readonly codeVersion: string;
   readonly createdAt: string;
-  readonly metrics: readonly { readonly oodImageSetId: string; readonly oodName: string; readonly fprAtTprId: number; readonly fprAtTprOod: number; readonly auroc: number; readonly fprAtThreshold: number }[];
-  readonly downloads: { readonly detectorOnnx: string; readonly detectorJson: string; readonly pipelineOnnx: string | null };
+  readonly metrics: readonly {
+    readonly oodImageSetId: string;
+    readonly oodName: string;
+    readonly fprAtTprId: number;
+    readonly fprAtTprOod: number;
+    readonly auroc: number;
+    readonly fprAtThreshold: number;
+  }[];
+  readonly downloads: {
+    readonly detectorOnnx: string;
+    readonly detectorJson: string;
+    readonly pipelineOnnx: string | null;
+  };
 }
 
 const METHODS = ['mcm', 'neglabel', 'debiased', 'adaneg'] as const;
@@ -57,15 +68,33 @@ class DetectorsPage implements Page {
       columns: [
         { key: 'name', label: 'Name', cell: (row) => h('span', { title: `detector ${row.id}` }, row.name) },
         { key: 'method', label: 'Method', cell: (row) => row.method },
-        { key: 'threshold', label: 'Threshold', title: 'An image is OOD when its score is below this threshold', numeric: true, cell: (row) => num(row.threshold, 6) },
-        { key: 'tpr', label: 'TPR target / achieved %', title: 'ID images accepted at the threshold on the calibration set: asked for, and what it gave (target — when the threshold was given explicitly)', numeric: true, cell: (row) => `${row.targetTpr === null ? '—' : pct(row.targetTpr)} / ${pct(row.achievedTpr)}` },
+        {
+          key: 'threshold',
+          label: 'Threshold',
+          title: 'An image is OOD when its score is below this threshold',
+          numeric: true,
+          cell: (row) => num(row.threshold, 6),
+        },
+        {
+          key: 'tpr',
+          label: 'TPR target / achieved %',
+          title:
+            'ID images accepted at the threshold on the calibration set: asked for, and what it gave (target — when the threshold was given explicitly)',
+          numeric: true,
+          cell: (row) => `${row.targetTpr === null ? '—' : pct(row.targetTpr)} / ${pct(row.achievedTpr)}`,
+        },
         {
           key: 'calibration',
           label: 'Calibration',
           cell: (row) =>
             row.calibrationImageSetId === null
               ? h('span', { class: 'muted' }, 'threshold given explicitly')
-              : h('span', { title: `sha256 ${row.calibrationSha256 ?? '—'}` }, `${int(row.calibrationSize)} images of ${shortId(row.calibrationImageSetId)}`, h('span', { class: 'muted small' }, ` ${(row.calibrationSha256 ?? '').slice(0, 12)}…`)),
+              : h(
+                  'span',
+                  { title: `sha256 ${row.calibrationSha256 ?? '—'}` },
+                  `${int(row.calibrationSize)} images of ${shortId(row.calibrationImageSetId)}`,
+                  h('span', { class: 'muted small' }, ` ${(row.calibrationSha256 ?? '').slice(0, 12)}…`),
+                ),
         },
         {
           key: 'metrics',
@@ -73,7 +102,18 @@ class DetectorsPage implements Page {
           cell: (row) =>
             row.metrics.length === 0
               ? h('span', { class: 'muted' }, 'no source evaluation')
-              : h('ul', { class: 'plain' }, ...row.metrics.map((metric) => h('li', {}, h('strong', {}, metric.oodName), `: ${pct(metric.fprAtTprId)} / ${pct(metric.fprAtTprOod)}, ${pct(metric.auroc)}, ${pct(metric.fprAtThreshold)}`))),
+              : h(
+                  'ul',
+                  { class: 'plain' },
+                  ...row.metrics.map((metric) =>
+                    h(
+                      'li',
+                      {},
+                      h('strong', {}, metric.oodName),
+                      `: ${pct(metric.fprAtTprId)} / ${pct(metric.fprAtTprOod)}, ${pct(metric.auroc)}, ${pct(metric.fprAtThreshold)}`,
+                    ),
+                  ),
+                ),
         },
         {
           key: 'source',
@@ -82,8 +122,12 @@ class DetectorsPage implements Page {
             h(
               'span',
               {},
-              row.evaluationRunId === null ? null : [link(`run ${shortId(row.evaluationRunId)}`, href('run', row.evaluationRunId)), ' '],
-              row.miningRunId === null ? null : [link(`${int(row.negativeCount)} negatives`, href('negatives', row.miningRunId)), ' '],
+              row.evaluationRunId === null
+                ? null
+                : [link(`run ${shortId(row.evaluationRunId)}`, href('run', row.evaluationRunId)), ' '],
+              row.miningRunId === null
+                ? null
+                : [link(`${int(row.negativeCount)} negatives`, href('negatives', row.miningRunId)), ' '],
               h('span', { class: 'muted small' }, `model ${row.modelHash.slice(0, 12)}…, ${row.embeddingDim} dims`),
             ),
         },
@@ -94,22 +138,41 @@ class DetectorsPage implements Page {
             h(
               'span',
               { class: 'downloads' },
-              h('a', { href: row.downloads.detectorOnnx, download: '', title: `sha256 ${row.onnxSha256}` }, 'detector.onnx'),
+              h(
+                'a',
+                { href: row.downloads.detectorOnnx, download: '', title: `sha256 ${row.onnxSha256}` },
+                'detector.onnx',
+              ),
               ' ',
               h('a', { href: row.downloads.detectorJson, download: '' }, 'detector.json'),
-              row.downloads.pipelineOnnx === null ? null : [' ', h('a', { href: row.downloads.pipelineOnnx, download: '' }, 'pipeline.onnx')],
+              row.downloads.pipelineOnnx === null
+                ? null
+                : [' ', h('a', { href: row.downloads.pipelineOnnx, download: '' }, 'pipeline.onnx')],
             ),
         },
-        { key: 'created', label: 'Created (UTC)', cell: (row) => h('span', { title: `code ${row.codeVersion}` }, when(row.createdAt)) },
+        {
+          key: 'created',
+          label: 'Created (UTC)',
+          cell: (row) => h('span', { title: `code ${row.codeVersion}` }, when(row.createdAt)),
+        },
       ],
     });
     replaceChildren(
       main,
       h('h1', {}, 'Detectors'),
-      h('p', { class: 'muted small' }, 'A detector marks an image OOD when its score is below the threshold. fprAtTprId: FPR at 95% TPR with ID positive (the paper, MCM, NegLabel); fprAtTprOod: OOD positive (OpenOOD v1.5); FPR at threshold: OOD images the detector accepts as ID.'),
+      h(
+        'p',
+        { class: 'muted small' },
+        'A detector marks an image OOD when its score is below the threshold. fprAtTprId: FPR at 95% TPR with ID positive (the paper, MCM, NegLabel); fprAtTprOod: OOD positive (OpenOOD v1.5); FPR at threshold: OOD images the detector accepts as ID.',
+      ),
       this.filters,
       this.slot,
-      h('section', { class: 'card', 'aria-label': 'Detector list' }, h('div', { class: 'table-wrap' }, this.table.element), h('div', { class: 'section-foot' }, this.pager.element)),
+      h(
+        'section',
+        { class: 'card', 'aria-label': 'Detector list' },
+        h('div', { class: 'table-wrap' }, this.table.element),
+        h('div', { class: 'section-foot' }, this.pager.element),
+      ),
     );
     this.renderFilters();
     void this.load();
@@ -126,11 +189,37 @@ class DetectorsPage implements Page {
     const method = p.get('method') ?? '';
     replaceChildren(
       this.filters,
-      selectControl('Method', 'method', allOption(METHODS.map((name) => [name, name])), method, (value) => updateParams({ method: value === '' ? undefined : value, after: undefined, page: undefined })),
-      selectControl('Page size', 'size', PAGE_SIZES.map((size) => [size, size]), String(pageSize(this.route)), (value) => updateParams({ size: value, after: undefined, page: undefined })),
+      selectControl('Method', 'method', allOption(METHODS.map((name) => [name, name])), method, (value) =>
+        updateParams({ method: value === '' ? undefined : value, after: undefined, page: undefined }),
+      ),
+      selectControl(
+        'Page size',
+        'size',
+        PAGE_SIZES.map((size) => [size, size]),
+        String(pageSize(this.route)),
+        (value) => updateParams({ size: value, after: undefined, page: undefined }),
+      ),
       ...(['labelSet', 'model', 'evaluationRun'] as const).flatMap((key) => {
         const value = p.get(key);
-        return value === null ? [] : [h('span', { class: 'chip' }, `${key} ${shortId(value)} `, link('×', href('detectors', undefined, { ...Object.fromEntries(p), [key]: undefined, after: undefined, page: undefined }), { 'aria-label': `remove the ${key} filter` }))];
+        return value === null
+          ? []
+          : [
+              h(
+                'span',
+                { class: 'chip' },
+                `${key} ${shortId(value)} `,
+                link(
+                  '×',
+                  href('detectors', undefined, {
+                    ...Object.fromEntries(p),
+                    [key]: undefined,
+                    after: undefined,
+                    page: undefined,
+                  }),
+                  { 'aria-label': `remove the ${key} filter` },
+                ),
+              ),
+            ];
       }),
     );
   }
@@ -150,10 +239,22 @@ class DetectorsPage implements Page {
     const size = pageSize(this.route);
     this.pager.reset(JSON.stringify([filter, size]));
     try {
-      const { detectors } = await gql<{ detectors: Connection<DetectorRow> }>(DETECTORS_DOCUMENT, 'DetectorsPage', { first: size, after: p.get('after'), filter }, this.controller.signal);
+      const { detectors } = await gql<{ detectors: Connection<DetectorRow> }>(
+        DETECTORS_DOCUMENT,
+        'DetectorsPage',
+        { first: size, after: p.get('after'), filter },
+        this.controller.signal,
+      );
       replaceChildren(this.slot);
       this.table.setRows(detectors.edges.map((edge) => edge.node));
-      this.pager.show(this.route, detectors.edges.length, detectors.totalCount, detectors.pageInfo.hasNextPage, detectors.pageInfo.endCursor, size);
+      this.pager.show(
+        this.route,
+        detectors.edges.length,
+        detectors.totalCount,
+        detectors.pageInfo.hasNextPage,
+        detectors.pageInfo.endCursor,
+        size,
+      );
     } catch (error) {
       if (!isAbort(error)) replaceChildren(this.slot, errorBox(error, 'load the detectors'));
     }

@@ -22,7 +22,8 @@ export function dateRange(route: Route): { createdAfter?: string; createdBefore?
   const to = route.params.get('to') ?? '';
   const range: { createdAfter?: string; createdBefore?: string } = {};
   if (/^\d{4}-\d{2}-\d{2}$/.test(from)) range.createdAfter = `${from}T00:00:00.000Z`;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(to)) range.createdBefore = new Date(Date.parse(`${to}T00:00:00.000Z`) + 86_400_000).toISOString();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(to))
+    range.createdBefore = new Date(Date.parse(`${to}T00:00:00.000Z`) + 86_400_000).toISOString();
   return range;
 }
 
@@ -52,7 +53,14 @@ export class Pager {
     this.first = button('« First', () => this.go(null, 1), { 'data-page': 'first' });
     this.prev = button('‹ Previous', () => this.back(), { 'data-page': 'prev' });
     this.next = button('Next ›', () => this.forward(), { 'data-page': 'next' });
-    this.element = h('nav', { class: 'pager', 'aria-label': `${noun} pages` }, this.first, this.prev, this.label, this.next);
+    this.element = h(
+      'nav',
+      { class: 'pager', 'aria-label': `${noun} pages` },
+      this.first,
+      this.prev,
+      this.label,
+      this.next,
+    );
   }
 
   /** Called before each load with a string identifying the filters (paging restarts when it changes). */
@@ -101,12 +109,26 @@ export function isActive(status: string): boolean {
   return ACTIVE.has(status);
 }
 
-export function statusCell(run: { status: string; progress: number; statusReason: string | null; errorCode?: string | null }): Child {
+export function statusCell(run: {
+  status: string;
+  progress: number;
+  statusReason: string | null;
+  errorCode?: string | null;
+}): Child {
   const badge = h('span', { class: `badge status-${run.status}`, title: run.statusReason ?? undefined }, run.status);
   if (isActive(run.status)) {
     const percent = Math.round(100 * (run.progress || 0));
-    return h('span', { class: 'nowrap' }, badge, ' ', h('progress', { max: '1', value: String(run.progress || 0), 'aria-label': `progress ${percent}%` }), ' ', h('span', { class: 'small' }, `${percent}%`));
+    return h(
+      'span',
+      { class: 'nowrap' },
+      badge,
+      ' ',
+      h('progress', { max: '1', value: String(run.progress || 0), 'aria-label': `progress ${percent}%` }),
+      ' ',
+      h('span', { class: 'small' }, `${percent}%`),
+    );
   }
-  if (run.status === 'failed' && run.errorCode !== null && run.errorCode !== undefined) return h('span', { class: 'nowrap' }, badge, ' ', h('span', { class: 'small code' }, run.errorCode));
+  if (run.status === 'failed' && run.errorCode !== null && run.errorCode !== undefined)
+    return h('span', { class: 'nowrap' }, badge, ' ', h('span', { class: 'small code' }, run.errorCode));
   return badge;
 }

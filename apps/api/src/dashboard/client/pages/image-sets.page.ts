@@ -34,12 +34,26 @@ class ImageSetsPage implements Page {
         { key: 'name', label: 'Name', cell: (row) => row.name },
         { key: 'kind', label: 'Kind', cell: (row) => row.kind },
         { key: 'images', label: 'Images', numeric: true, cell: (row) => int(row.imageCount) },
-        { key: 'source', label: 'Folder / embedding space', cell: (row) => row.folder ?? (row.modelId === null ? '—' : `imported for ${modelNames.get(row.modelId) ?? row.modelId}`) },
-        { key: 'hash', label: 'Content hash', cell: (row) => h('code', { title: row.contentHash }, `${row.contentHash.slice(0, 16)}…`) },
+        {
+          key: 'source',
+          label: 'Folder / embedding space',
+          cell: (row) =>
+            row.folder ?? (row.modelId === null ? '—' : `imported for ${modelNames.get(row.modelId) ?? row.modelId}`),
+        },
+        {
+          key: 'hash',
+          label: 'Content hash',
+          cell: (row) => h('code', { title: row.contentHash }, `${row.contentHash.slice(0, 16)}…`),
+        },
         { key: 'created', label: 'Registered', cell: (row) => when(row.createdAt) },
       ],
     });
-    replaceChildren(main, h('h1', {}, 'Image sets'), slot, h('section', { class: 'card', 'aria-label': 'Image set list' }, h('div', { class: 'table-wrap' }, table.element)));
+    replaceChildren(
+      main,
+      h('h1', {}, 'Image sets'),
+      slot,
+      h('section', { class: 'card', 'aria-label': 'Image set list' }, h('div', { class: 'table-wrap' }, table.element)),
+    );
     gql<{ imageSets: ImageSetRow[]; models: { id: string; name: string }[] }>(IMAGE_SETS, 'ImageSetsList').then(
       ({ imageSets, models }) => {
         modelNames = new Map(models.map((model) => [model.id, model.name]));

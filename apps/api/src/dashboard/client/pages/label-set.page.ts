@@ -10,7 +10,16 @@ import { errorBox } from '../ui/notice';
 import LABEL_SET from './label-set.graphql';
 
 interface LabelSetDetail {
-  readonly labelSet: { readonly id: string; readonly name: string; readonly labels: readonly string[]; readonly promptTemplates: readonly string[]; readonly archived: boolean; readonly labelCount: number; readonly createdAt: string; readonly updatedAt: string };
+  readonly labelSet: {
+    readonly id: string;
+    readonly name: string;
+    readonly labels: readonly string[];
+    readonly promptTemplates: readonly string[];
+    readonly archived: boolean;
+    readonly labelCount: number;
+    readonly createdAt: string;
+    readonly updatedAt: string;
+  };
   readonly evaluationRuns: { readonly totalCount: number };
   readonly miningRuns: { readonly totalCount: number };
 }
@@ -43,11 +52,23 @@ class LabelSetPage implements Page {
             ['archived', labelSet.archived ? 'yes' : 'no'],
             ['created', when(labelSet.createdAt)],
             ['updated', when(labelSet.updatedAt)],
-            ['evaluation runs', link(`${int(evaluationRuns.totalCount)} runs`, href('runs', undefined, { labelSet: labelSet.id }))],
-            ['mining runs', link(`${int(miningRuns.totalCount)} runs`, href('mining', undefined, { labelSet: labelSet.id }))],
+            [
+              'evaluation runs',
+              link(`${int(evaluationRuns.totalCount)} runs`, href('runs', undefined, { labelSet: labelSet.id })),
+            ],
+            [
+              'mining runs',
+              link(`${int(miningRuns.totalCount)} runs`, href('mining', undefined, { labelSet: labelSet.id })),
+            ],
           ]),
         ),
-        section('Labels', inputControl('Search labels', 'q', 'search', this.route.params.get('q') ?? '', (value) => updateParams({ q: value }, { replace: true })), this.list),
+        section(
+          'Labels',
+          inputControl('Search labels', 'q', 'search', this.route.params.get('q') ?? '', (value) =>
+            updateParams({ q: value }, { replace: true }),
+          ),
+          this.list,
+        ),
       );
       this.renderLabels();
     } catch (error) {
@@ -63,7 +84,9 @@ class LabelSetPage implements Page {
   private renderLabels(): void {
     const labels = this.data?.labelSet.labels ?? [];
     const q = (this.route.params.get('q') ?? '').toLowerCase();
-    const shown = labels.map((label, index) => ({ label, index })).filter(({ label }) => label.toLowerCase().includes(q));
+    const shown = labels
+      .map((label, index) => ({ label, index }))
+      .filter(({ label }) => label.toLowerCase().includes(q));
     replaceChildren(this.list, ...shown.map(({ label, index }) => h('li', { value: String(index) }, label)));
   }
 }

@@ -40,13 +40,45 @@ class LabelSetsPage implements Page {
         { key: 'labels', label: 'Labels', numeric: true, sortable: true, cell: (row) => int(row.labelCount) },
         { key: 'templates', label: 'Prompt templates', cell: (row) => row.promptTemplates.join(' | ') },
         { key: 'archived', label: 'Archived', cell: (row) => (row.archived ? 'archived' : 'no') },
-        { key: 'evals', label: 'Evaluation runs', cell: (row) => countCell(async () => ({ count: (await this.countsOf(row.id)()).evaluationRuns.totalCount, target: href('runs', undefined, { labelSet: row.id }) }), 'runs') },
-        { key: 'mining', label: 'Mining runs', cell: (row) => countCell(async () => ({ count: (await this.countsOf(row.id)()).miningRuns.totalCount, target: href('mining', undefined, { labelSet: row.id }) }), 'runs') },
+        {
+          key: 'evals',
+          label: 'Evaluation runs',
+          cell: (row) =>
+            countCell(
+              async () => ({
+                count: (await this.countsOf(row.id)()).evaluationRuns.totalCount,
+                target: href('runs', undefined, { labelSet: row.id }),
+              }),
+              'runs',
+            ),
+        },
+        {
+          key: 'mining',
+          label: 'Mining runs',
+          cell: (row) =>
+            countCell(
+              async () => ({
+                count: (await this.countsOf(row.id)()).miningRuns.totalCount,
+                target: href('mining', undefined, { labelSet: row.id }),
+              }),
+              'runs',
+            ),
+        },
         { key: 'created', label: 'Created', sortable: true, cell: (row) => when(row.createdAt) },
         { key: 'updated', label: 'Updated', sortable: true, cell: (row) => when(row.updatedAt) },
       ],
     });
-    replaceChildren(main, h('h1', {}, 'Label sets'), h('section', { class: 'card', 'aria-label': 'Search' }, this.search), this.slot, h('section', { class: 'card', 'aria-label': 'Label set list' }, h('div', { class: 'table-wrap' }, this.table.element)));
+    replaceChildren(
+      main,
+      h('h1', {}, 'Label sets'),
+      h('section', { class: 'card', 'aria-label': 'Search' }, this.search),
+      this.slot,
+      h(
+        'section',
+        { class: 'card', 'aria-label': 'Label set list' },
+        h('div', { class: 'table-wrap' }, this.table.element),
+      ),
+    );
     this.renderSearch();
     void this.load();
   }
@@ -62,7 +94,12 @@ class LabelSetsPage implements Page {
 
   private renderSearch(): void {
     if (this.search.contains(document.activeElement)) return;
-    replaceChildren(this.search, inputControl('Search names', 'q', 'search', this.route.params.get('q') ?? '', (value) => updateParams({ q: value }, { replace: true })));
+    replaceChildren(
+      this.search,
+      inputControl('Search names', 'q', 'search', this.route.params.get('q') ?? '', (value) =>
+        updateParams({ q: value }, { replace: true }),
+      ),
+    );
   }
 
   private async load(): Promise<void> {
@@ -85,9 +122,16 @@ class LabelSetsPage implements Page {
     const q = (this.route.params.get('q') ?? '').toLowerCase();
     const key = this.route.params.get('sort') ?? 'created';
     const direction = this.route.params.get('dir') === 'desc' ? 'desc' : 'asc';
-    const value = (row: LabelSetRow): string | number => (key === 'name' ? row.name : key === 'labels' ? row.labelCount : key === 'updated' ? row.updatedAt : row.createdAt);
+    const value = (row: LabelSetRow): string | number =>
+      key === 'name' ? row.name : key === 'labels' ? row.labelCount : key === 'updated' ? row.updatedAt : row.createdAt;
     this.table.setSort({ key, direction });
-    this.table.setRows(sortRows(this.rows.filter((row) => row.name.toLowerCase().includes(q)), value, direction));
+    this.table.setRows(
+      sortRows(
+        this.rows.filter((row) => row.name.toLowerCase().includes(q)),
+        value,
+        direction,
+      ),
+    );
   }
 }
 

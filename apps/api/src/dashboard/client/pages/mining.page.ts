@@ -68,16 +68,42 @@ class MiningPage implements Page {
       firstDirection: (key) => (key === 'created' || key === 'negatives' || key === 'duration' ? 'desc' : 'asc'),
       emptyText: 'No mining run matches these filters.',
       columns: [
-        { key: 'created', label: 'Created (UTC)', sortable: true, cell: (run) => link(whenShort(run.createdAt), href('negatives', run.id), { title: `negatives of mining run ${run.id}`, class: 'nowrap' }) },
+        {
+          key: 'created',
+          label: 'Created (UTC)',
+          sortable: true,
+          cell: (run) =>
+            link(whenShort(run.createdAt), href('negatives', run.id), {
+              title: `negatives of mining run ${run.id}`,
+              class: 'nowrap',
+            }),
+        },
         { key: 'method', label: 'Selection method', sortable: true, cell: (run) => run.selectionMethod },
         { key: 'status', label: 'Status', sortable: true, cell: (run) => statusCell(run) },
         { key: 'labelSet', label: 'Label set', sortable: true, cell: (run) => run.labelSet.name },
         { key: 'model', label: 'Model', sortable: true, cell: (run) => run.model.name },
-        { key: 'params', label: 'Key parameters', cell: (run) => h('span', { class: 'params small' }, paramsSummary(run.selectionParams)) },
+        {
+          key: 'params',
+          label: 'Key parameters',
+          cell: (run) => h('span', { class: 'params small' }, paramsSummary(run.selectionParams)),
+        },
         { key: 'corpus', label: 'Corpus', cell: (run) => `${run.corpus.source} (${int(run.corpus.entryCount)})` },
         { key: 'negatives', label: 'Negatives', numeric: true, sortable: true, cell: (run) => int(run.negativeCount) },
-        { key: 'duration', label: 'Duration', numeric: true, sortable: true, cell: (run) => duration(durationSeconds(run), isActive(run.status)) },
-        { key: 'evals', label: 'Evaluations', cell: (run) => link('runs', href('runs', undefined, { labelSet: run.labelSet.id, model: run.model.id }), { 'aria-label': `evaluation runs of ${run.labelSet.name} with ${run.model.name}` }) },
+        {
+          key: 'duration',
+          label: 'Duration',
+          numeric: true,
+          sortable: true,
+          cell: (run) => duration(durationSeconds(run), isActive(run.status)),
+        },
+        {
+          key: 'evals',
+          label: 'Evaluations',
+          cell: (run) =>
+            link('runs', href('runs', undefined, { labelSet: run.labelSet.id, model: run.model.id }), {
+              'aria-label': `evaluation runs of ${run.labelSet.name} with ${run.model.name}`,
+            }),
+        },
       ],
     });
     replaceChildren(
@@ -88,9 +114,24 @@ class MiningPage implements Page {
       h(
         'section',
         { class: 'card', 'aria-label': 'Mining run list' },
-        h('div', { class: 'section-head' }, this.summary, h('div', { class: 'actions' }, button('Export CSV (all pages)', () => void this.exportCsv(), { id: 'export-mining-csv' }), this.exportNote)),
+        h(
+          'div',
+          { class: 'section-head' },
+          this.summary,
+          h(
+            'div',
+            { class: 'actions' },
+            button('Export CSV (all pages)', () => void this.exportCsv(), { id: 'export-mining-csv' }),
+            this.exportNote,
+          ),
+        ),
         h('div', { class: 'table-wrap' }, this.table.element),
-        h('div', { class: 'section-foot' }, this.pager.element, h('span', { class: 'muted small' }, 'Newest first; other column sorts order the rows of this page.')),
+        h(
+          'div',
+          { class: 'section-foot' },
+          this.pager.element,
+          h('span', { class: 'muted small' }, 'Newest first; other column sorts order the rows of this page.'),
+        ),
       ),
     );
     void this.loadOptions();
@@ -112,10 +153,34 @@ class MiningPage implements Page {
     const set = (key: string) => (value: string) => updateParams({ [key]: value, after: undefined, page: undefined });
     replaceChildren(
       this.filters,
-      selectControl('Label set', 'labelSet', allOption((o?.labelSets ?? []).map((one) => [one.id, one.name])), p.get('labelSet') ?? '', set('labelSet')),
-      selectControl('Model', 'model', allOption((o?.models ?? []).map((one) => [one.id, one.name])), p.get('model') ?? '', set('model')),
-      selectControl('Status', 'status', allOption((o?.runStatuses?.enumValues ?? []).map((one) => [one.name, one.name])), p.get('status') ?? '', set('status')),
-      selectControl('Rows per page', 'size', PAGE_SIZES.map((size) => [size, size]), String(pageSize(this.route)), set('size')),
+      selectControl(
+        'Label set',
+        'labelSet',
+        allOption((o?.labelSets ?? []).map((one) => [one.id, one.name])),
+        p.get('labelSet') ?? '',
+        set('labelSet'),
+      ),
+      selectControl(
+        'Model',
+        'model',
+        allOption((o?.models ?? []).map((one) => [one.id, one.name])),
+        p.get('model') ?? '',
+        set('model'),
+      ),
+      selectControl(
+        'Status',
+        'status',
+        allOption((o?.runStatuses?.enumValues ?? []).map((one) => [one.name, one.name])),
+        p.get('status') ?? '',
+        set('status'),
+      ),
+      selectControl(
+        'Rows per page',
+        'size',
+        PAGE_SIZES.map((size) => [size, size]),
+        String(pageSize(this.route)),
+        set('size'),
+      ),
     );
   }
 
@@ -123,7 +188,11 @@ class MiningPage implements Page {
     const previous = this.route;
     this.route = route;
     this.renderFilters();
-    if (first || ['labelSet', 'model', 'status', 'size', 'after'].some((key) => previous.params.get(key) !== route.params.get(key))) void this.load();
+    if (
+      first ||
+      ['labelSet', 'model', 'status', 'size', 'after'].some((key) => previous.params.get(key) !== route.params.get(key))
+    )
+      void this.load();
     else this.render();
   }
 
@@ -134,11 +203,23 @@ class MiningPage implements Page {
     this.pager.reset(JSON.stringify([variables, size]));
     this.summary.textContent = 'Loading…';
     try {
-      const { miningRuns } = await gql<{ miningRuns: Connection<MiningRow> }>(MINING, 'MiningPage', { first: size, after: this.route.params.get('after'), ...variables }, signal);
+      const { miningRuns } = await gql<{ miningRuns: Connection<MiningRow> }>(
+        MINING,
+        'MiningPage',
+        { first: size, after: this.route.params.get('after'), ...variables },
+        signal,
+      );
       showError(this.status, undefined, '');
       this.rows = miningRuns.edges.map((edge) => edge.node);
       this.render();
-      this.pager.show(this.route, this.rows.length, miningRuns.totalCount, miningRuns.pageInfo.hasNextPage, miningRuns.pageInfo.endCursor, size);
+      this.pager.show(
+        this.route,
+        this.rows.length,
+        miningRuns.totalCount,
+        miningRuns.pageInfo.hasNextPage,
+        miningRuns.pageInfo.endCursor,
+        size,
+      );
       this.summary.textContent = `${int(miningRuns.totalCount)} mining runs match`;
       this.follow();
     } catch (error) {
@@ -190,9 +271,51 @@ class MiningPage implements Page {
     const variables = variablesOf(this.route);
     this.exportNote.textContent = 'Exporting…';
     try {
-      const runs = await fetchAll<MiningRow>(async (after) => (await gql<{ miningRuns: Connection<MiningRow> }>(MINING, 'MiningPage', { first: EXPORT_PAGE_SIZE, after, ...variables })).miningRuns);
-      const header = ['id', 'created_at', 'selection_method', 'status', 'label_set', 'model', 'selection_params', 'corpus', 'negatives', 'started_at', 'finished_at', 'duration_s'];
-      download('mining-runs.csv', toCsv(header, runs.map((run) => [run.id, run.createdAt, run.selectionMethod, run.status, run.labelSet.name, run.model.name, run.selectionParams, run.corpus.source, run.negativeCount, run.startedAt, run.finishedAt, durationSeconds(run)?.toFixed(3)])), 'text/csv;charset=utf-8');
+      const runs = await fetchAll<MiningRow>(
+        async (after) =>
+          (
+            await gql<{ miningRuns: Connection<MiningRow> }>(MINING, 'MiningPage', {
+              first: EXPORT_PAGE_SIZE,
+              after,
+              ...variables,
+            })
+          ).miningRuns,
+      );
+      const header = [
+        'id',
+        'created_at',
+        'selection_method',
+        'status',
+        'label_set',
+        'model',
+        'selection_params',
+        'corpus',
+        'negatives',
+        'started_at',
+        'finished_at',
+        'duration_s',
+      ];
+      download(
+        'mining-runs.csv',
+        toCsv(
+          header,
+          runs.map((run) => [
+            run.id,
+            run.createdAt,
+            run.selectionMethod,
+            run.status,
+            run.labelSet.name,
+            run.model.name,
+            run.selectionParams,
+            run.corpus.source,
+            run.negativeCount,
+            run.startedAt,
+            run.finishedAt,
+            durationSeconds(run)?.toFixed(3),
+          ]),
+        ),
+        'text/csv;charset=utf-8',
+      );
       this.exportNote.textContent = `Exported ${int(runs.length)} runs.`;
     } catch (error) {
       this.exportNote.textContent = '';

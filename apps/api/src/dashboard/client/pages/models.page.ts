@@ -37,15 +37,51 @@ class ModelsPage implements Page {
         { key: 'kind', label: 'Kind', cell: (row) => row.kind },
         { key: 'backbone', label: 'Backbone', cell: (row) => row.backbone ?? '—' },
         { key: 'dim', label: 'Dims', title: 'embedding width', numeric: true, cell: (row) => String(row.embeddingDim) },
-        { key: 'hash', label: 'Content hash', cell: (row) => h('code', { title: row.contentHash }, `${row.contentHash.slice(0, 16)}…`) },
+        {
+          key: 'hash',
+          label: 'Content hash',
+          cell: (row) => h('code', { title: row.contentHash }, `${row.contentHash.slice(0, 16)}…`),
+        },
         { key: 'folder', label: 'Folder', cell: (row) => row.folder ?? '—' },
-        { key: 'status', label: 'Status', cell: (row) => h('span', { class: `badge status-${row.status === 'ready' ? 'succeeded' : 'failed'}` }, row.status) },
-        { key: 'evals', label: 'Evaluation runs', cell: (row) => countCell(async () => ({ count: (await this.counts(row.id)()).evaluationRuns.totalCount, target: href('runs', undefined, { model: row.id }) }), 'runs') },
-        { key: 'mining', label: 'Mining runs', cell: (row) => countCell(async () => ({ count: (await this.counts(row.id)()).miningRuns.totalCount, target: href('mining', undefined, { model: row.id }) }), 'runs') },
+        {
+          key: 'status',
+          label: 'Status',
+          cell: (row) =>
+            h('span', { class: `badge status-${row.status === 'ready' ? 'succeeded' : 'failed'}` }, row.status),
+        },
+        {
+          key: 'evals',
+          label: 'Evaluation runs',
+          cell: (row) =>
+            countCell(
+              async () => ({
+                count: (await this.counts(row.id)()).evaluationRuns.totalCount,
+                target: href('runs', undefined, { model: row.id }),
+              }),
+              'runs',
+            ),
+        },
+        {
+          key: 'mining',
+          label: 'Mining runs',
+          cell: (row) =>
+            countCell(
+              async () => ({
+                count: (await this.counts(row.id)()).miningRuns.totalCount,
+                target: href('mining', undefined, { model: row.id }),
+              }),
+              'runs',
+            ),
+        },
         { key: 'created', label: 'Registered', cell: (row) => when(row.createdAt) },
       ],
     });
-    replaceChildren(main, h('h1', {}, 'Models'), this.slot, h('section', { class: 'card', 'aria-label': 'Model list' }, h('div', { class: 'table-wrap' }, table.element)));
+    replaceChildren(
+      main,
+      h('h1', {}, 'Models'),
+      this.slot,
+      h('section', { class: 'card', 'aria-label': 'Model list' }, h('div', { class: 'table-wrap' }, table.element)),
+    );
     gql<{ models: ModelRow[] }>(MODELS, 'ModelsList', {}, this.controller.signal).then(
       ({ models }) => table.setRows(models),
       (error: unknown) => {

@@ -49,7 +49,12 @@ interface MiningRunInfo {
   readonly finishedAt: string | null;
   readonly labelSet: { readonly id: string; readonly name: string; readonly labelCount: number };
   readonly model: { readonly id: string; readonly name: string };
-  readonly corpus: { readonly id: string; readonly source: string; readonly versionHash: string; readonly entryCount: number };
+  readonly corpus: {
+    readonly id: string;
+    readonly source: string;
+    readonly versionHash: string;
+    readonly entryCount: number;
+  };
 }
 
 /** Column sort → the API's NegativeOrder (only these orderings exist). */
@@ -103,24 +108,61 @@ class NegativesPage implements Page {
   private searchTimer: number | undefined;
   private disposed = false;
 
-  constructor(private readonly main: HTMLElement, route: Route) {
+  constructor(
+    private readonly main: HTMLElement,
+    route: Route,
+  ) {
     this.route = route;
     this.table = new DataTable<Negative>({
       caption: 'Negative labels',
       rowKey: (negative) => String(negative.rank),
-      onSort: (key, direction) => updateParams({ sort: key === 'rank' ? undefined : key, dir: direction === 'asc' ? undefined : direction, after: undefined, page: undefined }),
+      onSort: (key, direction) =>
+        updateParams({
+          sort: key === 'rank' ? undefined : key,
+          dir: direction === 'asc' ? undefined : direction,
+          after: undefined,
+          page: undefined,
+        }),
       firstDirection: () => 'asc',
       emptyText: 'No negative matches.',
       rowClass: (negative) => (negative.flagged ? 'flagged' : undefined),
       columns: [
-        { key: 'rank', label: 'Rank', title: '0-based position in the selection (kept nouns, then kept adjectives)', numeric: true, sortable: true, cell: (negative) => String(negative.rank) },
+        {
+          key: 'rank',
+          label: 'Rank',
+          title: '0-based position in the selection (kept nouns, then kept adjectives)',
+          numeric: true,
+          sortable: true,
+          cell: (negative) => String(negative.rank),
+        },
         { key: 'word', label: 'Word', sortable: true, cell: (negative) => h('span', { class: 'word' }, negative.word) },
         { key: 'pos', label: 'POS', title: 'part of speech', cell: (negative) => negative.pos },
         { key: 'lexname', label: 'Lexicographer file', cell: (negative) => negative.lexname ?? '—' },
-        { key: 'statistic', label: 'Statistic', title: 'The selection statistic (kNN density or NegLabel affinity; smaller is selected first)', numeric: true, sortable: true, cell: (negative) => num(negative.statistic, 5) },
-        { key: 'flags', label: 'False-negative flags', title: 'synonym, hyponym, hypernym (WordNet relations to an ID label), nearIdLabel (cosine above 0.95)', cell: (negative) => (negative.falseNegativeFlags.length === 0 ? '—' : h('span', { class: 'flag' }, negative.falseNegativeFlags.join(', '))) },
+        {
+          key: 'statistic',
+          label: 'Statistic',
+          title: 'The selection statistic (kNN density or NegLabel affinity; smaller is selected first)',
+          numeric: true,
+          sortable: true,
+          cell: (negative) => num(negative.statistic, 5),
+        },
+        {
+          key: 'flags',
+          label: 'False-negative flags',
+          title: 'synonym, hyponym, hypernym (WordNet relations to an ID label), nearIdLabel (cosine above 0.95)',
+          cell: (negative) =>
+            negative.falseNegativeFlags.length === 0
+              ? '—'
+              : h('span', { class: 'flag' }, negative.falseNegativeFlags.join(', ')),
+        },
         { key: 'nearest', label: 'Nearest ID label', cell: (negative) => negative.nearestIdLabel ?? '—' },
-        { key: 'cosine', label: 'Cosine', title: 'cosine to the nearest ID label', numeric: true, cell: (negative) => num(negative.nearestIdCosine, 4) },
+        {
+          key: 'cosine',
+          label: 'Cosine',
+          title: 'cosine to the nearest ID label',
+          numeric: true,
+          cell: (negative) => num(negative.nearestIdCosine, 4),
+        },
       ],
     });
     replaceChildren(
@@ -136,11 +178,23 @@ class NegativesPage implements Page {
           'div',
           { class: 'section-head' },
           this.count,
-          h('div', { class: 'actions' }, button('Export CSV', () => void this.export('csv'), { id: 'export-negatives-csv' }), button('Export JSON', () => void this.export('json'), { id: 'export-negatives-json' }), button('Export word list', () => void this.export('words'), { id: 'export-negatives-words' }), this.exportNote),
+          h(
+            'div',
+            { class: 'actions' },
+            button('Export CSV', () => void this.export('csv'), { id: 'export-negatives-csv' }),
+            button('Export JSON', () => void this.export('json'), { id: 'export-negatives-json' }),
+            button('Export word list', () => void this.export('words'), { id: 'export-negatives-words' }),
+            this.exportNote,
+          ),
           this.serverLinks,
         ),
         h('div', { class: 'table-wrap' }, this.table.element),
-        h('div', { class: 'section-foot' }, this.pager.element, h('span', { class: 'muted small' }, 'Sortable by rank, word and statistic (the orderings the API offers).')),
+        h(
+          'div',
+          { class: 'section-foot' },
+          this.pager.element,
+          h('span', { class: 'muted small' }, 'Sortable by rank, word and statistic (the orderings the API offers).'),
+        ),
       ),
       section('Summary', this.summary),
     );
@@ -153,7 +207,12 @@ class NegativesPage implements Page {
     const previous = this.route;
     this.route = route;
     this.renderFilters();
-    if (['q', 'pos', 'lexname', 'flagged', 'sort', 'dir', 'size', 'after'].some((key) => previous.params.get(key) !== route.params.get(key))) void this.load();
+    if (
+      ['q', 'pos', 'lexname', 'flagged', 'sort', 'dir', 'size', 'after'].some(
+        (key) => previous.params.get(key) !== route.params.get(key),
+      )
+    )
+      void this.load();
   }
 
   private renderFilters(): void {
@@ -163,14 +222,51 @@ class NegativesPage implements Page {
     if (focusedName === 'q' && this.filters.contains(document.activeElement)) return;
     replaceChildren(
       this.filters,
-      inputControl('Search words', 'q', 'search', p.get('q') ?? '', (value) => {
-        window.clearTimeout(this.searchTimer);
-        this.searchTimer = window.setTimeout(() => updateParams({ q: value, ...reset }, { replace: true }), 250);
-      }, { placeholder: 'substring, case-insensitive', autocomplete: 'off' }),
-      selectControl('Part of speech', 'pos', allOption([['noun', 'noun'], ['adj', 'adjective']]), p.get('pos') ?? '', (value) => updateParams({ pos: value, ...reset })),
-      selectControl('Lexicographer file', 'lexname', allOption(this.lexnames.map((name) => [name, name])), p.get('lexname') ?? '', (value) => updateParams({ lexname: value, ...reset })),
-      selectControl('False-negative flag', 'flagged', allOption([['yes', 'flagged only'], ['no', 'unflagged only']]), p.get('flagged') ?? '', (value) => updateParams({ flagged: value, ...reset })),
-      selectControl('Rows per page', 'size', PAGE_SIZES.map((size) => [size, size]), String(pageSizeOf(this.route)), (value) => updateParams({ size: value === '100' ? undefined : value, ...reset })),
+      inputControl(
+        'Search words',
+        'q',
+        'search',
+        p.get('q') ?? '',
+        (value) => {
+          window.clearTimeout(this.searchTimer);
+          this.searchTimer = window.setTimeout(() => updateParams({ q: value, ...reset }, { replace: true }), 250);
+        },
+        { placeholder: 'substring, case-insensitive', autocomplete: 'off' },
+      ),
+      selectControl(
+        'Part of speech',
+        'pos',
+        allOption([
+          ['noun', 'noun'],
+          ['adj', 'adjective'],
+        ]),
+        p.get('pos') ?? '',
+        (value) => updateParams({ pos: value, ...reset }),
+      ),
+      selectControl(
+        'Lexicographer file',
+        'lexname',
+        allOption(this.lexnames.map((name) => [name, name])),
+        p.get('lexname') ?? '',
+        (value) => updateParams({ lexname: value, ...reset }),
+      ),
+      selectControl(
+        'False-negative flag',
+        'flagged',
+        allOption([
+          ['yes', 'flagged only'],
+          ['no', 'unflagged only'],
+        ]),
+        p.get('flagged') ?? '',
+        (value) => updateParams({ flagged: value, ...reset }),
+      ),
+      selectControl(
+        'Rows per page',
+        'size',
+        PAGE_SIZES.map((size) => [size, size]),
+        String(pageSizeOf(this.route)),
+        (value) => updateParams({ size: value === '100' ? undefined : value, ...reset }),
+      ),
     );
   }
 
@@ -200,8 +296,27 @@ class NegativesPage implements Page {
   private renderHeader(run: MiningRunInfo): void {
     replaceChildren(
       this.header,
-      h('div', { class: 'status-line' }, statusCell(run), ' ', h('span', { class: 'muted' }, `${run.selectionMethod} on ${run.labelSet.name} (${run.labelSet.labelCount} labels) with ${run.model.name}; ${int(run.negativeCount)} negatives; created ${when(run.createdAt)}; duration ${duration(durationSeconds(run), isActive(run.status))}`)),
-      run.error === null ? null : h('div', { class: 'error', role: 'alert' }, h('strong', {}, 'The run failed: '), run.error, ' ', h('span', { class: 'code' }, `(code ${run.errorCode ?? 'none'})`)),
+      h(
+        'div',
+        { class: 'status-line' },
+        statusCell(run),
+        ' ',
+        h(
+          'span',
+          { class: 'muted' },
+          `${run.selectionMethod} on ${run.labelSet.name} (${run.labelSet.labelCount} labels) with ${run.model.name}; ${int(run.negativeCount)} negatives; created ${when(run.createdAt)}; duration ${duration(durationSeconds(run), isActive(run.status))}`,
+        ),
+      ),
+      run.error === null
+        ? null
+        : h(
+            'div',
+            { class: 'error', role: 'alert' },
+            h('strong', {}, 'The run failed: '),
+            run.error,
+            ' ',
+            h('span', { class: 'code' }, `(code ${run.errorCode ?? 'none'})`),
+          ),
       h(
         'details',
         { class: 'card' },
@@ -211,12 +326,18 @@ class NegativesPage implements Page {
           ['selection parameters', paramsSummary(run.selectionParams)],
           ['label set', link(run.labelSet.name, href('label-set', run.labelSet.id))],
           ['model', `${run.model.name} (${run.modelHash.slice(0, 16)}…)`],
-          ['corpus', `${run.corpus.source}, ${int(run.corpus.entryCount)} entries, ${run.corpus.versionHash.slice(0, 16)}…`],
+          [
+            'corpus',
+            `${run.corpus.source}, ${int(run.corpus.entryCount)} entries, ${run.corpus.versionHash.slice(0, 16)}…`,
+          ],
           ['code version', run.codeVersion],
           ['attempts', String(run.attempts)],
           ['started', when(run.startedAt)],
           ['finished', when(run.finishedAt)],
-          ['evaluations', link('evaluation runs of this label set', href('runs', undefined, { labelSet: run.labelSet.id }))],
+          [
+            'evaluations',
+            link('evaluation runs of this label set', href('runs', undefined, { labelSet: run.labelSet.id })),
+          ],
         ]),
       ),
     );
@@ -232,11 +353,23 @@ class NegativesPage implements Page {
     this.count.textContent = 'Loading…';
     const started = performance.now();
     try {
-      const { negatives } = await gql<{ negatives: Connection<Negative> }>(NEGATIVES, 'NegativesPage', { id: this.route.id, first: size, after: this.route.params.get('after'), filter, orderBy: order.orderBy }, signal);
+      const { negatives } = await gql<{ negatives: Connection<Negative> }>(
+        NEGATIVES,
+        'NegativesPage',
+        { id: this.route.id, first: size, after: this.route.params.get('after'), filter, orderBy: order.orderBy },
+        signal,
+      );
       showError(this.status, undefined, '');
       this.table.setSort({ key: order.key, direction: order.direction });
       this.table.setRows(negatives.edges.map((edge) => edge.node));
-      this.pager.show(this.route, negatives.edges.length, negatives.totalCount, negatives.pageInfo.hasNextPage, negatives.pageInfo.endCursor, size);
+      this.pager.show(
+        this.route,
+        negatives.edges.length,
+        negatives.totalCount,
+        negatives.pageInfo.hasNextPage,
+        negatives.pageInfo.endCursor,
+        size,
+      );
       this.count.textContent = `${negatives.totalCount.toLocaleString('en-US')} negatives match`;
       this.main.dataset['loadedMs'] = String(Math.round(performance.now() - started));
     } catch (error) {
@@ -250,35 +383,73 @@ class NegativesPage implements Page {
   private async loadSummary(): Promise<void> {
     const id = this.route.id;
     try {
-      const counts = await gql<Record<'all' | 'nouns' | 'adjectives' | 'flagged', { totalCount: number }>>(NEGATIVES, 'NegativesCounts', { id });
+      const counts = await gql<Record<'all' | 'nouns' | 'adjectives' | 'flagged', { totalCount: number }>>(
+        NEGATIVES,
+        'NegativesCounts',
+        { id },
+      );
       if (this.disposed) return;
       const countsBox = facts([
         ['negatives', int(counts.all.totalCount)],
         ['nouns', int(counts.nouns.totalCount)],
         ['adjectives', int(counts.adjectives.totalCount)],
-        ['flagged as possible false negatives', link(int(counts.flagged.totalCount), href('negatives', id, { flagged: 'yes' }))],
+        [
+          'flagged as possible false negatives',
+          link(int(counts.flagged.totalCount), href('negatives', id, { flagged: 'yes' })),
+        ],
       ]);
       countsBox.id = 'negatives-counts';
       const scanNote = h('p', { class: 'muted small', 'aria-live': 'polite' }, 'Reading the statistics…');
       replaceChildren(this.summary, countsBox, scanNote);
       const nodes = await fetchAll<{ lexname: string | null; statistic: number }>(
-        async (after) => (await gql<{ negatives: Connection<{ lexname: string | null; statistic: number }> }>(NEGATIVES, 'NegativesScan', { id, first: EXPORT_PAGE_SIZE, after })).negatives,
+        async (after) =>
+          (
+            await gql<{ negatives: Connection<{ lexname: string | null; statistic: number }> }>(
+              NEGATIVES,
+              'NegativesScan',
+              { id, first: EXPORT_PAGE_SIZE, after },
+            )
+          ).negatives,
         (done, total) => {
           scanNote.textContent = `Reading the statistics… ${int(done)} of ${int(total)}`;
         },
       );
       if (this.disposed) return;
       const byLexname = new Map<string, number>();
-      for (const node of nodes) byLexname.set(node.lexname ?? '(none)', (byLexname.get(node.lexname ?? '(none)') ?? 0) + 1);
+      for (const node of nodes)
+        byLexname.set(node.lexname ?? '(none)', (byLexname.get(node.lexname ?? '(none)') ?? 0) + 1);
       const lexnames = [...byLexname].sort((a, b) => b[1] - a[1]);
-      this.lexnames = lexnames.map(([name]) => name).filter((name) => name !== '(none)').sort();
+      this.lexnames = lexnames
+        .map(([name]) => name)
+        .filter((name) => name !== '(none)')
+        .sort();
       this.renderFilters();
       const table = h(
         'table',
         { class: 'data compact', id: 'lexname-counts' },
         h('caption', {}, 'Negatives per lexicographer file'),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'lexicographer file'), h('th', { scope: 'col', class: 'num' }, 'negatives'))),
-        h('tbody', {}, ...lexnames.map(([name, count]) => h('tr', {}, h('td', {}, name === '(none)' ? name : link(name, href('negatives', id, { lexname: name }))), h('td', { class: 'num' }, int(count))))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, 'lexicographer file'),
+            h('th', { scope: 'col', class: 'num' }, 'negatives'),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          ...lexnames.map(([name, count]) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, name === '(none)' ? name : link(name, href('negatives', id, { lexname: name }))),
+              h('td', { class: 'num' }, int(count)),
+            ),
+          ),
+        ),
       );
       const values = nodes.map((node) => node.statistic).filter((value) => Number.isFinite(value));
       let chart: HTMLElement | null = null;
@@ -293,10 +464,32 @@ class NegativesPage implements Page {
           const bin = Math.min(bins - 1, Math.floor((value - lo) / width));
           counts2[bin] = (counts2[bin] ?? 0) + 1;
         }
-        chart = histogramChart('Selection statistic of the negatives', edges, [{ label: `negatives (${int(values.length)})`, counts: counts2 }], { logCounts: false, xLabel: 'selection statistic (smaller is selected first)', countLabel: 'negatives' });
+        chart = histogramChart(
+          'Selection statistic of the negatives',
+          edges,
+          [{ label: `negatives (${int(values.length)})`, counts: counts2 }],
+          { logCounts: false, xLabel: 'selection statistic (smaller is selected first)', countLabel: 'negatives' },
+        );
       }
       const top = lexnames.slice(0, 12);
-      replaceChildren(this.summary, countsBox, h('div', { class: 'charts' }, chart, top.length === 0 ? null : barsChart('Most frequent lexicographer files', top.map(([name]) => name.replace(/^noun\./, '')), top.map(([, count]) => count), 'lexicographer file')), h('div', { class: 'table-wrap' }, table));
+      replaceChildren(
+        this.summary,
+        countsBox,
+        h(
+          'div',
+          { class: 'charts' },
+          chart,
+          top.length === 0
+            ? null
+            : barsChart(
+                'Most frequent lexicographer files',
+                top.map(([name]) => name.replace(/^noun\./, '')),
+                top.map(([, count]) => count),
+                'lexicographer file',
+              ),
+        ),
+        h('div', { class: 'table-wrap' }, table),
+      );
     } catch (error) {
       if (!this.disposed) replaceChildren(this.summary, errorBox(error, 'summarise the negatives'));
     }
@@ -304,7 +497,8 @@ class NegativesPage implements Page {
 
   private renderServerLinks(filter: Record<string, unknown>): void {
     const query = new URLSearchParams(Object.entries(filter).map(([key, value]) => [key, String(value)])).toString();
-    const url = (format: string) => `/mining-runs/${this.route.id ?? ''}/negatives.${format}${query === '' ? '' : `?${query}`}`;
+    const url = (format: string) =>
+      `/mining-runs/${this.route.id ?? ''}/negatives.${format}${query === '' ? '' : `?${query}`}`;
     replaceChildren(
       this.serverLinks,
       'Or download this filter in rank order straight from the API: ',
@@ -322,17 +516,59 @@ class NegativesPage implements Page {
     this.exportNote.textContent = 'Exporting…';
     try {
       const nodes = await fetchAll<Negative>(
-        async (after) => (await gql<{ negatives: Connection<Negative> }>(NEGATIVES, 'NegativesPage', { id: this.route.id, first: EXPORT_PAGE_SIZE, after, filter, orderBy })).negatives,
+        async (after) =>
+          (
+            await gql<{ negatives: Connection<Negative> }>(NEGATIVES, 'NegativesPage', {
+              id: this.route.id,
+              first: EXPORT_PAGE_SIZE,
+              after,
+              filter,
+              orderBy,
+            })
+          ).negatives,
         (done, total) => {
           this.exportNote.textContent = `Exporting ${int(done)} of ${int(total)}…`;
         },
       );
       const base = `negatives-${shortId(this.route.id)}`;
       if (format === 'csv') {
-        const header = ['rank', 'word', 'pos', 'lexname', 'statistic', 'false_negative_flags', 'flagged', 'nearest_id_label', 'nearest_id_cosine', 'corpus_index'];
-        download(`${base}.csv`, toCsv(header, nodes.map((n) => [n.rank, n.word, n.pos, n.lexname, n.statistic, n.falseNegativeFlags.join(';'), n.flagged, n.nearestIdLabel, n.nearestIdCosine, n.corpusIndex])), 'text/csv;charset=utf-8');
+        const header = [
+          'rank',
+          'word',
+          'pos',
+          'lexname',
+          'statistic',
+          'false_negative_flags',
+          'flagged',
+          'nearest_id_label',
+          'nearest_id_cosine',
+          'corpus_index',
+        ];
+        download(
+          `${base}.csv`,
+          toCsv(
+            header,
+            nodes.map((n) => [
+              n.rank,
+              n.word,
+              n.pos,
+              n.lexname,
+              n.statistic,
+              n.falseNegativeFlags.join(';'),
+              n.flagged,
+              n.nearestIdLabel,
+              n.nearestIdCosine,
+              n.corpusIndex,
+            ]),
+          ),
+          'text/csv;charset=utf-8',
+        );
       } else if (format === 'json') {
-        download(`${base}.json`, `${JSON.stringify({ miningRunId: this.route.id, filter, orderBy, negatives: nodes }, null, 2)}\n`, 'application/json');
+        download(
+          `${base}.json`,
+          `${JSON.stringify({ miningRunId: this.route.id, filter, orderBy, negatives: nodes }, null, 2)}\n`,
+          'application/json',
+        );
       } else {
         download(`${base}.txt`, nodes.map((n) => `${n.word}\n`).join(''), 'text/plain;charset=utf-8');
       }

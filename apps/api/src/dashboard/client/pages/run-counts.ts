@@ -24,7 +24,11 @@ export interface RunCounts {
 }
 
 /** One promise per row shared by its two count cells. */
-export function memoCounts(document: string, operation: string, variables: Record<string, unknown>): () => Promise<RunCounts> {
+export function memoCounts(
+  document: string,
+  operation: string,
+  variables: Record<string, unknown>,
+): () => Promise<RunCounts> {
   let promise: Promise<RunCounts> | undefined;
   return () => (promise ??= gql<RunCounts>(document, operation, variables));
 }

@@ -4,10 +4,11 @@ import { mean } from '../ui/format';
 
 export type FprConvention = 'fprAtTprId' | 'fprAtTprOod';
 
-export const FPR_CONVENTIONS: readonly { readonly id: FprConvention; readonly short: string; readonly long: string }[] = [
-  { id: 'fprAtTprId', short: 'fprAtTprId', long: 'ID positive (the paper, MCM, NegLabel)' },
-  { id: 'fprAtTprOod', short: 'fprAtTprOod', long: 'OOD positive (OpenOOD v1.5)' },
-];
+export const FPR_CONVENTIONS: readonly { readonly id: FprConvention; readonly short: string; readonly long: string }[] =
+  [
+    { id: 'fprAtTprId', short: 'fprAtTprId', long: 'ID positive (the paper, MCM, NegLabel)' },
+    { id: 'fprAtTprOod', short: 'fprAtTprOod', long: 'OOD positive (OpenOOD v1.5)' },
+  ];
 
 /** The header/tooltip text of a convention: "FPR at 95% TPR, ID positive (…)". */
 export function conventionTitle(info: { readonly long: string }): string {

@@ -36,7 +36,11 @@ export interface RunResultDetail {
   readonly thresholdAtTprId: number;
   readonly guardHits: number;
   readonly rocPoints: readonly { readonly fpr: number; readonly tpr: number }[];
-  readonly histograms: { readonly edges: readonly number[]; readonly idCounts: readonly number[]; readonly oodCounts: readonly number[] };
+  readonly histograms: {
+    readonly edges: readonly number[];
+    readonly idCounts: readonly number[];
+    readonly oodCounts: readonly number[];
+  };
 }
 
 interface RunDetail {
@@ -61,19 +65,36 @@ interface RunDetail {
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
   readonly labelSet: { readonly id: string; readonly name: string; readonly labelCount: number };
-  readonly model: { readonly id: string; readonly name: string; readonly kind: string; readonly backbone: string | null; readonly embeddingDim: number; readonly contentHash: string };
+  readonly model: {
+    readonly id: string;
+    readonly name: string;
+    readonly kind: string;
+    readonly backbone: string | null;
+    readonly embeddingDim: number;
+    readonly contentHash: string;
+  };
   readonly miningRun: {
     readonly id: string;
     readonly selectionMethod: string;
     readonly selectionParams: unknown;
     readonly negativeCount: number;
     readonly codeVersion: string;
-    readonly corpus: { readonly id: string; readonly source: string; readonly versionHash: string; readonly entryCount: number };
+    readonly corpus: {
+      readonly id: string;
+      readonly source: string;
+      readonly versionHash: string;
+      readonly entryCount: number;
+    };
   } | null;
   readonly idImageSet: ImageSetInfo;
   readonly oodImageSets: readonly ImageSetInfo[];
   readonly results: readonly RunResultDetail[];
-  readonly warnings: readonly { readonly imageSetId: string | null; readonly code: string; readonly message: string; readonly details: unknown }[];
+  readonly warnings: readonly {
+    readonly imageSetId: string | null;
+    readonly code: string;
+    readonly message: string;
+    readonly details: unknown;
+  }[];
 }
 
 /** What each ScoringWarningCode of @negmine/mining means for the numbers on this page. */
@@ -97,7 +118,9 @@ export function parseFloat32Npy(buffer: ArrayBuffer): Float32Array {
 
 /** `bins` edges at the quantiles of `pooled` (duplicates merged, so skewed scores still get distinct bins). */
 export function quantileEdges(pooled: Float32Array, bins: number): number[] {
-  const sorted = Float64Array.from(pooled).filter((value) => Number.isFinite(value)).sort();
+  const sorted = Float64Array.from(pooled)
+    .filter((value) => Number.isFinite(value))
+    .sort();
   if (sorted.length === 0) return [0, 1];
   const edges: number[] = [];
   for (let i = 0; i <= bins; i++) {
@@ -142,9 +165,25 @@ function warningsView(run: RunDetail): Child {
   const guardHits = run.results.filter((result) => result.guardHits > 0);
   const hits =
     guardHits.length === 0
-      ? h('p', { class: 'muted' }, run.results.length === 0 ? 'Guard hits are counted when the run is scored.' : 'No image hit a numerical guard of the scoring method.')
-      : h('p', {}, 'Guard hits (images whose score a numerical guard of the method clamped, e.g. a non-positive normaliser): ', ...guardHits.map((result, i) => [i === 0 ? null : '; ', `${result.oodImageSet.name}: ${int(result.guardHits)} of ${int(result.nId + result.nOod)} images`]), '. Their scores are finite but no longer the formula\'s value.');
-  if (run.warnings.length === 0) return h('div', { id: 'warnings' }, h('p', { class: 'muted' }, 'The scoring raised no warnings.'), hits);
+      ? h(
+          'p',
+          { class: 'muted' },
+          run.results.length === 0
+            ? 'Guard hits are counted when the run is scored.'
+            : 'No image hit a numerical guard of the scoring method.',
+        )
+      : h(
+          'p',
+          {},
+          'Guard hits (images whose score a numerical guard of the method clamped, e.g. a non-positive normaliser): ',
+          ...guardHits.map((result, i) => [
+            i === 0 ? null : '; ',
+            `${result.oodImageSet.name}: ${int(result.guardHits)} of ${int(result.nId + result.nOod)} images`,
+          ]),
+          ". Their scores are finite but no longer the formula's value.",
+        );
+  if (run.warnings.length === 0)
+    return h('div', { id: 'warnings' }, h('p', { class: 'muted' }, 'The scoring raised no warnings.'), hits);
   return h(
     'div',
     { id: 'warnings' },
@@ -158,7 +197,11 @@ function warningsView(run: RunDetail): Child {
           h('strong', {}, warning.code),
           ` on ${warning.imageSetId === null ? 'the whole run' : (names.get(warning.imageSetId) ?? warning.imageSetId)}: ${warning.message}`,
           h('br'),
-          h('span', { class: 'small' }, `What it means: ${WARNING_MEANINGS[warning.code] ?? 'a problem the scoring method reported that did not stop the run; see the details.'}`),
+          h(
+            'span',
+            { class: 'small' },
+            `What it means: ${WARNING_MEANINGS[warning.code] ?? 'a problem the scoring method reported that did not stop the run; see the details.'}`,
+          ),
           h('br'),
           h('code', { class: 'small' }, JSON.stringify(warning.details)),
         ),
@@ -169,7 +212,16 @@ function warningsView(run: RunDetail): Child {
 }
 
 function imageSetCell(set: ImageSetInfo): Child {
-  return h('span', {}, set.name, h('span', { class: 'muted small' }, ` (${set.kind}, ${int(set.imageCount)} images, ${set.contentHash.slice(0, 12)}…)`));
+  return h(
+    'span',
+    {},
+    set.name,
+    h(
+      'span',
+      { class: 'muted small' },
+      ` (${set.kind}, ${int(set.imageCount)} images, ${set.contentHash.slice(0, 12)}…)`,
+    ),
+  );
 }
 
 export function metricsTable(results: readonly RunResultDetail[]): HTMLTableElement {
@@ -178,14 +230,44 @@ export function metricsTable(results: readonly RunResultDetail[]): HTMLTableElem
     rowKey: (result) => result.oodImageSetId,
     columns: [
       { key: 'set', label: 'OOD set', cell: (result) => result.oodImageSet.name },
-      { key: 'fprAtTprId', label: 'FPR95 % (fprAtTprId)', title: 'FPR at 95% TPR, ID positive (the paper, MCM, NegLabel)', numeric: true, cell: (result) => pct(result.fprAtTprId) },
-      { key: 'fprAtTprOod', label: 'FPR95 % (fprAtTprOod)', title: 'FPR at 95% TPR, OOD positive (OpenOOD v1.5)', numeric: true, cell: (result) => pct(result.fprAtTprOod) },
+      {
+        key: 'fprAtTprId',
+        label: 'FPR95 % (fprAtTprId)',
+        title: 'FPR at 95% TPR, ID positive (the paper, MCM, NegLabel)',
+        numeric: true,
+        cell: (result) => pct(result.fprAtTprId),
+      },
+      {
+        key: 'fprAtTprOod',
+        label: 'FPR95 % (fprAtTprOod)',
+        title: 'FPR at 95% TPR, OOD positive (OpenOOD v1.5)',
+        numeric: true,
+        cell: (result) => pct(result.fprAtTprOod),
+      },
       { key: 'auroc', label: 'AUROC %', numeric: true, cell: (result) => pct(result.auroc) },
       { key: 'auprIn', label: 'AUPR-In %', numeric: true, cell: (result) => pct(result.auprIn) },
       { key: 'auprOut', label: 'AUPR-Out %', numeric: true, cell: (result) => pct(result.auprOut) },
-      { key: 'n', label: 'ID / OOD images', numeric: true, cell: (result) => `${int(result.nId)} / ${int(result.nOod)}` },
-      { key: 'threshold', label: 'threshold', title: 'Score threshold of fprAtTprId: scores at or above it are accepted as ID', numeric: true, cell: (result) => num(result.thresholdAtTprId, 6) },
-      { key: 'guardHits', label: 'guard hits', title: 'Images where a numerical guard of the scoring method changed the arithmetic (e.g. a non-positive normaliser)', numeric: true, cell: (result) => int(result.guardHits) },
+      {
+        key: 'n',
+        label: 'ID / OOD images',
+        numeric: true,
+        cell: (result) => `${int(result.nId)} / ${int(result.nOod)}`,
+      },
+      {
+        key: 'threshold',
+        label: 'threshold',
+        title: 'Score threshold of fprAtTprId: scores at or above it are accepted as ID',
+        numeric: true,
+        cell: (result) => num(result.thresholdAtTprId, 6),
+      },
+      {
+        key: 'guardHits',
+        label: 'guard hits',
+        title:
+          'Images where a numerical guard of the scoring method changed the arithmetic (e.g. a non-positive normaliser)',
+        numeric: true,
+        cell: (result) => int(result.guardHits),
+      },
     ],
   });
   table.setRows(results);
@@ -248,7 +330,11 @@ class RunPage implements Page {
       this.statusSlot,
       statusCell(run),
       ' ',
-      h('span', { class: 'muted' }, `${run.method} on ${run.labelSet.name} with ${run.model.name}; created ${when(run.createdAt)}; duration ${duration(durationSeconds(run), isActive(run.status))}`),
+      h(
+        'span',
+        { class: 'muted' },
+        `${run.method} on ${run.labelSet.name} with ${run.model.name}; created ${when(run.createdAt)}; duration ${duration(durationSeconds(run), isActive(run.status))}`,
+      ),
       run.statusReason === null ? null : h('p', { class: 'muted small' }, `Status reason: ${run.statusReason}`),
     );
   }
@@ -259,18 +345,48 @@ class RunPage implements Page {
     this.renderStatus();
     const failure =
       run.status === 'failed' || run.error !== null
-        ? h('div', { class: 'error', role: 'alert' }, h('strong', {}, 'The run failed: '), run.error ?? 'no message was recorded', ' ', h('span', { class: 'code' }, `(code ${run.errorCode ?? 'none'})`), run.attempts > 1 ? ` after ${run.attempts} attempts` : '')
+        ? h(
+            'div',
+            { class: 'error', role: 'alert' },
+            h('strong', {}, 'The run failed: '),
+            run.error ?? 'no message was recorded',
+            ' ',
+            h('span', { class: 'code' }, `(code ${run.errorCode ?? 'none'})`),
+            run.attempts > 1 ? ` after ${run.attempts} attempts` : '',
+          )
         : null;
     const results = run.results;
     const roc =
       results.length === 0
-        ? h('p', { class: 'muted' }, isActive(run.status) ? 'Metrics appear when the run succeeds.' : 'This run has no results.')
-        : curveChart('ROC curves (ID positive)', 'false positive rate (OOD accepted)', 'true positive rate (ID accepted)', results.map((result) => ({ label: result.oodImageSet.name, points: result.rocPoints.map((point) => ({ x: point.fpr, y: point.tpr })) })));
+        ? h(
+            'p',
+            { class: 'muted' },
+            isActive(run.status) ? 'Metrics appear when the run succeeds.' : 'This run has no results.',
+          )
+        : curveChart(
+            'ROC curves (ID positive)',
+            'false positive rate (OOD accepted)',
+            'true positive rate (ID accepted)',
+            results.map((result) => ({
+              label: result.oodImageSet.name,
+              points: result.rocPoints.map((point) => ({ x: point.fpr, y: point.tpr })),
+            })),
+          );
     replaceChildren(
       this.body,
       this.statusSlot,
       failure,
-      section('Metrics per OOD set', results.length === 0 ? h('p', { class: 'muted' }, 'No metrics yet.') : h('div', { class: 'table-wrap' }, metricsTable(results)), h('p', { class: 'muted small' }, 'fprAtTprId: FPR at 95% TPR with ID as the positive class (the paper, MCM, NegLabel). fprAtTprOod: OOD as the positive class (OpenOOD v1.5). Guard hits count images where a numerical guard of the scoring method changed the arithmetic.')),
+      section(
+        'Metrics per OOD set',
+        results.length === 0
+          ? h('p', { class: 'muted' }, 'No metrics yet.')
+          : h('div', { class: 'table-wrap' }, metricsTable(results)),
+        h(
+          'p',
+          { class: 'muted small' },
+          'fprAtTprId: FPR at 95% TPR with ID as the positive class (the paper, MCM, NegLabel). fprAtTprOod: OOD as the positive class (OpenOOD v1.5). Guard hits count images where a numerical guard of the scoring method changed the arithmetic.',
+        ),
+      ),
       section('ROC curves', h('div', { class: 'charts', id: 'roc' }, roc)),
       section('Score histograms', this.histogramControls(), this.histograms),
       section('Scoring warnings and guard hits', warningsView(run)),
@@ -283,28 +399,74 @@ class RunPage implements Page {
               'The stored score of every image (ID set first, then each OOD set, in set order): ',
               h('a', { href: `/runs/${run.id}/scores.csv`, download: `scores-${run.id}.csv`, id: 'scores-csv' }, 'CSV'),
               ' (set, role, imageSetId, index, score) or ',
-              h('a', { href: `/runs/${run.id}/scores.npy`, download: `scores-${run.id}.npy`, id: 'scores-npy' }, '.npy'),
+              h(
+                'a',
+                { href: `/runs/${run.id}/scores.npy`, download: `scores-${run.id}.npy`, id: 'scores-npy' },
+                '.npy',
+              ),
               ' (a NumPy structured array with the same fields; add ?imageSet=<id> for one set as float32).',
             )
           : h('p', { class: 'muted' }, 'Per-image scores are stored when the run succeeds.'),
       ),
-      section('Parameters', facts(Object.entries(run.params).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => [key, paramValue(value)])), facts([['seed', String(run.seed)], ['permutations', String(run.permutations)], ['group permutation', run.groupPermutation === null ? 'drawn from the seed' : `given at launch (${run.groupPermutation.length} entries)`]])),
+      section(
+        'Parameters',
+        facts(
+          Object.entries(run.params)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([key, value]) => [key, paramValue(value)]),
+        ),
+        facts([
+          ['seed', String(run.seed)],
+          ['permutations', String(run.permutations)],
+          [
+            'group permutation',
+            run.groupPermutation === null
+              ? 'drawn from the seed'
+              : `given at launch (${run.groupPermutation.length} entries)`,
+          ],
+        ]),
+      ),
       section(
         'Provenance',
         facts([
           ['run id', run.id],
           ['idempotency key', run.idempotencyKey ?? '—'],
-          ['label set', link(`${run.labelSet.name} (${run.labelSet.labelCount} labels)`, href('label-set', run.labelSet.id))],
-          ['model', h('span', {}, `${run.model.name} (${run.model.kind}${run.model.backbone === null ? '' : `, ${run.model.backbone}`}, ${run.model.embeddingDim} dims)`)],
+          [
+            'label set',
+            link(`${run.labelSet.name} (${run.labelSet.labelCount} labels)`, href('label-set', run.labelSet.id)),
+          ],
+          [
+            'model',
+            h(
+              'span',
+              {},
+              `${run.model.name} (${run.model.kind}${run.model.backbone === null ? '' : `, ${run.model.backbone}`}, ${run.model.embeddingDim} dims)`,
+            ),
+          ],
           ['model hash', h('code', {}, run.modelHash)],
           [
             'mining run',
             run.miningRun === null
               ? '— (this method uses no negatives)'
-              : h('span', {}, link(`${shortId(run.miningRun.id)} (${run.miningRun.selectionMethod}, ${int(run.miningRun.negativeCount)} negatives)`, href('negatives', run.miningRun.id)), h('span', { class: 'muted small' }, ` corpus ${run.miningRun.corpus.source}, ${int(run.miningRun.corpus.entryCount)} entries, ${run.miningRun.corpus.versionHash.slice(0, 12)}…`)),
+              : h(
+                  'span',
+                  {},
+                  link(
+                    `${shortId(run.miningRun.id)} (${run.miningRun.selectionMethod}, ${int(run.miningRun.negativeCount)} negatives)`,
+                    href('negatives', run.miningRun.id),
+                  ),
+                  h(
+                    'span',
+                    { class: 'muted small' },
+                    ` corpus ${run.miningRun.corpus.source}, ${int(run.miningRun.corpus.entryCount)} entries, ${run.miningRun.corpus.versionHash.slice(0, 12)}…`,
+                  ),
+                ),
           ],
           ['ID image set', imageSetCell(run.idImageSet)],
-          ['OOD image sets', h('span', {}, ...run.oodImageSets.map((set, i) => [i === 0 ? null : '; ', imageSetCell(set)]))],
+          [
+            'OOD image sets',
+            h('span', {}, ...run.oodImageSets.map((set, i) => [i === 0 ? null : '; ', imageSetCell(set)])),
+          ],
           ['shard size', String(run.shardSize)],
           ['code version', h('code', {}, run.codeVersion)],
           ['attempts', String(run.attempts)],
@@ -324,10 +486,46 @@ class RunPage implements Page {
     return h(
       'div',
       { class: 'filters', role: 'group', 'aria-label': 'Histogram options' },
-      selectControl('Count axis', 'counts', [['linear', 'linear'], ['log', 'log scale']], p.get('counts') === 'log' ? 'log' : 'linear', (value) => updateParams({ counts: value === 'linear' ? undefined : value }, { replace: true })),
-      selectControl('Bins', 'bins', [['equal', '50 equal-width bins (stored)'], ['quantile', '50 quantile bins (per-image scores)']], p.get('bins') === 'quantile' ? 'quantile' : 'equal', (value) => updateParams({ bins: value === 'equal' ? undefined : value }, { replace: true })),
-      selectControl('Score axis', 'axis', [['linear', 'linear'], ['log', 'log scale (scores > 0)']], p.get('axis') === 'log' ? 'log' : 'linear', (value) => updateParams({ axis: value === 'linear' ? undefined : value }, { replace: true })),
-      selectControl('Score range', 'range', [['full', 'full range'], ['central', 'central 98% of images']], p.get('range') === 'central' ? 'central' : 'full', (value) => updateParams({ range: value === 'full' ? undefined : value }, { replace: true })),
+      selectControl(
+        'Count axis',
+        'counts',
+        [
+          ['linear', 'linear'],
+          ['log', 'log scale'],
+        ],
+        p.get('counts') === 'log' ? 'log' : 'linear',
+        (value) => updateParams({ counts: value === 'linear' ? undefined : value }, { replace: true }),
+      ),
+      selectControl(
+        'Bins',
+        'bins',
+        [
+          ['equal', '50 equal-width bins (stored)'],
+          ['quantile', '50 quantile bins (per-image scores)'],
+        ],
+        p.get('bins') === 'quantile' ? 'quantile' : 'equal',
+        (value) => updateParams({ bins: value === 'equal' ? undefined : value }, { replace: true }),
+      ),
+      selectControl(
+        'Score axis',
+        'axis',
+        [
+          ['linear', 'linear'],
+          ['log', 'log scale (scores > 0)'],
+        ],
+        p.get('axis') === 'log' ? 'log' : 'linear',
+        (value) => updateParams({ axis: value === 'linear' ? undefined : value }, { replace: true }),
+      ),
+      selectControl(
+        'Score range',
+        'range',
+        [
+          ['full', 'full range'],
+          ['central', 'central 98% of images'],
+        ],
+        p.get('range') === 'central' ? 'central' : 'full',
+        (value) => updateParams({ range: value === 'full' ? undefined : value }, { replace: true }),
+      ),
     );
   }
 
@@ -340,9 +538,14 @@ class RunPage implements Page {
         sets.map(async (setId) => {
           const response = await fetch(`/runs/${run.id}/scores.npy?imageSet=${setId}`, { headers: authHeaders() });
           if (!response.ok) {
-            const body = (await response.json().catch(() => undefined)) as { errors?: { message: string; extensions?: { code?: string } }[] } | undefined;
+            const body = (await response.json().catch(() => undefined)) as
+              { errors?: { message: string; extensions?: { code?: string } }[] } | undefined;
             const first = body?.errors?.[0];
-            throw new ApiError(first?.message ?? `the scores download answered HTTP ${response.status}`, first?.extensions?.code ?? `HTTP_${response.status}`, 'scores.npy');
+            throw new ApiError(
+              first?.message ?? `the scores download answered HTTP ${response.status}`,
+              first?.extensions?.code ?? `HTTP_${response.status}`,
+              'scores.npy',
+            );
           }
           return [setId, parseFloat32Npy(await response.arrayBuffer())] as const;
         }),
@@ -372,7 +575,9 @@ class RunPage implements Page {
     replaceChildren(
       this.histograms,
       run.results.length === 0 ? h('p', { class: 'muted' }, 'No histograms yet.') : null,
-      quantile && this.scoresError !== undefined ? errorBox(this.scoresError, 'load the per-image scores for quantile bins') : null,
+      quantile && this.scoresError !== undefined
+        ? errorBox(this.scoresError, 'load the per-image scores for quantile bins')
+        : null,
       ...run.results.map((result) => {
         let { edges, idCounts, oodCounts } = result.histograms;
         const oodScores = this.scores?.get(result.oodImageSetId);
@@ -386,26 +591,44 @@ class RunPage implements Page {
           oodCounts = binCounts(oodScores, edges);
         }
         const pooled = idCounts.map((count, i) => count + (oodCounts[i] ?? 0));
-        const top = Math.max(...pooled) / Math.max(1, pooled.reduce((sum, count) => sum + count, 0));
+        const top =
+          Math.max(...pooled) /
+          Math.max(
+            1,
+            pooled.reduce((sum, count) => sum + count, 0),
+          );
         const logAxis = logScores && (edges[0] ?? 0) > 0;
-        const chart = histogramChart(`ID vs ${result.oodImageSet.name}`, edges, [
-          { label: `ID (${int(result.nId)})`, counts: idCounts },
-          { label: `${result.oodImageSet.name} (${int(result.nOod)})`, counts: oodCounts },
-        ], {
-          logCounts,
-          logScores: logAxis,
-          range: central ? centralRange(edges, pooled) : undefined,
-          countLabel: useQuantiles ? 'images per quantile bin' : undefined,
-        });
+        const chart = histogramChart(
+          `ID vs ${result.oodImageSet.name}`,
+          edges,
+          [
+            { label: `ID (${int(result.nId)})`, counts: idCounts },
+            { label: `${result.oodImageSet.name} (${int(result.nOod)})`, counts: oodCounts },
+          ],
+          {
+            logCounts,
+            logScores: logAxis,
+            range: central ? centralRange(edges, pooled) : undefined,
+            countLabel: useQuantiles ? 'images per quantile bin' : undefined,
+          },
+        );
         chart.dataset['bins'] = useQuantiles ? 'quantile' : 'equal';
         const notes: Child[] = [];
-        if (logScores && !logAxis) notes.push(`The log score axis needs positive scores; this set's scores reach ${num(edges[0] ?? 0, 4)}, so the axis stays linear.`);
+        if (logScores && !logAxis)
+          notes.push(
+            `The log score axis needs positive scores; this set's scores reach ${num(edges[0] ?? 0, 4)}, so the axis stays linear.`,
+          );
         if (!useQuantiles && top > 0.5)
           notes.push(
             `${Math.round(100 * top)}% of the images fall in one of the ${idCounts.length} equal-width bins the API stores: `,
-            logCounts || central || logScores ? 'the log axes and the central range show the tails; quantile bins spread them evenly.' : 'switch to quantile bins, a log score axis, a log count axis or the central 98%.',
+            logCounts || central || logScores
+              ? 'the log axes and the central range show the tails; quantile bins spread them evenly.'
+              : 'switch to quantile bins, a log score axis, a log count axis or the central 98%.',
           );
-        if (useQuantiles) notes.push(`Quantile bins from ${int(idScores.length + oodScores.length)} per-image scores: each bin holds 1/50 of the pooled images (narrow where scores crowd, wide in the tails).`);
+        if (useQuantiles)
+          notes.push(
+            `Quantile bins from ${int(idScores.length + oodScores.length)} per-image scores: each bin holds 1/50 of the pooled images (narrow where scores crowd, wide in the tails).`,
+          );
         return h('div', {}, chart, notes.length === 0 ? null : h('p', { class: 'muted small' }, ...notes));
       }),
     );

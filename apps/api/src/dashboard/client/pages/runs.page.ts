@@ -69,12 +69,19 @@ class RunsPage implements Page {
   private watchers = new Map<string, () => void>();
   private readonly stopTransport: () => void;
 
-  constructor(private readonly main: HTMLElement, route: Route) {
+  constructor(
+    private readonly main: HTMLElement,
+    route: Route,
+  ) {
     this.route = route;
-    this.compareButton = button('Compare selected', () => {
-      const ids = selected(this.route);
-      if (ids.length >= 2) window.location.hash = href('compare', undefined, { ids: ids.join(',') });
-    }, { id: 'compare-selected' });
+    this.compareButton = button(
+      'Compare selected',
+      () => {
+        const ids = selected(this.route);
+        if (ids.length >= 2) window.location.hash = href('compare', undefined, { ids: ids.join(',') });
+      },
+      { id: 'compare-selected' },
+    );
     this.table = new DataTable<RunRow>({
       caption: 'Evaluation runs',
       columns: this.columns(),
@@ -92,7 +99,18 @@ class RunsPage implements Page {
       h(
         'section',
         { class: 'card', 'aria-label': 'Run list' },
-        h('div', { class: 'section-head' }, this.summary, h('div', { class: 'actions' }, this.compareButton, button('Export CSV (all pages)', () => void this.exportCsv(), { id: 'export-csv' }), this.exportNote)),
+        h(
+          'div',
+          { class: 'section-head' },
+          this.summary,
+          h(
+            'div',
+            { class: 'actions' },
+            this.compareButton,
+            button('Export CSV (all pages)', () => void this.exportCsv(), { id: 'export-csv' }),
+            this.exportNote,
+          ),
+        ),
         h('div', { class: 'table-wrap' }, this.table.element),
         h('div', { class: 'section-foot' }, this.pager.element, this.liveNote),
       ),
@@ -103,24 +121,60 @@ class RunsPage implements Page {
 
   private columns(): Column<RunRow>[] {
     const fpr = (): FprConvention => convention(this.route.params.get('fpr'));
-    const fprInfo = (): (typeof FPR_CONVENTIONS)[number] => FPR_CONVENTIONS.find((one) => one.id === fpr()) ?? FPR_CONVENTIONS[0]!;
+    const fprInfo = (): (typeof FPR_CONVENTIONS)[number] =>
+      FPR_CONVENTIONS.find((one) => one.id === fpr()) ?? FPR_CONVENTIONS[0]!;
     return [
       {
         key: 'select',
         label: 'Compare',
         cell: (run) => {
-          const box = h('input', { type: 'checkbox', 'aria-label': `select run ${shortId(run.id)} for comparison`, checked: selected(this.route).includes(run.id), tabindex: '-1' });
+          const box = h('input', {
+            type: 'checkbox',
+            'aria-label': `select run ${shortId(run.id)} for comparison`,
+            checked: selected(this.route).includes(run.id),
+            tabindex: '-1',
+          });
           box.addEventListener('change', () => this.toggle(run.id, box.checked));
           return box;
         },
       },
-      { key: 'created', label: 'Created (UTC)', title: 'Creation time (UTC); sorts all pages', sortable: true, cell: (run) => link(whenShort(run.createdAt), href('run', run.id), { title: `run ${run.id}, created ${when(run.createdAt)}`, class: 'nowrap' }) },
+      {
+        key: 'created',
+        label: 'Created (UTC)',
+        title: 'Creation time (UTC); sorts all pages',
+        sortable: true,
+        cell: (run) =>
+          link(whenShort(run.createdAt), href('run', run.id), {
+            title: `run ${run.id}, created ${when(run.createdAt)}`,
+            class: 'nowrap',
+          }),
+      },
       { key: 'method', label: 'Method', sortable: true, cell: (run) => run.method },
       { key: 'status', label: 'Status', sortable: true, cell: (run) => statusCell(run) },
       { key: 'labelSet', label: 'Label set', sortable: true, cell: (run) => run.labelSet.name },
       { key: 'model', label: 'Model', sortable: true, cell: (run) => run.model.name },
-      { key: 'params', label: 'Key parameters', cell: (run) => h('span', { class: 'params small', title: `${JSON.stringify(run.params)}; seed=${run.seed}, permutations=${run.permutations}` }, run.seed === 0 && run.permutations === 1 ? paramsSummary(run.params) : `${paramsSummary(run.params)}; seed=${run.seed}, permutations=${run.permutations}`) },
-      { key: 'oodSets', label: 'OOD sets', numeric: true, sortable: true, cell: (run) => (run.results.length === 0 ? '—' : String(run.results.length)) },
+      {
+        key: 'params',
+        label: 'Key parameters',
+        cell: (run) =>
+          h(
+            'span',
+            {
+              class: 'params small',
+              title: `${JSON.stringify(run.params)}; seed=${run.seed}, permutations=${run.permutations}`,
+            },
+            run.seed === 0 && run.permutations === 1
+              ? paramsSummary(run.params)
+              : `${paramsSummary(run.params)}; seed=${run.seed}, permutations=${run.permutations}`,
+          ),
+      },
+      {
+        key: 'oodSets',
+        label: 'OOD sets',
+        numeric: true,
+        sortable: true,
+        cell: (run) => (run.results.length === 0 ? '—' : String(run.results.length)),
+      },
       {
         key: 'fpr',
         label: 'mean FPR95 %',
@@ -134,9 +188,31 @@ class RunsPage implements Page {
         sortable: true,
         cell: (run) => pct(meanMetric(run, fpr())),
       },
-      { key: 'auroc', label: 'mean AUROC %', title: 'Mean AUROC over the OOD sets', numeric: true, sortable: true, cell: (run) => pct(meanMetric(run, 'auroc')) },
-      { key: 'duration', label: 'Duration', numeric: true, sortable: true, cell: (run) => duration(durationSeconds(run), isActive(run.status)) },
-      { key: 'mining', label: 'Mining run', cell: (run) => (run.miningRunId === null ? '—' : link(shortId(run.miningRunId), href('negatives', run.miningRunId), { title: `negatives of mining run ${run.miningRunId}` })) },
+      {
+        key: 'auroc',
+        label: 'mean AUROC %',
+        title: 'Mean AUROC over the OOD sets',
+        numeric: true,
+        sortable: true,
+        cell: (run) => pct(meanMetric(run, 'auroc')),
+      },
+      {
+        key: 'duration',
+        label: 'Duration',
+        numeric: true,
+        sortable: true,
+        cell: (run) => duration(durationSeconds(run), isActive(run.status)),
+      },
+      {
+        key: 'mining',
+        label: 'Mining run',
+        cell: (run) =>
+          run.miningRunId === null
+            ? '—'
+            : link(shortId(run.miningRunId), href('negatives', run.miningRunId), {
+                title: `negatives of mining run ${run.miningRunId}`,
+              }),
+      },
     ];
   }
 
@@ -162,13 +238,43 @@ class RunsPage implements Page {
     const set = (key: string) => (value: string) => updateParams({ [key]: value, after: undefined, page: undefined });
     replaceChildren(
       this.filters,
-      selectControl('Label set', 'labelSet', allOption((o?.labelSets ?? []).map((one) => [one.id, one.name])), p.get('labelSet') ?? '', set('labelSet')),
-      selectControl('Model', 'model', allOption((o?.models ?? []).map((one) => [one.id, one.name])), p.get('model') ?? '', set('model')),
-      selectControl('Method', 'method', allOption((o?.scoringMethods?.enumValues ?? []).map((one) => [one.name, one.name])), p.get('method') ?? '', set('method')),
-      selectControl('Status', 'status', allOption((o?.runStatuses?.enumValues ?? []).map((one) => [one.name, one.name])), p.get('status') ?? '', set('status')),
+      selectControl(
+        'Label set',
+        'labelSet',
+        allOption((o?.labelSets ?? []).map((one) => [one.id, one.name])),
+        p.get('labelSet') ?? '',
+        set('labelSet'),
+      ),
+      selectControl(
+        'Model',
+        'model',
+        allOption((o?.models ?? []).map((one) => [one.id, one.name])),
+        p.get('model') ?? '',
+        set('model'),
+      ),
+      selectControl(
+        'Method',
+        'method',
+        allOption((o?.scoringMethods?.enumValues ?? []).map((one) => [one.name, one.name])),
+        p.get('method') ?? '',
+        set('method'),
+      ),
+      selectControl(
+        'Status',
+        'status',
+        allOption((o?.runStatuses?.enumValues ?? []).map((one) => [one.name, one.name])),
+        p.get('status') ?? '',
+        set('status'),
+      ),
       inputControl('Created from', 'from', 'date', p.get('from') ?? '', set('from')),
       inputControl('Created to', 'to', 'date', p.get('to') ?? '', set('to')),
-      selectControl('Rows per page', 'size', PAGE_SIZES.map((size) => [size, size]), String(pageSize(this.route)), set('size')),
+      selectControl(
+        'Rows per page',
+        'size',
+        PAGE_SIZES.map((size) => [size, size]),
+        String(pageSize(this.route)),
+        set('size'),
+      ),
       selectControl(
         'FPR95 convention',
         'fpr',
@@ -188,7 +294,12 @@ class RunsPage implements Page {
     this.compareButton.textContent = `Compare selected (${ids.length})`;
     const dataKeys = ['labelSet', 'model', 'method', 'status', 'from', 'to', 'size', 'after'];
     const orderChanged = orderOf(previous) !== orderOf(route);
-    if (this.rows.length === 0 || orderChanged || dataKeys.some((key) => previous.params.get(key) !== route.params.get(key)) || previous === route) {
+    if (
+      this.rows.length === 0 ||
+      orderChanged ||
+      dataKeys.some((key) => previous.params.get(key) !== route.params.get(key)) ||
+      previous === route
+    ) {
       void this.load();
     } else {
       this.render();
@@ -203,11 +314,23 @@ class RunsPage implements Page {
     this.summary.textContent = 'Loading…';
     const started = performance.now();
     try {
-      const { evaluationRuns } = await gql<{ evaluationRuns: RunsConnection }>(RUNS, 'RunsPage', { first: size, after: this.route.params.get('after'), filter, orderBy: orderOf(this.route) }, signal);
+      const { evaluationRuns } = await gql<{ evaluationRuns: RunsConnection }>(
+        RUNS,
+        'RunsPage',
+        { first: size, after: this.route.params.get('after'), filter, orderBy: orderOf(this.route) },
+        signal,
+      );
       showError(this.status, undefined, '');
       this.rows = evaluationRuns.edges.map((edge) => edge.node);
       this.render();
-      this.pager.show(this.route, this.rows.length, evaluationRuns.totalCount, evaluationRuns.pageInfo.hasNextPage, evaluationRuns.pageInfo.endCursor, size);
+      this.pager.show(
+        this.route,
+        this.rows.length,
+        evaluationRuns.totalCount,
+        evaluationRuns.pageInfo.hasNextPage,
+        evaluationRuns.pageInfo.endCursor,
+        size,
+      );
       this.summary.textContent = `${evaluationRuns.totalCount.toLocaleString('en-US')} evaluation runs match`;
       this.main.dataset['loadedMs'] = String(Math.round(performance.now() - started));
       this.follow();
@@ -277,8 +400,18 @@ class RunsPage implements Page {
 
   private showTransport(): void {
     const sortNote = this.liveNote.dataset['sortNote'] ?? '';
-    const live = this.watchers.size === 0 ? '' : currentTransport() === 'subscription' ? `live progress of ${this.watchers.size} unfinished run(s) via the runProgress subscription` : `live progress of ${this.watchers.size} unfinished run(s) by polling every 2 s (WebSocket unavailable)`;
-    this.liveNote.textContent = [sortNote === '' ? '' : 'Rows sorted within this page (the API orders by creation time).', live].filter((part) => part !== '').join(' ');
+    const live =
+      this.watchers.size === 0
+        ? ''
+        : currentTransport() === 'subscription'
+          ? `live progress of ${this.watchers.size} unfinished run(s) via the runProgress subscription`
+          : `live progress of ${this.watchers.size} unfinished run(s) by polling every 2 s (WebSocket unavailable)`;
+    this.liveNote.textContent = [
+      sortNote === '' ? '' : 'Rows sorted within this page (the API orders by creation time).',
+      live,
+    ]
+      .filter((part) => part !== '')
+      .join(' ');
   }
 
   private async exportCsv(): Promise<void> {
@@ -287,12 +420,40 @@ class RunsPage implements Page {
     this.exportNote.textContent = 'Exporting…';
     try {
       const runs = await fetchAll<RunRow>(
-        async (after) => (await gql<{ evaluationRuns: RunsConnection }>(RUNS, 'RunsPage', { first: EXPORT_PAGE_SIZE, after, filter, orderBy })).evaluationRuns,
+        async (after) =>
+          (
+            await gql<{ evaluationRuns: RunsConnection }>(RUNS, 'RunsPage', {
+              first: EXPORT_PAGE_SIZE,
+              after,
+              filter,
+              orderBy,
+            })
+          ).evaluationRuns,
         (done, total) => {
           this.exportNote.textContent = `Exporting ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}…`;
         },
       );
-      const header = ['id', 'created_at', 'method', 'status', 'label_set', 'model', 'mining_run_id', 'params', 'seed', 'permutations', 'started_at', 'finished_at', 'duration_s', 'ood_sets', 'mean_fprAtTprId', 'mean_fprAtTprOod', 'mean_auroc', 'mean_auprIn', 'mean_auprOut'];
+      const header = [
+        'id',
+        'created_at',
+        'method',
+        'status',
+        'label_set',
+        'model',
+        'mining_run_id',
+        'params',
+        'seed',
+        'permutations',
+        'started_at',
+        'finished_at',
+        'duration_s',
+        'ood_sets',
+        'mean_fprAtTprId',
+        'mean_fprAtTprOod',
+        'mean_auroc',
+        'mean_auprIn',
+        'mean_auprOut',
+      ];
       const rows = runs.map((run) => [
         run.id,
         run.createdAt,

@@ -37,7 +37,11 @@ export function curveChart(title: string, xLabel: string, yLabel: string, series
     }
     return column;
   });
-  const figure = h('figure', { class: 'chart', 'aria-label': `${title}: ${series.map((one) => one.label).join(', ')}`, 'data-series-count': series.length });
+  const figure = h('figure', {
+    class: 'chart',
+    'aria-label': `${title}: ${series.map((one) => one.label).join(', ')}`,
+    'data-series-count': series.length,
+  });
   const plot = new uPlot(
     {
       title,
@@ -48,7 +52,16 @@ export function curveChart(title: string, xLabel: string, yLabel: string, series
         { ...AXIS, label: xLabel },
         { ...AXIS, label: yLabel },
       ],
-      series: [{ label: xLabel }, ...series.map((one, i) => ({ label: one.label, stroke: seriesColor(i), width: 2, spanGaps: true, points: { show: false } }))],
+      series: [
+        { label: xLabel },
+        ...series.map((one, i) => ({
+          label: one.label,
+          stroke: seriesColor(i),
+          width: 2,
+          spanGaps: true,
+          points: { show: false },
+        })),
+      ],
       cursor: { drag: { x: false, y: false } },
     },
     [xs, ...ys] as uPlot.AlignedData,
@@ -73,11 +86,27 @@ export function histogramChart(
   title: string,
   edges: readonly number[],
   series: readonly HistogramSeries[],
-  options: { logCounts: boolean; logScores?: boolean; range?: readonly [number, number]; xLabel?: string; countLabel?: string },
+  options: {
+    logCounts: boolean;
+    logScores?: boolean;
+    range?: readonly [number, number];
+    xLabel?: string;
+    countLabel?: string;
+  },
 ): HTMLElement {
   // Step lines over the bin edges: bin i spans [edges[i], edges[i+1]); the last count repeats to close it.
-  const data = series.map((one) => [...one.counts, one.counts[one.counts.length - 1] ?? 0].map((count) => (options.logCounts && count <= 0 ? null : count)));
-  const figure = h('figure', { class: 'chart', 'aria-label': `${title}: ${series.map((one) => one.label).join(' vs ')}`, 'data-series-count': series.length, 'data-count-scale': options.logCounts ? 'log' : 'linear', 'data-score-scale': options.logScores === true ? 'log' : 'linear' });
+  const data = series.map((one) =>
+    [...one.counts, one.counts[one.counts.length - 1] ?? 0].map((count) =>
+      options.logCounts && count <= 0 ? null : count,
+    ),
+  );
+  const figure = h('figure', {
+    class: 'chart',
+    'aria-label': `${title}: ${series.map((one) => one.label).join(' vs ')}`,
+    'data-series-count': series.length,
+    'data-count-scale': options.logCounts ? 'log' : 'linear',
+    'data-score-scale': options.logScores === true ? 'log' : 'linear',
+  });
   const xRange = options.range;
   new uPlot(
     {
@@ -85,11 +114,20 @@ export function histogramChart(
       width: WIDTH,
       height: 260,
       scales: {
-        x: { time: false, ...(options.logScores === true ? { distr: 3, log: 10 } : {}), ...(xRange !== undefined ? { range: [xRange[0], xRange[1]] as uPlot.Range.MinMax } : {}) },
-        y: options.logCounts ? { distr: 3, log: 10 } : { range: (_u: uPlot, _min: number, max: number) => [0, Math.max(1, max)] },
+        x: {
+          time: false,
+          ...(options.logScores === true ? { distr: 3, log: 10 } : {}),
+          ...(xRange !== undefined ? { range: [xRange[0], xRange[1]] as uPlot.Range.MinMax } : {}),
+        },
+        y: options.logCounts
+          ? { distr: 3, log: 10 }
+          : { range: (_u: uPlot, _min: number, max: number) => [0, Math.max(1, max)] },
       },
       axes: [
-        { ...AXIS, label: `${options.xLabel ?? 'score (higher = more in-distribution)'}${options.logScores === true ? ' (log scale)' : ''}` },
+        {
+          ...AXIS,
+          label: `${options.xLabel ?? 'score (higher = more in-distribution)'}${options.logScores === true ? ' (log scale)' : ''}`,
+        },
         { ...AXIS, label: `${options.countLabel ?? 'images'}${options.logCounts ? ' (log scale)' : ''}` },
       ],
       series: [
@@ -113,7 +151,12 @@ export function histogramChart(
 }
 
 /** Bar chart of counts per category (negatives per lexicographer file…), drawn as simple bars. */
-export function barsChart(title: string, labels: readonly string[], counts: readonly number[], xLabel: string): HTMLElement {
+export function barsChart(
+  title: string,
+  labels: readonly string[],
+  counts: readonly number[],
+  xLabel: string,
+): HTMLElement {
   const figure = h('figure', { class: 'chart', 'aria-label': title, 'data-series-count': 1 });
   const positions = labels.map((_label, i) => i);
   new uPlot(
@@ -121,12 +164,29 @@ export function barsChart(title: string, labels: readonly string[], counts: read
       title,
       width: WIDTH,
       height: 240,
-      scales: { x: { time: false, range: [-0.5, Math.max(0.5, labels.length - 0.5)] }, y: { range: (_u: uPlot, _min: number, max: number) => [0, Math.max(1, max)] } },
+      scales: {
+        x: { time: false, range: [-0.5, Math.max(0.5, labels.length - 0.5)] },
+        y: { range: (_u: uPlot, _min: number, max: number) => [0, Math.max(1, max)] },
+      },
       axes: [
-        { ...AXIS, label: xLabel, values: (_u: uPlot, splits: number[]) => splits.map((split) => (Number.isInteger(split) ? (labels[split] ?? '') : '')) },
+        {
+          ...AXIS,
+          label: xLabel,
+          values: (_u: uPlot, splits: number[]) =>
+            splits.map((split) => (Number.isInteger(split) ? (labels[split] ?? '') : '')),
+        },
         { ...AXIS, label: 'count' },
       ],
-      series: [{ label: xLabel }, { label: 'count', stroke: seriesColor(0), fill: `${seriesColor(0)}66`, paths: uPlot.paths.bars?.({ size: [0.8, 60] }), points: { show: false } }],
+      series: [
+        { label: xLabel },
+        {
+          label: 'count',
+          stroke: seriesColor(0),
+          fill: `${seriesColor(0)}66`,
+          paths: uPlot.paths.bars?.({ size: [0.8, 60] }),
+          points: { show: false },
+        },
+      ],
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
     },

@@ -5,7 +5,11 @@
 export type Child = Node | string | number | null | undefined | false | readonly Child[];
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
@@ -20,7 +24,12 @@ export function append(node: Node, children: readonly Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
     if (Array.isArray(child)) append(node, child);
-    else node.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : (child as Node));
+    else
+      node.appendChild(
+        typeof child === 'string' || typeof child === 'number'
+          ? document.createTextNode(String(child))
+          : (child as Node),
+      );
   }
 }
 
@@ -30,13 +39,31 @@ export function replaceChildren(node: Element, ...children: Child[]): void {
 }
 
 /** A labelled <select>; `options` are [value, text] pairs. */
-export function selectControl(label: string, name: string, options: readonly (readonly [string, string])[], value: string, onChange: (value: string) => void): HTMLLabelElement {
-  const select = h('select', { name, onchange: (event: Event) => onChange((event.target as HTMLSelectElement).value) }, ...options.map(([optionValue, text]) => h('option', { value: optionValue, selected: optionValue === value }, text)));
-  if (!options.some(([optionValue]) => optionValue === value) && value !== '') select.append(h('option', { value, selected: true }, value));
+export function selectControl(
+  label: string,
+  name: string,
+  options: readonly (readonly [string, string])[],
+  value: string,
+  onChange: (value: string) => void,
+): HTMLLabelElement {
+  const select = h(
+    'select',
+    { name, onchange: (event: Event) => onChange((event.target as HTMLSelectElement).value) },
+    ...options.map(([optionValue, text]) => h('option', { value: optionValue, selected: optionValue === value }, text)),
+  );
+  if (!options.some(([optionValue]) => optionValue === value) && value !== '')
+    select.append(h('option', { value, selected: true }, value));
   return h('label', { class: 'control' }, h('span', {}, label), select);
 }
 
-export function inputControl(label: string, name: string, type: string, value: string, onChange: (value: string) => void, extra: Attrs = {}): HTMLLabelElement {
+export function inputControl(
+  label: string,
+  name: string,
+  type: string,
+  value: string,
+  onChange: (value: string) => void,
+  extra: Attrs = {},
+): HTMLLabelElement {
   const input = h('input', { name, type, value, ...extra });
   input.addEventListener(type === 'search' || type === 'text' ? 'input' : 'change', () => onChange(input.value));
   return h('label', { class: 'control' }, h('span', {}, label), input);

@@ -24,7 +24,10 @@ export function whenShort(iso: string | null | undefined): string {
   return iso.slice(0, 16).replace('T', ' ');
 }
 
-export function durationSeconds(run: { readonly startedAt: string | null; readonly finishedAt: string | null }, now = Date.now()): number | undefined {
+export function durationSeconds(
+  run: { readonly startedAt: string | null; readonly finishedAt: string | null },
+  now = Date.now(),
+): number | undefined {
   if (run.startedAt === null) return undefined;
   const end = run.finishedAt === null ? now : Date.parse(run.finishedAt);
   return Math.max(0, (end - Date.parse(run.startedAt)) / 1000);
@@ -32,7 +35,12 @@ export function durationSeconds(run: { readonly startedAt: string | null; readon
 
 export function duration(seconds: number | undefined, running = false): string {
   if (seconds === undefined) return '—';
-  const text = seconds < 60 ? `${seconds.toFixed(1)} s` : seconds < 3600 ? `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s` : `${(seconds / 3600).toFixed(1)} h`;
+  const text =
+    seconds < 60
+      ? `${seconds.toFixed(1)} s`
+      : seconds < 3600
+        ? `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`
+        : `${(seconds / 3600).toFixed(1)} h`;
   return running ? `${text} …` : text;
 }
 
@@ -56,6 +64,13 @@ export function paramValue(value: unknown): string {
 /** The scalar parameters of a run as "k=v, k=v" (sorted by key), for a table cell. */
 export function paramsSummary(params: unknown): string {
   if (params === null || typeof params !== 'object') return '—';
-  const entries = Object.entries(params as Record<string, unknown>).filter(([, value]) => value === null || typeof value !== 'object');
-  return entries.length === 0 ? '—' : entries.sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => `${key}=${paramValue(value)}`).join(', ');
+  const entries = Object.entries(params as Record<string, unknown>).filter(
+    ([, value]) => value === null || typeof value !== 'object',
+  );
+  return entries.length === 0
+    ? '—'
+    : entries
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([key, value]) => `${key}=${paramValue(value)}`)
+        .join(', ');
 }

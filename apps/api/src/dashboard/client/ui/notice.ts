@@ -11,7 +11,14 @@ export function errorText(error: unknown): { message: string; code: string } {
 
 export function errorBox(error: unknown, what: string): HTMLElement {
   const { message, code } = errorText(error);
-  return h('div', { class: 'error', role: 'alert' }, h('strong', {}, `Could not ${what}: `), message, ' ', h('span', { class: 'code' }, `(code ${code})`));
+  return h(
+    'div',
+    { class: 'error', role: 'alert' },
+    h('strong', {}, `Could not ${what}: `),
+    message,
+    ' ',
+    h('span', { class: 'code' }, `(code ${code})`),
+  );
 }
 
 /** Shows (or clears, with undefined) an error in a slot element. */

@@ -41,7 +41,13 @@ export class DataTable<T> {
   constructor(private readonly options: TableOptions<T>) {
     this.head = h('thead');
     this.body = h('tbody');
-    this.element = h('table', { class: 'data' }, h('caption', { class: 'visually-hidden' }, options.caption), this.head, this.body);
+    this.element = h(
+      'table',
+      { class: 'data' },
+      h('caption', { class: 'visually-hidden' }, options.caption),
+      this.head,
+      this.body,
+    );
     this.body.addEventListener('keydown', (event) => this.onKey(event));
     this.body.addEventListener('focusin', (event) => {
       const row = (event.target as HTMLElement).closest('tr');
@@ -63,7 +69,13 @@ export class DataTable<T> {
         {},
         ...this.options.columns.map((column) => {
           const active = sort?.key === column.key;
-          const ariaSort = active ? (sort?.direction === 'asc' ? 'ascending' : 'descending') : column.sortable === true ? 'none' : undefined;
+          const ariaSort = active
+            ? sort?.direction === 'asc'
+              ? 'ascending'
+              : 'descending'
+            : column.sortable === true
+              ? 'none'
+              : undefined;
           const content: Child =
             column.sortable === true && onSort !== undefined
               ? h(
@@ -72,17 +84,40 @@ export class DataTable<T> {
                     type: 'button',
                     class: 'sort',
                     title: column.title,
-                    onclick: () => onSort(column.key, active ? (sort?.direction === 'asc' ? 'desc' : 'asc') : (firstDirection?.(column.key) ?? 'asc')),
+                    onclick: () =>
+                      onSort(
+                        column.key,
+                        active ? (sort?.direction === 'asc' ? 'desc' : 'asc') : (firstDirection?.(column.key) ?? 'asc'),
+                      ),
                   },
                   column.label,
-                  h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, active ? (sort?.direction === 'asc' ? ' ▲' : ' ▼') : ' ↕'),
+                  h(
+                    'span',
+                    { class: 'sort-mark', 'aria-hidden': 'true' },
+                    active ? (sort?.direction === 'asc' ? ' ▲' : ' ▼') : ' ↕',
+                  ),
                   column.sub === undefined ? null : h('span', { class: 'sub' }, ` ${column.sub}`),
                 )
               : column.title !== undefined
                 ? h('abbr', { title: column.title }, column.label)
                 : column.label;
-          const subLine = column.sortable === true && onSort !== undefined ? null : column.sub === undefined ? null : h('span', { class: 'sub' }, ` ${column.sub}`);
-          return h('th', { scope: 'col', class: column.numeric === true ? 'num' : undefined, 'aria-sort': ariaSort, 'data-key': column.key }, content, subLine);
+          const subLine =
+            column.sortable === true && onSort !== undefined
+              ? null
+              : column.sub === undefined
+                ? null
+                : h('span', { class: 'sub' }, ` ${column.sub}`);
+          return h(
+            'th',
+            {
+              scope: 'col',
+              class: column.numeric === true ? 'num' : undefined,
+              'aria-sort': ariaSort,
+              'data-key': column.key,
+            },
+            content,
+            subLine,
+          );
         }),
       ),
     );
@@ -91,13 +126,25 @@ export class DataTable<T> {
   setRows(rows: readonly T[]): void {
     const { columns, rowKey, rowClass } = this.options;
     if (rows.length === 0) {
-      this.body.replaceChildren(h('tr', {}, h('td', { colspan: columns.length, class: 'muted empty' }, this.options.emptyText ?? 'Nothing to show.')));
+      this.body.replaceChildren(
+        h(
+          'tr',
+          {},
+          h('td', { colspan: columns.length, class: 'muted empty' }, this.options.emptyText ?? 'Nothing to show.'),
+        ),
+      );
       return;
     }
     // Re-rendering (a selection or sort change) keeps keyboard focus on the same row.
     const hadFocus = this.body.contains(document.activeElement);
     const trs = rows.map((row) =>
-      h('tr', { tabindex: '-1', 'data-key': rowKey(row), class: rowClass?.(row) }, ...columns.map((column) => h('td', { class: column.numeric === true ? 'num' : undefined, 'data-col': column.key }, column.cell(row)))),
+      h(
+        'tr',
+        { tabindex: '-1', 'data-key': rowKey(row), class: rowClass?.(row) },
+        ...columns.map((column) =>
+          h('td', { class: column.numeric === true ? 'num' : undefined, 'data-col': column.key }, column.cell(row)),
+        ),
+      ),
     );
     this.body.replaceChildren(...trs);
     const keep = trs.find((tr) => tr.dataset['key'] === this.focusedKey) ?? trs[0];
@@ -159,7 +206,11 @@ export class DataTable<T> {
 }
 
 /** Sorts rows in memory by a column's value (used where the API has no ordering for that column). */
-export function sortRows<T>(rows: readonly T[], value: (row: T) => string | number | undefined, direction: SortDirection): T[] {
+export function sortRows<T>(
+  rows: readonly T[],
+  value: (row: T) => string | number | undefined,
+  direction: SortDirection,
+): T[] {
   const factor = direction === 'asc' ? 1 : -1;
   return [...rows].sort((a, b) => {
     const va = value(a);
