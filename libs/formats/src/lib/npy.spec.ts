@@ -3,6 +3,13 @@ import { FormatsErrorCode } from './errors';
 import { asFloat32Matrix, asIndexVector, parseNpy, serializeNpy } from './npy';
 
 describe('npy codec', () => {
+  it('reads a Node Buffer that is a view into a larger pool (as readFileSync returns for small files)', () => {
+    const bytes = serializeNpy(new BigInt64Array([3n, 1n, 0n, 2n]), [4]);
+    const pooled = Buffer.concat([Buffer.from('junk-before'), Buffer.from(bytes)]).subarray('junk-before'.length);
+    expect(pooled.byteOffset).toBeGreaterThan(0);
+    expect(Array.from(parseNpy(pooled).data as BigInt64Array)).toEqual([3n, 1n, 0n, 2n]);
+  });
+
   it('round-trips float32 matrices, float64 vectors and int64 indices', () => {
     const m = Float32Array.from([1, 2.5, -3, 4, 5, 6]);
     const back = parseNpy(serializeNpy(m, [2, 3]));

@@ -106,7 +106,9 @@ export function parseNpy(bytes: Uint8Array): NpyArray {
       { shape, dtype, expectedBytes: byteLength, foundBytes: bytes.length - dataStart },
     );
   }
-  const raw = bytes.slice(dataStart, dataStart + byteLength);
+  // A copy that owns its buffer: a Node Buffer's own slice() is a view into a shared pool, whose
+  // .buffer would start at another file's bytes.
+  const raw = Uint8Array.prototype.slice.call(bytes, dataStart, dataStart + byteLength);
   return { dtype, shape, data: typedArrayOf(dtype, raw.buffer, count) };
 }
 
