@@ -170,10 +170,11 @@ const CASES: readonly BadInput[] = [
     code: 'BAD_USER_INPUT',
   },
   {
+    // The row budget of the query limits refuses it before any resolver runs.
     name: 'page size far too large',
     query: `query($id: ID) { negatives(miningRunId: $id, first: 1000000) { totalCount } }`,
     variables: (f) => ({ id: f.miningRunId }),
-    code: 'BAD_USER_INPUT',
+    code: 'GRAPHQL_VALIDATION_FAILED',
   },
   {
     name: 'undecodable cursor',

@@ -33,6 +33,10 @@ export async function startTestApp(overrides: Partial<ApiConfig> = {}): Promise<
     workers?.stop();
     await server?.stop();
     await queue?.stop();
+    // pg-boss 10's stop() resolves while its offWork loop still polls (every second) for the
+    // workers to end; jest tears the spec's environment down under it ("require after teardown"
+    // breaks the next suite of an in-band run). Two periods let that loop finish first.
+    if (queue !== undefined) await new Promise((resolve) => setTimeout(resolve, 2_100));
     await services?.clipModels.disposeAll();
     await db.drop();
   };

@@ -37,16 +37,36 @@ export function authHeaders(): Record<string, string> {
   return key === null ? {} : { authorization: `Bearer ${key}` };
 }
 
+/** An element with attributes and text (never parsed HTML). */
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
 /** Asks once for an API key after the API answered UNAUTHENTICATED; true when one was given. */
 let asking: Promise<boolean> | undefined;
 function askForApiKey(message: string): Promise<boolean> {
   asking ??= new Promise<boolean>((resolve) => {
     const dialog = document.createElement('dialog');
     dialog.className = 'api-key';
-    dialog.innerHTML =
-      '<form method="dialog"><h2>API key needed</h2><p class="reason"></p><label>API key <input name="key" type="password" autocomplete="off" required></label><p class="small">Kept for this tab only (sessionStorage) and sent as <code>Authorization: Bearer</code>. A viewer key is enough.</p><menu><button value="cancel" type="button" class="cancel">Cancel</button> <button value="ok">Use key</button></menu></form>';
-    (dialog.querySelector('.reason') as HTMLElement).textContent = message;
-    const input = dialog.querySelector('input') as HTMLInputElement;
+    const form = element('form', { method: 'dialog' });
+    const reason = element('p', { class: 'reason' }, message);
+    const input = element('input', { name: 'key', type: 'password', autocomplete: 'off', required: '' });
+    const label = element('label', {}, 'API key ');
+    label.append(input);
+    const note = element('p', { class: 'small' }, 'Kept for this tab only (sessionStorage) and sent as ');
+    note.append(element('code', {}, 'Authorization: Bearer'), '. A viewer key is enough.');
+    const menu = element('menu');
+    menu.append(element('button', { value: 'cancel', type: 'button', class: 'cancel' }, 'Cancel'), ' ');
+    menu.append(element('button', { value: 'ok' }, 'Use key'));
+    form.append(element('h2', {}, 'API key needed'), reason, label, note, menu);
+    dialog.append(form);
     dialog.querySelector('.cancel')?.addEventListener('click', () => dialog.close('cancel'));
     dialog.addEventListener('close', () => {
       const ok = dialog.returnValue === 'ok' && input.value.trim() !== '';

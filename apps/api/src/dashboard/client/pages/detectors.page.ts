@@ -12,7 +12,7 @@ import { int, num, pct, shortId, when } from '../ui/format';
 import { errorBox, isAbort } from '../ui/notice';
 import { DataTable } from '../ui/table';
 import { allOption, PAGE_SIZES, Pager, pageSize } from './filters';
-import { DETECTORS_DOCUMENT } from './detectors.operations';
+import DETECTORS_DOCUMENT from './detectors.graphql';
 
 export interface DetectorRow {
   readonly id: string;
