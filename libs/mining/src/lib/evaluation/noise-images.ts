@@ -16,6 +16,9 @@
 import { MiningError, MiningErrorCode } from '../errors';
 import { SeededRandom } from '../scoring/seeded-random';
 
+// Module bindings, not global lookups per pixel (see seeded-random.ts).
+const { sqrt, log, cos, exp, round, min: minOf, max: maxOf, PI } = Math;
+
 export const NOISE_IMAGE_KINDS = ['gaussian', 'uniform', 'poisson', 'gamma', 'salt-and-pepper'] as const;
 export type NoiseImageKind = (typeof NOISE_IMAGE_KINDS)[number];
 export const NOISE_IMAGES_PER_KIND = 3;
@@ -43,11 +46,11 @@ export interface NoiseImageOptions {
 type Draw = () => number;
 
 const SAMPLERS: Readonly<Record<NoiseImageKind, { sample: (uniform: Draw) => number; rescale: boolean }>> = {
-  gaussian: { sample: (u) => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()), rescale: true },
+  gaussian: { sample: (u) => sqrt(-2 * log(u())) * cos(2 * PI * u()), rescale: true },
   uniform: { sample: (u) => u(), rescale: false },
   poisson: {
     sample: (u) => {
-      const limit = Math.exp(-5);
+      const limit = exp(-5);
       let count = 0;
       let product = u();
       while (product > limit) {
@@ -58,7 +61,7 @@ const SAMPLERS: Readonly<Record<NoiseImageKind, { sample: (uniform: Draw) => num
     },
     rescale: true,
   },
-  gamma: { sample: (u) => -Math.log(u()) - Math.log(u()), rescale: true },
+  gamma: { sample: (u) => -log(u()) - log(u()), rescale: true },
   'salt-and-pepper': { sample: (u) => (u() >= 0.5 ? 1 : 0), rescale: false },
 };
 
@@ -85,8 +88,8 @@ export function generateNoiseImages(options: NoiseImageOptions = {}): NoiseImage
       let min = Infinity;
       let max = -Infinity;
       for (const v of values) {
-        min = Math.min(min, v);
-        max = Math.max(max, v);
+        min = minOf(min, v);
+        max = maxOf(max, v);
       }
       const range = max - min || 1;
       for (let i = 0; i < values.length; i++) values[i] = (values[i]! - min) / range;
@@ -95,7 +98,7 @@ export function generateNoiseImages(options: NoiseImageOptions = {}): NoiseImage
       const pixelValues = Float32Array.from(values.subarray(index * 3 * plane, (index + 1) * 3 * plane));
       const pixels = new Uint8Array(3 * plane);
       for (let c = 0; c < 3; c++) {
-        for (let p = 0; p < plane; p++) pixels[p * 3 + c] = Math.round(255 * pixelValues[c * plane + p]!);
+        for (let p = 0; p < plane; p++) pixels[p * 3 + c] = round(255 * pixelValues[c * plane + p]!);
       }
       images.push({ kind, index, width: size, height: size, pixelValues, pixels });
     }
