@@ -25,6 +25,8 @@ export interface DashboardSeed {
   readonly bigNegatives: number;
   /** A word present once in the big run. */
   readonly rareWord: string;
+  /** Detectors, newest first: one calibrated from the debiased run, one with a given threshold. */
+  readonly detectors: readonly { readonly id: string; readonly onnx: Uint8Array }[];
 }
 
 /** Deterministic normal samples (Box–Muller over a small LCG). */
@@ -313,6 +315,72 @@ export async function seedDashboard(db: TestDatabase): Promise<DashboardSeed> {
     },
   });
 
+  // Two detectors: one frozen from the debiased run with a calibrated threshold and its per-set
+  // metrics, one with a threshold given explicitly and no source evaluation. The ONNX bytes are
+  // opaque to the listing and the download routes, which serve them as stored.
+  const detectorCommon = {
+    params: { temperature: 0.01, groups: 100, tau: 0.5 },
+    embeddingDim: 512,
+    modelId: model.id,
+    modelHash: model.contentHash,
+    labelSetId: labelSet.id,
+    labels: ['tabby cat', 'golden retriever'],
+    codeVersion: '0.1.0+e2e',
+  };
+  const calibratedOnnx = new Uint8Array([8, 9, 18, 7, 110, 101, 103, 109, 105, 110, 101]);
+  const calibrated = await prisma.detector.create({
+    data: {
+      ...detectorCommon,
+      name: 'debiased-fpr95',
+      method: 'debiased',
+      threshold: 0.4375,
+      targetTpr: 0.95,
+      achievedTpr: 0.9505,
+      calibrationImageSetId: idSet.id,
+      calibrationSize: 2000,
+      calibrationSha256: 'c'.repeat(64),
+      miningRunId: mining.id,
+      evaluationRunId: demo.debiased,
+      negativeCount: 12,
+      metrics: [
+        {
+          oodImageSetId: near.id,
+          oodName: 'ood-near-wildcats',
+          fprAtTprId: 0.3125,
+          fprAtTprOod: 0.28,
+          auroc: 0.9125,
+          fprAtThreshold: 0.3,
+        },
+        {
+          oodImageSetId: far.id,
+          oodName: 'ood-far-textures',
+          fprAtTprId: 0.05,
+          fprAtTprOod: 0.04,
+          auroc: 0.9875,
+          fprAtThreshold: 0.045,
+        },
+      ],
+      onnx: calibratedOnnx,
+      onnxSha256: 'd'.repeat(64),
+      manifestJson: JSON.stringify({ name: 'debiased-fpr95', threshold: 0.4375 }),
+      createdAt: new Date(Date.now() - 500),
+    },
+  });
+  const explicitOnnx = new Uint8Array([8, 9, 18, 3, 109, 99, 109]);
+  const explicit = await prisma.detector.create({
+    data: {
+      ...detectorCommon,
+      params: { temperature: 1 },
+      name: 'mcm-given-threshold',
+      method: 'mcm',
+      threshold: 0.5,
+      negativeCount: 0,
+      onnx: explicitOnnx,
+      onnxSha256: 'e'.repeat(64),
+      manifestJson: JSON.stringify({ name: 'mcm-given-threshold', threshold: 0.5 }),
+    },
+  });
+
   // Bulk data in plain SQL (the seed must stay fast: 10,000 runs with 2 results each, 50,000 negatives).
   const client = new Client({ connectionString: db.connection.url });
   await client.connect();
@@ -372,5 +440,9 @@ export async function seedDashboard(db: TestDatabase): Promise<DashboardSeed> {
     bulkRuns,
     bigNegatives,
     rareWord,
+    detectors: [
+      { id: explicit.id, onnx: explicitOnnx },
+      { id: calibrated.id, onnx: calibratedOnnx },
+    ],
   };
 }

@@ -832,39 +832,20 @@ describe('dashboard in Chromium', () => {
     await shot('image-sets');
   });
 
-  // The Detectors page is built against /work/coord/detector-contract.md; Query.detectors comes with
-  // the detector-api branch. Before that merge the schema lacks it: the page must then say so in
-  // words with the code, and the row checks are skipped; after the merge they run.
-  it('lists detectors with threshold, TPR, metrics and download links (or says the API has none yet)', async () => {
-    const { __type } = await app.gql<{ __type: { fields: { name: string }[] } }>(
-      'query { __type(name: "Query") { fields { name } } }',
+  it('lists detectors with threshold, TPR, calibration, metrics per OOD set and working download links', async () => {
+    const detectorsQuery = readFileSync(
+      path.join(__dirname, '../../src/dashboard/client/pages/detectors.graphql'),
+      'utf8',
     );
-    const hasDetectors = __type.fields.some((field) => field.name === 'detectors');
-    await open('#/detectors');
-    if (!hasDetectors) {
-      await page.waitForSelector('main .error[role=alert]');
-      expect(await page.locator('main .error').textContent()).toMatch(
-        /detectors.*\(code GRAPHQL_VALIDATION_FAILED\)/is,
-      );
-      await shot('detectors-before-merge');
-      expectedHttpErrors(400);
-      return;
-    }
-    const { DETECTORS_DOCUMENT } = require('../../src/dashboard/client/pages/detectors.operations') as {
-      DETECTORS_DOCUMENT: string;
-    };
     const api = await app.gql<{
       detectors: {
         totalCount: number;
-        edges: { node: { id: string; name: string; threshold: number; downloads: { detectorOnnx: string } } }[];
+        edges: { node: { id: string; name: string; downloads: { detectorOnnx: string; detectorJson: string } } }[];
       };
-    }>(DETECTORS_DOCUMENT, { first: 50, after: null, filter: {} });
-    await page.waitForFunction(
-      () =>
-        document.querySelector('main table.data tbody') !== null &&
-        document.querySelector('main .pager span')?.textContent !== '',
-    );
+    }>(detectorsQuery, { first: 50, after: null, filter: {} });
     const nodes = api.detectors.edges.map((edge) => edge.node);
+    expect(nodes.map((node) => node.id)).toEqual(seed.detectors.map((detector) => detector.id));
+    await open('#/detectors');
     await page.waitForFunction(
       (count) => document.querySelectorAll('main table.data tbody tr[data-key]').length === count,
       nodes.length,
@@ -872,12 +853,28 @@ describe('dashboard in Chromium', () => {
     expect(
       await page.$$eval('main table.data tbody tr[data-key]', (trs) => trs.map((tr) => tr.getAttribute('data-key'))),
     ).toEqual(nodes.map((node) => node.id));
-    for (const node of nodes) {
-      const row = page.locator(`main tbody tr[data-key="${node.id}"]`);
-      expect(await row.locator('td[data-col=name]').textContent()).toBe(node.name);
-      expect(await row.locator('td[data-col=downloads] a').first().getAttribute('href')).toBe(
-        node.downloads.detectorOnnx,
-      );
+    const [explicit, calibrated] = seed.detectors;
+    const cell = (id: string, col: string) => page.locator(`main tbody tr[data-key="${id}"] td[data-col=${col}]`);
+    expect(await cell(calibrated.id, 'name').textContent()).toBe('debiased-fpr95');
+    expect(await cell(calibrated.id, 'threshold').textContent()).toBe('0.437500');
+    expect(await cell(calibrated.id, 'tpr').textContent()).toBe('95.00 / 95.05');
+    expect(await cell(calibrated.id, 'calibration').textContent()).toContain('2,000 images of');
+    const metrics = await cell(calibrated.id, 'metrics').locator('li').allTextContents();
+    expect(metrics).toEqual([
+      'ood-near-wildcats: 31.25 / 28.00, 91.25, 30.00',
+      'ood-far-textures: 5.00 / 4.00, 98.75, 4.50',
+    ]);
+    expect(await cell(explicit.id, 'tpr').textContent()).toBe('— / —');
+    expect(await cell(explicit.id, 'calibration').textContent()).toBe('threshold given explicitly');
+    expect(await cell(explicit.id, 'metrics').textContent()).toBe('no source evaluation');
+    for (const [index, node] of nodes.entries()) {
+      const links = cell(node.id, 'downloads').locator('a');
+      const onnxHref = await links.nth(0).getAttribute('href');
+      expect(onnxHref).toBe(node.downloads.detectorOnnx);
+      expect(await links.nth(1).getAttribute('href')).toBe(node.downloads.detectorJson);
+      const response = await fetch(new URL(onnxHref!, base));
+      expect(response.status).toBe(200);
+      expect(new Uint8Array(await response.arrayBuffer())).toEqual(seed.detectors[index].onnx);
     }
     await shot('detectors');
   });
@@ -895,7 +892,12 @@ describe('dashboard in Chromium', () => {
             errors: [{ message: 'an API key is required', extensions: { code: 'UNAUTHENTICATED' } }],
           }),
         });
-      } else await route.continue();
+      } else {
+        // The route plays the authenticating server; the test app runs in open mode, where a
+        // presented key that it does not know is refused, so the accepted key is not forwarded.
+        const { authorization: _accepted, ...headers } = route.request().headers();
+        await route.continue({ headers });
+      }
     });
     try {
       await page.goto('about:blank');
