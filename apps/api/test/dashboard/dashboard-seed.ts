@@ -7,6 +7,11 @@ import { evaluate } from '@negmine/metrics';
 import { Client } from 'pg';
 import type { TestDatabase } from '../support/test-database';
 
+export interface SeededDetector {
+  readonly id: string;
+  readonly onnx: Uint8Array;
+}
+
 export interface DashboardSeed {
   readonly modelId: string;
   readonly otherModelId: string;
@@ -26,7 +31,7 @@ export interface DashboardSeed {
   /** A word present once in the big run. */
   readonly rareWord: string;
   /** Detectors, newest first: one calibrated from the debiased run, one with a given threshold. */
-  readonly detectors: readonly { readonly id: string; readonly onnx: Uint8Array }[];
+  readonly detectors: readonly [SeededDetector, SeededDetector];
 }
 
 /** Deterministic normal samples (Box–Muller over a small LCG). */

@@ -867,14 +867,14 @@ describe('dashboard in Chromium', () => {
     expect(await cell(explicit.id, 'tpr').textContent()).toBe('— / —');
     expect(await cell(explicit.id, 'calibration').textContent()).toBe('threshold given explicitly');
     expect(await cell(explicit.id, 'metrics').textContent()).toBe('no source evaluation');
-    for (const [index, node] of nodes.entries()) {
+    for (const [node, seeded] of nodes.map((node, index) => [node, seed.detectors[index]!] as const)) {
       const links = cell(node.id, 'downloads').locator('a');
       const onnxHref = await links.nth(0).getAttribute('href');
       expect(onnxHref).toBe(node.downloads.detectorOnnx);
       expect(await links.nth(1).getAttribute('href')).toBe(node.downloads.detectorJson);
       const response = await fetch(new URL(onnxHref!, base));
       expect(response.status).toBe(200);
-      expect(new Uint8Array(await response.arrayBuffer())).toEqual(seed.detectors[index].onnx);
+      expect(new Uint8Array(await response.arrayBuffer())).toEqual(seeded.onnx);
     }
     await shot('detectors');
   });
