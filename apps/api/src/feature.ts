@@ -21,6 +21,7 @@ export interface Infrastructure {
 export interface FeatureJobs {
   readonly mine?: RunJobBody;
   readonly evaluate?: RunJobBody;
+  readonly sweep?: RunJobBody;
   readonly 'encode-text'?: ShardJobBody<'encode-text'>;
   readonly 'encode-images'?: ShardJobBody<'encode-images'>;
 }

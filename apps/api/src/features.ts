@@ -1,6 +1,7 @@
 // The one list of features, in dependency order (a feature builds on the services of those
 // before it), and the types that the app, the schema and the context derive from it.
 import type { Feature, FeatureJobs, FeatureRoute, Infrastructure } from './feature';
+import { JOB_NAMES } from './jobs/queue';
 import { detectorFeature } from './modules/detector';
 import { embeddingFeature } from './modules/embedding';
 import { evaluationFeature } from './modules/evaluation';
@@ -9,6 +10,7 @@ import { importFeature } from './modules/import';
 import { labelSetFeature } from './modules/label-set';
 import { miningFeature } from './modules/mining';
 import { modelFeature } from './modules/model';
+import { sweepFeature } from './modules/sweep';
 import { runsFeature } from './runs';
 
 export const FEATURES = [
@@ -20,6 +22,7 @@ export const FEATURES = [
   embeddingFeature,
   miningFeature,
   evaluationFeature,
+  sweepFeature,
   detectorFeature,
 ] as const;
 
@@ -66,7 +69,7 @@ export function featureJobs(services: FeatureServices, infrastructure: Infrastru
       jobs[name] = body;
     }
   }
-  const missing = (['mine', 'evaluate', 'encode-text', 'encode-images'] as const).filter((name) => !(name in jobs));
+  const missing = JOB_NAMES.filter((name) => !(name in jobs));
   if (missing.length > 0) throw new Error(`no feature executes the jobs ${missing.join(', ')}`);
   return jobs as unknown as Required<FeatureJobs>;
 }

@@ -139,10 +139,11 @@ export const sweepCommand: CliCommand = {
           test,
           maxPoints,
         },
-        (child, index, total) =>
+        (child, index, total) => {
           io.stderr.write(
             `sweep ${index + 1}/${total}: ${JSON.stringify(child.params)} ${objective} = ${child.objectiveValue}\n`,
-          ),
+          );
+        },
       ),
     );
     writeJson(io.stdout, {

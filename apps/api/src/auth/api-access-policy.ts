@@ -22,6 +22,8 @@ export const API_ACCESS_POLICY: AccessPolicy = {
   'Subscription.runProgress': 'viewer',
   'Query.detectors': 'viewer',
   'Query.detector': 'viewer',
+  'Query.sweep': 'viewer',
+  'Query.sweeps': 'viewer',
   // Work on the team's data
   'Mutation.createLabelSet': 'operator',
   'Mutation.updateLabelSet': 'operator',
@@ -29,6 +31,7 @@ export const API_ACCESS_POLICY: AccessPolicy = {
   'Mutation.importEmbeddings': 'operator',
   'Mutation.mineNegatives': 'operator',
   'Mutation.launchEvaluation': 'operator',
+  'Mutation.launchSweep': 'operator',
   'Mutation.cancelRun': 'operator',
   // Detectors (issue 11): creating one and running one are work with the team's detectors.
   'Mutation.createDetector': 'operator',
@@ -41,6 +44,11 @@ export const API_ACCESS_POLICY: AccessPolicy = {
   'EvaluationRunConnection.*': 'viewer',
   'EvaluationRunEdge.*': 'viewer',
   'EvaluationRun.*': 'viewer',
+  'Sweep.*': 'viewer',
+  'SweepSets.*': 'viewer',
+  'SweepChild.*': 'viewer',
+  'SweepConnection.*': 'viewer',
+  'SweepEdge.*': 'viewer',
   'EvaluationResult.*': 'viewer',
   'MeanOodMetrics.*': 'viewer',
   'ScoringWarningRecord.*': 'viewer',

@@ -1,6 +1,6 @@
 // One handler per queue job: the feature's job body run through the RunJob shell.
 import type { FeatureJobs } from '../feature';
-import type { RunJobResult, RunJobShell } from '../runs/run-job';
+import type { RunJobName, RunJobResult, RunJobShell } from '../runs/run-job';
 import type { JobName, QueuedJob } from './queue';
 
 export class JobHandlers {
@@ -14,7 +14,8 @@ export class JobHandlers {
     switch (name) {
       case 'mine':
       case 'evaluate':
-        return this.shell.run(this.bodies[name as 'mine' | 'evaluate'], job as QueuedJob<'mine' | 'evaluate'>);
+      case 'sweep':
+        return this.shell.run(this.bodies[name as RunJobName], job as QueuedJob<RunJobName>);
       case 'encode-text':
         return this.shell.runShard(this.bodies['encode-text'], job as QueuedJob<'encode-text'>);
       case 'encode-images':

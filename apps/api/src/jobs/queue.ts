@@ -10,14 +10,16 @@ export interface JobPayloads {
   mine: { runId: string };
   /** Score and evaluate one evaluation run (once its image embeddings exist). */
   evaluate: { runId: string };
-  /** Encode images [start, end) of one image set for a run; writes the embedding cache. */
-  'encode-images': { runId: string; imageSetId: string; start: number; end: number };
+  /** Evaluate every grid point of a validated sweep, choose, and evaluate the choice on the test sets. */
+  sweep: { runId: string };
+  /** Encode images [start, end) of one image set for a run with model modelId (absent in jobs queued before it was sent); writes the embedding cache. */
+  'encode-images': { runId: string; imageSetId: string; start: number; end: number; modelId?: string };
   /** Encode texts [start, end) of a corpus (targetId = corpus id) for a mining run. */
   'encode-text': { runId: string; corpusId: string; start: number; end: number };
 }
 
 export type JobName = keyof JobPayloads;
-export const JOB_NAMES: readonly JobName[] = ['mine', 'evaluate', 'encode-images', 'encode-text'];
+export const JOB_NAMES: readonly JobName[] = ['mine', 'evaluate', 'sweep', 'encode-images', 'encode-text'];
 
 export interface QueuedJob<N extends JobName> {
   readonly id: string;
@@ -46,6 +48,7 @@ const SHARD_EXPIRY_SECONDS = 15 * 60;
 const EXPIRY_SECONDS: Record<JobName, number> = {
   mine: RUN_EXPIRY_SECONDS,
   evaluate: RUN_EXPIRY_SECONDS,
+  sweep: MAX_EXPIRY_SECONDS,
   'encode-images': SHARD_EXPIRY_SECONDS,
   'encode-text': SHARD_EXPIRY_SECONDS,
 };

@@ -25,6 +25,8 @@ export interface ShardRequest {
   readonly kind: ShardKind;
   readonly targetId: string;
   readonly ranges: readonly (readonly [number, number])[];
+  /** Image shards: the model that encodes them (so a shard job needs no lookup in the run's table). */
+  readonly modelId?: string;
 }
 
 /** The computed results of a run, written by the shell's commit after the status guard. */
@@ -43,29 +45,30 @@ export interface RunJobBody {
   compute(run: RunJobContext): Promise<RunOutcome>;
 }
 
-/** A shard job's body: encodes one shard of a run's target into the embedding cache. */
+/** A shard job's body: encodes one shard of a run's target (a run of any kind) into the embedding cache. */
 export interface ShardJobBody<N extends ShardJobName> {
-  readonly kind: RunKind;
   encode(shard: JobPayloads[N], run: RunJobContext): Promise<void>;
 }
 
 export type ShardJobName = 'encode-images' | 'encode-text';
+
+/** The queue jobs that execute a run (one per run kind). */
+export type RunJobName = (typeof RUN_JOB_OF_KIND)[RunKind];
 
 const SHARD_JOB: Record<ShardKind, ShardJobName> = {
   [ShardKind.images]: 'encode-images',
   [ShardKind.text]: 'encode-text',
 };
 
-function shardPayload(
-  kind: ShardKind,
-  runId: string,
-  targetId: string,
-  start: number,
-  end: number,
-): JobPayloads[ShardJobName] {
-  return kind === ShardKind.images
-    ? { runId, imageSetId: targetId, start, end }
-    : { runId, corpusId: targetId, start, end };
+function shardPayload(request: ShardRequest, runId: string, start: number, end: number): JobPayloads[ShardJobName] {
+  if (request.kind === ShardKind.text) return { runId, corpusId: request.targetId, start, end };
+  return {
+    runId,
+    imageSetId: request.targetId,
+    start,
+    end,
+    ...(request.modelId === undefined ? {} : { modelId: request.modelId }),
+  };
 }
 
 function shardTarget(payload: JobPayloads[ShardJobName]): { kind: ShardKind; targetId: string } {
@@ -86,7 +89,7 @@ export class RunJobShell {
   ) {}
 
   /** Runs a run job: a throw that should be retried is rethrown (the queue retries the same job). */
-  async run(body: RunJobBody, job: QueuedJob<'mine' | 'evaluate'>): Promise<RunJobResult> {
+  async run(body: RunJobBody, job: QueuedJob<RunJobName>): Promise<RunJobResult> {
     const { runId } = job.data;
     const logger = this.logger.child({ runId, kind: body.kind, jobId: job.id, attempt: job.retryCount + 1 });
     const claim = await this.store.claim(body.kind, runId, job.id);
@@ -127,31 +130,31 @@ export class RunJobShell {
   /** Runs a shard job of an active run, then (last shard) sends the run's job to continue it. */
   async runShard<N extends ShardJobName>(body: ShardJobBody<N>, job: QueuedJob<N>): Promise<RunJobResult> {
     const { runId } = job.data;
+    const run = await this.store.find(runId);
+    if (run === null || run.status !== 'running') return 'not-claimed';
     const logger = this.logger.child({
       runId,
-      kind: body.kind,
+      kind: run.kind,
       jobId: job.id,
       shard: job.data.start,
       attempt: job.retryCount + 1,
     });
-    const run = await this.store.findOfKind(body.kind, runId);
-    if (run === null || run.status !== 'running') return 'not-claimed';
-    return this.guarded(body.kind, runId, job, logger, async (context) => {
+    return this.guarded(run.kind, runId, job, logger, async (context) => {
       await body.encode(job.data, context);
       const target = shardTarget(job.data);
       await this.store.finishShard(runId, target.kind, target.targetId, job.data.start);
       const counts = await this.store.shardCounts(runId);
       await this.store.progress(
-        body.kind,
+        run.kind,
         runId,
         (ENCODING_PROGRESS * (counts.total - counts.pending)) / Math.max(1, counts.total),
       );
       // If two last shards finish together both send; the claim lets one continuation run.
       if (counts.pending === 0)
         await this.queue.send(
-          RUN_JOB_OF_KIND[body.kind],
+          RUN_JOB_OF_KIND[run.kind],
           { runId },
-          `${RUN_JOB_OF_KIND[body.kind]}:${runId}:after-shards`,
+          `${RUN_JOB_OF_KIND[run.kind]}:${runId}:after-shards`,
         );
       return 'parked';
     });
@@ -166,7 +169,7 @@ export class RunJobShell {
         const singletonKey = `${request.kind}:${runId}:${request.targetId}:${shard.start}`;
         await this.queue.send(
           SHARD_JOB[request.kind],
-          shardPayload(request.kind, runId, request.targetId, shard.start, shard.end),
+          shardPayload(request, runId, shard.start, shard.end),
           singletonKey,
         );
       }
@@ -180,7 +183,7 @@ export class RunJobShell {
    * released (its continuation was then refused), so the pending count is read again afterwards
    * and, when it is zero, this job takes the run back and goes on.
    */
-  private async park(body: RunJobBody, job: QueuedJob<'mine' | 'evaluate'>, logger: Logger): Promise<RunJobResult> {
+  private async park(body: RunJobBody, job: QueuedJob<RunJobName>, logger: Logger): Promise<RunJobResult> {
     const { runId } = job.data;
     await this.store.release(body.kind, runId, job.id);
     if ((await this.store.shardCounts(runId)).pending > 0) {

@@ -1,8 +1,8 @@
 // RunStore: the one place a run's lifecycle columns (status, step, claim, attempts, heartbeat,
 // progress, failure) are read and written, typed over both run tables, plus the encoding shards
-// of runs. Mining and evaluation runs keep their own tables (their columns, indexes and keyset
-// pagination differ); this store puts one typed interface in front of both, so no caller switches
-// on the kind. Internal to apps/api: only the RunJob shell and RunService use it.
+// of runs. Mining runs, evaluation runs and sweeps keep their own tables (their columns, indexes and
+// keyset pagination differ); this store puts one typed interface in front of them, so no caller
+// switches on the kind. Internal to apps/api: only the RunJob shell and RunService use it.
 import type { Db, PrismaClient } from '../db/prisma.service';
 import { RunStatus } from '../shared/enums';
 import { RunStep, ShardKind } from '../generated/prisma/enums.js';
@@ -50,7 +50,11 @@ interface RunTable {
 }
 
 function tables(db: Db): Record<RunKind, RunTable> {
-  return { mining: db.miningRun as unknown as RunTable, evaluation: db.evaluationRun as unknown as RunTable };
+  return {
+    mining: db.miningRun as unknown as RunTable,
+    evaluation: db.evaluationRun as unknown as RunTable,
+    sweep: db.sweep as unknown as RunTable,
+  };
 }
 
 /** What a claim took: the run's state after it (and whether this claim started a new attempt). */

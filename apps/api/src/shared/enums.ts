@@ -10,9 +10,10 @@ import {
   RunStatus,
   ScoringMethod,
   SelectionMethod,
+  SweepRole,
 } from '../generated/prisma/enums.js';
 
-export { Backbone, ImageSetKind, ModelKind, ModelStatus, RunStatus, ScoringMethod, SelectionMethod };
+export { Backbone, ImageSetKind, ModelKind, ModelStatus, RunStatus, ScoringMethod, SelectionMethod, SweepRole };
 
 registerEnumType(ModelKind, {
   name: 'ModelKind',
@@ -30,6 +31,10 @@ registerEnumType(SelectionMethod, {
 registerEnumType(ScoringMethod, { name: 'ScoringMethod', description: 'OOD scoring method of @negmine/mining' });
 registerEnumType(RunStatus, { name: 'RunStatus' });
 registerEnumType(ImageSetKind, { name: 'ImageSetKind' });
+registerEnumType(SweepRole, {
+  name: 'SweepRole',
+  description: "An evaluation's place in a validated sweep: a grid point (validation) or the chosen point (test)",
+});
 
 /** Prisma spells ids with `_` (identifiers); the libraries use `-` (e.g. vit-b16, knn-density). */
 export function libraryId(prismaValue: string): string {

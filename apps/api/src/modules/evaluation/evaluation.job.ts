@@ -31,6 +31,7 @@ import type { Matrix, WordNetCorpus } from '../../shared/wordnet-corpus';
 import { shardRanges, type EncodingService } from '../embedding';
 import type { ImageSetRepository } from '../image-set';
 import type { MiningRepository } from '../mining';
+import type { ModelRepository } from '../model';
 import type { EvaluationRepository, EvaluationRunForJob, ResultInsert } from './evaluation.repository';
 import type { StreamOrderRecord } from './evaluation.service';
 import { decodeGroupPermutation } from './group-permutation';
@@ -90,7 +91,7 @@ function diagnosticsOf(
 }
 
 /** The run's given orders by kind (and OOD set id), decoded from givenOrderData. */
-function givenOrders(run: EvaluationRunForJob): {
+function givenOrders(run: Pick<EvaluationSource, 'givenOrderData' | 'streamOrders'>): {
   stream: Record<string, Int32Array>;
   positiveInit?: Int32Array;
   noiseInit?: Int32Array;
@@ -148,92 +149,138 @@ function resultRow(runId: string, set: SetEvaluation): ResultInsert {
   };
 }
 
-export class EvaluationJob implements RunJobBody {
-  readonly kind = 'evaluation' as const;
+/** What an evaluation's inputs are gathered from: an evaluation run, or one half (validation or test) of a sweep. */
+export type EvaluationSource = Pick<
+  EvaluationRunForJob,
+  | 'method'
+  | 'model'
+  | 'modelId'
+  | 'modelHash'
+  | 'labelSet'
+  | 'miningRun'
+  | 'miningRunId'
+  | 'idImageSetId'
+  | 'oodImageSetIds'
+  | 'shardSize'
+  | 'givenOrderData'
+  | 'streamOrders'
+>;
 
+/** The embeddings and extra inputs of one evaluation, ready for evaluateMethod. */
+export interface GatheredInputs {
+  readonly idText: Matrix;
+  readonly negText: Matrix | undefined;
+  readonly idImages: Matrix;
+  readonly oodSets: readonly { readonly name: string; readonly images: Matrix }[];
+  /** Images that could not be decoded (left out). */
+  readonly skipped: number;
+  readonly givenStreamOrders: Record<string, Int32Array>;
+  readonly extra: { inputs: MethodInputs; noise?: { seed: number; size: number } } | undefined;
+}
+
+/** An evaluation as stored: the run's columns set at commit, its result rows and per-image scores. */
+export interface EvaluationRecord {
+  readonly runFields: {
+    statusReason: string | null;
+    warnings: object[];
+    diagnostics: Record<string, unknown>;
+    meanMetrics: MethodEvaluation['mean'];
+    streamOrders?: StreamOrderRecord[];
+  };
+  readonly results: ResultInsert[];
+  readonly scores: { imageSetId: string; scores: Float32Array }[];
+}
+
+/** Turns evaluateMethod's output into what the run stores (metrics, curves, warnings, diagnostics, scores). */
+export function evaluationRecord(
+  runId: string,
+  idImageSetId: string,
+  evaluation: MethodEvaluation,
+  gathered: Pick<GatheredInputs, 'skipped' | 'extra'>,
+): EvaluationRecord {
+  const warnings = evaluation.sets.flatMap((set) =>
+    set.warnings.map((warning) => ({ imageSetId: set.name, ...warning })),
+  );
+  const results = evaluation.sets.map((set) => resultRow(runId, set));
+  // One score row per image set: a stream method scores the ID images once per OOD stream; the first one is kept.
+  const scores = [
+    { imageSetId: idImageSetId, scores: Float32Array.from(evaluation.sets[0]!.idScores) },
+    ...evaluation.sets.map((set) => ({ imageSetId: set.name, scores: Float32Array.from(set.oodScores) })),
+  ];
+  return {
+    runFields: {
+      statusReason: gathered.skipped > 0 ? `${gathered.skipped} images could not be decoded and were left out` : null,
+      warnings,
+      diagnostics: diagnosticsOf(evaluation, gathered.extra?.noise),
+      meanMetrics: evaluation.mean,
+      ...(evaluation.protocol === 'stream' ? { streamOrders: usedOrders(evaluation) } : {}),
+    },
+    results,
+    scores,
+  };
+}
+
+/** The parameters to score with: the stored ones without the preset's name (its values are in them). */
+export function scoringParams(params: unknown): ParameterOverrides {
+  const { preset: _preset, ...rest } = params as Record<string, number | string>;
+  return rest as ParameterOverrides;
+}
+
+/**
+ * Gathers what an evaluation scores: the ID label and negative text embeddings, the image
+ * embeddings of its sets, given orders and the extra inputs of methods that need them; and plans
+ * the image shards of folder sets the cache lacks. Shared by the `evaluate` and `sweep` jobs.
+ */
+export class EvaluationInputs {
   constructor(
-    private readonly runs: EvaluationRepository,
     private readonly imageSets: ImageSetRepository,
     private readonly miningRuns: MiningRepository,
     private readonly embeddings: EmbeddingStore,
     private readonly encoding: EncodingService,
     private readonly wordNet: WordNetCorpus,
-    private readonly options: { threads: number },
   ) {}
 
-  async prepare(context: RunJobContext): Promise<ShardRequest[]> {
-    const run = await this.runs.forJob(context.runId);
+  /** Image shards for the folder sets' images the cache lacks. */
+  async imageShards(
+    source: Pick<EvaluationSource, 'modelId' | 'modelHash' | 'shardSize'>,
+    imageSetIds: readonly string[],
+  ): Promise<ShardRequest[]> {
     const requests: ShardRequest[] = [];
-    for (const set of await this.imageSets.byIds([run.idImageSetId, ...run.oodImageSetIds])) {
+    for (const set of await this.imageSets.byIds([...new Set(imageSetIds)])) {
       if (set.kind !== ImageSetKind.folder) continue;
       const hashes = await this.imageSets.itemHashes(set.id);
-      const missing = new Set(await this.embeddings.missing('image', run.modelHash, hashes));
+      const missing = new Set(await this.embeddings.missing('image', source.modelHash, hashes));
       const needed = new Set<number>();
       hashes.forEach((hash, i) => missing.has(hash) && needed.add(i));
       requests.push({
         kind: ShardKind.images,
         targetId: set.id,
-        ranges: shardRanges(hashes.length, run.shardSize, needed),
+        ranges: shardRanges(hashes.length, source.shardSize, needed),
+        modelId: source.modelId,
       });
     }
     return requests;
   }
 
-  async compute(context: RunJobContext): Promise<RunOutcome> {
-    const run = await this.runs.forJob(context.runId);
-    const dim = run.model.embeddingDim;
-    const labels = run.miningRun?.labelsSnapshot ?? run.labelSet.labels;
-    const idText = await this.labelMatrix(run, labels, dim);
+  async gather(source: EvaluationSource): Promise<GatheredInputs> {
+    const dim = source.model.embeddingDim;
+    const labels = source.miningRun?.labelsSnapshot ?? source.labelSet.labels;
+    const idText = await this.labelMatrix(source, labels, dim);
     const negText =
-      run.miningRunId === null
+      source.miningRunId === null
         ? undefined
-        : await this.negativeMatrix(run.miningRunId, run.model.kind, run.modelHash, dim);
-    const idImages = await this.imageMatrix(run.modelHash, run.idImageSetId, dim);
+        : await this.negativeMatrix(source.miningRunId, source.model.kind, source.modelHash, dim);
+    const idImages = await this.imageMatrix(source.modelHash, source.idImageSetId, dim);
     const oodSets = [];
-    for (const setId of run.oodImageSetIds)
-      oodSets.push({ name: setId, ...(await this.imageMatrix(run.modelHash, setId, dim)) });
-    const given = givenOrders(run);
-    const extra = await this.methodInputs(run, dim, given);
-    await context.progress(0.25);
-
-    const { preset: _preset, ...params } = run.params as Record<string, number | string>;
-    const evaluation = await evaluateMethod({
-      method: run.method,
-      params: params as ParameterOverrides,
-      options: {
-        threads: this.options.threads,
-        permutation: run.groupPermutation === null ? undefined : decodeGroupPermutation(run.groupPermutation),
-      },
-      idText,
-      negText,
-      idImages: idImages.images,
-      oodSets: oodSets.map((set) => ({ name: set.name, images: set.images })),
-      // Stream methods: the given orders, the others drawn from the stream seed (OOD set i: seed + i), as `negmine evaluate --stream-seed`.
-      stream: { seed: run.streamSeed ?? run.seed, orders: given.stream },
-      inputs: extra?.inputs,
-    });
-    await context.progress(0.9);
-
-    const skipped = idImages.skipped + oodSets.reduce((sum, set) => sum + set.skipped, 0);
-    const warnings = evaluation.sets.flatMap((set) =>
-      set.warnings.map((warning) => ({ imageSetId: set.name, ...warning })),
-    );
-    const results = evaluation.sets.map((set) => resultRow(run.id, set));
-    // One score row per image set: a stream method scores the ID images once per OOD stream; the first one is kept.
-    const scores = [
-      { imageSetId: run.idImageSetId, scores: Float32Array.from(evaluation.sets[0]!.idScores) },
-      ...evaluation.sets.map((set) => ({ imageSetId: set.name, scores: Float32Array.from(set.oodScores) })),
-    ];
-    return {
-      runFields: {
-        statusReason: skipped > 0 ? `${skipped} images could not be decoded and were left out` : null,
-        warnings,
-        diagnostics: diagnosticsOf(evaluation, extra?.noise),
-        meanMetrics: evaluation.mean,
-        ...(evaluation.protocol === 'stream' ? { streamOrders: usedOrders(evaluation) } : {}),
-      },
-      write: (tx) => this.runs.writeResults(tx, run.id, results, scores),
-    };
+    let skipped = idImages.skipped;
+    for (const setId of source.oodImageSetIds) {
+      const set = await this.imageMatrix(source.modelHash, setId, dim);
+      oodSets.push({ name: setId, images: set.images });
+      skipped += set.skipped;
+    }
+    const given = givenOrders(source);
+    const extra = await this.methodInputs(source, dim, given);
+    return { idText, negText, idImages: idImages.images, oodSets, skipped, givenStreamOrders: given.stream, extra };
   }
 
   /** The embeddings of an image set's items that could be embedded (undecodable files are left out). */
@@ -261,7 +308,7 @@ export class EvaluationJob implements RunJobBody {
 
   /** Extra inputs of methods that need them (TANL: the mining run's whole corpus and the noise-image embeddings). */
   private async methodInputs(
-    run: EvaluationRunForJob,
+    run: EvaluationSource,
     dim: number,
     given: { positiveInit?: Int32Array; noiseInit?: Int32Array },
   ): Promise<{ inputs: MethodInputs; noise?: { seed: number; size: number } } | undefined> {
@@ -315,7 +362,7 @@ export class EvaluationJob implements RunJobBody {
     return { data: meanRows(keys, vectors, dim), rows: keys.length, cols: dim };
   }
 
-  private async labelMatrix(run: EvaluationRunForJob, labels: readonly string[], dim: number): Promise<Matrix> {
+  private async labelMatrix(run: EvaluationSource, labels: readonly string[], dim: number): Promise<Matrix> {
     let keys: string[][];
     if (run.model.kind === ModelKind.imported_space) {
       keys = labels.map((label) => [importedLabelInputHash(label)]);
@@ -346,23 +393,78 @@ export class EvaluationJob implements RunJobBody {
   }
 }
 
-/** `encode-images`: encodes images [start, end) of a folder image set with the run's model into the image cache. */
-export class EncodeImagesShardJob implements ShardJobBody<'encode-images'> {
+/** The `evaluate` job: gathers the run's inputs, runs evaluateMethod, and returns the record for the shell's commit. */
+export class EvaluationJob implements RunJobBody {
   readonly kind = 'evaluation' as const;
 
   constructor(
     private readonly runs: EvaluationRepository,
+    private readonly inputs: EvaluationInputs,
+    private readonly options: { threads: number },
+  ) {}
+
+  async prepare(context: RunJobContext): Promise<ShardRequest[]> {
+    const run = await this.runs.forJob(context.runId);
+    return this.inputs.imageShards(run, [run.idImageSetId, ...run.oodImageSetIds]);
+  }
+
+  async compute(context: RunJobContext): Promise<RunOutcome> {
+    const run = await this.runs.forJob(context.runId);
+    const gathered = await this.inputs.gather(run);
+    await context.progress(0.25);
+    const evaluation = await evaluateMethod({
+      method: run.method,
+      params: scoringParams(run.params),
+      options: {
+        threads: this.options.threads,
+        permutation: run.groupPermutation === null ? undefined : decodeGroupPermutation(run.groupPermutation),
+      },
+      idText: gathered.idText,
+      negText: gathered.negText,
+      idImages: gathered.idImages,
+      oodSets: gathered.oodSets,
+      // Stream methods: the given orders, the others drawn from the stream seed (OOD set i: seed + i), as `negmine evaluate --stream-seed`.
+      stream: { seed: run.streamSeed ?? run.seed, orders: gathered.givenStreamOrders },
+      inputs: gathered.extra?.inputs,
+    });
+    await context.progress(0.9);
+    const record = evaluationRecord(run.id, run.idImageSetId, evaluation, gathered);
+    return {
+      runFields: record.runFields,
+      write: (tx) => this.runs.writeResults(tx, run.id, record.results, record.scores),
+    };
+  }
+}
+
+/**
+ * `encode-images`: encodes images [start, end) of a folder image set into the image cache, for a run
+ * of any kind (an evaluation or a sweep), with the model the shard names (older payloads without
+ * one: the evaluation run's model).
+ */
+export class EncodeImagesShardJob implements ShardJobBody<'encode-images'> {
+  constructor(
+    private readonly runs: EvaluationRepository,
+    private readonly models: ModelRepository,
     private readonly imageSets: ImageSetRepository,
     private readonly encoding: EncodingService,
   ) {}
 
   async encode(shard: JobPayloads['encode-images']): Promise<void> {
-    const run = await this.runs.forImageShard(shard.runId);
-    if (run === null) return;
+    const model = await this.modelOf(shard);
+    if (model === null) return;
     const imageSet = await this.imageSets.find(shard.imageSetId);
-    if (imageSet === null || imageSet.folder === null || run.model.folder === null)
+    if (imageSet === null || imageSet.folder === null || model.folder === null)
       throw new Error(`shard ${shard.imageSetId} is not a folder set of an ONNX model`);
     const items = await this.imageSets.items(shard.imageSetId, shard.start, shard.end);
-    await this.encoding.encodeImages(run.model.folder, run.modelHash, imageSet.folder, items, shard.runId);
+    await this.encoding.encodeImages(model.folder, model.hash, imageSet.folder, items, shard.runId);
+  }
+
+  private async modelOf(shard: JobPayloads['encode-images']): Promise<{ folder: string | null; hash: string } | null> {
+    if (shard.modelId !== undefined) {
+      const model = await this.models.find(shard.modelId);
+      return model === null ? null : { folder: model.folder, hash: model.contentHash };
+    }
+    const run = await this.runs.forImageShard(shard.runId);
+    return run === null ? null : { folder: run.model.folder, hash: run.modelHash };
   }
 }

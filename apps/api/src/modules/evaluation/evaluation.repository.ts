@@ -175,6 +175,25 @@ export class EvaluationRepository {
     });
   }
 
+  /** Records a finished evaluation (a sweep's child) with its results and scores, inside the caller's transaction. */
+  async createFinished(
+    tx: Db,
+    data: Prisma.EvaluationRunUncheckedCreateInput & { id: string },
+    results: readonly ResultInsert[],
+    scores: readonly { imageSetId: string; scores: Float32Array }[],
+  ): Promise<void> {
+    await tx.evaluationRun.create({ data, select: { id: true } });
+    await this.writeResults(tx, data.id, results, scores);
+  }
+
+  /** The evaluation runs of sweeps (children by role and grid index). */
+  sweepChildren(sweepIds: readonly string[]): Promise<EvaluationRun[]> {
+    return this.prisma.evaluationRun.findMany({
+      where: { sweepId: { in: [...sweepIds] } },
+      orderBy: [{ sweepId: 'asc' }, { sweepRole: 'asc' }, { sweepIndex: 'asc' }],
+    });
+  }
+
   /** Written inside the RunJob commit, after the status guard flipped (replaces any partial rows). */
   async writeResults(
     tx: Db,

@@ -173,6 +173,14 @@ export class EvaluationService {
     return run;
   }
 
+  /**
+   * The evaluation run `input` would record, validated and with every parameter resolved, without
+   * writing anything (a sweep resolves each of its children this way at launch).
+   */
+  resolveLaunch(input: LaunchEvaluationInput): Promise<Prisma.EvaluationRunUncheckedCreateInput> {
+    return this.resolveRun(input);
+  }
+
   /** A reused idempotency key must carry the same request; otherwise CONFLICT names what differs. */
   private sameRequestOrConflict(
     existing: EvaluationRun,

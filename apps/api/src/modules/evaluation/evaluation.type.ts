@@ -1,7 +1,7 @@
 // GraphQL types of evaluations: runs, their per-OOD-set results with curves, and run comparisons.
 import { GraphQLJSON } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { ScoringMethod } from '../../shared/enums';
+import { ScoringMethod, SweepRole } from '../../shared/enums';
 import { RunLifecycleFields } from '../../runs/run-lifecycle.type';
 import { OodMetricFields } from './ood-metric-fields.type';
 
@@ -184,6 +184,24 @@ export class EvaluationRun extends RunLifecycleFields {
       "Mean of each metric over the run's OOD sets, as evaluateMethod computed it (null until the run succeeds, and for runs evaluated before it was stored)",
   })
   meanMetrics!: unknown;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The validated sweep this run is a child of (launchSweep); null for a run launched on its own',
+  })
+  sweepId!: string | null;
+
+  @Field(() => SweepRole, {
+    nullable: true,
+    description: 'In its sweep: a grid point on the validation sets, or the chosen point on the test sets',
+  })
+  sweepRole!: SweepRole | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "In its sweep: the grid point's index (grid order); for the test run, the chosen index",
+  })
+  sweepIndex!: number | null;
 }
 
 @ObjectType()

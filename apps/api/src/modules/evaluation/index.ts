@@ -11,7 +11,7 @@ import type { ImageSetRepository } from '../image-set';
 import type { LabelSetRepository } from '../label-set';
 import type { MiningRepository } from '../mining';
 import type { ModelRepository } from '../model';
-import { EncodeImagesShardJob, EvaluationJob } from './evaluation.job';
+import { EncodeImagesShardJob, EvaluationInputs, EvaluationJob } from './evaluation.job';
 import { EvaluationRepository, type ResultRow } from './evaluation.repository';
 import { EvaluationResolver, EvaluationResultResolver } from './evaluation.resolver';
 import { EvaluationService } from './evaluation.service';
@@ -19,6 +19,14 @@ import { evaluationScoresRoutes } from './evaluation-scores.routes';
 
 export { EvaluationRepository } from './evaluation.repository';
 export { EvaluationService } from './evaluation.service';
+export {
+  EvaluationInputs,
+  evaluationRecord,
+  scoringParams,
+  type EvaluationRecord,
+  type EvaluationSource,
+  type GatheredInputs,
+} from './evaluation.job';
 
 interface Needs {
   readonly labelSetRepository: LabelSetRepository;
@@ -84,18 +92,14 @@ export const evaluationFeature = defineFeature({
   createRoutes: ({ evaluationRepository, imageSetRepository }) =>
     evaluationScoresRoutes(evaluationRepository, imageSetRepository),
   createJobs: (
-    { evaluationRepository, imageSetRepository, miningRepository, embeddings, encoding, wordNet },
+    { evaluationRepository, modelRepository, imageSetRepository, miningRepository, embeddings, encoding, wordNet },
     { config },
   ) => ({
     evaluate: new EvaluationJob(
       evaluationRepository,
-      imageSetRepository,
-      miningRepository,
-      embeddings,
-      encoding,
-      wordNet,
+      new EvaluationInputs(imageSetRepository, miningRepository, embeddings, encoding, wordNet),
       { threads: config.threads },
     ),
-    'encode-images': new EncodeImagesShardJob(evaluationRepository, imageSetRepository, encoding),
+    'encode-images': new EncodeImagesShardJob(evaluationRepository, modelRepository, imageSetRepository, encoding),
   }),
 });

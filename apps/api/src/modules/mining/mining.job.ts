@@ -143,8 +143,6 @@ export class MiningJob implements RunJobBody {
 
 /** `encode-text`: encodes the prompts of corpus entries [start, end) with the run's model into the text cache. */
 export class EncodeTextShardJob implements ShardJobBody<'encode-text'> {
-  readonly kind = 'mining' as const;
-
   constructor(
     private readonly runs: MiningRepository,
     private readonly encoding: EncodingService,

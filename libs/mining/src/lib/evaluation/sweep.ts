@@ -106,7 +106,8 @@ export function resolveSweepGrid(
 /** Evaluates every grid point on the validation sets, picks the best, then evaluates it on the test sets. */
 export async function runSweep(
   request: SweepRequest,
-  onChild?: (child: SweepChild, index: number, total: number) => void,
+  /** Called after each point (awaited): its summary and its whole evaluation, for callers that store the children. */
+  onChild?: (child: SweepChild, index: number, total: number, evaluation: MethodEvaluation) => void | Promise<void>,
 ): Promise<SweepResult> {
   if (!(SWEEP_OBJECTIVES as readonly string[]).includes(request.objective)) {
     throw new MiningError(
@@ -134,7 +135,7 @@ export async function runSweep(
     children.push(child);
     if (index > 0 && objectiveImproves(request.objective, child.objectiveValue, children[bestIndex]!.objectiveValue))
       bestIndex = index;
-    onChild?.(child, index, points.length);
+    await onChild?.(child, index, points.length, evaluation);
   }
   const bestParams = children[bestIndex]!.params;
   const test =
