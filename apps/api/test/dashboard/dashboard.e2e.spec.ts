@@ -6,7 +6,7 @@
 // lines). A screenshot of every page goes to .test-results/dashboard-screenshots/.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
 import { Client } from 'pg';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { seedDashboard, type DashboardSeed } from './dashboard-seed';
@@ -914,6 +914,83 @@ describe('dashboard in Chromium', () => {
       expect(await page.evaluate(() => window.sessionStorage.getItem('negmine.apiKey'))).toBe('viewer-key-123');
     } finally {
       await page.unroute('**/graphql');
+      await page.evaluate(() => window.sessionStorage.clear());
+      expectedHttpErrors(401);
+    }
+  });
+
+  it('sends the API key with the download links (scores CSV, negatives CSV, detector.onnx) and shows a refused download in words with its code', async () => {
+    const KEY = 'viewer-key-456';
+    const seen: string[] = [];
+    // Each route plays the authenticating server: without the Bearer key a 401 JSON body as
+    // http-auth.ts sends it; with it the request goes on to the open-mode test app without the key
+    // (which it would refuse, not knowing it).
+    const guard = async (route: Route) => {
+      const { authorization, ...headers } = route.request().headers();
+      seen.push(`${new URL(route.request().url()).pathname.split('/').pop()} ${authorization ?? 'none'}`);
+      if (authorization === `Bearer ${KEY}`) await route.continue({ headers });
+      else
+        await route.fulfill({
+          status: 401,
+          contentType: 'application/json',
+          headers: { 'www-authenticate': 'Bearer realm="negmine"' },
+          body: JSON.stringify({
+            errors: [{ message: 'the API key is not known', extensions: { code: 'UNAUTHENTICATED' } }],
+          }),
+        });
+    };
+    const guarded = ['**/graphql', '**/runs/*/scores.csv', '**/detectors/*/detector.onnx', '**/negatives.csv?*'];
+    const bytesOf = async (url: string) => new Uint8Array(await (await fetch(new URL(url, base))).arrayBuffer());
+    try {
+      await page.goto('about:blank');
+      await page.goto(`${base}/dashboard#/models`);
+      await page.evaluate((key) => window.sessionStorage.setItem('negmine.apiKey', key), KEY);
+      for (const pattern of guarded) await page.route(pattern, guard);
+      // Run page: the scores CSV link is fetched with the key and saved under the API's file name.
+      const runId = seed.demoRunIds.debiased;
+      await open(`#/run/${runId}`);
+      const scores = page.locator('#scores-csv');
+      await scores.waitFor();
+      const [csv] = await Promise.all([page.waitForEvent('download'), scores.click()]);
+      expect(csv.suggestedFilename()).toBe(`scores-${runId}.csv`);
+      expect(new Uint8Array(readFileSync((await csv.path())!))).toEqual(await bytesOf(`/runs/${runId}/scores.csv`));
+      expect(seen).toContain(`scores.csv Bearer ${KEY}`);
+      // Negatives page: the API's CSV export of the current filter, with the key.
+      await open(`#/negatives/${seed.miningRunId}?flagged=yes`);
+      const negatives = page.locator('#negatives-downloads a[data-format=csv]');
+      await negatives.waitFor();
+      const [exported] = await Promise.all([page.waitForEvent('download'), negatives.click()]);
+      expect(exported.suggestedFilename()).toBe(`negatives-${seed.miningRunId}.csv`);
+      expect(new Uint8Array(readFileSync((await exported.path())!))).toEqual(
+        await bytesOf((await negatives.getAttribute('href'))!),
+      );
+      expect(seen).toContain(`negatives.csv Bearer ${KEY}`);
+      // Detectors page, by keyboard: Enter on the focused detector.onnx link saves the stored bytes.
+      await open('#/detectors');
+      const [, detector] = seed.detectors;
+      const onnx = page.locator(`main tbody tr[data-key="${detector.id}"] td[data-col=downloads] a`).first();
+      await onnx.waitFor();
+      expect(await onnx.getAttribute('href')).toBe(`/detectors/${detector.id}/detector.onnx`);
+      await onnx.focus();
+      const [file] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+      expect(file.suggestedFilename()).toBe('detector.onnx');
+      expect(new Uint8Array(readFileSync((await file.path())!))).toEqual(detector.onnx);
+      expect(seen).toContain(`detector.onnx Bearer ${KEY}`);
+      // A key the API refuses: the link stays on the page and says why, with the code.
+      await page.evaluate(() => window.sessionStorage.setItem('negmine.apiKey', 'stale-key'));
+      let downloads = 0;
+      const count = () => downloads++;
+      page.on('download', count);
+      await onnx.click();
+      const alert = page.locator(`main tbody tr[data-key="${detector.id}"] td[data-col=downloads] [role=alert]`);
+      await alert.waitFor();
+      expect(await alert.textContent()).toBe(' Could not download: the API key is not known (code UNAUTHENTICATED)');
+      page.off('download', count);
+      expect(downloads).toBe(0);
+      expect(seen).toContain('detector.onnx Bearer stale-key');
+      expect(new URL(page.url()).hash).toBe('#/detectors');
+    } finally {
+      for (const pattern of guarded) await page.unroute(pattern, guard);
       await page.evaluate(() => window.sessionStorage.clear());
       expectedHttpErrors(401);
     }

@@ -8,6 +8,7 @@ import { gql, type Connection } from '../app/api';
 import type { Page, PageModule } from '../app/page';
 import { href, updateParams, type Route } from '../app/route';
 import { h, link, replaceChildren, selectControl } from '../ui/dom';
+import { apiDownloadLink } from '../ui/download';
 import { int, num, pct, shortId, when } from '../ui/format';
 import { errorBox, isAbort } from '../ui/notice';
 import { DataTable } from '../ui/table';
@@ -138,16 +139,12 @@ class DetectorsPage implements Page {
             h(
               'span',
               { class: 'downloads' },
-              h(
-                'a',
-                { href: row.downloads.detectorOnnx, download: '', title: `sha256 ${row.onnxSha256}` },
-                'detector.onnx',
-              ),
+              apiDownloadLink('detector.onnx', row.downloads.detectorOnnx, { title: `sha256 ${row.onnxSha256}` }),
               ' ',
-              h('a', { href: row.downloads.detectorJson, download: '' }, 'detector.json'),
+              apiDownloadLink('detector.json', row.downloads.detectorJson),
               row.downloads.pipelineOnnx === null
                 ? null
-                : [' ', h('a', { href: row.downloads.pipelineOnnx, download: '' }, 'pipeline.onnx')],
+                : [' ', apiDownloadLink('pipeline.onnx', row.downloads.pipelineOnnx)],
             ),
         },
         {

@@ -11,7 +11,7 @@ import { Latest } from '../app/page';
 import { href, updateParams, type Route } from '../app/route';
 import { barsChart, histogramChart } from '../ui/charts';
 import { button, facts, h, inputControl, link, replaceChildren, section, selectControl } from '../ui/dom';
-import { download, toCsv } from '../ui/download';
+import { apiDownloadLink, download, toCsv } from '../ui/download';
 import { duration, durationSeconds, int, num, paramsSummary, shortId, when } from '../ui/format';
 import { errorBox, isAbort, showError } from '../ui/notice';
 import { DataTable, type SortDirection } from '../ui/table';
@@ -502,11 +502,11 @@ class NegativesPage implements Page {
     replaceChildren(
       this.serverLinks,
       'Or download this filter in rank order straight from the API: ',
-      h('a', { href: url('csv'), download: '', 'data-format': 'csv' }, 'CSV'),
+      apiDownloadLink('CSV', url('csv'), { 'data-format': 'csv' }),
       ' · ',
-      h('a', { href: url('json'), download: '', 'data-format': 'json' }, 'JSON'),
+      apiDownloadLink('JSON', url('json'), { 'data-format': 'json' }),
       ' · ',
-      h('a', { href: url('txt'), download: '', 'data-format': 'txt' }, 'word list'),
+      apiDownloadLink('word list', url('txt'), { 'data-format': 'txt' }),
     );
   }
 

@@ -10,6 +10,7 @@ import { href, updateParams, type Route } from '../app/route';
 import { curveChart, histogramChart } from '../ui/charts';
 import { facts, h, link, replaceChildren, section, selectControl, type Child } from '../ui/dom';
 import { duration, durationSeconds, int, num, paramValue, pct, shortId, when } from '../ui/format';
+import { apiDownloadLink } from '../ui/download';
 import { errorBox } from '../ui/notice';
 import { DataTable } from '../ui/table';
 import { isActive, statusCell } from './filters';
@@ -397,13 +398,15 @@ class RunPage implements Page {
               'p',
               {},
               'The stored score of every image (ID set first, then each OOD set, in set order): ',
-              h('a', { href: `/runs/${run.id}/scores.csv`, download: `scores-${run.id}.csv`, id: 'scores-csv' }, 'CSV'),
+              apiDownloadLink('CSV', `/runs/${run.id}/scores.csv`, {
+                download: `scores-${run.id}.csv`,
+                id: 'scores-csv',
+              }),
               ' (set, role, imageSetId, index, score) or ',
-              h(
-                'a',
-                { href: `/runs/${run.id}/scores.npy`, download: `scores-${run.id}.npy`, id: 'scores-npy' },
-                '.npy',
-              ),
+              apiDownloadLink('.npy', `/runs/${run.id}/scores.npy`, {
+                download: `scores-${run.id}.npy`,
+                id: 'scores-npy',
+              }),
               ' (a NumPy structured array with the same fields; add ?imageSet=<id> for one set as float32).',
             )
           : h('p', { class: 'muted' }, 'Per-image scores are stored when the run succeeds.'),
