@@ -18,6 +18,7 @@ import type { Db } from '../../db/prisma.service';
 import type { Prisma } from '../../db/prisma.service';
 import { badInput, conflict, notFound } from '../../errors';
 import type { RunService } from '../../runs/run.service';
+import { canonicalJson } from '../../shared/canonical-json';
 import { codeVersion } from '../../shared/code-version';
 import { backboneId, ImageSetKind, ModelKind, RunStatus } from '../../shared/enums';
 import { encodeGroupPermutation } from './group-permutation';
@@ -90,17 +91,6 @@ function givenOrderKey(records: unknown): string {
     .filter((record) => record.given)
     .map((record) => `${record.kind}:${record.imageSetId ?? ''}:${record.sha256 ?? ''}`);
   return given.sort().join(',');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 function withoutOwnFields(params: unknown): Record<string, unknown> {

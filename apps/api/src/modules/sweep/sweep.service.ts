@@ -5,6 +5,7 @@ import type { ApiConfig } from '../../config';
 import type { Prisma } from '../../db/prisma.service';
 import { badInput, conflict, notFound } from '../../errors';
 import type { RunService } from '../../runs/run.service';
+import { canonicalJson } from '../../shared/canonical-json';
 import { codeVersion } from '../../shared/code-version';
 import { checkPageSize, decodeCursor, encodeCursor, toPage, type Page } from '../../shared/pagination';
 import type { EvaluationRepository, EvaluationService } from '../evaluation';
@@ -18,17 +19,6 @@ import type { Sweep, SweepChild } from './sweep.type';
 export type ChildRequest = Omit<Prisma.EvaluationRunUncheckedCreateInput, 'params'> & {
   readonly params: Record<string, ParameterValue>;
 };
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** JSON as stored (undefined fields dropped). */
 function asJson<T>(value: T): T {
