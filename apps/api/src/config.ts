@@ -3,7 +3,12 @@
 import { availableParallelism, homedir } from 'node:os';
 import path from 'node:path';
 import { EXECUTION_PROVIDERS, type ExecutionProvider } from '@negmine/encoders';
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RESPONSE_BYTES, type HardeningLimits } from './plugins/limits-config';
+import {
+  DEFAULT_FAILED_AUTH_PER_WINDOW,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type HardeningLimits,
+} from './plugins/limits-config';
 import { DEFAULT_QUERY_LIMITS } from './plugins/query-limits';
 import { DEFAULT_RATE_LIMITS } from './plugins/rate-limit';
 
@@ -207,6 +212,7 @@ export function limitsFromEnv(env: Env, maxPageSize: number = DEFAULT_QUERY_LIMI
       requestsPerWindow: integer(env, 'NEGMINE_RATE_LIMIT', DEFAULT_RATE_LIMITS.requestsPerWindow, 1, 100_000_000),
       windowSeconds: integer(env, 'NEGMINE_RATE_WINDOW_SECONDS', DEFAULT_RATE_LIMITS.windowSeconds, 1, 86_400),
     },
+    failedAuthPerWindow: integer(env, 'NEGMINE_AUTH_FAILURE_LIMIT', DEFAULT_FAILED_AUTH_PER_WINDOW, 1, 1_000_000),
     maxBodyBytes: integer(env, 'NEGMINE_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1_024, 2 * 1024 * 1024 * 1024),
     maxResponseBytes: integer(
       env,

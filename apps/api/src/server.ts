@@ -22,6 +22,7 @@ import { API_ACCESS_POLICY } from './auth/api-access-policy';
 import type { ApiKeyStore } from './auth/api-key.store';
 import { AuthError } from './auth/auth-errors';
 import type { Caller } from './auth/caller';
+import { FailedAuthLimiter } from './auth/failed-auth-limiter';
 import { authenticateConnection, httpAccessGuard, requestCaller, type AuthSettings } from './auth/http-auth';
 import { createContext, type ApiContext, type ApiServices } from './context';
 import { dashboardRouter } from './dashboard/dashboard.router';
@@ -140,6 +141,10 @@ export async function startServer(
       return access.mode;
     },
     store: services.apiKeys,
+    failures: new FailedAuthLimiter({
+      failuresPerWindow: limits.failedAuthPerWindow,
+      windowSeconds: limits.rate.windowSeconds,
+    }),
   };
   const schema = guardedSchema(await buildApiSchema());
   const app = express();
@@ -170,9 +175,17 @@ export async function startServer(
       schema,
       onConnect: async (ctx) => {
         try {
-          ctx.extra.caller = await authenticateConnection(auth, ctx.connectionParams);
+          ctx.extra.caller = await authenticateConnection(
+            auth,
+            ctx.connectionParams,
+            ctx.extra.request.socket.remoteAddress,
+          );
           return true;
         } catch (error) {
+          if (error instanceof RateLimitedError) {
+            ctx.extra.socket.close(4429, 'Too many failed authentications from this address');
+            return false;
+          }
           if (!(error instanceof AuthError)) throw error;
           // 4401 with the reason (bounded by the close frame), so a client can tell a missing key from a bug.
           ctx.extra.socket.close(

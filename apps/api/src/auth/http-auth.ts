@@ -7,12 +7,32 @@ import type { ApiKeyStore } from './api-key.store';
 import { AuthError, forbidden } from './auth-errors';
 import { callerRole, type Caller } from './caller';
 import { authenticate, bearerKey, connectionParamsKey, type AccessMode } from './credentials';
+import type { FailedAuthLimiter } from './failed-auth-limiter';
 import { HTTP_ROUTE_ACCESS, routeAccess, type RouteAccess } from './api-access-policy';
 import { allows } from './roles';
+import { RateLimitedError } from '../plugins/rate-limit';
 
 export interface AuthSettings {
   readonly mode: AccessMode;
   readonly store: Pick<ApiKeyStore, 'verify'>;
+  /** Refuses keys from an address with too many failed authentications (429) before hashing them. */
+  readonly failures?: FailedAuthLimiter;
+}
+
+/** Authenticates `key` (undefined: none sent); a presented key that fails counts against `address`. */
+async function authenticateFrom(
+  settings: AuthSettings,
+  key: string | undefined,
+  address: string | undefined,
+): Promise<Caller> {
+  if (key === undefined || settings.failures === undefined) return authenticate(settings.store, settings.mode, key);
+  await settings.failures.assertAllowed(address);
+  try {
+    return await authenticate(settings.store, settings.mode, key);
+  } catch (error) {
+    if (error instanceof AuthError && error.code === 'UNAUTHENTICATED') await settings.failures.recordFailure(address);
+    throw error;
+  }
 }
 
 export function sendAuthError(res: Response, error: AuthError): void {
@@ -23,9 +43,12 @@ export function sendAuthError(res: Response, error: AuthError): void {
 }
 
 /** The caller of an HTTP request (Authorization header). */
-export function authenticateRequest(settings: AuthSettings, req: Pick<Request, 'headers'>): Promise<Caller> {
+export function authenticateRequest(
+  settings: AuthSettings,
+  req: Pick<Request, 'headers'> & { readonly socket?: { readonly remoteAddress?: string | undefined } },
+): Promise<Caller> {
   return Promise.resolve().then(() =>
-    authenticate(settings.store, settings.mode, bearerKey(req.headers.authorization)),
+    authenticateFrom(settings, bearerKey(req.headers.authorization), req.socket?.remoteAddress),
   );
 }
 
@@ -56,6 +79,15 @@ export function httpAccessGuard(
       caller = await authenticateRequest(settings, req);
       if (!allows(callerRole(caller), access)) throw forbidden(access, callerRole(caller));
     } catch (error) {
+      if (error instanceof RateLimitedError) {
+        res.setHeader('Retry-After', String(error.retryAfterSeconds));
+        res.status(429).json({
+          errors: [
+            { message: error.message, extensions: { code: error.code, retryAfterSeconds: error.retryAfterSeconds } },
+          ],
+        });
+        return;
+      }
       if (!(error instanceof AuthError)) throw error;
       sendAuthError(res, error);
       return;
@@ -70,12 +102,11 @@ export function requestCaller(res: Response): Caller | undefined {
   return res.locals['caller'] as Caller | undefined;
 }
 
-/** The caller of a graphql-ws connection (connectionParams.Authorization); throws AuthError. */
+/** The caller of a graphql-ws connection (connectionParams.Authorization); throws AuthError or RateLimitedError. */
 export function authenticateConnection(
   settings: AuthSettings,
   connectionParams: Readonly<Record<string, unknown>> | undefined | null,
+  address?: string,
 ): Promise<Caller> {
-  return Promise.resolve().then(() =>
-    authenticate(settings.store, settings.mode, connectionParamsKey(connectionParams)),
-  );
+  return Promise.resolve().then(() => authenticateFrom(settings, connectionParamsKey(connectionParams), address));
 }

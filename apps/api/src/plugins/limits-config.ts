@@ -6,6 +6,8 @@ import type { RateLimits } from './rate-limit';
 export interface HardeningLimits {
   readonly query: QueryLimits;
   readonly rate: RateLimits;
+  /** Failed authentications (presented keys that do not verify) per client address per rate window. */
+  readonly failedAuthPerWindow: number;
   /** Largest request body (JSON; a base64 `.npy` import travels in it). */
   readonly maxBodyBytes: number;
   /** Largest response body. */
@@ -16,5 +18,6 @@ export interface HardeningLimits {
   readonly allowedHosts: readonly string[];
 }
 
+export const DEFAULT_FAILED_AUTH_PER_WINDOW = 20;
 export const DEFAULT_MAX_BODY_BYTES = 200 * 1024 * 1024;
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;

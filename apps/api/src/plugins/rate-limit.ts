@@ -21,10 +21,9 @@ export class RateLimitedError extends Error {
   constructor(
     readonly retryAfterSeconds: number,
     limits: RateLimits,
+    message = `too many requests: at most ${limits.requestsPerWindow} per ${limits.windowSeconds} s per API key; retry after ${retryAfterSeconds} s`,
   ) {
-    super(
-      `too many requests: at most ${limits.requestsPerWindow} per ${limits.windowSeconds} s per API key; retry after ${retryAfterSeconds} s`,
-    );
+    super(message);
   }
 }
 
