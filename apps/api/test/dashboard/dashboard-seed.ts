@@ -425,6 +425,15 @@ export async function seedDashboard(db: TestDatabase): Promise<DashboardSeed> {
        FROM generate_series(0, $2::int - 1) AS i`,
       [big.id, bigNegatives, rareWord],
     );
+    // The per-run means the runs list sorts by, as writeResults stores them with the results (the
+    // rows above bypassed it): the migration's backfill statement.
+    await client.query(
+      `UPDATE ${s}.evaluation_runs AS r
+          SET mean_fpr_at_tpr_id = m.fpr_id, mean_fpr_at_tpr_ood = m.fpr_ood, mean_auroc = m.auroc
+         FROM (SELECT evaluation_run_id, avg(fpr_at_tpr_id) AS fpr_id, avg(fpr_at_tpr_ood) AS fpr_ood, avg(auroc) AS auroc
+                 FROM ${s}.evaluation_results GROUP BY evaluation_run_id) AS m
+        WHERE m.evaluation_run_id = r.id`,
+    );
     await client.query(`ANALYZE ${s}.evaluation_runs; ANALYZE ${s}.evaluation_results; ANALYZE ${s}.negative_labels`);
   } finally {
     await client.end();
