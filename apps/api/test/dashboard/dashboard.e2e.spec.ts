@@ -9,7 +9,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
 import { Client } from 'pg';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { seedDashboard, type DashboardSeed } from './dashboard-seed';
+import { seedDashboard, seedSweep, type DashboardSeed, type SweepSeed } from './dashboard-seed';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
@@ -1072,5 +1072,111 @@ describe('dashboard in Chromium', () => {
       await page.evaluate(() => window.sessionStorage.clear());
       expectedHttpErrors(401);
     }
+  });
+
+  // Sweeps: seeded here, after every other page was checked, so the runs counts above do not
+  // include the sweep's evaluation runs (its own label set, model and image sets).
+  describe('sweeps', () => {
+    let sweeps: SweepSeed;
+
+    beforeAll(async () => {
+      sweeps = await seedSweep(app.db);
+    });
+
+    it('lists sweeps: method, objective, grid size, status with live progress, chosen parameters, test run link', async () => {
+      await open('#/sweeps');
+      const done = page.locator(`main tbody tr[data-key="${sweeps.sweepId}"]`);
+      const running = page.locator(`main tbody tr[data-key="${sweeps.runningSweepId}"]`);
+      await done.waitFor();
+      expect(await page.locator('#nav a[aria-current=page]').textContent()).toBe('Sweeps');
+      const cell = (row: typeof done, col: string) => row.locator(`td[data-col=${col}]`).textContent();
+      expect(await cell(done, 'method')).toBe('neglabel');
+      expect(await cell(done, 'objective')).toBe('auroc');
+      expect(await cell(done, 'points')).toBe('6');
+      expect(await cell(done, 'status')).toBe('succeeded');
+      expect(await cell(done, 'best')).toBe(`#${sweeps.bestIndex}: groups=100, tau=1, temperature=0.1`);
+      expect(await done.locator('td[data-col=test] a').getAttribute('href')).toBe(`#/run/${sweeps.testRunId}`);
+      expect(await cell(running, 'points')).toBe('2');
+      expect(await cell(running, 'status')).toContain('25%');
+      expect(await cell(running, 'best')).toBe('—');
+      const client = new Client({ connectionString: app.db.connection.url });
+      await client.connect();
+      try {
+        await client.query(`UPDATE "${app.db.connection.schema}".sweeps SET progress = 0.6 WHERE id = $1`, [
+          sweeps.runningSweepId,
+        ]);
+        await page.waitForFunction(
+          (id) =>
+            document.querySelector(`main tbody tr[data-key="${id}"] td[data-col=status]`)?.textContent?.includes('60%'),
+          sweeps.runningSweepId,
+          { timeout: 10_000 },
+        );
+      } finally {
+        await client.end();
+      }
+      await shot('sweeps');
+      await done.locator('td[data-col=created] a').click();
+      await page.waitForFunction((id) => window.location.hash === `#/sweep/${id}`, sweeps.sweepId);
+      await page.waitForSelector('main table.data tbody tr[data-key]');
+    });
+
+    it('shows a sweep from a deep link: grid points with objective values, the chosen one highlighted, links, a plot', async () => {
+      await open(`#/sweep/${sweeps.sweepId}`);
+      await page.waitForSelector('main table.data tbody tr[data-key]');
+      const api = await app.gql<{
+        sweep: {
+          bestIndex: number;
+          testRunId: string;
+          children: { index: number; objectiveValue: number; evaluationRunId: string }[];
+        };
+      }>(
+        `query { sweep(id: "${sweeps.sweepId}") { bestIndex testRunId children { index objectiveValue evaluationRunId } } }`,
+      );
+      expect(api.sweep.children.map((child) => child.objectiveValue)).toEqual(sweeps.objectiveValues);
+      const rows = await page.$$eval('main tbody tr[data-key]', (trs) =>
+        trs.map((tr) => ({
+          index: tr.getAttribute('data-key'),
+          chosen: tr.classList.contains('chosen'),
+          temperature: tr.querySelector('td[data-col=param-temperature]')?.textContent,
+          groups: tr.querySelector('td[data-col=param-groups]')?.textContent,
+          objective: tr.querySelector('td[data-col=objective]')?.textContent,
+          run: tr.querySelector('td[data-col=run] a')?.getAttribute('href'),
+        })),
+      );
+      expect(rows).toEqual(
+        api.sweep.children.map((child, i) => ({
+          index: String(child.index),
+          chosen: child.index === api.sweep.bestIndex,
+          temperature: String(sweeps.grid['temperature']![Math.floor(i / 2)]),
+          groups: String(sweeps.grid['groups']![i % 2]),
+          objective: child.objectiveValue.toFixed(6),
+          run: `#/run/${child.evaluationRunId}`,
+        })),
+      );
+      expect(await page.locator('main tbody tr.chosen td[data-col=index]').textContent()).toBe(
+        `${sweeps.bestIndex} chosen`,
+      );
+      expect(await page.locator('#sweep-chosen').textContent()).toBe(
+        `#${sweeps.bestIndex}: groups=100, tau=1, temperature=0.1`,
+      );
+      expect(await page.locator('#sweep-test-run').getAttribute('href')).toBe(`#/run/${api.sweep.testRunId}`);
+      const chart = page.locator('main figure.chart');
+      expect(await chart.getAttribute('data-point-count')).toBe('6');
+      expect(await chart.getAttribute('data-series-count')).toBe('2');
+      expect(await chart.locator('canvas').count()).toBe(1);
+      expect(await chart.textContent()).toContain(`chosen point #${sweeps.bestIndex}`);
+      expect(await page.locator('main').textContent()).toContain('ID val-id; OOD val-ood-near');
+      await shot('sweep');
+      await page.locator('#sweep-test-run').click();
+      await page.waitForFunction((id) => window.location.hash === `#/run/${id}`, sweeps.testRunId);
+      await page.waitForFunction(() => document.querySelector('main')?.textContent?.includes('test-ood-far'));
+    });
+
+    it('says in words, with the code, when a sweep does not exist', async () => {
+      await open('#/sweep/00000000-0000-4000-8000-000000000000');
+      const alert = page.locator('main [role=alert]');
+      await alert.waitFor();
+      expect(await alert.textContent()).toMatch(/Could not load sweep .*\(code NOT_FOUND\)/);
+    });
   });
 });
