@@ -338,6 +338,20 @@ describe('dashboard in Chromium', () => {
         .map((row) => row[0]),
     ).toEqual(byDuration);
     await shot('runs-sorted');
+    // Mining runs sort on the server too: by negatives, most first.
+    await open('#/mining');
+    await page.waitForSelector('main table.data tbody tr[data-key]');
+    await page.locator('main th[data-key=negatives] button').click();
+    await page.waitForFunction(
+      () => document.querySelector('main th[data-key=negatives]')?.getAttribute('aria-sort') === 'descending',
+    );
+    const { miningRuns } = await app.gql<{ miningRuns: { edges: { node: { id: string } }[] } }>(
+      'query { miningRuns(first: 50, orderBy: negativeCount_desc) { edges { node { id } } } }',
+    );
+    expect(miningRuns.edges[0]?.node.id).toBe(seed.bigMiningRunId);
+    await waitFirstRow(seed.bigMiningRunId);
+    expect(await shownIds()).toEqual(miningRuns.edges.map((edge) => edge.node.id));
+    expect(page.url()).toMatch(/sort=negatives&dir=desc/);
   });
 
   it('narrows the list with a filter (method, label set) and keeps it in the URL', async () => {

@@ -183,7 +183,8 @@ class RunsPage implements Page {
         label: 'OOD sets',
         numeric: true,
         sortable: true,
-        cell: (run) => (run.results.length === 0 ? '—' : String(run.results.length)),
+        title: 'OOD image sets the run evaluates',
+        cell: (run) => String(run.oodImageSetIds.length),
       },
       {
         key: 'fpr',
