@@ -1186,6 +1186,37 @@ describe('dashboard in Chromium', () => {
       await page.waitForFunction(() => document.querySelector('main')?.textContent?.includes('test-ood-far'));
     });
 
+    it('follows a running sweep on its page over runProgress, then shows in words why it failed', async () => {
+      await open(`#/sweep/${sweeps.runningSweepId}`);
+      const status = page.locator('main [data-slot=status]');
+      await status.waitFor();
+      expect(await status.textContent()).toContain('60%');
+      expect(await page.locator('main tbody td.empty').textContent()).toContain('appear when the sweep succeeds');
+      const client = new Client({ connectionString: app.db.connection.url });
+      await client.connect();
+      try {
+        const schema = `"${app.db.connection.schema}"`;
+        await client.query(`UPDATE ${schema}.sweeps SET progress = 0.9 WHERE id = $1`, [sweeps.runningSweepId]);
+        await page.waitForFunction(
+          () => document.querySelector('main [data-slot=status]')?.textContent?.includes('90%'),
+          undefined,
+          {
+            timeout: 10_000,
+          },
+        );
+        await client.query(
+          `UPDATE ${schema}.sweeps SET status = 'failed', error = 'stopped by the e2e test', error_code = 'E2E', finished_at = now() WHERE id = $1`,
+          [sweeps.runningSweepId],
+        );
+        const alert = page.locator('main [role=alert]');
+        await alert.waitFor({ timeout: 10_000 });
+        expect(await alert.textContent()).toBe('The sweep failed: stopped by the e2e test (code E2E)');
+        expect(await status.textContent()).toContain('failed');
+      } finally {
+        await client.end();
+      }
+    });
+
     it('says in words, with the code, when a sweep does not exist', async () => {
       await open('#/sweep/00000000-0000-4000-8000-000000000000');
       const alert = page.locator('main [role=alert]');
