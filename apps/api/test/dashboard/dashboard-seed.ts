@@ -425,6 +425,15 @@ export async function seedDashboard(db: TestDatabase): Promise<DashboardSeed> {
        FROM generate_series(0, $2::int - 1) AS i`,
       [big.id, bigNegatives, rareWord],
     );
+    // The per-run means the runs list sorts by, as writeResults stores them with the results (the
+    // rows above bypassed it): the migration's backfill statement.
+    await client.query(
+      `UPDATE ${s}.evaluation_runs AS r
+          SET mean_fpr_at_tpr_id = m.fpr_id, mean_fpr_at_tpr_ood = m.fpr_ood, mean_auroc = m.auroc
+         FROM (SELECT evaluation_run_id, avg(fpr_at_tpr_id) AS fpr_id, avg(fpr_at_tpr_ood) AS fpr_ood, avg(auroc) AS auroc
+                 FROM ${s}.evaluation_results GROUP BY evaluation_run_id) AS m
+        WHERE m.evaluation_run_id = r.id`,
+    );
     await client.query(`ANALYZE ${s}.evaluation_runs; ANALYZE ${s}.evaluation_results; ANALYZE ${s}.negative_labels`);
   } finally {
     await client.end();
@@ -449,5 +458,170 @@ export async function seedDashboard(db: TestDatabase): Promise<DashboardSeed> {
       { id: explicit.id, onnx: explicitOnnx },
       { id: calibrated.id, onnx: calibratedOnnx },
     ],
+  };
+}
+
+export interface SweepSeed {
+  readonly sweepId: string;
+  readonly runningSweepId: string;
+  /** Validation children in grid order. */
+  readonly childRunIds: readonly string[];
+  readonly objectiveValues: readonly number[];
+  readonly bestIndex: number;
+  readonly bestParams: Record<string, number>;
+  readonly testRunId: string;
+  readonly grid: Record<string, readonly number[]>;
+}
+
+/**
+ * A succeeded sweep of neglabel over temperature × groups (6 points) on validation sets, its chosen
+ * point (best mean AUROC, the first best in grid order) evaluated on test sets, with metrics from
+ * synthetic scores as the sweep job would have committed them; plus a sweep still running.
+ */
+export async function seedSweep(db: TestDatabase): Promise<SweepSeed> {
+  const prisma = db.prisma;
+  const model = await prisma.encoderModel.create({
+    data: { name: 'sweep-space', kind: 'imported_space', embeddingDim: 512, contentHash: '5'.repeat(64) },
+  });
+  const labelSet = await prisma.labelSet.create({
+    data: { name: 'sweep-pets', labels: ['cat', 'dog'], promptTemplates: ['a photo of a {}'] },
+  });
+  const sets = await Promise.all(
+    ['val-id', 'val-ood-near', 'test-id', 'test-ood-far'].map((name, i) =>
+      prisma.imageSet.create({
+        data: { name, kind: 'imported', modelId: model.id, imageCount: 400, contentHash: String(6 + i).repeat(64) },
+      }),
+    ),
+  );
+  const [valId, valOod, testId, testOod] = sets as [
+    (typeof sets)[0],
+    (typeof sets)[0],
+    (typeof sets)[0],
+    (typeof sets)[0],
+  ];
+  const corpus = await prisma.corpus.create({
+    data: { versionHash: '9'.repeat(64), source: 'imported', options: {}, entryCount: 0, entries: [] },
+  });
+  const mining = await prisma.miningRun.create({
+    data: {
+      labelSetId: labelSet.id,
+      modelId: model.id,
+      corpusId: corpus.id,
+      labelsSnapshot: labelSet.labels,
+      modelHash: model.contentHash,
+      codeVersion: '0.1.0+e2e',
+      selectionMethod: 'neglabel',
+      selectionParams: {},
+      status: 'succeeded',
+      progress: 1,
+    },
+  });
+  const grid = { temperature: [0.01, 0.1, 1], groups: [50, 100] };
+  const points = grid.temperature.flatMap((temperature) => grid.groups.map((groups) => ({ temperature, groups })));
+  const created = new Date(Date.now() - 120_000);
+  const common = {
+    labelSetId: labelSet.id,
+    modelId: model.id,
+    miningRunId: mining.id,
+    method: 'neglabel' as const,
+    modelHash: model.contentHash,
+    shardSize: 256,
+    codeVersion: '0.1.0+e2e',
+  };
+  const sweep = await prisma.sweep.create({
+    data: {
+      ...common,
+      objective: 'auroc',
+      grid,
+      baseParams: { tau: 1 },
+      childRequests: points.map((params) => ({ params })),
+      validationIdImageSetId: valId.id,
+      validationOodImageSetIds: [valOod.id],
+      testIdImageSetId: testId.id,
+      testOodImageSetIds: [testOod.id],
+      status: 'succeeded',
+      progress: 1,
+      createdAt: created,
+      startedAt: created,
+      finishedAt: new Date(created.getTime() + 42_000),
+    },
+  });
+  // The OOD scores' shift per point: the AUROC rises with it, so point 3 (temperature 0.1, groups 100) is best.
+  const shifts = [0.2, 0.5, 0.8, 1.4, 0.3, 1.1];
+  const idScores = normals(400, 1, 0.5, 101);
+  const evaluation = async (
+    params: Record<string, number>,
+    role: 'validation' | 'test',
+    index: number,
+    id: { id: string },
+    ood: { id: string },
+    shift: number,
+    seed: number,
+  ) => {
+    const run = await prisma.evaluationRun.create({
+      data: {
+        ...common,
+        params: { ...params, tau: 1 },
+        seed: 0,
+        permutations: 1,
+        idImageSetId: id.id,
+        oodImageSetIds: [ood.id],
+        status: 'succeeded',
+        progress: 1,
+        createdAt: sweep.finishedAt ?? created,
+        startedAt: created,
+        finishedAt: sweep.finishedAt,
+        sweepId: sweep.id,
+        sweepRole: role,
+        sweepIndex: index,
+      },
+    });
+    const result = resultRow(run.id, ood.id, idScores, normals(400, 1 - shift, 0.5, seed));
+    await prisma.evaluationResult.create({ data: result });
+    const mean = { auroc: result.auroc, fprAtTprId: result.fprAtTprId, fprAtTprOod: result.fprAtTprOod };
+    await prisma.evaluationRun.update({
+      where: { id: run.id },
+      data: {
+        meanMetrics: { ...mean, auprIn: result.auprIn, auprOut: result.auprOut },
+        meanFprAtTprId: mean.fprAtTprId,
+        meanFprAtTprOod: mean.fprAtTprOod,
+        meanAuroc: mean.auroc,
+      },
+    });
+    return { id: run.id, auroc: result.auroc };
+  };
+  const children = [];
+  for (const [index, params] of points.entries())
+    children.push(await evaluation(params, 'validation', index, valId, valOod, shifts[index] ?? 0, 200 + index));
+  const objectiveValues = children.map((child) => child.auroc);
+  const bestIndex = objectiveValues.indexOf(Math.max(...objectiveValues));
+  const bestParams = points[bestIndex]!;
+  const test = await evaluation(bestParams, 'test', bestIndex, testId, testOod, 1.0, 300);
+  await prisma.sweep.update({ where: { id: sweep.id }, data: { bestIndex, bestParams: { ...bestParams, tau: 1 } } });
+  const running = await prisma.sweep.create({
+    data: {
+      ...common,
+      objective: 'fprAtTprId',
+      grid: { temperature: [0.01, 1] },
+      baseParams: {},
+      childRequests: [{}, {}],
+      validationIdImageSetId: valId.id,
+      validationOodImageSetIds: [valOod.id],
+      status: 'running',
+      progress: 0.25,
+      startedAt: new Date(),
+      heartbeatAt: new Date(),
+      attempts: 1,
+    },
+  });
+  return {
+    sweepId: sweep.id,
+    runningSweepId: running.id,
+    childRunIds: children.map((child) => child.id),
+    objectiveValues,
+    bestIndex,
+    bestParams: { ...bestParams, tau: 1 },
+    testRunId: test.id,
+    grid,
   };
 }

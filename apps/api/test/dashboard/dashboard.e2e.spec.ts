@@ -9,7 +9,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
 import { Client } from 'pg';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { seedDashboard, type DashboardSeed } from './dashboard-seed';
+import { seedDashboard, seedSweep, type DashboardSeed, type SweepSeed } from './dashboard-seed';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
@@ -28,6 +28,11 @@ interface RunNode {
   id: string;
   method: string;
   results: { fprAtTprId: number; fprAtTprOod: number; auroc: number }[];
+}
+
+interface RunIdsPage {
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  edges: { node: { id: string } }[];
 }
 
 function meanPct(values: number[]): string {
@@ -260,6 +265,93 @@ describe('dashboard in Chromium', () => {
       tds.map((td) => td.textContent),
     );
     expect(shown).toEqual(api.evaluationRuns.edges.map(({ node }) => meanPct(node.results.map((r) => r.fprAtTprOod))));
+  });
+
+  it('sorts all pages on the server by any column (header buttons with aria-sort, by mouse or keyboard); paging and the CSV export follow', async () => {
+    const apiOrder = async (orderBy: string, filter = '', pages = 1) => {
+      const ids: string[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < pages; i++) {
+        const { evaluationRuns }: { evaluationRuns: RunIdsPage } = await app.gql<{ evaluationRuns: RunIdsPage }>(
+          `query($after: String) { evaluationRuns(first: 500, after: $after, orderBy: ${orderBy}${filter}) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`,
+          { after },
+        );
+        ids.push(...evaluationRuns.edges.map((edge) => edge.node.id));
+        if (!evaluationRuns.pageInfo.hasNextPage) break;
+        after = evaluationRuns.pageInfo.endCursor;
+      }
+      return ids;
+    };
+    const shownIds = () =>
+      page.$$eval('main tbody tr[data-key]', (trs) => trs.map((tr) => tr.getAttribute('data-key')));
+    const waitFirstRow = (id: string) =>
+      page.waitForFunction(
+        (first) => document.querySelector('main tbody tr[data-key]')?.getAttribute('data-key') === first,
+        id,
+      );
+    expect(
+      await measurePaint('runs_50_rows_of_10k_sorted_by_mean_auroc', '#/runs?size=50&sort=auroc&dir=desc', 50),
+    ).toBeLessThan(PAINT_BUDGET_MS);
+    await open('#/runs?size=50');
+    await page.waitForSelector('main table.data tbody tr[data-key]');
+    const auroc = page.locator('main th[data-key=auroc]');
+    expect(await auroc.getAttribute('aria-sort')).toBe('none');
+    await auroc.locator('button').click();
+    await page.waitForFunction(
+      () => document.querySelector('main th[data-key=auroc]')?.getAttribute('aria-sort') === 'descending',
+    );
+    expect(page.url()).toMatch(/sort=auroc&dir=desc/);
+    const byAuroc = await apiOrder('meanAuroc_desc');
+    await waitFirstRow(byAuroc[0]!);
+    expect(await shownIds()).toEqual(byAuroc.slice(0, 50));
+    const values = await page.$$eval('main tbody td[data-col=auroc]', (tds) => tds.map((td) => Number(td.textContent)));
+    expect(values).toEqual([...values].sort((a, b) => b - a));
+    await page.click('main [data-page=next]');
+    await waitFirstRow(byAuroc[50]!);
+    expect(await shownIds()).toEqual(byAuroc.slice(50, 100));
+    // By keyboard: the label set header is a button; Enter sorts by label set name, ascending first.
+    await page.locator('main th[data-key=labelSet] button').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      () => document.querySelector('main th[data-key=labelSet]')?.getAttribute('aria-sort') === 'ascending',
+    );
+    const byLabelSet = await apiOrder('labelSet_asc');
+    await waitFirstRow(byLabelSet[0]!);
+    expect(await shownIds()).toEqual(byLabelSet.slice(0, 50));
+    expect(await page.locator('main tbody td[data-col=labelSet]').first().textContent()).toBe('imagenet-bulk');
+    // The FPR95 column sorts by the convention shown.
+    await open('#/runs?size=50&fpr=fprAtTprOod&sort=fpr&dir=asc');
+    const byFprOod = await apiOrder('meanFprAtTprOod_asc');
+    await waitFirstRow(byFprOod[0]!);
+    expect(await shownIds()).toEqual(byFprOod.slice(0, 50));
+    expect(await page.locator('main th[data-key=fpr]').getAttribute('aria-sort')).toBe('ascending');
+    // The export of every page follows the order shown.
+    await open('#/runs?method=mcm&size=25&sort=duration&dir=asc');
+    const byDuration = await apiOrder('duration_asc', ', filter: { method: mcm }', 20);
+    await waitFirstRow(byDuration[0]!);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+    const rows = parseCsv(readFileSync((await download.path()) as string, 'utf8'));
+    expect(
+      rows
+        .slice(1)
+        .filter((row) => row.length > 1)
+        .map((row) => row[0]),
+    ).toEqual(byDuration);
+    await shot('runs-sorted');
+    // Mining runs sort on the server too: by negatives, most first.
+    await open('#/mining');
+    await page.waitForSelector('main table.data tbody tr[data-key]');
+    await page.locator('main th[data-key=negatives] button').click();
+    await page.waitForFunction(
+      () => document.querySelector('main th[data-key=negatives]')?.getAttribute('aria-sort') === 'descending',
+    );
+    const { miningRuns } = await app.gql<{ miningRuns: { edges: { node: { id: string } }[] } }>(
+      'query { miningRuns(first: 50, orderBy: negativeCount_desc) { edges { node { id } } } }',
+    );
+    expect(miningRuns.edges[0]?.node.id).toBe(seed.bigMiningRunId);
+    await waitFirstRow(seed.bigMiningRunId);
+    expect(await shownIds()).toEqual(miningRuns.edges.map((edge) => edge.node.id));
+    expect(page.url()).toMatch(/sort=negatives&dir=desc/);
   });
 
   it('narrows the list with a filter (method, label set) and keeps it in the URL', async () => {
@@ -994,5 +1086,142 @@ describe('dashboard in Chromium', () => {
       await page.evaluate(() => window.sessionStorage.clear());
       expectedHttpErrors(401);
     }
+  });
+
+  // Sweeps: seeded here, after every other page was checked, so the runs counts above do not
+  // include the sweep's evaluation runs (its own label set, model and image sets).
+  describe('sweeps', () => {
+    let sweeps: SweepSeed;
+
+    beforeAll(async () => {
+      sweeps = await seedSweep(app.db);
+    });
+
+    it('lists sweeps: method, objective, grid size, status with live progress, chosen parameters, test run link', async () => {
+      await open('#/sweeps');
+      const done = page.locator(`main tbody tr[data-key="${sweeps.sweepId}"]`);
+      const running = page.locator(`main tbody tr[data-key="${sweeps.runningSweepId}"]`);
+      await done.waitFor();
+      expect(await page.locator('#nav a[aria-current=page]').textContent()).toBe('Sweeps');
+      const cell = (row: typeof done, col: string) => row.locator(`td[data-col=${col}]`).textContent();
+      expect(await cell(done, 'method')).toBe('neglabel');
+      expect(await cell(done, 'objective')).toBe('auroc');
+      expect(await cell(done, 'points')).toBe('6');
+      expect(await cell(done, 'status')).toBe('succeeded');
+      expect(await cell(done, 'best')).toBe(`#${sweeps.bestIndex}: groups=100, tau=1, temperature=0.1`);
+      expect(await done.locator('td[data-col=test] a').getAttribute('href')).toBe(`#/run/${sweeps.testRunId}`);
+      expect(await cell(running, 'points')).toBe('2');
+      expect(await cell(running, 'status')).toContain('25%');
+      expect(await cell(running, 'best')).toBe('—');
+      const client = new Client({ connectionString: app.db.connection.url });
+      await client.connect();
+      try {
+        await client.query(`UPDATE "${app.db.connection.schema}".sweeps SET progress = 0.6 WHERE id = $1`, [
+          sweeps.runningSweepId,
+        ]);
+        await page.waitForFunction(
+          (id) =>
+            document.querySelector(`main tbody tr[data-key="${id}"] td[data-col=status]`)?.textContent?.includes('60%'),
+          sweeps.runningSweepId,
+          { timeout: 10_000 },
+        );
+      } finally {
+        await client.end();
+      }
+      await shot('sweeps');
+      await done.locator('td[data-col=created] a').click();
+      await page.waitForFunction((id) => window.location.hash === `#/sweep/${id}`, sweeps.sweepId);
+      await page.waitForSelector('main table.data tbody tr[data-key]');
+    });
+
+    it('shows a sweep from a deep link: grid points with objective values, the chosen one highlighted, links, a plot', async () => {
+      await open(`#/sweep/${sweeps.sweepId}`);
+      await page.waitForSelector('main table.data tbody tr[data-key]');
+      const api = await app.gql<{
+        sweep: {
+          bestIndex: number;
+          testRunId: string;
+          children: { index: number; objectiveValue: number; evaluationRunId: string }[];
+        };
+      }>(
+        `query { sweep(id: "${sweeps.sweepId}") { bestIndex testRunId children { index objectiveValue evaluationRunId } } }`,
+      );
+      expect(api.sweep.children.map((child) => child.objectiveValue)).toEqual(sweeps.objectiveValues);
+      const rows = await page.$$eval('main tbody tr[data-key]', (trs) =>
+        trs.map((tr) => ({
+          index: tr.getAttribute('data-key'),
+          chosen: tr.classList.contains('chosen'),
+          temperature: tr.querySelector('td[data-col=param-temperature]')?.textContent,
+          groups: tr.querySelector('td[data-col=param-groups]')?.textContent,
+          objective: tr.querySelector('td[data-col=objective]')?.textContent,
+          run: tr.querySelector('td[data-col=run] a')?.getAttribute('href'),
+        })),
+      );
+      expect(rows).toEqual(
+        api.sweep.children.map((child, i) => ({
+          index: String(child.index),
+          chosen: child.index === api.sweep.bestIndex,
+          temperature: String(sweeps.grid['temperature']![Math.floor(i / 2)]),
+          groups: String(sweeps.grid['groups']![i % 2]),
+          objective: child.objectiveValue.toFixed(6),
+          run: `#/run/${child.evaluationRunId}`,
+        })),
+      );
+      expect(await page.locator('main tbody tr.chosen td[data-col=index]').textContent()).toBe(
+        `${sweeps.bestIndex} chosen`,
+      );
+      expect(await page.locator('#sweep-chosen').textContent()).toBe(
+        `#${sweeps.bestIndex}: groups=100, tau=1, temperature=0.1`,
+      );
+      expect(await page.locator('#sweep-test-run').getAttribute('href')).toBe(`#/run/${api.sweep.testRunId}`);
+      const chart = page.locator('main figure.chart');
+      expect(await chart.getAttribute('data-point-count')).toBe('6');
+      expect(await chart.getAttribute('data-series-count')).toBe('2');
+      expect(await chart.locator('canvas').count()).toBe(1);
+      expect(await chart.textContent()).toContain(`chosen point #${sweeps.bestIndex}`);
+      expect(await page.locator('main').textContent()).toContain('ID val-id; OOD val-ood-near');
+      await shot('sweep');
+      await page.locator('#sweep-test-run').click();
+      await page.waitForFunction((id) => window.location.hash === `#/run/${id}`, sweeps.testRunId);
+      await page.waitForFunction(() => document.querySelector('main')?.textContent?.includes('test-ood-far'));
+    });
+
+    it('follows a running sweep on its page over runProgress, then shows in words why it failed', async () => {
+      await open(`#/sweep/${sweeps.runningSweepId}`);
+      const status = page.locator('main [data-slot=status]');
+      await status.waitFor();
+      expect(await status.textContent()).toContain('60%');
+      expect(await page.locator('main tbody td.empty').textContent()).toContain('appear when the sweep succeeds');
+      const client = new Client({ connectionString: app.db.connection.url });
+      await client.connect();
+      try {
+        const schema = `"${app.db.connection.schema}"`;
+        await client.query(`UPDATE ${schema}.sweeps SET progress = 0.9 WHERE id = $1`, [sweeps.runningSweepId]);
+        await page.waitForFunction(
+          () => document.querySelector('main [data-slot=status]')?.textContent?.includes('90%'),
+          undefined,
+          {
+            timeout: 10_000,
+          },
+        );
+        await client.query(
+          `UPDATE ${schema}.sweeps SET status = 'failed', error = 'stopped by the e2e test', error_code = 'E2E', finished_at = now() WHERE id = $1`,
+          [sweeps.runningSweepId],
+        );
+        const alert = page.locator('main [role=alert]');
+        await alert.waitFor({ timeout: 10_000 });
+        expect(await alert.textContent()).toBe('The sweep failed: stopped by the e2e test (code E2E)');
+        expect(await status.textContent()).toContain('failed');
+      } finally {
+        await client.end();
+      }
+    });
+
+    it('says in words, with the code, when a sweep does not exist', async () => {
+      await open('#/sweep/00000000-0000-4000-8000-000000000000');
+      const alert = page.locator('main [role=alert]');
+      await alert.waitFor();
+      expect(await alert.textContent()).toMatch(/Could not load sweep .*\(code NOT_FOUND\)/);
+    });
   });
 });

@@ -17,6 +17,8 @@ import { modelsPage } from './pages/models.page';
 import { negativesPage } from './pages/negatives.page';
 import { runPage } from './pages/run.page';
 import { runsPage } from './pages/runs.page';
+import { sweepPage } from './pages/sweep.page';
+import { sweepsPage } from './pages/sweeps.page';
 
 const PAGES: readonly PageModule[] = [
   runsPage,
@@ -29,6 +31,8 @@ const PAGES: readonly PageModule[] = [
   modelsPage,
   imageSetsPage,
   detectorsPage,
+  sweepsPage,
+  sweepPage,
 ];
 
 let current: { module: PageModule; id: string | undefined; page: Page } | undefined;

@@ -222,12 +222,58 @@ export class EvaluationRunFilter {
   createdBefore?: Date;
 }
 
+/** The columns evaluationRuns sorts by (each ordering is `<key>_asc` or `<key>_desc`). */
+export const EVALUATION_RUN_SORT_KEYS = [
+  'created',
+  'method',
+  'status',
+  'labelSet',
+  'model',
+  'meanFprAtTprId',
+  'meanFprAtTprOod',
+  'meanAuroc',
+  'duration',
+  'oodSets',
+] as const;
+export type EvaluationRunSortKey = (typeof EVALUATION_RUN_SORT_KEYS)[number];
+
 export enum EvaluationRunOrder {
   created_desc = 'created_desc',
   created_asc = 'created_asc',
+  method_asc = 'method_asc',
+  method_desc = 'method_desc',
+  status_asc = 'status_asc',
+  status_desc = 'status_desc',
+  labelSet_asc = 'labelSet_asc',
+  labelSet_desc = 'labelSet_desc',
+  model_asc = 'model_asc',
+  model_desc = 'model_desc',
+  meanFprAtTprId_asc = 'meanFprAtTprId_asc',
+  meanFprAtTprId_desc = 'meanFprAtTprId_desc',
+  meanFprAtTprOod_asc = 'meanFprAtTprOod_asc',
+  meanFprAtTprOod_desc = 'meanFprAtTprOod_desc',
+  meanAuroc_asc = 'meanAuroc_asc',
+  meanAuroc_desc = 'meanAuroc_desc',
+  duration_asc = 'duration_asc',
+  duration_desc = 'duration_desc',
+  oodSets_asc = 'oodSets_asc',
+  oodSets_desc = 'oodSets_desc',
 }
 
-registerEnumType(EvaluationRunOrder, { name: 'EvaluationRunOrder' });
+registerEnumType(EvaluationRunOrder, {
+  name: 'EvaluationRunOrder',
+  description:
+    'Sort key and direction of evaluationRuns; ties are broken by id in the same direction, so cursor paging is stable. ' +
+    'method and status sort by their names; labelSet and model by the name of the label set / model; the means are over the ' +
+    "run's OOD sets (as its results give them); duration is finishedAt − startedAt. Runs without the value (no results yet, " +
+    'not finished) come last in either direction',
+});
+
+/** The key and direction of an ordering. */
+export function sortOfOrder(order: EvaluationRunOrder): { key: EvaluationRunSortKey; direction: 'asc' | 'desc' } {
+  const at = order.lastIndexOf('_');
+  return { key: order.slice(0, at) as EvaluationRunSortKey, direction: order.slice(at + 1) === 'asc' ? 'asc' : 'desc' };
+}
 
 @ArgsType()
 export class EvaluationRunsArgs extends PageArgs {

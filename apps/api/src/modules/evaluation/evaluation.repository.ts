@@ -4,6 +4,8 @@
 // table by evaluation.repository.spec.ts, so no column is silently left out.
 import type { Db, PrismaClient } from '../../db/prisma.service';
 import { Prisma } from '../../db/prisma.service';
+import { keysetCondition, orderByClause, type SortPosition, type SqlSortExpression } from '../../db/sql-order';
+import type { EvaluationRunFilter, EvaluationRunSortKey } from './evaluation.input';
 import type { EvaluationRun } from './evaluation.type';
 
 /** A result row without its curves (ROC points, histograms), which are fetched only when asked. */
@@ -66,6 +68,67 @@ export function runListSelect(fields: ReadonlySet<string> | undefined): Prisma.E
   return Object.fromEntries([...wanted].map((column) => [column, true]));
 }
 
+/** The means the runs list sorts by, over a run's results (null without results), as the migration backfilled them. */
+export function meansOfResults(results: readonly Pick<ResultInsert, 'fprAtTprId' | 'fprAtTprOod' | 'auroc'>[]): {
+  meanFprAtTprId: number | null;
+  meanFprAtTprOod: number | null;
+  meanAuroc: number | null;
+} {
+  const mean = (value: (result: (typeof results)[number]) => number): number | null =>
+    results.length === 0 ? null : results.reduce((sum, result) => sum + value(result), 0) / results.length;
+  return {
+    meanFprAtTprId: mean((result) => result.fprAtTprId),
+    meanFprAtTprOod: mean((result) => result.fprAtTprOod),
+    meanAuroc: mean((result) => result.auroc),
+  };
+}
+
+/**
+ * The SQL value each evaluationRuns ordering sorts by (over `evaluation_runs r`), the type its
+ * cursor value is cast back to, and the join it needs. Enums sort by their names (not their
+ * declaration order), as a person reads the column.
+ */
+const SORT_EXPRESSIONS: Readonly<Record<EvaluationRunSortKey, SqlSortExpression>> = {
+  created: { sql: Prisma.sql`r.created_at`, type: Prisma.sql`timestamp(3)`, nullable: false },
+  method: { sql: Prisma.sql`r.method::text`, type: Prisma.sql`text`, nullable: false },
+  status: { sql: Prisma.sql`r.status::text`, type: Prisma.sql`text`, nullable: false },
+  labelSet: {
+    sql: Prisma.sql`l.name`,
+    type: Prisma.sql`text`,
+    nullable: false,
+    join: Prisma.sql`JOIN label_sets l ON l.id = r.label_set_id`,
+  },
+  model: {
+    sql: Prisma.sql`m.name`,
+    type: Prisma.sql`text`,
+    nullable: false,
+    join: Prisma.sql`JOIN encoder_models m ON m.id = r.model_id`,
+  },
+  meanFprAtTprId: { sql: Prisma.sql`r.mean_fpr_at_tpr_id`, type: Prisma.sql`float8`, nullable: true },
+  meanFprAtTprOod: { sql: Prisma.sql`r.mean_fpr_at_tpr_ood`, type: Prisma.sql`float8`, nullable: true },
+  meanAuroc: { sql: Prisma.sql`r.mean_auroc`, type: Prisma.sql`float8`, nullable: true },
+  duration: {
+    sql: Prisma.sql`EXTRACT(EPOCH FROM r.finished_at - r.started_at)`,
+    type: Prisma.sql`numeric`,
+    nullable: true,
+  },
+  oodSets: { sql: Prisma.sql`cardinality(r.ood_image_set_ids)`, type: Prisma.sql`int`, nullable: false },
+};
+
+function filterConditions(filter: EvaluationRunFilter): Prisma.Sql[] {
+  const conditions = [Prisma.sql`TRUE`];
+  if (filter.labelSetId != null) conditions.push(Prisma.sql`r.label_set_id = ${filter.labelSetId}::uuid`);
+  if (filter.modelId != null) conditions.push(Prisma.sql`r.model_id = ${filter.modelId}::uuid`);
+  if (filter.method != null) conditions.push(Prisma.sql`r.method::text = ${filter.method}`);
+  if (filter.status != null) conditions.push(Prisma.sql`r.status::text = ${filter.status}`);
+  // Prisma keeps DateTime columns as UTC wall-clock timestamps (without time zone).
+  if (filter.createdAfter != null)
+    conditions.push(Prisma.sql`r.created_at >= ${filter.createdAfter.toISOString()}::timestamptz AT TIME ZONE 'UTC'`);
+  if (filter.createdBefore != null)
+    conditions.push(Prisma.sql`r.created_at < ${filter.createdBefore.toISOString()}::timestamptz AT TIME ZONE 'UTC'`);
+  return conditions;
+}
+
 export class EvaluationRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -124,24 +187,47 @@ export class EvaluationRepository {
     });
   }
 
+  /**
+   * One page of runs in `sort` order after `after` (the sort value and id of the previous page's
+   * last row), with each row's sort value for the next cursor (db/sql-order.ts); the rows'
+   * columns are then read by id with `select`.
+   */
   async page(
-    where: Prisma.EvaluationRunWhereInput,
-    keyset: Prisma.EvaluationRunWhereInput,
-    direction: 'asc' | 'desc',
+    filter: EvaluationRunFilter,
+    sort: { key: EvaluationRunSortKey; direction: 'asc' | 'desc' },
+    after: SortPosition | undefined,
     take: number,
     select: Prisma.EvaluationRunSelect,
     withCount: boolean,
-  ): Promise<{ rows: EvaluationRun[]; totalCount: number }> {
-    const [rows, totalCount] = await Promise.all([
-      this.prisma.evaluationRun.findMany({
-        where: { AND: [where, keyset] },
-        orderBy: [{ createdAt: direction }, { id: direction }],
-        take,
-        select,
-      }),
-      withCount ? this.prisma.evaluationRun.count({ where }) : Promise.resolve(0),
+  ): Promise<{ rows: { run: EvaluationRun; sortValue: string | null }[]; totalCount: number }> {
+    const expression = SORT_EXPRESSIONS[sort.key];
+    const where = filterConditions(filter);
+    const conditions = after === undefined ? where : [...where, keysetCondition(expression, sort.direction, after)];
+    const [ordered, totalCount] = await Promise.all([
+      this.prisma.$queryRaw<{ id: string; sort_value: string | null }[]>`
+        SELECT r.id::text AS id, (${expression.sql})::text AS sort_value
+          FROM evaluation_runs r ${expression.join ?? Prisma.empty}
+         WHERE ${Prisma.join(conditions, ' AND ')}
+         ${orderByClause(expression, sort.direction)}
+         LIMIT ${take}`,
+      withCount
+        ? this.prisma.$queryRaw<{ count: number }[]>`
+            SELECT count(*)::int AS count FROM evaluation_runs r WHERE ${Prisma.join(where, ' AND ')}`.then(
+            (rows) => rows[0]?.count ?? 0,
+          )
+        : Promise.resolve(0),
     ]);
-    return { rows: rows as EvaluationRun[], totalCount };
+    const runs = await this.prisma.evaluationRun.findMany({
+      where: { id: { in: ordered.map((row) => row.id) } },
+      select: { ...select, id: true },
+    });
+    const byId = new Map(runs.map((run) => [run.id, run as EvaluationRun]));
+    const rows = ordered.flatMap((row) => {
+      const run = byId.get(row.id);
+      // A run deleted between the two reads is left out of the page.
+      return run === undefined ? [] : [{ run, sortValue: row.sort_value }];
+    });
+    return { rows, totalCount };
   }
 
   groupPermutations(ids: readonly string[]): Promise<{ id: string; groupPermutation: Uint8Array | null }[]> {
@@ -204,6 +290,11 @@ export class EvaluationRepository {
     await tx.evaluationResult.deleteMany({ where: { evaluationRunId } });
     await tx.sampleScores.deleteMany({ where: { evaluationRunId } });
     await tx.evaluationResult.createMany({ data: [...results] });
+    await tx.evaluationRun.update({
+      where: { id: evaluationRunId },
+      data: meansOfResults(results),
+      select: { id: true },
+    });
     await tx.sampleScores.createMany({
       data: scores.map((set) => ({
         evaluationRunId,

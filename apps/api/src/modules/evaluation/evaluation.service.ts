@@ -24,9 +24,10 @@ import { backboneId, ImageSetKind, ModelKind, RunStatus } from '../../shared/enu
 import { encodeGroupPermutation } from './group-permutation';
 import { ImmutableRowCache } from '../../shared/immutable-row-cache';
 import { hasNpySource, readNpySource } from '../../shared/npy-source';
-import { checkPageSize, decodeCursor, encodeCursor, toPage, type Page } from '../../shared/pagination';
+import { checkPageSize, toPage, type Page } from '../../shared/pagination';
+import { decodeSortCursor, encodeSortCursor } from '../../db/sql-order';
 import {
-  EvaluationRunOrder,
+  sortOfOrder,
   type EvaluationRunsArgs,
   type GroupPermutationInput,
   type IndexOrderInput,
@@ -522,38 +523,21 @@ export class EvaluationService {
     options: { totalCount?: boolean; fields?: ReadonlySet<string> } = {},
   ): Promise<Page<EvaluationRun>> {
     checkPageSize(args.first, this.config.maxPageSize);
-    const filter = args.filter ?? {};
-    const where: Prisma.EvaluationRunWhereInput = {
-      labelSetId: filter.labelSetId ?? undefined,
-      modelId: filter.modelId ?? undefined,
-      method: filter.method ?? undefined,
-      status: filter.status ?? undefined,
-      createdAt:
-        filter.createdAfter == null && filter.createdBefore == null
-          ? undefined
-          : { gte: filter.createdAfter ?? undefined, lt: filter.createdBefore ?? undefined },
-    };
-    const direction = args.orderBy === EvaluationRunOrder.created_asc ? 'asc' : 'desc';
-    const beyond = direction === 'asc' ? 'gt' : 'lt';
-    const after = args.after == null ? undefined : decodeCursor(args.after, 2);
-    const keyset: Prisma.EvaluationRunWhereInput =
-      after === undefined
-        ? {}
-        : {
-            OR: [
-              { createdAt: { [beyond]: new Date(String(after[0])) } },
-              { createdAt: new Date(String(after[0])), id: { [beyond]: String(after[1]) } },
-            ],
-          };
     const { rows, totalCount } = await this.repository.page(
-      where,
-      keyset,
-      direction,
+      args.filter ?? {},
+      sortOfOrder(args.orderBy),
+      args.after == null ? undefined : decodeSortCursor(args.after, args.orderBy),
       args.first + 1,
       runListSelect(options.fields),
       options.totalCount !== false,
     );
-    return toPage(rows, args.first, (row) => encodeCursor([row.createdAt.toISOString(), row.id]), totalCount);
+    const page = toPage(
+      rows,
+      args.first,
+      (row) => encodeSortCursor(args.orderBy, { value: row.sortValue, id: row.run.id }),
+      totalCount,
+    );
+    return { ...page, edges: page.edges.map((edge) => ({ node: edge.node.run, cursor: edge.cursor })) };
   }
 
   /** Side-by-side metrics of runs per OOD set, best run per set, and an average row over the sets all runs share. */

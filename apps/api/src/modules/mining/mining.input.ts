@@ -98,6 +98,49 @@ export class NegativesArgs extends PageArgs {
   orderBy!: NegativeOrder;
 }
 
+/** The columns miningRuns sorts by (each ordering is `<key>_asc` or `<key>_desc`). */
+export const MINING_RUN_SORT_KEYS = [
+  'created',
+  'selectionMethod',
+  'status',
+  'labelSet',
+  'model',
+  'negativeCount',
+  'duration',
+] as const;
+export type MiningRunSortKey = (typeof MINING_RUN_SORT_KEYS)[number];
+
+export enum MiningRunOrder {
+  created_desc = 'created_desc',
+  created_asc = 'created_asc',
+  selectionMethod_asc = 'selectionMethod_asc',
+  selectionMethod_desc = 'selectionMethod_desc',
+  status_asc = 'status_asc',
+  status_desc = 'status_desc',
+  labelSet_asc = 'labelSet_asc',
+  labelSet_desc = 'labelSet_desc',
+  model_asc = 'model_asc',
+  model_desc = 'model_desc',
+  negativeCount_asc = 'negativeCount_asc',
+  negativeCount_desc = 'negativeCount_desc',
+  duration_asc = 'duration_asc',
+  duration_desc = 'duration_desc',
+}
+
+registerEnumType(MiningRunOrder, {
+  name: 'MiningRunOrder',
+  description:
+    'Sort key and direction of miningRuns; ties are broken by id in the same direction, so cursor paging is stable. ' +
+    'selectionMethod and status sort by their names; labelSet and model by the name of the label set / model; ' +
+    'duration is finishedAt − startedAt, and runs not finished come last in either direction',
+});
+
+/** The key and direction of an ordering. */
+export function sortOfMiningOrder(order: MiningRunOrder): { key: MiningRunSortKey; direction: 'asc' | 'desc' } {
+  const at = order.lastIndexOf('_');
+  return { key: order.slice(0, at) as MiningRunSortKey, direction: order.slice(at + 1) === 'asc' ? 'asc' : 'desc' };
+}
+
 @ArgsType()
 export class MiningRunsArgs extends PageArgs {
   @Field(() => ID, { nullable: true })
@@ -113,4 +156,7 @@ export class MiningRunsArgs extends PageArgs {
   @Field(() => RunStatus, { nullable: true })
   @IsOptional()
   status?: RunStatus;
+
+  @Field(() => MiningRunOrder, { defaultValue: MiningRunOrder.created_desc })
+  orderBy!: MiningRunOrder;
 }

@@ -1,11 +1,13 @@
 // Data access of the mining feature: mining runs, their negative labels and the stored corpora.
 // The only file of the feature that calls Prisma.
 import type { Db, PrismaClient } from '../../db/prisma.service';
-import { type Prisma } from '../../db/prisma.service';
+import { Prisma } from '../../db/prisma.service';
 import { RunStatus } from '../../shared/enums';
 import type { StoredCorpusEntry } from '../../shared/corpus-store';
 import { WORDNET_SOURCE, type WordNetCorpus } from '../../shared/wordnet-corpus';
-import type { Corpus, MiningRun, NegativeLabel } from './mining.type';
+import { keysetCondition, orderByClause, type SortPosition, type SqlSortExpression } from '../../db/sql-order';
+import type { MiningRunSortKey, MiningRunsArgs } from './mining.input';
+import type { Corpus, MiningRun, NegativeLabel, NegativesSummary, NegativeValueCount } from './mining.type';
 
 const INSERT_CHUNK = 2000;
 
@@ -24,6 +26,38 @@ export type MiningRunForJob = Prisma.MiningRunGetPayload<{ include: { model: tru
 export function literalContains(text: string): Prisma.StringFilter {
   return { contains: text.replace(/[\\%_]/g, (char) => `\\${char}`), mode: 'insensitive' };
 }
+
+/**
+ * The SQL value each miningRuns ordering sorts by (over `mining_runs r`). The negative count is
+ * counted per run from the (mining_run_id, rank) primary key, an index-only count.
+ */
+const MINING_SORT_EXPRESSIONS: Readonly<Record<MiningRunSortKey, SqlSortExpression>> = {
+  created: { sql: Prisma.sql`r.created_at`, type: Prisma.sql`timestamp(3)`, nullable: false },
+  selectionMethod: { sql: Prisma.sql`r.selection_method::text`, type: Prisma.sql`text`, nullable: false },
+  status: { sql: Prisma.sql`r.status::text`, type: Prisma.sql`text`, nullable: false },
+  labelSet: {
+    sql: Prisma.sql`l.name`,
+    type: Prisma.sql`text`,
+    nullable: false,
+    join: Prisma.sql`JOIN label_sets l ON l.id = r.label_set_id`,
+  },
+  model: {
+    sql: Prisma.sql`m.name`,
+    type: Prisma.sql`text`,
+    nullable: false,
+    join: Prisma.sql`JOIN encoder_models m ON m.id = r.model_id`,
+  },
+  negativeCount: {
+    sql: Prisma.sql`(SELECT count(*) FROM negative_labels n WHERE n.mining_run_id = r.id)`,
+    type: Prisma.sql`bigint`,
+    nullable: false,
+  },
+  duration: {
+    sql: Prisma.sql`EXTRACT(EPOCH FROM r.finished_at - r.started_at)`,
+    type: Prisma.sql`numeric`,
+    nullable: true,
+  },
+};
 
 export class MiningRepository {
   constructor(private readonly prisma: PrismaClient) {}
@@ -61,20 +95,37 @@ export class MiningRepository {
     });
   }
 
+  /** One page of runs in `sort` order after `after`, with each row's sort value (db/sql-order.ts). */
   async page(
-    where: Prisma.MiningRunWhereInput,
-    keyset: Prisma.MiningRunWhereInput,
+    filter: Pick<MiningRunsArgs, 'labelSetId' | 'modelId' | 'status'>,
+    sort: { key: MiningRunSortKey; direction: 'asc' | 'desc' },
+    after: SortPosition | undefined,
     take: number,
-  ): Promise<{ rows: MiningRun[]; totalCount: number }> {
-    const [rows, totalCount] = await Promise.all([
-      this.prisma.miningRun.findMany({
-        where: { AND: [where, keyset] },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        take,
-      }),
-      this.prisma.miningRun.count({ where }),
+  ): Promise<{ rows: { run: MiningRun; sortValue: string | null }[]; totalCount: number }> {
+    const expression = MINING_SORT_EXPRESSIONS[sort.key];
+    const where = [Prisma.sql`TRUE`];
+    if (filter.labelSetId != null) where.push(Prisma.sql`r.label_set_id = ${filter.labelSetId}::uuid`);
+    if (filter.modelId != null) where.push(Prisma.sql`r.model_id = ${filter.modelId}::uuid`);
+    if (filter.status != null) where.push(Prisma.sql`r.status::text = ${filter.status}`);
+    const conditions = after === undefined ? where : [...where, keysetCondition(expression, sort.direction, after)];
+    const [ordered, counted] = await Promise.all([
+      this.prisma.$queryRaw<{ id: string; sort_value: string | null }[]>`
+        SELECT r.id::text AS id, (${expression.sql})::text AS sort_value
+          FROM mining_runs r ${expression.join ?? Prisma.empty}
+         WHERE ${Prisma.join(conditions, ' AND ')}
+         ${orderByClause(expression, sort.direction)}
+         LIMIT ${take}`,
+      this.prisma.$queryRaw<{ count: number }[]>`
+        SELECT count(*)::int AS count FROM mining_runs r WHERE ${Prisma.join(where, ' AND ')}`,
     ]);
-    return { rows, totalCount };
+    const runs = await this.byIds(ordered.map((row) => row.id));
+    const byId = new Map(runs.map((run) => [run.id, run]));
+    const rows = ordered.flatMap((row) => {
+      const run = byId.get(row.id);
+      // A run deleted between the two reads is left out of the page.
+      return run === undefined ? [] : [{ run, sortValue: row.sort_value }];
+    });
+    return { rows, totalCount: counted[0]?.count ?? 0 };
   }
 
   latestSucceeded(labelSetId: string, modelId: string): Promise<{ id: string } | null> {
@@ -153,6 +204,51 @@ export class MiningRepository {
       _count: { _all: true },
     });
     return new Map(counts.map((row) => [row.miningRunId, row._count._all]));
+  }
+
+  /**
+   * Counts, flags and the statistic histogram of every negative of a run, aggregated in Postgres
+   * (the (mining_run_id, …) indexes; no row leaves the database). Bins as StatisticHistogram says.
+   */
+  async negativesSummary(miningRunId: string, bins: number): Promise<NegativesSummary> {
+    const finite = Prisma.sql`statistic NOT IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)`;
+    const [totals, byPos, byLexname] = await Promise.all([
+      this.prisma.$queryRaw<
+        { total: number; flagged: number; non_finite: number; lo: number | null; hi: number | null }[]
+      >`
+        SELECT count(*)::int AS total, (count(*) FILTER (WHERE flagged))::int AS flagged,
+               (count(*) FILTER (WHERE NOT ${finite}))::int AS non_finite,
+               min(statistic) FILTER (WHERE ${finite}) AS lo, max(statistic) FILTER (WHERE ${finite}) AS hi
+          FROM negative_labels WHERE mining_run_id = ${miningRunId}::uuid`,
+      this.valueCounts(miningRunId, Prisma.sql`pos`),
+      this.valueCounts(miningRunId, Prisma.sql`lexname`),
+    ]);
+    const { total = 0, flagged = 0, non_finite: nonFinite = 0, lo = null, hi = null } = totals[0] ?? {};
+    const counts = new Array<number>(lo === null ? 0 : bins).fill(0);
+    let edges: number[] = [];
+    if (lo !== null && hi !== null) {
+      // The bin formula is StatisticHistogram's; a single bin when every finite value is equal.
+      const bin =
+        hi > lo
+          ? Prisma.sql`LEAST(${bins - 1}, floor((statistic - ${lo}::float8) / (${hi}::float8 - ${lo}::float8) * ${bins}))::int`
+          : Prisma.sql`0`;
+      const rows = await this.prisma.$queryRaw<{ bin: number; count: number }[]>`
+        SELECT ${bin} AS bin, count(*)::int AS count FROM negative_labels
+         WHERE mining_run_id = ${miningRunId}::uuid AND ${finite} GROUP BY 1`;
+      if (hi === lo) counts.length = 1;
+      for (const row of rows) counts[row.bin] = row.count;
+      edges =
+        hi > lo
+          ? Array.from({ length: bins + 1 }, (_v, i) => (i === bins ? hi : lo + ((hi - lo) * i) / bins))
+          : [lo, hi];
+    }
+    return { total, flagged, byPos, byLexname, statistic: { min: lo, max: hi, edges, counts, nonFinite } };
+  }
+
+  private valueCounts(miningRunId: string, column: Prisma.Sql): Promise<NegativeValueCount[]> {
+    return this.prisma.$queryRaw<NegativeValueCount[]>`
+      SELECT ${column} AS value, count(*)::int AS count FROM negative_labels
+       WHERE mining_run_id = ${miningRunId}::uuid GROUP BY 1 ORDER BY 2 DESC, 1 ASC NULLS LAST`;
   }
 
   /** How many entries of each part of speech a corpus has (counted in Postgres, without loading the entries). */

@@ -1,4 +1,5 @@
-// GraphQL operations on mining: mineNegatives, miningRuns, miningRun, negatives, corpora.
+// GraphQL operations on mining: mineNegatives, miningRuns, miningRun (with its negatives summary),
+// negatives, corpora.
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { ApiContext } from '../../context';
@@ -7,7 +8,8 @@ import { connectionTypes, selectsField, type Page } from '../../shared/paginatio
 import { LabelSet } from '../label-set/label-set.type';
 import { EncoderModel } from '../model/model.type';
 import { MineNegativesInput, MiningRunsArgs, NegativesArgs } from './mining.input';
-import { Corpus, MiningRun, NegativeLabel } from './mining.type';
+import { MAX_SUMMARY_BINS } from './mining.service';
+import { Corpus, MiningRun, NegativeLabel, NegativesSummary } from './mining.type';
 import { NullArguments, type RootOf } from '../../plugins/null-arguments.middleware';
 
 export const NegativeLabelConnection = connectionTypes(NegativeLabel, 'NegativeLabel');
@@ -26,7 +28,7 @@ export class MiningResolver {
     return ctx.services.mining.mineNegatives(input);
   }
 
-  @Query(() => MiningRunConnection, { description: 'Mining runs, newest first' })
+  @Query(() => MiningRunConnection, { description: 'Mining runs, newest first unless orderBy says otherwise' })
   miningRuns(@Ctx() ctx: ApiContext, @Args(() => MiningRunsArgs) args: MiningRunsArgs): Promise<Page<MiningRun>> {
     return ctx.services.mining.list(args);
   }
@@ -65,6 +67,19 @@ export class MiningResolver {
   @FieldResolver(() => Corpus)
   async corpus(@Root() run: RootOf<MiningRun>, @Ctx() ctx: ApiContext): Promise<Corpus> {
     return (await ctx.loaders.corpus.load(run.corpusId)) ?? Promise.reject(notFound('corpus', run.corpusId));
+  }
+
+  @FieldResolver(() => NegativesSummary, {
+    description:
+      "Counts per part of speech and lexicographer file, flagged count and a histogram of the selection statistic over all of the run's negatives",
+  })
+  negativesSummary(
+    @Root() run: RootOf<MiningRun>,
+    @Ctx() ctx: ApiContext,
+    @Arg('bins', () => Int, { defaultValue: 40, description: `Histogram bins, 1 to ${MAX_SUMMARY_BINS}` })
+    bins: number,
+  ): Promise<NegativesSummary> {
+    return ctx.services.mining.negativesSummary(run, bins);
   }
 
   @FieldResolver(() => Int)

@@ -11,14 +11,22 @@ import { ModelKind, RunStatus } from '../../shared/enums';
 import { importedCorpusRowInputHash, importedLabelInputHash } from '../../shared/hashing';
 import { ImmutableRowCache } from '../../shared/immutable-row-cache';
 import { checkPageSize, decodeCursor, encodeCursor, toPage, type Page } from '../../shared/pagination';
+import { decodeSortCursor, encodeSortCursor } from '../../db/sql-order';
 import { WORDNET_SOURCE, type WordNetCorpus } from '../../shared/wordnet-corpus';
 import type { LabelSetRepository } from '../label-set';
 import type { ModelRepository } from '../model';
 import { literalContains, type MiningRepository } from './mining.repository';
 import { validateMiningLaunch } from './mining-launch-validation';
 import { resolveSelectionParams } from './selection';
-import { NegativeOrder, type MineNegativesInput, type MiningRunsArgs, type NegativesArgs } from './mining.input';
-import type { Corpus, MiningRun, NegativeLabel } from './mining.type';
+import {
+  MiningRunOrder,
+  NegativeOrder,
+  sortOfMiningOrder,
+  type MineNegativesInput,
+  type MiningRunsArgs,
+  type NegativesArgs,
+} from './mining.input';
+import type { Corpus, MiningRun, NegativeLabel, NegativesSummary } from './mining.type';
 
 /** Negatives of succeeded runs kept in memory, in rows (a row is ~0.3 kB). */
 const CACHED_NEGATIVE_ROWS = 500_000;
@@ -29,11 +37,18 @@ interface FinishedNegatives {
   byStatistic?: { readonly asc: readonly NegativeLabel[]; readonly desc: readonly NegativeLabel[] };
 }
 
+/** Bins a negatives summary may ask for. */
+export const MAX_SUMMARY_BINS = 1000;
+const MAX_CACHED_SUMMARIES = 200;
+
 export class MiningService {
   private readonly finishedNegatives = new ImmutableRowCache<FinishedNegatives>(
     CACHED_NEGATIVE_ROWS,
     (entry) => entry.byRank.length,
   );
+
+  /** Summaries of succeeded runs (their negatives never change), by run and bin count. */
+  private readonly finishedSummaries = new ImmutableRowCache<NegativesSummary>(MAX_CACHED_SUMMARIES, () => 1);
 
   constructor(
     private readonly repository: MiningRepository,
@@ -124,23 +139,32 @@ export class MiningService {
 
   async list(args: MiningRunsArgs): Promise<Page<MiningRun>> {
     checkPageSize(args.first, this.config.maxPageSize);
-    const where: Prisma.MiningRunWhereInput = {
-      labelSetId: args.labelSetId ?? undefined,
-      modelId: args.modelId ?? undefined,
-      status: args.status ?? undefined,
-    };
-    const after = args.after == null ? undefined : decodeCursor(args.after, 2);
-    const keyset: Prisma.MiningRunWhereInput =
-      after === undefined
-        ? {}
-        : {
-            OR: [
-              { createdAt: { lt: new Date(String(after[0])) } },
-              { createdAt: new Date(String(after[0])), id: { lt: String(after[1]) } },
-            ],
-          };
-    const { rows, totalCount } = await this.repository.page(where, keyset, args.first + 1);
-    return toPage(rows, args.first, (row) => encodeCursor([row.createdAt.toISOString(), row.id]), totalCount);
+    const order = args.orderBy ?? MiningRunOrder.created_desc;
+    const { rows, totalCount } = await this.repository.page(
+      args,
+      sortOfMiningOrder(order),
+      args.after == null ? undefined : decodeSortCursor(args.after, order),
+      args.first + 1,
+    );
+    const page = toPage(
+      rows,
+      args.first,
+      (row) => encodeSortCursor(order, { value: row.sortValue, id: row.run.id }),
+      totalCount,
+    );
+    return { ...page, edges: page.edges.map((edge) => ({ node: edge.node.run, cursor: edge.cursor })) };
+  }
+
+  /**
+   * Counts per part of speech and lexicographer file, flags and the statistic histogram of all of a
+   * run's negatives. A succeeded run's summary is computed once: its negatives were written with
+   * the status flip and never change (a deleted run's entry is never asked for again by id).
+   */
+  async negativesSummary(run: Pick<MiningRun, 'id' | 'status'>, bins: number): Promise<NegativesSummary> {
+    if (!Number.isInteger(bins) || bins < 1 || bins > MAX_SUMMARY_BINS)
+      throw badInput(`bins must be an integer from 1 to ${MAX_SUMMARY_BINS}; got ${bins}`, { bins });
+    if (run.status !== RunStatus.succeeded) return this.repository.negativesSummary(run.id, bins);
+    return this.finishedSummaries.getOrLoad(`${run.id}:${bins}`, () => this.repository.negativesSummary(run.id, bins));
   }
 
   /** The run a negatives query reads: the given one, or the latest succeeded run of a label set and model. */

@@ -90,3 +90,55 @@ export class MiningRun extends RunLifecycleFields {
   @Field()
   modelHash!: string;
 }
+
+@ObjectType({ description: 'How many negatives of a run have one value of a column' })
+export class NegativeValueCount {
+  @Field(() => String, { nullable: true, description: 'The value (null: the negatives without one)' })
+  value!: string | null;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+@ObjectType({
+  description:
+    'Equal-width bins of the selection statistic over [min, max] of its finite values: bin i counts the values v with ' +
+    'min(bins − 1, floor((v − min) / (max − min) · bins)) = i (one bin holding every value when min = max)',
+})
+export class StatisticHistogram {
+  @Field(() => Float, { nullable: true, description: 'Smallest finite statistic (null without finite values)' })
+  min!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  max!: number | null;
+
+  @Field(() => [Float], { description: 'bins + 1 edges from min to max (empty without finite values)' })
+  edges!: number[];
+
+  @Field(() => [Int], { description: 'Negatives per bin' })
+  counts!: number[];
+
+  @Field(() => Int, { description: 'Negatives whose statistic is NaN or infinite (in no bin)' })
+  nonFinite!: number;
+}
+
+@ObjectType({
+  description:
+    "A summary of all of a run's negatives, computed in Postgres (and kept once the run succeeded, since its negatives never change)",
+})
+export class NegativesSummary {
+  @Field(() => Int)
+  total!: number;
+
+  @Field(() => Int, { description: 'Negatives flagged as possible false negatives' })
+  flagged!: number;
+
+  @Field(() => [NegativeValueCount], { description: 'Per part of speech, most frequent first' })
+  byPos!: NegativeValueCount[];
+
+  @Field(() => [NegativeValueCount], { description: 'Per WordNet lexicographer file, most frequent first' })
+  byLexname!: NegativeValueCount[];
+
+  @Field(() => StatisticHistogram)
+  statistic!: StatisticHistogram;
+}

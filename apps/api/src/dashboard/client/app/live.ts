@@ -8,7 +8,7 @@ import LIVE from './live.graphql';
 
 export interface RunProgressEvent {
   readonly runId: string;
-  readonly kind: 'mining' | 'evaluation';
+  readonly kind: 'mining' | 'evaluation' | 'sweep';
   readonly status: string;
   readonly progress: number;
   readonly statusReason: string | null;

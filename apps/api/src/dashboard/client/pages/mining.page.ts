@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-// Mining runs: filters (label set, model, status), sorting, paging, live progress of unfinished
+// Mining runs: filters (label set, model, status), sorting by any column on the server, paging, live progress of unfinished
 // runs, links to each run's negatives, and a CSV export of all pages.
 import { EXPORT_PAGE_SIZE, fetchAll, gql, type Connection } from '../app/api';
 import { isTerminal, watchRun } from '../app/live';
@@ -10,7 +10,7 @@ import { button, h, link, replaceChildren, selectControl } from '../ui/dom';
 import { download, toCsv } from '../ui/download';
 import { duration, durationSeconds, int, paramsSummary, shortId, whenShort } from '../ui/format';
 import { isAbort, showError } from '../ui/notice';
-import { DataTable, sortRows, type SortDirection } from '../ui/table';
+import { DataTable, type SortDirection } from '../ui/table';
 import { allOption, isActive, PAGE_SIZES, Pager, pageSize, statusCell, type FilterOptions } from './filters';
 import MINING from './mining.graphql';
 
@@ -31,19 +31,32 @@ interface MiningRow {
   readonly corpus: { readonly source: string; readonly entryCount: number };
 }
 
-const SORT_VALUES: Record<string, (run: MiningRow) => string | number | undefined> = {
-  created: (run) => run.createdAt,
-  method: (run) => run.selectionMethod,
-  status: (run) => run.status,
-  labelSet: (run) => run.labelSet.name,
-  model: (run) => run.model.name,
-  negatives: (run) => run.negativeCount,
-  duration: (run) => durationSeconds(run),
+/** The miningRuns orderBy key of each sortable column. */
+const ORDER_OF_COLUMN: Record<string, string> = {
+  created: 'created',
+  method: 'selectionMethod',
+  status: 'status',
+  labelSet: 'labelSet',
+  model: 'model',
+  negatives: 'negativeCount',
+  duration: 'duration',
 };
+
+function sortOf(route: Route): { key: string; direction: SortDirection } {
+  const key = route.params.get('sort') ?? 'created';
+  const direction: SortDirection = route.params.get('dir') === 'asc' ? 'asc' : 'desc';
+  return key in ORDER_OF_COLUMN ? { key, direction } : { key: 'created', direction: 'desc' };
+}
+
+/** Every column sorts all pages on the server, so paging and the export follow it. */
+function orderOf(route: Route): string {
+  const { key, direction } = sortOf(route);
+  return `${ORDER_OF_COLUMN[key]}_${direction}`;
+}
 
 function variablesOf(route: Route): Record<string, string | undefined> {
   const get = (key: string) => (route.params.get(key) ?? '') || undefined;
-  return { labelSetId: get('labelSet'), modelId: get('model'), status: get('status') };
+  return { labelSetId: get('labelSet'), modelId: get('model'), status: get('status'), orderBy: orderOf(route) };
 }
 
 class MiningPage implements Page {
@@ -64,7 +77,7 @@ class MiningPage implements Page {
     this.table = new DataTable<MiningRow>({
       caption: 'Mining runs',
       rowKey: (run) => run.id,
-      onSort: (key, direction) => updateParams({ sort: key, dir: direction }),
+      onSort: (key, direction) => updateParams({ sort: key, dir: direction, after: undefined, page: undefined }),
       firstDirection: (key) => (key === 'created' || key === 'negatives' || key === 'duration' ? 'desc' : 'asc'),
       emptyText: 'No mining run matches these filters.',
       columns: [
@@ -130,7 +143,7 @@ class MiningPage implements Page {
           'div',
           { class: 'section-foot' },
           this.pager.element,
-          h('span', { class: 'muted small' }, 'Newest first; other column sorts order the rows of this page.'),
+          h('span', { class: 'muted small' }, 'Every column sorts all pages (and the export).'),
         ),
       ),
     );
@@ -190,6 +203,7 @@ class MiningPage implements Page {
     this.renderFilters();
     if (
       first ||
+      orderOf(previous) !== orderOf(route) ||
       ['labelSet', 'model', 'status', 'size', 'after'].some((key) => previous.params.get(key) !== route.params.get(key))
     )
       void this.load();
@@ -230,11 +244,8 @@ class MiningPage implements Page {
   }
 
   private render(): void {
-    const key = this.route.params.get('sort') ?? 'created';
-    const direction: SortDirection = this.route.params.get('dir') === 'asc' ? 'asc' : 'desc';
-    const value = SORT_VALUES[key] ?? SORT_VALUES['created']!;
-    this.table.setSort({ key, direction });
-    this.table.setRows(key === 'created' && direction === 'desc' ? this.rows : sortRows(this.rows, value, direction));
+    this.table.setSort(sortOf(this.route));
+    this.table.setRows(this.rows);
   }
 
   private follow(): void {

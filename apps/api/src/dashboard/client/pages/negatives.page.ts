@@ -2,7 +2,8 @@
 // A mining run's negative labels (#/negatives/<miningRunId>?q=&pos=&lexname=&flagged=&sort=…):
 // word, part of speech, lexicographer file, rank, statistic, false-negative flags, nearest ID label
 // and its cosine; search, filters, the API's orderings and paging; a summary (counts per pos and
-// lexname, flagged count, histogram of the statistic); exports of the current filter as CSV, JSON
+// lexname, flagged count, histogram of the statistic, all aggregated by the API over every
+// negative); exports of the current filter as CSV, JSON
 // and the plain word list.
 import { EXPORT_PAGE_SIZE, fetchAll, gql, type Connection } from '../app/api';
 import { isTerminal, watchRun } from '../app/live';
@@ -17,6 +18,21 @@ import { errorBox, isAbort, showError } from '../ui/notice';
 import { DataTable, type SortDirection } from '../ui/table';
 import { allOption, isActive, PAGE_SIZES, Pager, statusCell } from './filters';
 import NEGATIVES from './negatives.graphql';
+
+/** Bins of the statistic histogram the summary asks for. */
+const STATISTIC_BINS = 40;
+
+interface NegativesSummary {
+  readonly total: number;
+  readonly flagged: number;
+  readonly byPos: readonly { readonly value: string | null; readonly count: number }[];
+  readonly byLexname: readonly { readonly value: string | null; readonly count: number }[];
+  readonly statistic: {
+    readonly edges: readonly number[];
+    readonly counts: readonly number[];
+    readonly nonFinite: number;
+  };
+}
 
 interface Negative {
   readonly rank: number;
@@ -379,46 +395,26 @@ class NegativesPage implements Page {
     }
   }
 
-  /** Exact counts from connection totals first; lexname counts and the statistic histogram from a scan. */
+  /** The summary of all the run's negatives, aggregated by the API (MiningRun.negativesSummary). */
   private async loadSummary(): Promise<void> {
     const id = this.route.id;
     try {
-      const counts = await gql<Record<'all' | 'nouns' | 'adjectives' | 'flagged', { totalCount: number }>>(
+      const { miningRun } = await gql<{ miningRun: { negativesSummary: NegativesSummary } }>(
         NEGATIVES,
-        'NegativesCounts',
-        { id },
+        'NegativesSummary',
+        { id, bins: STATISTIC_BINS },
       );
       if (this.disposed) return;
+      const summary = miningRun.negativesSummary;
+      const posCount = (pos: string) => summary.byPos.find((one) => one.value === pos)?.count ?? 0;
       const countsBox = facts([
-        ['negatives', int(counts.all.totalCount)],
-        ['nouns', int(counts.nouns.totalCount)],
-        ['adjectives', int(counts.adjectives.totalCount)],
-        [
-          'flagged as possible false negatives',
-          link(int(counts.flagged.totalCount), href('negatives', id, { flagged: 'yes' })),
-        ],
+        ['negatives', int(summary.total)],
+        ['nouns', int(posCount('noun'))],
+        ['adjectives', int(posCount('adj'))],
+        ['flagged as possible false negatives', link(int(summary.flagged), href('negatives', id, { flagged: 'yes' }))],
       ]);
       countsBox.id = 'negatives-counts';
-      const scanNote = h('p', { class: 'muted small', 'aria-live': 'polite' }, 'Reading the statistics…');
-      replaceChildren(this.summary, countsBox, scanNote);
-      const nodes = await fetchAll<{ lexname: string | null; statistic: number }>(
-        async (after) =>
-          (
-            await gql<{ negatives: Connection<{ lexname: string | null; statistic: number }> }>(
-              NEGATIVES,
-              'NegativesScan',
-              { id, first: EXPORT_PAGE_SIZE, after },
-            )
-          ).negatives,
-        (done, total) => {
-          scanNote.textContent = `Reading the statistics… ${int(done)} of ${int(total)}`;
-        },
-      );
-      if (this.disposed) return;
-      const byLexname = new Map<string, number>();
-      for (const node of nodes)
-        byLexname.set(node.lexname ?? '(none)', (byLexname.get(node.lexname ?? '(none)') ?? 0) + 1);
-      const lexnames = [...byLexname].sort((a, b) => b[1] - a[1]);
+      const lexnames: [string, number][] = summary.byLexname.map((one) => [one.value ?? '(none)', one.count]);
       this.lexnames = lexnames
         .map(([name]) => name)
         .filter((name) => name !== '(none)')
@@ -451,26 +447,16 @@ class NegativesPage implements Page {
           ),
         ),
       );
-      const values = nodes.map((node) => node.statistic).filter((value) => Number.isFinite(value));
-      let chart: HTMLElement | null = null;
-      if (values.length > 0) {
-        const lo = Math.min(...values);
-        const hi = Math.max(...values);
-        const bins = 40;
-        const width = hi > lo ? (hi - lo) / bins : 1;
-        const edges = Array.from({ length: bins + 1 }, (_v, i) => lo + i * width);
-        const counts2 = new Array<number>(bins).fill(0);
-        for (const value of values) {
-          const bin = Math.min(bins - 1, Math.floor((value - lo) / width));
-          counts2[bin] = (counts2[bin] ?? 0) + 1;
-        }
-        chart = histogramChart(
-          'Selection statistic of the negatives',
-          edges,
-          [{ label: `negatives (${int(values.length)})`, counts: counts2 }],
-          { logCounts: false, xLabel: 'selection statistic (smaller is selected first)', countLabel: 'negatives' },
-        );
-      }
+      const histogram = summary.statistic;
+      const chart =
+        histogram.counts.length === 0
+          ? null
+          : histogramChart(
+              'Selection statistic of the negatives',
+              histogram.edges,
+              [{ label: `negatives (${int(summary.total - histogram.nonFinite)})`, counts: histogram.counts }],
+              { logCounts: false, xLabel: 'selection statistic (smaller is selected first)', countLabel: 'negatives' },
+            );
       const top = lexnames.slice(0, 12);
       replaceChildren(
         this.summary,

@@ -43,6 +43,8 @@ export interface RunRow {
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
   readonly miningRunId: string | null;
+  /** The OOD sets the run evaluates (its results appear when it succeeds). */
+  readonly oodImageSetIds: readonly string[];
   readonly labelSet: { readonly id: string; readonly name: string };
   readonly model: { readonly id: string; readonly name: string };
   readonly results: readonly RunResultRow[];

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // Evaluation runs: filters (label set, model, method, status, created date range), the FPR95
-// convention the means use (fprAtTprId or fprAtTprOod, named as in the API), sorting, cursor
-// paging, selection for Compare, live progress of unfinished runs, and the CSV export of every
+// convention the means use (fprAtTprId or fprAtTprOod, named as in the API), sorting by any
+// column on the server (so paging and the export follow it), cursor paging, selection for Compare, live progress of unfinished runs, and the CSV export of every
 // page of the current filter. All of it is URL state.
 import { EXPORT_PAGE_SIZE, fetchAll, gql, type Connection } from '../app/api';
 import { isTerminal, onTransportChange, currentTransport, watchRun } from '../app/live';
@@ -12,23 +12,24 @@ import { button, h, inputControl, link, replaceChildren, selectControl } from '.
 import { toCsv, download } from '../ui/download';
 import { duration, durationSeconds, paramsSummary, pct, shortId, when, whenShort } from '../ui/format';
 import { isAbort, showError } from '../ui/notice';
-import { DataTable, sortRows, type Column, type SortDirection } from '../ui/table';
+import { DataTable, type Column, type SortDirection } from '../ui/table';
 import { allOption, dateRange, isActive, PAGE_SIZES, Pager, pageSize, statusCell, type FilterOptions } from './filters';
 import { convention, conventionTitle, FPR_CONVENTIONS, meanMetric, type FprConvention, type RunRow } from './run-row';
 import RUNS from './runs.graphql';
 
 type RunsConnection = Connection<RunRow>;
 
-/** Sort keys that only order the loaded page (the API orders evaluation runs by creation time). */
-const SORT_VALUES: Record<string, (run: RunRow, fpr: FprConvention) => string | number | undefined> = {
-  method: (run) => run.method,
-  status: (run) => run.status,
-  labelSet: (run) => run.labelSet.name,
-  model: (run) => run.model.name,
-  fpr: (run, fpr) => meanMetric(run, fpr),
-  auroc: (run) => meanMetric(run, 'auroc'),
-  duration: (run) => durationSeconds(run),
-  oodSets: (run) => run.results.length,
+/** The API ordering of each sortable column (the FPR95 column follows the convention shown). */
+const ORDER_OF_COLUMN: Record<string, (fpr: FprConvention) => string> = {
+  created: () => 'created',
+  method: () => 'method',
+  status: () => 'status',
+  labelSet: () => 'labelSet',
+  model: () => 'model',
+  fpr: (fpr) => (fpr === 'fprAtTprOod' ? 'meanFprAtTprOod' : 'meanFprAtTprId'),
+  auroc: () => 'meanAuroc',
+  duration: () => 'duration',
+  oodSets: () => 'oodSets',
 };
 
 function filterOf(route: Route): Record<string, string> {
@@ -45,8 +46,17 @@ function filterOf(route: Route): Record<string, string> {
   return { ...filter, ...dateRange(route) };
 }
 
-function orderOf(route: Route): 'created_desc' | 'created_asc' {
-  return route.params.get('sort') === 'created' && route.params.get('dir') === 'asc' ? 'created_asc' : 'created_desc';
+/** The column and direction shown as sorted (unknown columns fall back to newest first). */
+function sortOf(route: Route): { key: string; direction: SortDirection } {
+  const key = route.params.get('sort') ?? 'created';
+  const direction: SortDirection = route.params.get('dir') === 'asc' ? 'asc' : 'desc';
+  return key in ORDER_OF_COLUMN ? { key, direction } : { key: 'created', direction: 'desc' };
+}
+
+/** The evaluationRuns orderBy of the route: every column sorts all pages on the server (and so the export). */
+function orderOf(route: Route): string {
+  const { key, direction } = sortOf(route);
+  return `${ORDER_OF_COLUMN[key]!(convention(route.params.get('fpr')))}_${direction}`;
 }
 
 function selected(route: Route): string[] {
@@ -141,7 +151,7 @@ class RunsPage implements Page {
       {
         key: 'created',
         label: 'Created (UTC)',
-        title: 'Creation time (UTC); sorts all pages',
+        title: 'Creation time (UTC)',
         sortable: true,
         cell: (run) =>
           link(whenShort(run.createdAt), href('run', run.id), {
@@ -173,7 +183,8 @@ class RunsPage implements Page {
         label: 'OOD sets',
         numeric: true,
         sortable: true,
-        cell: (run) => (run.results.length === 0 ? '—' : String(run.results.length)),
+        title: 'OOD image sets the run evaluates',
+        cell: (run) => String(run.oodImageSetIds.length),
       },
       {
         key: 'fpr',
@@ -342,15 +353,8 @@ class RunsPage implements Page {
   }
 
   private render(): void {
-    const sortKey = this.route.params.get('sort') ?? 'created';
-    const direction: SortDirection = this.route.params.get('dir') === 'asc' ? 'asc' : 'desc';
-    const fpr = convention(this.route.params.get('fpr'));
-    const value = SORT_VALUES[sortKey];
-    const rows = value === undefined ? this.rows : sortRows(this.rows, (run) => value(run, fpr), direction);
-    this.table.setSort({ key: sortKey, direction });
-    this.table.setRows(rows);
-    this.pager.element.dataset['sortScope'] = value === undefined ? 'all' : 'page';
-    this.liveNote.dataset['sortNote'] = value === undefined ? '' : 'sorted within this page';
+    this.table.setSort(sortOf(this.route));
+    this.table.setRows(this.rows);
     this.showTransport();
   }
 
@@ -399,19 +403,13 @@ class RunsPage implements Page {
   }
 
   private showTransport(): void {
-    const sortNote = this.liveNote.dataset['sortNote'] ?? '';
     const live =
       this.watchers.size === 0
         ? ''
         : currentTransport() === 'subscription'
           ? `live progress of ${this.watchers.size} unfinished run(s) via the runProgress subscription`
           : `live progress of ${this.watchers.size} unfinished run(s) by polling every 2 s (WebSocket unavailable)`;
-    this.liveNote.textContent = [
-      sortNote === '' ? '' : 'Rows sorted within this page (the API orders by creation time).',
-      live,
-    ]
-      .filter((part) => part !== '')
-      .join(' ');
+    this.liveNote.textContent = live;
   }
 
   private async exportCsv(): Promise<void> {

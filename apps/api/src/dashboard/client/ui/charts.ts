@@ -195,3 +195,64 @@ export function barsChart(
   );
   return figure;
 }
+
+/**
+ * One value per integer position (a sweep's objective per grid point) as points joined by a line,
+ * with one position marked by a larger point of another colour (the chosen point) and its own
+ * legend entry. Non-finite values are gaps.
+ */
+export function pointsChart(
+  title: string,
+  axes: { readonly x: string; readonly y: string },
+  values: readonly number[],
+  marked: { readonly index: number; readonly label: string } | null,
+): HTMLElement {
+  const finite = values.map((value) => (Number.isFinite(value) ? value : null));
+  const figure = h('figure', {
+    class: 'chart',
+    'aria-label': `${title}: ${values.length} points${marked === null ? '' : `, ${marked.label} at ${marked.index}`}`,
+    'data-series-count': marked === null ? 1 : 2,
+    'data-point-count': values.length,
+  });
+  const positions = values.map((_value, i) => i);
+  new uPlot(
+    {
+      title,
+      width: WIDTH,
+      height: 260,
+      scales: { x: { time: false, range: [-0.5, Math.max(0.5, values.length - 0.5)] } },
+      axes: [
+        {
+          ...AXIS,
+          label: axes.x,
+          values: (_u: uPlot, splits: number[]) => splits.map((s) => (Number.isInteger(s) ? String(s) : '')),
+        },
+        { ...AXIS, label: axes.y },
+      ],
+      series: [
+        { label: axes.x },
+        { label: axes.y, stroke: seriesColor(0), width: 1.5, spanGaps: false, points: { show: true, size: 7 } },
+        ...(marked === null
+          ? []
+          : [
+              {
+                label: marked.label,
+                stroke: seriesColor(1),
+                fill: seriesColor(1),
+                width: 0,
+                paths: () => null,
+                points: { show: true, size: 14, fill: seriesColor(1), stroke: seriesColor(1) },
+              },
+            ]),
+      ],
+      cursor: { drag: { x: false, y: false } },
+    },
+    [
+      positions,
+      finite,
+      ...(marked === null ? [] : [finite.map((value, i) => (i === marked.index ? value : null))]),
+    ] as uPlot.AlignedData,
+    figure,
+  );
+  return figure;
+}
