@@ -117,6 +117,22 @@ export function withExecutionProvider(options: ParsedOptions, env: NodeJS.Proces
   return { ...options, 'execution-provider': fromEnv };
 }
 
+/** Every input failed: an empty embeddings file would pass for a result, so nothing is written. */
+class NoDecodableImagesError extends Error {
+  override readonly name = 'NoDecodableImagesError';
+  readonly code = 'NO_DECODABLE_IMAGES';
+
+  constructor(failures: readonly { readonly path: string; readonly code: string }[]) {
+    const listed = failures
+      .slice(0, 3)
+      .map((failure) => `${path.basename(failure.path).slice(0, 80)} (${failure.code})`)
+      .join(', ');
+    super(
+      `none of the ${failures.length} image files could be decoded and preprocessed: ${listed}${failures.length > 3 ? ', …' : ''}; accepted: files that decode as JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF`,
+    );
+  }
+}
+
 function preprocessThreadsOption(options: ParsedOptions): number | undefined {
   const threads = numberOption(options, 'preprocess-threads');
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 0)) {
@@ -222,6 +238,7 @@ export const embedImagesCommand: CliCommand = {
       });
       const seconds = (performance.now() - started) / 1000;
       bar.finish();
+      if (result.files.length === 0) throw new NoDecodableImagesError(result.failures);
       writeNpyFile(out, result.embeddings, [result.files.length, result.embeddingDim], 'float32');
       const listing = filesJsonPath(out);
       writeFileSync(
