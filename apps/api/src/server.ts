@@ -39,6 +39,7 @@ import {
   type OriginPolicy,
 } from './plugins/origin-check';
 import { queryLimitRules, queryParseOptions } from './plugins/query-limits';
+import { httpSubscriptionGuardPlugin } from './plugins/http-subscription-guard';
 import { CallerRateLimiter, RateLimitedError, rateLimitKey } from './plugins/rate-limit';
 import { requestLoggingPlugin } from './plugins/request-logging.plugin';
 import { responseSizeGuard } from './plugins/response-size-guard';
@@ -118,6 +119,7 @@ export function createApollo(
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       requestLoggingPlugin(logger),
+      httpSubscriptionGuardPlugin(),
       boundedErrorsPlugin(),
       ...(plugins ?? []),
     ],

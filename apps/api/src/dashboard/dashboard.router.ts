@@ -46,7 +46,14 @@ export function dashboardRouter(buildDir: string = DASHBOARD_BUILD_DIR): Router 
     const file = String(req.params['file']);
     const type = Object.hasOwn(DASHBOARD_ASSETS, file) ? DASHBOARD_ASSETS[file] : undefined;
     if (type === undefined) {
-      res.status(404).type('text/plain').send('not found');
+      res.status(404).json({
+        errors: [
+          {
+            message: `no dashboard file '${file.slice(0, 100)}'; the dashboard is served at /dashboard`,
+            extensions: { code: 'NOT_FOUND' },
+          },
+        ],
+      });
       return;
     }
     send(res, buildDir, file, type);
