@@ -11,6 +11,7 @@ export const API_ACCESS_POLICY: AccessPolicy = {
   'Query.evaluationRun': 'viewer',
   'Query.compareRuns': 'viewer',
   'Query.imageSets': 'viewer',
+  'Query.imageSet': 'viewer',
   'Query.labelSets': 'viewer',
   'Query.labelSet': 'viewer',
   'Query.miningRuns': 'viewer',
