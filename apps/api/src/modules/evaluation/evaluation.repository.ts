@@ -32,7 +32,7 @@ export const EVALUATION_RUN_COLUMNS_OF_FIELD: Readonly<Record<string, readonly E
   miningRun: ['miningRunId'],
   idImageSet: ['idImageSetId'],
   oodImageSets: ['oodImageSetIds'],
-  decodeFailures: ['idImageSetId', 'oodImageSetIds', 'modelHash'],
+  decodeFailures: ['idImageSetId', 'oodImageSetIds', 'modelId'],
   // The permutation bytes never come with a list: the field resolver loads them by id.
   groupPermutation: [],
   givenOrderData: [],

@@ -108,13 +108,16 @@ export class EvaluationResolver {
     description:
       "Files of the run's ID set, then of each OOD set, that could not be decoded for the run's model and were left out (imageSetId says which set); totalCount counts them",
   })
-  decodeFailures(
+  async decodeFailures(
     @Root() run: RootOf<EvaluationRun>,
     @Args(() => PageArgs) args: PageArgs,
     @Ctx() ctx: ApiContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Page<DecodeFailureRow>> {
-    return decodeFailurePage(ctx, [run.idImageSetId, ...run.oodImageSetIds], run.modelHash, args, info);
+    // The run's modelHash is its model's content hash (model rows never change); the model's id is in every list row.
+    const model = await ctx.loaders.model.load(run.modelId);
+    if (model === null) throw notFound('model', run.modelId);
+    return decodeFailurePage(ctx, [run.idImageSetId, ...run.oodImageSetIds], model.contentHash, args, info);
   }
 }
 

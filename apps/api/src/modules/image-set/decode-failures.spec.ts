@@ -202,6 +202,14 @@ describe('decode failures (Postgres, tiny ONNX model, real files)', () => {
       ['ood-broken', 'b.jpg'],
       ['ood-broken', 'c.webp'],
     ]);
+    // A list of runs asking for their failures costs one page query, not one per run.
+    const spy = jest.spyOn(services.decodeFailureRepository, 'pages');
+    const { evaluationRuns } = await gql.data<{
+      evaluationRuns: { edges: { node: { id: string; decodeFailures: { totalCount: number } } }[] };
+    }>('query { evaluationRuns(first: 10) { edges { node { id decodeFailures(first: 2) { totalCount } } } } }');
+    expect(spy).toHaveBeenCalledTimes(1);
+    spy.mockRestore();
+    expect(evaluationRuns.edges.map(({ node }) => node.decodeFailures.totalCount)).toEqual([5, 2]);
   });
 
   it('drops the failure of a file that decodes on a later encoding', async () => {
