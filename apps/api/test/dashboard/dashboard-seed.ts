@@ -2,9 +2,16 @@
 // mining runs (a small one with real-looking words, one of 50,000 negatives, one still running),
 // the four methods evaluated on two OOD sets (one near, one far) with metrics computed by
 // @negmine/metrics from synthetic scores, a failed and a running evaluation, and 10,000 more
-// evaluation runs inserted with one SQL statement each (generate_series).
+// evaluation runs inserted with one SQL statement each (generate_series). seedDecodeFailures adds,
+// on its own, folder sets with undecodable files and a run that failed on them.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { decodeImageToRgb, EncodersError } from '@negmine/encoders';
 import { evaluate } from '@negmine/metrics';
 import { Client } from 'pg';
+import { boundedFailureMessage } from '../../src/modules/embedding/encoding.service';
+import { assertUsableImages } from '../../src/modules/evaluation/usable-images';
+import { DecodeFailureRepository } from '../../src/modules/image-set/decode-failure.repository';
 import type { TestDatabase } from '../support/test-database';
 
 export interface SeededDetector {
@@ -623,5 +630,145 @@ export async function seedSweep(db: TestDatabase): Promise<SweepSeed> {
     bestParams: { ...bestParams, tau: 1 },
     testRunId: test.id,
     grid,
+  };
+}
+
+/** What seedDecodeFailures wrote: a model, three folder sets with undecodable files, a run that failed on them. */
+export interface DecodeFailureSeed {
+  readonly modelId: string;
+  readonly modelName: string;
+  /** Four files, one of them (c-broken.png) undecodable. */
+  readonly idSetId: string;
+  /** Two files, both undecodable (empty.png, text.jpg). */
+  readonly brokenSetId: string;
+  /** 130 undecodable files: more than one page (100) of the list. */
+  readonly manySetId: string;
+  readonly manyCount: number;
+  /** An mcm run on idSetId vs brokenSetId that failed with NO_USABLE_IMAGES. */
+  readonly failedRunId: string;
+}
+
+/**
+ * Seeds image sets with undecodable files as the `encode-images` shards record them: each file's
+ * bytes go through the real decoder (@negmine/encoders), its typed error through the API's bounded
+ * message and DecodeFailureRepository.recordShard; the failed run's message is the one the
+ * evaluation job's check produces. Independent of seedDashboard (its own model and sets).
+ */
+export async function seedDecodeFailures(db: TestDatabase): Promise<DecodeFailureSeed> {
+  const prisma = db.prisma;
+  const model = await prisma.encoderModel.create({
+    data: {
+      name: 'clip-decode-demo',
+      kind: 'onnx_folder',
+      folder: '/models/clip-decode-demo',
+      backbone: 'vit_b32',
+      embeddingDim: 512,
+      contentHash: 'e'.repeat(64),
+    },
+  });
+  const labelSet = await prisma.labelSet.create({
+    data: { name: 'decode-demo', labels: ['cat', 'dog'], promptTemplates: ['a photo of a {}'] },
+  });
+  const failures = new DecodeFailureRepository(prisma);
+  const folderSet = async (name: string, files: readonly { path: string; bytes: Uint8Array | null }[]) => {
+    const folder = `/images/${name}`;
+    const set = await prisma.imageSet.create({
+      data: {
+        name,
+        kind: 'folder',
+        folder,
+        imageCount: files.length,
+        contentHash: createHash('sha256').update(name).digest('hex'),
+        items: {
+          createMany: {
+            data: files.map((file, position) => ({
+              position,
+              path: file.path,
+              inputHash: createHash('sha256').update(`${name}/${file.path}`).digest('hex'),
+            })),
+          },
+        },
+      },
+    });
+    const failed: { position: number; code: string; message: string }[] = [];
+    for (const [position, file] of files.entries()) {
+      if (file.bytes === null) continue;
+      const absolute = path.join(folder, file.path);
+      try {
+        await decodeImageToRgb(file.bytes, absolute);
+        throw new Error(`${file.path} decoded; the seed wants undecodable bytes`);
+      } catch (error) {
+        if (!(error instanceof EncodersError)) throw error;
+        failed.push({ position, code: error.code, message: boundedFailureMessage(error.message, absolute, file.path) });
+      }
+    }
+    await failures.recordShard({
+      imageSetId: set.id,
+      modelHash: model.contentHash,
+      modelId: model.id,
+      failed,
+      encoded: files.flatMap((file, position) => (file.bytes === null ? [position] : [])),
+    });
+    return set;
+  };
+  const text = (value: string) => new TextEncoder().encode(value);
+  // bytes null: a file that decoded (its embedding would be in the cache).
+  const idSet = await folderSet('decode-id', [
+    { path: 'a.jpg', bytes: null },
+    { path: 'b.jpg', bytes: null },
+    { path: 'c-broken.png', bytes: text('this is not a PNG') },
+    { path: 'd.jpg', bytes: null },
+  ]);
+  const brokenSet = await folderSet('decode-ood-broken', [
+    { path: 'empty.png', bytes: new Uint8Array(0) },
+    { path: 'text.jpg', bytes: text('GIF89a? no: plain text') },
+  ]);
+  const manyCount = 130;
+  const manySet = await folderSet(
+    'decode-many-broken',
+    Array.from({ length: manyCount }, (_v, i) => ({
+      path: `scan-${String(i).padStart(3, '0')}.png`,
+      bytes: text(`corrupt ${i}`),
+    })),
+  );
+  let error = '';
+  try {
+    assertUsableImages([
+      { role: 'ID', id: idSet.id, name: idSet.name, total: 4, usable: 3 },
+      { role: 'OOD', id: brokenSet.id, name: brokenSet.name, total: 2, usable: 0 },
+    ]);
+  } catch (thrown) {
+    error = (thrown as Error).message;
+  }
+  const run = await prisma.evaluationRun.create({
+    data: {
+      labelSetId: labelSet.id,
+      modelId: model.id,
+      method: 'mcm',
+      params: { temperature: 1 },
+      seed: 0,
+      permutations: 1,
+      idImageSetId: idSet.id,
+      oodImageSetIds: [brokenSet.id],
+      modelHash: model.contentHash,
+      shardSize: 256,
+      codeVersion: '0.1.0+e2e',
+      status: 'failed',
+      progress: 0.8,
+      error,
+      errorCode: 'NO_USABLE_IMAGES',
+      attempts: 1,
+      startedAt: new Date(),
+      finishedAt: new Date(),
+    },
+  });
+  return {
+    modelId: model.id,
+    modelName: model.name,
+    idSetId: idSet.id,
+    brokenSetId: brokenSet.id,
+    manySetId: manySet.id,
+    manyCount,
+    failedRunId: run.id,
   };
 }

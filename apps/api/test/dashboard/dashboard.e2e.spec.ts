@@ -9,7 +9,14 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
 import { Client } from 'pg';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { seedDashboard, seedSweep, type DashboardSeed, type SweepSeed } from './dashboard-seed';
+import {
+  seedDashboard,
+  seedDecodeFailures,
+  seedSweep,
+  type DashboardSeed,
+  type DecodeFailureSeed,
+  type SweepSeed,
+} from './dashboard-seed';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
@@ -1223,5 +1230,150 @@ describe('dashboard in Chromium', () => {
       await alert.waitFor();
       expect(await alert.textContent()).toMatch(/Could not load sweep .*\(code NOT_FOUND\)/);
     });
+  });
+});
+
+// Files that failed to decode, from the API: the Run page of a run that failed because its OOD set
+// had no usable image, and the Image sets page with each set's failure count and one set's list
+// (deep-linked, paged). Its own app and seed (seedDecodeFailures), so the suite above is unchanged.
+describe('dashboard in Chromium: files that failed to decode', () => {
+  let app: TestApp;
+  let seed: DecodeFailureSeed;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  const problems: string[] = [];
+
+  interface ApiFailures {
+    totalCount: number;
+    edges: { node: { imageSetId: string; path: string; code: string; message: string; imageSet: { name: string } } }[];
+  }
+  const FAILURE_FIELDS = 'totalCount edges { node { imageSetId path code message imageSet { name } } }';
+
+  const open = async (hash: string) => {
+    await page.goto('about:blank');
+    await page.goto(`${base}/dashboard${hash}`);
+  };
+  /** The failure rows shown: set (when the page shows it), file, code, reason. */
+  const shownFailures = () =>
+    page.$$eval('#decode-failures tbody tr[data-key]', (trs) =>
+      trs.map((tr) =>
+        ['set', 'model', 'path', 'code', 'message']
+          .map((col) => tr.querySelector(`td[data-col=${col}]`)?.textContent)
+          .filter((text): text is string => text !== undefined && text !== null),
+      ),
+    );
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install Debian's package`);
+    mkdirSync(SHOTS, { recursive: true });
+    await buildDashboard({ quiet: true });
+    app = await startTestApp({ workerCount: 0 });
+    seed = await seedDecodeFailures(app.db);
+    base = app.server.url.replace(/\/graphql$/, '');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--headless',
+      ],
+    });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  afterEach(() => {
+    expect(problems.splice(0)).toEqual([]);
+  });
+
+  it("shows a run's left-out files (set, file, code, reason) equal to the API, under the error that names the set", async () => {
+    const { evaluationRun } = await app.gql<{ evaluationRun: { error: string; decodeFailures: ApiFailures } }>(
+      `query($id: ID!) { evaluationRun(id: $id) { error decodeFailures(first: 100) { ${FAILURE_FIELDS} } } }`,
+      { id: seed.failedRunId },
+    );
+    expect(evaluationRun.decodeFailures.totalCount).toBe(3);
+    await open(`#/run/${seed.failedRunId}`);
+    const list = page.locator('#decode-failures');
+    await list.locator('tbody tr[data-key]').nth(2).waitFor();
+    expect(await page.locator('main .error[role=alert]').textContent()).toBe(
+      `The run failed: ${evaluationRun.error} (code NO_USABLE_IMAGES)`,
+    );
+    expect(evaluationRun.error).toContain("OOD image set 'decode-ood-broken'");
+    expect(evaluationRun.error).toContain('all 2 of its files failed to decode');
+    expect(await list.locator('.decode-failure-count').textContent()).toBe(
+      `3 files could not be decoded (left out of this run's scores and metrics for ${seed.modelName}).`,
+    );
+    expect(await shownFailures()).toEqual(
+      evaluationRun.decodeFailures.edges.map(({ node }) => [
+        `${node.imageSet.name} (${node.imageSetId === seed.idSetId ? 'ID' : 'OOD'})`,
+        node.path,
+        node.code,
+        node.message,
+      ]),
+    );
+    expect((await shownFailures()).map((row) => row[1])).toEqual(['c-broken.png', 'empty.png', 'text.jpg']);
+    for (const row of await shownFailures()) {
+      expect(row[2]).toBe('IMAGE_DECODE_FAILED');
+      expect(row[3]).toContain(`cannot decode image ${row[1]}`);
+      expect(row[3]).not.toContain('/images/');
+    }
+    await page.screenshot({ path: path.join(SHOTS, 'run-decode-failures.png'), fullPage: true });
+    // The set name links to its failures on the Image sets page.
+    await list.getByRole('link', { name: 'decode-ood-broken' }).first().click();
+    await page.waitForFunction(() => document.querySelector('#decode-failures .decode-failure-count') !== null);
+    expect(new URL(page.url()).hash).toBe(`#/image-sets?failures=${seed.brokenSetId}`);
+  });
+
+  it("shows the failure count of every image set and, from a deep link, one set's files page by page", async () => {
+    await open('#/image-sets');
+    await page.waitForFunction(() => document.querySelectorAll('main tbody tr[data-key]').length === 3);
+    const count = (id: string) => page.locator(`main tbody tr[data-key="${id}"] td[data-col=failures]`).textContent();
+    expect(await count(seed.idSetId)).toBe('1 file');
+    expect(await count(seed.brokenSetId)).toBe('2 files');
+    expect(await count(seed.manySetId)).toBe(`${seed.manyCount} files`);
+    const { imageSets } = await app.gql<{ imageSets: { id: string; decodeFailureCount: number }[] }>(
+      'query { imageSets { id decodeFailureCount } }',
+    );
+    expect(Object.fromEntries(imageSets.map((set) => [set.id, set.decodeFailureCount]))).toEqual({
+      [seed.idSetId]: 1,
+      [seed.brokenSetId]: 2,
+      [seed.manySetId]: seed.manyCount,
+    });
+    await page.locator(`main tbody tr[data-key="${seed.idSetId}"] td[data-col=failures] a`).click();
+    await page.waitForFunction(() => document.querySelectorAll('#decode-failures tbody tr[data-key]').length === 1);
+    expect(await page.locator('main section[aria-label^="Files of decode-id"] h2').textContent()).toBe(
+      'Files of decode-id that failed to decode',
+    );
+    const [row] = await shownFailures();
+    expect(row?.slice(0, 3)).toEqual([seed.modelName, 'c-broken.png', 'IMAGE_DECODE_FAILED']);
+    await page.screenshot({ path: path.join(SHOTS, 'image-set-decode-failures.png'), fullPage: true });
+
+    // A deep link to the set with 130 failures: the first 100, then the rest with "Show more".
+    await open(`#/image-sets?failures=${seed.manySetId}`);
+    await page.waitForFunction(() => document.querySelectorAll('#decode-failures tbody tr[data-key]').length === 100);
+    expect(await page.locator('#decode-failures .decode-failure-count').textContent()).toContain(
+      `${seed.manyCount} files could not be decoded`,
+    );
+    await page.getByRole('button', { name: `Show more (100 of ${seed.manyCount} shown)` }).click();
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('#decode-failures tbody tr[data-key]').length === n,
+      seed.manyCount,
+    );
+    const paths = (await shownFailures()).map((cells) => cells[1]);
+    expect(paths).toEqual(Array.from({ length: seed.manyCount }, (_v, i) => `scan-${String(i).padStart(3, '0')}.png`));
+    expect(await page.locator('#decode-failures button').count()).toBe(0);
   });
 });

@@ -23,10 +23,35 @@ export function shardRanges(count: number, size: number, needed: ReadonlySet<num
   return ranges;
 }
 
-/** An image to encode: its path under the set's folder and its content hash (the cache key). */
+/** An image to encode: its position and path in the set's folder, and its content hash (the cache key). */
 export interface ImageToEncode {
+  readonly position: number;
   readonly path: string | null;
   readonly inputHash: string;
+}
+
+/** What encoding a shard's images found: the files that failed (code and bounded reason) and those that have an embedding now. */
+export interface ImageEncodeOutcome {
+  readonly failed: readonly { readonly position: number; readonly code: string; readonly message: string }[];
+  /** Positions with an embedding in the cache: encoded now, or found there. */
+  readonly encoded: readonly number[];
+}
+
+/** Longest stored reason of a failed file. */
+export const MAX_FAILURE_MESSAGE_LENGTH = 500;
+
+/**
+ * The decoder's reason as stored and shown: the file named by its path in the set (not the server's
+ * absolute path), control characters removed, at most MAX_FAILURE_MESSAGE_LENGTH characters.
+ * Decoder messages describe the failure; they never carry the file's bytes.
+ */
+export function boundedFailureMessage(reason: string, absolutePath: string, relativePath: string): string {
+  const named = reason.split(absolutePath).join(relativePath);
+  const clean = Array.from(named, (c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? ' ' : c))
+    .join('')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+  return clean.length <= MAX_FAILURE_MESSAGE_LENGTH ? clean : `${clean.slice(0, MAX_FAILURE_MESSAGE_LENGTH - 1)}…`;
 }
 
 export class EncodingService {
@@ -72,14 +97,17 @@ export class EncodingService {
     return { images: { data, rows: noise.length, cols: model.embeddingDim }, size: crop.width };
   }
 
-  /** Encodes whichever of `images` (files under `imageFolder`) the image cache lacks; undecodable files are logged and left out. */
+  /**
+   * Encodes whichever of `images` (files under `imageFolder`) the image cache lacks and returns
+   * which files failed to decode (they are left out of the cache) and which have an embedding now.
+   */
   async encodeImages(
     folder: string,
     modelHash: string,
     imageFolder: string,
     images: readonly ImageToEncode[],
     runId: string,
-  ): Promise<void> {
+  ): Promise<ImageEncodeOutcome> {
     const missing = new Set(
       await this.embeddings.missing(
         'image',
@@ -87,26 +115,36 @@ export class EncodingService {
         images.map((item) => item.inputHash),
       ),
     );
+    const cached = images.filter((item) => !missing.has(item.inputHash)).map((item) => item.position);
     const todo = images.filter((item) => missing.has(item.inputHash));
-    if (todo.length === 0) return;
+    if (todo.length === 0) return { failed: [], encoded: cached };
     const model = await this.clipModels.get(folder);
     const files = todo.map((item) => path.join(imageFolder, item.path ?? ''));
     const result = await model.image!.encodeFiles(files, {});
-    const hashOf = new Map(todo.map((item, i) => [files[i]!, item.inputHash]));
+    const itemOf = new Map(todo.map((item, i) => [files[i]!, item]));
     const dim = result.embeddingDim;
     await this.embeddings.store(
       'image',
       modelHash,
       result.files.map((file, row) => ({
-        inputHash: hashOf.get(file)!,
+        inputHash: itemOf.get(file)!.inputHash,
         vector: result.embeddings.subarray(row * dim, (row + 1) * dim),
       })),
     );
-    if (result.failures.length > 0) {
+    const failed = result.failures.map((failure) => {
+      const item = itemOf.get(failure.path)!;
+      return {
+        position: item.position,
+        code: failure.code,
+        message: boundedFailureMessage(failure.reason, failure.path, item.path ?? ''),
+      };
+    });
+    if (failed.length > 0) {
       this.logger.warn(
-        { runId, failures: result.failures.slice(0, 5), count: result.failures.length },
-        'images could not be decoded; they are left out',
+        { runId, failures: failed.slice(0, 5), count: failed.length },
+        "images could not be decoded; they are left out (recorded as the set's decode failures)",
       );
     }
+    return { failed, encoded: [...cached, ...result.files.map((file) => itemOf.get(file)!.position)] };
   }
 }

@@ -5,7 +5,13 @@ import { EmbeddingStore } from '../../shared/embedding-store';
 import type { ClipModels } from '../model';
 import { EncodingService } from './encoding.service';
 
-export { EncodingService, shardRanges, type ImageToEncode } from './encoding.service';
+export {
+  boundedFailureMessage,
+  EncodingService,
+  shardRanges,
+  type ImageEncodeOutcome,
+  type ImageToEncode,
+} from './encoding.service';
 
 interface Needs {
   readonly clipModels: ClipModels;

@@ -29,12 +29,13 @@ import { ImageSetKind, ModelKind } from '../../shared/enums';
 import { importedCorpusRowInputHash, importedLabelInputHash, promptInputHash } from '../../shared/hashing';
 import type { Matrix, WordNetCorpus } from '../../shared/wordnet-corpus';
 import { shardRanges, type EncodingService } from '../embedding';
-import type { ImageSetRepository } from '../image-set';
+import type { DecodeFailureRepository, ImageSetRepository } from '../image-set';
 import type { MiningRepository } from '../mining';
 import type { ModelRepository } from '../model';
 import type { EvaluationRepository, EvaluationRunForJob, ResultInsert } from './evaluation.repository';
 import type { StreamOrderRecord } from './evaluation.service';
 import { decodeGroupPermutation } from './group-permutation';
+import { assertStreamOrderLengths, assertUsableImages, type GatheredSet } from './usable-images';
 
 /** Seed of the noise images a method such as TANL seeds its negative queue with (the library's default). */
 export const NOISE_IMAGE_SEED = 0;
@@ -172,7 +173,7 @@ export interface GatheredInputs {
   readonly negText: Matrix | undefined;
   readonly idImages: Matrix;
   readonly oodSets: readonly { readonly name: string; readonly images: Matrix }[];
-  /** Images that could not be decoded (left out). */
+  /** Images left out because they have no embedding for the model (their files failed to decode). */
   readonly skipped: number;
   readonly givenStreamOrders: Record<string, Int32Array>;
   readonly extra: { inputs: MethodInputs; noise?: { seed: number; size: number } } | undefined;
@@ -209,7 +210,12 @@ export function evaluationRecord(
   ];
   return {
     runFields: {
-      statusReason: gathered.skipped > 0 ? `${gathered.skipped} images could not be decoded and were left out` : null,
+      statusReason:
+        gathered.skipped === 0
+          ? null
+          : gathered.skipped === 1
+            ? '1 image could not be decoded and was left out (listed in decodeFailures)'
+            : `${gathered.skipped} images could not be decoded and were left out (listed in decodeFailures)`,
       warnings,
       diagnostics: diagnosticsOf(evaluation, gathered.extra?.noise),
       meanMetrics: evaluation.mean,
@@ -264,23 +270,43 @@ export class EvaluationInputs {
 
   async gather(source: EvaluationSource): Promise<GatheredInputs> {
     const dim = source.model.embeddingDim;
+    // Images first: a set left without usable images fails the run before any text is encoded.
+    const names = new Map(
+      (await this.imageSets.byIds([source.idImageSetId, ...source.oodImageSetIds])).map((set) => [set.id, set.name]),
+    );
+    const load = async (role: GatheredSet['role'], id: string) => {
+      const loaded = await this.imageMatrix(source.modelHash, id, dim);
+      const set: GatheredSet = { role, id, name: names.get(id) ?? id, total: loaded.total, usable: loaded.images.rows };
+      return { set, images: loaded.images };
+    };
+    const idImages = await load('ID', source.idImageSetId);
+    const oodSets: { set: GatheredSet; images: Matrix }[] = [];
+    for (const setId of source.oodImageSetIds) oodSets.push(await load('OOD', setId));
+    const sets = [idImages.set, ...oodSets.map((ood) => ood.set)];
+    assertUsableImages(sets);
+    const given = givenOrders(source);
+    assertStreamOrderLengths(
+      idImages.set,
+      oodSets.map((ood) => ood.set),
+      given.stream,
+    );
+    const skipped = sets.reduce((sum, set) => sum + set.total - set.usable, 0);
     const labels = source.miningRun?.labelsSnapshot ?? source.labelSet.labels;
     const idText = await this.labelMatrix(source, labels, dim);
     const negText =
       source.miningRunId === null
         ? undefined
         : await this.negativeMatrix(source.miningRunId, source.model.kind, source.modelHash, dim);
-    const idImages = await this.imageMatrix(source.modelHash, source.idImageSetId, dim);
-    const oodSets = [];
-    let skipped = idImages.skipped;
-    for (const setId of source.oodImageSetIds) {
-      const set = await this.imageMatrix(source.modelHash, setId, dim);
-      oodSets.push({ name: setId, images: set.images });
-      skipped += set.skipped;
-    }
-    const given = givenOrders(source);
     const extra = await this.methodInputs(source, dim, given);
-    return { idText, negText, idImages: idImages.images, oodSets, skipped, givenStreamOrders: given.stream, extra };
+    return {
+      idText,
+      negText,
+      idImages: idImages.images,
+      oodSets: oodSets.map((ood) => ({ name: ood.set.id, images: ood.images })),
+      skipped,
+      givenStreamOrders: given.stream,
+      extra,
+    };
   }
 
   /** The embeddings of an image set's items that could be embedded (undecodable files are left out). */
@@ -288,7 +314,7 @@ export class EvaluationInputs {
     modelHash: string,
     imageSetId: string,
     dim: number,
-  ): Promise<{ images: Matrix; skipped: number }> {
+  ): Promise<{ images: Matrix; total: number }> {
     const hashes = await this.imageSets.itemHashes(imageSetId);
     const vectors = await this.embeddings.load('image', modelHash, hashes);
     const present = hashes.filter((hash) => vectors.has(hash));
@@ -302,7 +328,7 @@ export class EvaluationInputs {
         rows: present.length,
         cols: dim,
       },
-      skipped: hashes.length - present.length,
+      total: hashes.length,
     };
   }
 
@@ -446,6 +472,7 @@ export class EncodeImagesShardJob implements ShardJobBody<'encode-images'> {
     private readonly runs: EvaluationRepository,
     private readonly models: ModelRepository,
     private readonly imageSets: ImageSetRepository,
+    private readonly decodeFailures: DecodeFailureRepository,
     private readonly encoding: EncodingService,
   ) {}
 
@@ -456,15 +483,24 @@ export class EncodeImagesShardJob implements ShardJobBody<'encode-images'> {
     if (imageSet === null || imageSet.folder === null || model.folder === null)
       throw new Error(`shard ${shard.imageSetId} is not a folder set of an ONNX model`);
     const items = await this.imageSets.items(shard.imageSetId, shard.start, shard.end);
-    await this.encoding.encodeImages(model.folder, model.hash, imageSet.folder, items, shard.runId);
+    const outcome = await this.encoding.encodeImages(model.folder, model.hash, imageSet.folder, items, shard.runId);
+    // After the embeddings are stored: a crash in between leaves the files to the retried shard.
+    await this.decodeFailures.recordShard({
+      imageSetId: shard.imageSetId,
+      modelHash: model.hash,
+      modelId: model.id,
+      ...outcome,
+    });
   }
 
-  private async modelOf(shard: JobPayloads['encode-images']): Promise<{ folder: string | null; hash: string } | null> {
+  private async modelOf(
+    shard: JobPayloads['encode-images'],
+  ): Promise<{ id: string; folder: string | null; hash: string } | null> {
     if (shard.modelId !== undefined) {
       const model = await this.models.find(shard.modelId);
-      return model === null ? null : { folder: model.folder, hash: model.contentHash };
+      return model === null ? null : { id: model.id, folder: model.folder, hash: model.contentHash };
     }
     const run = await this.runs.forImageShard(shard.runId);
-    return run === null ? null : { folder: run.model.folder, hash: run.modelHash };
+    return run === null ? null : { id: run.modelId, folder: run.model.folder, hash: run.modelHash };
   }
 }

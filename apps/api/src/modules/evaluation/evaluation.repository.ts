@@ -34,6 +34,7 @@ export const EVALUATION_RUN_COLUMNS_OF_FIELD: Readonly<Record<string, readonly E
   miningRun: ['miningRunId'],
   idImageSet: ['idImageSetId'],
   oodImageSets: ['oodImageSetIds'],
+  decodeFailures: ['idImageSetId', 'oodImageSetIds', 'modelId'],
   // The permutation bytes never come with a list: the field resolver loads them by id.
   groupPermutation: [],
   givenOrderData: [],
@@ -180,10 +181,10 @@ export class EvaluationRepository {
   }
 
   /** The model folder and hash of a run, for its image shards. */
-  forImageShard(id: string): Promise<{ modelHash: string; model: { folder: string | null } } | null> {
+  forImageShard(id: string): Promise<{ modelId: string; modelHash: string; model: { folder: string | null } } | null> {
     return this.prisma.evaluationRun.findUnique({
       where: { id },
-      select: { modelHash: true, model: { select: { folder: true } } },
+      select: { modelId: true, modelHash: true, model: { select: { folder: true } } },
     });
   }
 

@@ -5,7 +5,10 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver
 import type { ApiContext } from '../../context';
 import { notFound } from '../../errors';
 import { RunStatus } from '../../shared/enums';
-import { connectionTypes, selectedNodeFields, selectsField, type Page } from '../../shared/pagination';
+import { connectionTypes, PageArgs, selectedNodeFields, selectsField, type Page } from '../../shared/pagination';
+import type { DecodeFailureRow } from '../image-set/decode-failure.repository';
+import { decodeFailurePage } from '../image-set/decode-failure.resolver';
+import { ImageDecodeFailureConnection } from '../image-set/decode-failure.type';
 import { ImageSet } from '../image-set/image-set.type';
 import { LabelSet } from '../label-set/label-set.type';
 import { MiningRun } from '../mining/mining.type';
@@ -99,6 +102,22 @@ export class EvaluationResolver {
   async oodImageSets(@Root() run: RootOf<EvaluationRun>, @Ctx() ctx: ApiContext): Promise<ImageSet[]> {
     const sets = await ctx.loaders.imageSet.loadMany(run.oodImageSetIds);
     return sets.filter((set): set is ImageSet => set !== null && !(set instanceof Error));
+  }
+
+  @FieldResolver(() => ImageDecodeFailureConnection, {
+    description:
+      "Files of the run's ID set, then of each OOD set, that could not be decoded for the run's model and were left out (imageSetId says which set); totalCount counts them",
+  })
+  async decodeFailures(
+    @Root() run: RootOf<EvaluationRun>,
+    @Args(() => PageArgs) args: PageArgs,
+    @Ctx() ctx: ApiContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Page<DecodeFailureRow>> {
+    // The run's modelHash is its model's content hash (model rows never change); the model's id is in every list row.
+    const model = await ctx.loaders.model.load(run.modelId);
+    if (model === null) throw notFound('model', run.modelId);
+    return decodeFailurePage(ctx, [run.idImageSetId, ...run.oodImageSetIds], model.contentHash, args, info);
   }
 }
 

@@ -7,7 +7,7 @@ import type { EmbeddingStore } from '../../shared/embedding-store';
 import { groupedBy } from '../../shared/loaders';
 import type { WordNetCorpus } from '../../shared/wordnet-corpus';
 import type { EncodingService } from '../embedding';
-import type { ImageSetRepository } from '../image-set';
+import type { DecodeFailureRepository, ImageSetRepository } from '../image-set';
 import type { LabelSetRepository } from '../label-set';
 import type { MiningRepository } from '../mining';
 import type { ModelRepository } from '../model';
@@ -32,6 +32,7 @@ interface Needs {
   readonly labelSetRepository: LabelSetRepository;
   readonly modelRepository: ModelRepository;
   readonly imageSetRepository: ImageSetRepository;
+  readonly decodeFailureRepository: DecodeFailureRepository;
   readonly miningRepository: MiningRepository;
   readonly embeddings: EmbeddingStore;
   readonly encoding: EncodingService;
@@ -46,6 +47,7 @@ export const evaluationFeature = defineFeature({
     'labelSetRepository',
     'modelRepository',
     'imageSetRepository',
+    'decodeFailureRepository',
     'miningRepository',
     'embeddings',
     'encoding',
@@ -92,7 +94,16 @@ export const evaluationFeature = defineFeature({
   createRoutes: ({ evaluationRepository, imageSetRepository }) =>
     evaluationScoresRoutes(evaluationRepository, imageSetRepository),
   createJobs: (
-    { evaluationRepository, modelRepository, imageSetRepository, miningRepository, embeddings, encoding, wordNet },
+    {
+      evaluationRepository,
+      modelRepository,
+      imageSetRepository,
+      decodeFailureRepository,
+      miningRepository,
+      embeddings,
+      encoding,
+      wordNet,
+    },
     { config },
   ) => ({
     evaluate: new EvaluationJob(
@@ -100,6 +111,12 @@ export const evaluationFeature = defineFeature({
       new EvaluationInputs(imageSetRepository, miningRepository, embeddings, encoding, wordNet),
       { threads: config.threads },
     ),
-    'encode-images': new EncodeImagesShardJob(evaluationRepository, modelRepository, imageSetRepository, encoding),
+    'encode-images': new EncodeImagesShardJob(
+      evaluationRepository,
+      modelRepository,
+      imageSetRepository,
+      decodeFailureRepository,
+      encoding,
+    ),
   }),
 });

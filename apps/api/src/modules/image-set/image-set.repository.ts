@@ -38,11 +38,15 @@ export class ImageSetRepository {
   }
 
   /** Items [start, end) of a set, in position order. */
-  items(imageSetId: string, start: number, end: number): Promise<{ path: string | null; inputHash: string }[]> {
+  items(
+    imageSetId: string,
+    start: number,
+    end: number,
+  ): Promise<{ position: number; path: string | null; inputHash: string }[]> {
     return this.prisma.imageSetItem.findMany({
       where: { imageSetId, position: { gte: start, lt: end } },
       orderBy: { position: 'asc' },
-      select: { path: true, inputHash: true },
+      select: { position: true, path: true, inputHash: true },
     });
   }
 }

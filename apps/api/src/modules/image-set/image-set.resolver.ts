@@ -1,5 +1,5 @@
 // GraphQL operations on image sets.
-import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { ApiContext } from '../../context';
 import { RegisterImageSetInput } from './image-set.input';
 import { ImageSet } from './image-set.type';
@@ -11,6 +11,11 @@ export class ImageSetResolver {
   @Query(() => [ImageSet])
   imageSets(@Ctx() ctx: ApiContext): Promise<ImageSet[]> {
     return ctx.services.imageSets.list();
+  }
+
+  @Query(() => ImageSet, { description: 'One image set (NOT_FOUND when there is none with this id)' })
+  imageSet(@Ctx() ctx: ApiContext, @Arg('id', () => ID) id: string): Promise<ImageSet> {
+    return ctx.services.imageSets.get(id);
   }
 
   @Mutation(() => ImageSet, {

@@ -2,7 +2,8 @@
 // One evaluation run: status (live while unfinished) and the error of a failed run; per-OOD-set
 // metrics with both FPR95 conventions named; the ROC curves of every OOD set on one plot; ID vs
 // OOD score histograms per set with a log count axis and a trimmed score range to switch on
-// (skewed scores otherwise put nearly all images in one bin); parameters and provenance.
+// (skewed scores otherwise put nearly all images in one bin); the files of its sets that failed to
+// decode (from the API); parameters and provenance.
 import { ApiError, authHeaders, gql } from '../app/api';
 import { isTerminal, watchRun } from '../app/live';
 import type { Page, PageModule } from '../app/page';
@@ -13,6 +14,7 @@ import { duration, durationSeconds, int, num, paramValue, pct, shortId, when } f
 import { apiDownloadLink } from '../ui/download';
 import { errorBox } from '../ui/notice';
 import { DataTable } from '../ui/table';
+import { decodeFailureList, type DecodeFailurePage } from './decode-failures';
 import { isActive, statusCell } from './filters';
 import RUN from './run.graphql';
 
@@ -90,6 +92,7 @@ interface RunDetail {
   readonly idImageSet: ImageSetInfo;
   readonly oodImageSets: readonly ImageSetInfo[];
   readonly results: readonly RunResultDetail[];
+  readonly decodeFailures: DecodeFailurePage;
   readonly warnings: readonly {
     readonly imageSetId: string | null;
     readonly code: string;
@@ -210,6 +213,41 @@ function warningsView(run: RunDetail): Child {
     ),
     hits,
   );
+}
+
+/** The files of the run's sets that failed to decode for its model (left out of the scores), a page at a time. */
+function decodeFailuresView(run: RunDetail): Child {
+  const role = (imageSetId: string) => (imageSetId === run.idImageSet.id ? 'ID' : 'OOD');
+  return decodeFailureList({
+    id: 'decode-failures',
+    caption: 'Files that failed to decode',
+    page: run.decodeFailures,
+    more: async (after) =>
+      (
+        await gql<{ evaluationRun: { decodeFailures: DecodeFailurePage } }>(RUN, 'RunDecodeFailures', {
+          id: run.id,
+          after,
+        })
+      ).evaluationRun.decodeFailures,
+    leftOut: `left out of this run's scores and metrics for ${run.model.name}`,
+    emptyText:
+      isActive(run.status) && run.results.length === 0
+        ? 'No file has failed to decode so far (files are listed here as the images are encoded).'
+        : `Every file of the run's image sets was decoded for ${run.model.name}.`,
+    columns: [
+      {
+        key: 'set',
+        label: 'Image set',
+        cell: (node) =>
+          h(
+            'span',
+            {},
+            link(node.imageSet.name, href('image-sets', undefined, { failures: node.imageSetId })),
+            ` (${role(node.imageSetId)})`,
+          ),
+      },
+    ],
+  });
 }
 
 function imageSetCell(set: ImageSetInfo): Child {
@@ -391,6 +429,7 @@ class RunPage implements Page {
       section('ROC curves', h('div', { class: 'charts', id: 'roc' }, roc)),
       section('Score histograms', this.histogramControls(), this.histograms),
       section('Scoring warnings and guard hits', warningsView(run)),
+      section('Files that failed to decode', decodeFailuresView(run)),
       section(
         'Per-image scores',
         run.status === 'succeeded'
