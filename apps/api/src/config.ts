@@ -42,6 +42,8 @@ export interface ApiConfig {
   readonly maxDetectBatch: number;
   /** Seconds between a running job's heartbeats (NEGMINE_HEARTBEAT_SECONDS). */
   readonly heartbeatSeconds: number;
+  /** How often a running job reads its run's status, so a cancellation from any process stops it (NEGMINE_STOP_CHECK_MS). */
+  readonly stopCheckMs: number;
   /** A running run without a heartbeat for this long is stale (NEGMINE_STALE_AFTER_SECONDS). */
   readonly staleAfterSeconds: number;
   /** Times a failed job is retried (NEGMINE_JOB_RETRIES). */
@@ -262,6 +264,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ApiConfig>
     maxPageSize,
     maxDetectBatch: integer(env, 'NEGMINE_MAX_DETECT_BATCH', 10_000, 1, 1_000_000),
     heartbeatSeconds,
+    stopCheckMs: integer(env, 'NEGMINE_STOP_CHECK_MS', 1_000, 100, 60_000),
     staleAfterSeconds,
     jobRetries: integer(env, 'NEGMINE_JOB_RETRIES', 2, 0, 100),
     seedDemo: boolean(env, 'NEGMINE_SEED_DEMO', true),

@@ -135,6 +135,19 @@ export class RunStore {
     await this.update(kind, { id: runId, status: RunStatus.running, claimedBy: jobId }, { claimedBy: null });
   }
 
+  /**
+   * A shutting-down process gives the run back: unclaimed, still running at its step (finished
+   * shards stay finished), with a note; the attempt count is unchanged, so the hand-back spends no
+   * attempt. Its re-sent job claims it like a parked run. False when the claim was already gone.
+   */
+  async handBack(kind: RunKind, runId: string, jobId: string, note: string): Promise<boolean> {
+    return this.update(
+      kind,
+      { id: runId, status: RunStatus.running, claimedBy: jobId },
+      { claimedBy: null, statusReason: note, heartbeatAt: new Date() },
+    );
+  }
+
   async heartbeat(kind: RunKind, runId: string): Promise<void> {
     await this.update(kind, { id: runId, status: RunStatus.running }, { heartbeatAt: new Date() });
   }

@@ -21,6 +21,8 @@ export class RunService {
     private readonly store: RunStore,
     private readonly queue: Pick<JobQueue, 'send'>,
     private readonly logger: Logger,
+    /** Told of each cancellation made here, so this process's jobs of the run stop at once (others notice by polling). */
+    private readonly onCancelled: (runId: string) => void = () => undefined,
   ) {}
 
   async progress(runId: string): Promise<RunProgress> {
@@ -36,13 +38,14 @@ export class RunService {
     };
   }
 
-  /** Cancels a queued or running run; its job sees the status and stops before writing results. */
+  /** Cancels a queued or running run; its jobs see the status within seconds, stop their work and store nothing more. */
   async cancel(runId: string): Promise<RunProgress> {
     const current = await this.progress(runId);
     if (TERMINAL_STATUSES.includes(current.status)) {
       throw conflict(`run ${runId} is already ${current.status}; only queued or running runs can be cancelled`);
     }
     const cancelled = await this.store.cancel(current.kind, runId);
+    if (cancelled !== null) this.onCancelled(runId);
     return cancelled === null
       ? this.progress(runId)
       : { ...current, status: cancelled.status, statusReason: cancelled.statusReason };

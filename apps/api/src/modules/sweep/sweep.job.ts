@@ -68,6 +68,7 @@ export class SweepJob implements RunJobBody {
         ? undefined
         : await this.inputs.gather(source(sweep, sweep.testIdImageSetId, sweep.testOodImageSetIds));
     await context.progress(0.1);
+    context.throwIfStopped();
     const streamSeed = first.streamSeed ?? first.seed ?? 0;
     const sets = (gathered: GatheredInputs): LibrarySweepSets => ({
       options: { threads: this.options.threads },
@@ -92,6 +93,8 @@ export class SweepJob implements RunJobBody {
         maxPoints: requests.length,
       },
       async (_child, index, _total, evaluation) => {
+        // Between grid points: a cancelled sweep (or one handed back on shutdown) stops here.
+        context.throwIfStopped();
         const request = requests[index]!;
         // The launch resolved every point as launchEvaluation would; the job must score exactly those.
         if (canonicalParams(evaluation.params) !== canonicalParams(scoringParams(request.params))) {
