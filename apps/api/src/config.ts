@@ -46,6 +46,11 @@ export interface ApiConfig {
   readonly stopCheckMs: number;
   /** A running run without a heartbeat for this long is stale (NEGMINE_STALE_AFTER_SECONDS). */
   readonly staleAfterSeconds: number;
+  /**
+   * SIGTERM: seconds for draining HTTP and handing running jobs back to the queue; shard jobs may
+   * finish within 60 % of it (NEGMINE_SHUTDOWN_GRACE_SECONDS).
+   */
+  readonly shutdownGraceSeconds: number;
   /** Times a failed job is retried (NEGMINE_JOB_RETRIES). */
   readonly jobRetries: number;
   /** Seed the demo data on first start (NEGMINE_SEED_DEMO). */
@@ -266,6 +271,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ApiConfig>
     heartbeatSeconds,
     stopCheckMs: integer(env, 'NEGMINE_STOP_CHECK_MS', 1_000, 100, 60_000),
     staleAfterSeconds,
+    shutdownGraceSeconds: integer(env, 'NEGMINE_SHUTDOWN_GRACE_SECONDS', 30, 1, 3600),
     jobRetries: integer(env, 'NEGMINE_JOB_RETRIES', 2, 0, 100),
     seedDemo: boolean(env, 'NEGMINE_SEED_DEMO', true),
     logLevel,

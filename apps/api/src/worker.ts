@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const workerCount = Math.max(1, config.workerCount);
   const app = await startApp({ ...config, workerCount }, logger, { http: false });
   logger.info({ workers: workerCount, embeddedDatabase: app.database.embedded }, 'negmine worker ready');
-  shutdownOnSignals(() => app.stop(), logger);
+  shutdownOnSignals(() => app.stop(), logger, config.shutdownGraceSeconds);
 }
 
 main().catch((error: unknown) => {

@@ -68,6 +68,7 @@ interface PgBossInstance {
   getQueue(name: string): Promise<unknown>;
   send(name: string, data: object, options?: object): Promise<string | null>;
   work(name: string, options: object, handler: (jobs: PgBossJob[]) => Promise<unknown>): Promise<string>;
+  offWork(name: string): Promise<void>;
   getJobById(name: string, id: string): Promise<{ state: string } | null>;
 }
 
@@ -167,7 +168,16 @@ export class JobQueue {
     return (await this.boss.getJobById(name, id))?.state;
   }
 
-  async stop(): Promise<void> {
-    await this.boss.stop({ graceful: true, timeout: 10_000, close: true });
+  /** Stops taking jobs in this process (jobs already running go on); sending still works. */
+  async stopFetching(): Promise<void> {
+    for (const name of JOB_NAMES) await this.boss.offWork(name);
+  }
+
+  /**
+   * Waits up to `graceMs` for running handlers, then closes. pg-boss fails (and so retries) a job
+   * still active then, so shutdown hands its jobs back first (RunJobShell.handBackAll).
+   */
+  async stop(graceMs = 10_000): Promise<void> {
+    await this.boss.stop({ graceful: true, timeout: graceMs, close: true });
   }
 }
