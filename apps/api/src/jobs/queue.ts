@@ -70,6 +70,7 @@ interface PgBossInstance {
   work(name: string, options: object, handler: (jobs: PgBossJob[]) => Promise<unknown>): Promise<string>;
   offWork(name: string): Promise<void>;
   getJobById(name: string, id: string): Promise<{ state: string } | null>;
+  getDb(): { executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }> };
 }
 
 /** The queue-schema version pg-boss 10.4 installs; pg-boss 12 (used before) installed 46. */
@@ -108,6 +109,7 @@ export class JobQueue {
   private constructor(
     private readonly boss: PgBossInstance,
     private readonly logger: Logger,
+    private readonly schema: string,
   ) {}
 
   /** Connects pg-boss (installing its schema on first use) and creates the queues. */
@@ -133,7 +135,7 @@ export class JobQueue {
         });
       }
     }
-    return new JobQueue(boss, logger);
+    return new JobQueue(boss, logger, connection.queueSchema);
   }
 
   /** Enqueues a job; `singletonKey` makes re-sends of the same logical job collapse while one is queued. */
@@ -162,6 +164,18 @@ export class JobQueue {
       await this.boss.work(name, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, onJobs);
     }
     this.logger.debug({ queue: name, concurrency }, 'worker registered');
+  }
+
+  /** Of `runIds`, those with a job of `name` still waiting, retrying or running. */
+  async pendingRunIds(name: JobName, runIds: readonly string[]): Promise<Set<string>> {
+    if (runIds.length === 0) return new Set();
+    const { rows } = await this.boss
+      .getDb()
+      .executeSql(
+        `SELECT DISTINCT data->>'runId' AS "runId" FROM "${this.schema}".job WHERE name = $1 AND state < 'completed' AND data->>'runId' = ANY($2::text[])`,
+        [name, [...runIds]],
+      );
+    return new Set((rows as { runId: string }[]).map((row) => row.runId));
   }
 
   async jobState(name: JobName, id: string): Promise<string | undefined> {

@@ -1,4 +1,5 @@
-// Starts this process's workers on every queue, plus the periodic sweep of stale runs.
+// Starts this process's workers on every queue, plus the periodic sweep of stale runs (running
+// without a heartbeat) and of orphaned ones (queued without a job).
 import type { Logger } from '../logger';
 import type { RunService, StaleRunPolicy } from '../runs/run.service';
 import type { JobHandlers } from './job-handlers';
@@ -21,7 +22,10 @@ export async function startWorkers(
     });
   }
   const sweep = setInterval(() => {
-    runs.sweepStaleRuns(options.stale).catch((error: unknown) => logger.warn({ err: error }, 'stale-run sweep failed'));
+    runs
+      .sweepStaleRuns(options.stale)
+      .then(() => runs.resendOrphanedRuns(queue, options.stale))
+      .catch((error: unknown) => logger.warn({ err: error }, 'stale-run sweep failed'));
   }, options.sweepSeconds * 1000);
   sweep.unref();
   return { stop: () => clearInterval(sweep) };

@@ -231,6 +231,19 @@ export class RunStore {
     return rows.map((row) => ({ ...row, kind }));
   }
 
+  /** Queued runs created before `cutoff` (long enough ago that their launch has enqueued their job, or died). */
+  async queuedBefore(kind: RunKind, cutoff: Date): Promise<RunState[]> {
+    const rows = await tables(this.prisma)[kind].findMany({
+      where: { status: RunStatus.queued, createdAt: { lt: cutoff } },
+      select: STATE_SELECT,
+    });
+    return rows.map((row) => ({ ...row, kind }));
+  }
+
+  async noteRequeued(kind: RunKind, runId: string, reason: string): Promise<void> {
+    await this.update(kind, { id: runId, status: RunStatus.queued }, { statusReason: reason });
+  }
+
   /**
    * A stale run goes back to the queue (its next attempt plans again, so lost shard jobs are
    * re-sent) or, past the last attempt, fails. Guarded by the attempt seen, so of concurrent

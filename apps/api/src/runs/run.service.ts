@@ -77,6 +77,39 @@ export class RunService {
     }
   }
 
+  /**
+   * Re-sends the job of every run queued for longer than the stale age that has no job waiting or
+   * running: its launcher died between recording the run and enqueueing it. Returns how many.
+   */
+  async resendOrphanedRuns(
+    queue: Pick<JobQueue, 'send' | 'pendingRunIds'>,
+    policy: Pick<StaleRunPolicy, 'staleAfterSeconds'>,
+    now = new Date(),
+  ): Promise<number> {
+    const cutoff = new Date(now.getTime() - policy.staleAfterSeconds * 1000);
+    let resent = 0;
+    for (const kind of RUN_KINDS) {
+      const job = RUN_JOB_OF_KIND[kind];
+      const queued = await this.store.queuedBefore(kind, cutoff);
+      const pending = await queue.pendingRunIds(
+        job,
+        queued.map((run) => run.id),
+      );
+      for (const run of queued) {
+        if (pending.has(run.id)) continue;
+        await this.store.noteRequeued(
+          kind,
+          run.id,
+          `job re-sent at ${now.toISOString()}: the run was queued without one`,
+        );
+        await queue.send(job, { runId: run.id }, `${job}:${run.id}`);
+        this.logger.warn({ runId: run.id, kind }, 'queued run had no job; re-sent');
+        resent += 1;
+      }
+    }
+    return resent;
+  }
+
   /** Re-queues (or, past maxAttempts, fails) runs whose heartbeat stopped. Returns how many were touched. */
   async sweepStaleRuns(policy: StaleRunPolicy, now = new Date()): Promise<number> {
     const cutoff = new Date(now.getTime() - policy.staleAfterSeconds * 1000);
