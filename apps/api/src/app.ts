@@ -56,7 +56,7 @@ export interface App {
 
 export async function startWorkerPool(queue: JobQueue, services: AllServices, config: ApiConfig): Promise<WorkerPool> {
   return startWorkers(queue, services.jobs, services.runs, services.logger, {
-    concurrency: config.workerCount,
+    concurrency: { run: config.workerCount, shard: config.shardWorkerCount },
     sweepSeconds: Math.max(1, Math.floor(config.staleAfterSeconds / 4)),
     stale: { staleAfterSeconds: config.staleAfterSeconds, maxAttempts: config.jobRetries + 1 },
   });

@@ -26,8 +26,18 @@ export interface ApiConfig {
   readonly modelRoots: readonly string[];
   /** Folders `.npy` files may be imported from by path (NEGMINE_IMPORT_ROOTS). */
   readonly importRoots: readonly string[];
-  /** Jobs this process runs at once (NEGMINE_WORKERS); 0 = enqueue only, no workers. */
+  /**
+   * Run jobs (mine, evaluate, sweep) this process runs at once per kind (NEGMINE_WORKERS); 0 = enqueue
+   * only, no workers. Default: one per four cores, at least one (each job's compute uses
+   * NEGMINE_THREADS onnxruntime threads, every core by default).
+   */
   readonly workerCount: number;
+  /**
+   * Encoding shard jobs (encode-images, encode-text) this process runs at once per kind
+   * (NEGMINE_SHARD_WORKERS). Their own queues, so a long run job never holds a shard back (nor the
+   * reverse). Default: one per two cores, at least one.
+   */
+  readonly shardWorkerCount: number;
   /** onnxruntime intra-op threads per session (NEGMINE_THREADS); default: the core count. */
   readonly threads: number;
   /** Where the CLIP towers run (NEGMINE_EXECUTION_PROVIDER): 'cpu' (default) or 'cuda'. */
@@ -232,6 +242,11 @@ function defaultPgDir(dataDir: string): string {
   return path.join(dataDir, 'pg');
 }
 
+/** One worker per `coresEach` cores this process may use, at least one. */
+function defaultWorkers(coresEach: number): number {
+  return Math.max(1, Math.floor(availableParallelism() / coresEach));
+}
+
 /** Reads the configuration from `env` (default: process.env); `overrides` beat the environment. */
 export function loadConfig(env: Env = process.env, overrides: Partial<ApiConfig> = {}): ApiConfig {
   const dataDir = absolutePath('NEGMINE_DATA_DIR', env['NEGMINE_DATA_DIR'] || path.join(homedir(), '.negmine'));
@@ -260,7 +275,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ApiConfig>
     imageRoots: pathList(env, 'NEGMINE_IMAGE_ROOTS', [path.join(dataDir, 'images')]),
     modelRoots: pathList(env, 'NEGMINE_MODEL_ROOTS', [path.join(dataDir, 'models')]),
     importRoots: pathList(env, 'NEGMINE_IMPORT_ROOTS', [path.join(dataDir, 'imports')]),
-    workerCount: integer(env, 'NEGMINE_WORKERS', 1, 0, 64),
+    workerCount: integer(env, 'NEGMINE_WORKERS', defaultWorkers(4), 0, 64),
+    shardWorkerCount: integer(env, 'NEGMINE_SHARD_WORKERS', defaultWorkers(2), 1, 64),
     // One job at a time (NEGMINE_WORKERS = 1) uses every core through onnxruntime's threads.
     threads: integer(env, 'NEGMINE_THREADS', availableParallelism(), 1, 256),
     executionProvider: executionProvider(env),

@@ -21,6 +21,20 @@ export interface JobPayloads {
 export type JobName = keyof JobPayloads;
 export const JOB_NAMES: readonly JobName[] = ['mine', 'evaluate', 'sweep', 'encode-images', 'encode-text'];
 
+/**
+ * How a worker process sizes its slots per job: run jobs (long: minutes of compute) and encoding
+ * shards (short: one shard of inputs). Every job name is its own pg-boss queue with its own slots,
+ * so no kind waits behind another.
+ */
+export type JobClass = 'run' | 'shard';
+export const JOB_CLASS: Readonly<Record<JobName, JobClass>> = {
+  mine: 'run',
+  evaluate: 'run',
+  sweep: 'run',
+  'encode-images': 'shard',
+  'encode-text': 'shard',
+};
+
 export interface QueuedJob<N extends JobName> {
   readonly id: string;
   readonly data: JobPayloads[N];

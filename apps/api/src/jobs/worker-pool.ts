@@ -3,7 +3,7 @@
 import type { Logger } from '../logger';
 import type { RunService, StaleRunPolicy } from '../runs/run.service';
 import type { JobHandlers } from './job-handlers';
-import { JOB_NAMES, type JobQueue } from './queue';
+import { JOB_CLASS, JOB_NAMES, type JobClass, type JobQueue } from './queue';
 
 export interface WorkerPool {
   stop(): void;
@@ -14,10 +14,10 @@ export async function startWorkers(
   handlers: JobHandlers,
   runs: RunService,
   logger: Logger,
-  options: { concurrency: number; sweepSeconds: number; stale: StaleRunPolicy },
+  options: { concurrency: Readonly<Record<JobClass, number>>; sweepSeconds: number; stale: StaleRunPolicy },
 ): Promise<WorkerPool> {
   for (const name of JOB_NAMES) {
-    await queue.work(name, options.concurrency, async (job) => {
+    await queue.work(name, options.concurrency[JOB_CLASS[name]], async (job) => {
       await handlers.run(name, job);
     });
   }
