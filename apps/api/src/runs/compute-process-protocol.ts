@@ -1,4 +1,4 @@
-// The messages between a run job and its compute process: the one task to run, and the one reply
+// The messages between a run job and its compute process: the one task to run, progress reports, and the one reply
 // (the task's output, or its error as plain data: an Error's class does not survive the process
 // boundary; name, code and details do). Sent with the 'advanced' serialization, so typed arrays
 // cross as typed arrays. Internal.
@@ -10,6 +10,7 @@ export interface ComputeProcessRequest {
 }
 
 export type ComputeProcessReply =
+  | { readonly kind: 'progress'; readonly fraction: number }
   | { readonly kind: 'done'; readonly output: unknown }
   | {
       readonly kind: 'error';

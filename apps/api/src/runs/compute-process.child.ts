@@ -1,5 +1,5 @@
 // Entry file of a compute process (started by compute-process.ts): runs the one task it is sent,
-// posts the output or the error with its name, code and details, and exits. If the job's process
+// reports its progress, posts the output or the error with its name, code and details, and exits. If the job's process
 // goes away (killed), the channel closes and this process exits too, between kernel calls. Internal.
 import { COMPUTE_TASKS } from './compute-tasks';
 import type { ComputeProcessReply, ComputeProcessRequest } from './compute-process-protocol';
@@ -10,7 +10,9 @@ function reply(message: ComputeProcessReply): void {
 
 process.on('disconnect', () => process.exit(0));
 process.once('message', (request: ComputeProcessRequest) => {
-  COMPUTE_TASKS[request.task](request.input as never).then(
+  const report = (fraction: number): void =>
+    void process.send!({ kind: 'progress', fraction } satisfies ComputeProcessReply);
+  COMPUTE_TASKS[request.task](request.input as never, report).then(
     (output) => reply({ kind: 'done', output }),
     (error: unknown) => {
       const { name, message, code, details } = error as Partial<Record<'name' | 'message' | 'code', unknown>> & {

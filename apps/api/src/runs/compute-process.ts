@@ -41,6 +41,8 @@ export function runInComputeProcess<N extends ComputeTaskName>(
   task: N,
   input: ComputeTasks[N]['input'],
   signal: AbortSignal,
+  /** Progress reports of the task, 0..1. */
+  onProgress: (fraction: number) => void = () => undefined,
 ): Promise<ComputeTasks[N]['output']> {
   if (signal.aborted) return Promise.reject(signal.reason as Error);
   const { file, execArgv } = entry();
@@ -63,11 +65,15 @@ export function runInComputeProcess<N extends ComputeTaskName>(
       child.kill('SIGKILL');
     };
     signal.addEventListener('abort', onAbort, { once: true });
-    child.on('message', (reply: ComputeProcessReply) =>
+    child.on('message', (reply: ComputeProcessReply) => {
+      if (reply.kind === 'progress') {
+        if (!settled) onProgress(reply.fraction);
+        return;
+      }
       settle(() =>
         reply.kind === 'done' ? resolve(reply.output as ComputeTasks[N]['output']) : reject(rebuilt(reply)),
-      ),
-    );
+      );
+    });
     child.on('error', (error) => settle(() => reject(error)));
     // 'close', not 'exit': it comes after every message of the channel was delivered.
     child.on('close', (code, exitSignal) => {

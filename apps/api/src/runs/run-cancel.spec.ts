@@ -1,12 +1,14 @@
-// cancelRun stops the work (Postgres): a mining run cancelled while its kNN selection runs on a
-// compute process, and an evaluation cancelled from "another process" (the status flipped in the
-// database, noticed by the job's status poll) — each job returns within seconds, its compute process
-// is gone, the run stays cancelled, and nothing more is stored; its pending shard jobs end without work.
+// cancelRun stops the work (Postgres): a mining run cancelled while its kNN selection runs in its
+// compute process, an evaluation cancelled from "another process" (the status flipped in the
+// database, noticed by the job's status poll), and a sweep cancelled while its grid runs — each job
+// returns within seconds, its compute process is gone, the run stays cancelled, and nothing more is
+// stored; a cancelled run's pending shard jobs end without work.
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import { createImportedSpace, npyBase64, vectors, type ImportedSpace } from '../../test/support/imported-space';
 import { RecordingQueue, runJob, testConfig, testServices } from '../../test/support/test-services';
 import type { AllServices } from '../app';
 import { EmbeddingTarget } from '../modules/import/import.input';
+import { SweepObjective } from '../modules/sweep/sweep.input';
 import { RunStatus, ScoringMethod, SelectionMethod } from '../shared/enums';
 import { liveComputeProcesses } from './compute-process';
 import { RunStore, ShardKind } from './run.repository';
@@ -109,6 +111,33 @@ describe('cancelRun stops the work', () => {
     expect(await store.findOfKind('evaluation', run.id)).toMatchObject({ status: RunStatus.cancelled });
     expect(await db.prisma.evaluationResult.count({ where: { evaluationRunId: run.id } })).toBe(0);
     expect(await db.prisma.sampleScores.count({ where: { evaluationRunId: run.id } })).toBe(0);
+  }, 120_000);
+
+  it('a sweep cancelled while its grid runs: the job returns, its compute process exits, no child run is stored', async () => {
+    const mined = await services.mining.mineNegatives({
+      labelSetId: space.labelSetId,
+      modelId: space.modelId,
+      corpusId: space.corpusId,
+      selectionMethod: SelectionMethod.knn_density,
+      params: { k: 5 },
+    });
+    expect(await runJob(services, 'mine', { runId: mined.id })).toBe('committed');
+    const sweep = await services.sweeps.launch({
+      miningRunId: mined.id,
+      method: ScoringMethod.debiased,
+      grid: { tau: [0.3, 0.6, 1], groups: [2, 4] },
+      objective: SweepObjective.auroc,
+      validation: { idImageSetId: space.idSetId, oodImageSetIds: [space.oodSetId] },
+    });
+    const job = runJob(services, 'sweep', { runId: sweep.id });
+    await until(() => liveComputeProcesses() === 1, 60_000);
+    const cancelledAt = Date.now();
+    await services.runs.cancel(sweep.id);
+    expect(await job).toBe('cancelled');
+    expect(Date.now() - cancelledAt).toBeLessThan(STOP_BOUND_MS);
+    await until(() => liveComputeProcesses() === 0, STOP_BOUND_MS);
+    expect(await store.findOfKind('sweep', sweep.id)).toMatchObject({ status: RunStatus.cancelled });
+    expect(await db.prisma.evaluationRun.count({ where: { sweepId: sweep.id } })).toBe(0);
   }, 120_000);
 
   it("a cancelled run's pending shard jobs end without work", async () => {
