@@ -56,10 +56,37 @@ export interface App {
 
 export async function startWorkerPool(queue: JobQueue, services: AllServices, config: ApiConfig): Promise<WorkerPool> {
   return startWorkers(queue, services.jobs, services.runs, services.logger, {
-    concurrency: config.workerCount,
+    concurrency: { run: config.workerCount, shard: config.shardWorkerCount },
     sweepSeconds: Math.max(1, Math.floor(config.staleAfterSeconds / 4)),
     stale: { staleAfterSeconds: config.staleAfterSeconds, maxAttempts: config.jobRetries + 1 },
   });
+}
+
+/** What the queue may still take to close once every job was handed back. */
+const SHUTDOWN_QUEUE_CLOSE_MS = 2_000;
+
+/**
+ * The first part of a graceful shutdown: no new jobs, HTTP drained while this process's running
+ * jobs are handed back to the queue (run jobs at once, shards after part of the grace), all within
+ * NEGMINE_SHUTDOWN_GRACE_SECONDS.
+ */
+async function stopWorkersAndServer(
+  config: ApiConfig,
+  services: AllServices,
+  queue: JobQueue,
+  workers: WorkerPool | undefined,
+  server: RunningServer | undefined,
+): Promise<void> {
+  workers?.stop();
+  const graceMs = config.shutdownGraceSeconds * 1000;
+  await Promise.all([
+    server?.stop(),
+    workers === undefined
+      ? undefined
+      : queue
+          .stopFetching()
+          .then(() => services.runJobs.handBackAll({ shardGraceMs: Math.floor(graceMs * 0.6), deadlineMs: graceMs })),
+  ]);
 }
 
 /** Opens the database and queue, then starts workers (if workerCount > 0) and the HTTP server (if `http`). */
@@ -88,9 +115,8 @@ export async function startApp(config: ApiConfig, logger: Logger, options: { htt
     services,
     server,
     async stop() {
-      workers?.stop();
-      await server?.stop();
-      await queue.stop();
+      await stopWorkersAndServer(config, services, queue, workers, server);
+      await queue.stop(SHUTDOWN_QUEUE_CLOSE_MS);
       await services.clipModels.disposeAll();
       await database.close();
     },

@@ -31,8 +31,18 @@ export interface ApiConfig {
   readonly modelRoots: readonly string[];
   /** Folders `.npy` files may be imported from by path (NEGMINE_IMPORT_ROOTS). */
   readonly importRoots: readonly string[];
-  /** Jobs this process runs at once (NEGMINE_WORKERS); 0 = enqueue only, no workers. */
+  /**
+   * Run jobs (mine, evaluate, sweep) this process runs at once per kind (NEGMINE_WORKERS); 0 = enqueue
+   * only, no workers. Default: one per four cores, at least one (each job's compute uses
+   * NEGMINE_THREADS onnxruntime threads, every core by default).
+   */
   readonly workerCount: number;
+  /**
+   * Encoding shard jobs (encode-images, encode-text) this process runs at once per kind
+   * (NEGMINE_SHARD_WORKERS). Their own queues, so a long run job never holds a shard back (nor the
+   * reverse). Default: one per two cores, at least one.
+   */
+  readonly shardWorkerCount: number;
   /** onnxruntime intra-op threads per session (NEGMINE_THREADS); default: the core count. */
   readonly threads: number;
   /** Where the CLIP towers run (NEGMINE_EXECUTION_PROVIDER): 'cpu' (default) or 'cuda'. */
@@ -47,8 +57,15 @@ export interface ApiConfig {
   readonly maxDetectBatch: number;
   /** Seconds between a running job's heartbeats (NEGMINE_HEARTBEAT_SECONDS). */
   readonly heartbeatSeconds: number;
+  /** How often a running job reads its run's status, so a cancellation from any process stops it (NEGMINE_STOP_CHECK_MS). */
+  readonly stopCheckMs: number;
   /** A running run without a heartbeat for this long is stale (NEGMINE_STALE_AFTER_SECONDS). */
   readonly staleAfterSeconds: number;
+  /**
+   * SIGTERM: seconds for draining HTTP and handing running jobs back to the queue; shard jobs may
+   * finish within 60 % of it (NEGMINE_SHUTDOWN_GRACE_SECONDS).
+   */
+  readonly shutdownGraceSeconds: number;
   /** Times a failed job is retried (NEGMINE_JOB_RETRIES). */
   readonly jobRetries: number;
   /** Seed the demo data on first start (NEGMINE_SEED_DEMO). */
@@ -231,6 +248,11 @@ function defaultPgDir(dataDir: string): string {
   return path.join(dataDir, 'pg');
 }
 
+/** One worker per `coresEach` cores this process may use, at least one. */
+function defaultWorkers(coresEach: number): number {
+  return Math.max(1, Math.floor(availableParallelism() / coresEach));
+}
+
 /** Reads the configuration from `env` (default: process.env); `overrides` beat the environment. */
 export function loadConfig(env: Env = process.env, overrides: Partial<ApiConfig> = {}): ApiConfig {
   const dataDir = absolutePath('NEGMINE_DATA_DIR', env['NEGMINE_DATA_DIR'] || path.join(homedir(), '.negmine'));
@@ -259,7 +281,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ApiConfig>
     imageRoots: pathList(env, 'NEGMINE_IMAGE_ROOTS', [path.join(dataDir, 'images')]),
     modelRoots: pathList(env, 'NEGMINE_MODEL_ROOTS', [path.join(dataDir, 'models')]),
     importRoots: pathList(env, 'NEGMINE_IMPORT_ROOTS', [path.join(dataDir, 'imports')]),
-    workerCount: integer(env, 'NEGMINE_WORKERS', 1, 0, 64),
+    workerCount: integer(env, 'NEGMINE_WORKERS', defaultWorkers(4), 0, 64),
+    shardWorkerCount: integer(env, 'NEGMINE_SHARD_WORKERS', defaultWorkers(2), 1, 64),
     // One job at a time (NEGMINE_WORKERS = 1) uses every core through onnxruntime's threads.
     threads: integer(env, 'NEGMINE_THREADS', availableParallelism(), 1, 256),
     executionProvider: executionProvider(env),
@@ -268,7 +291,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ApiConfig>
     maxPageSize,
     maxDetectBatch: integer(env, 'NEGMINE_MAX_DETECT_BATCH', 10_000, 1, 1_000_000),
     heartbeatSeconds,
+    stopCheckMs: integer(env, 'NEGMINE_STOP_CHECK_MS', 1_000, 100, 60_000),
     staleAfterSeconds,
+    shutdownGraceSeconds: integer(env, 'NEGMINE_SHUTDOWN_GRACE_SECONDS', 30, 1, 3600),
     jobRetries: integer(env, 'NEGMINE_JOB_RETRIES', 2, 0, 100),
     seedDemo: boolean(env, 'NEGMINE_SEED_DEMO', true),
     logLevel,

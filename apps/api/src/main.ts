@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   );
   const access = accessMode === 'open' ? 'open mode: no API key exists, loopback only' : 'API keys required';
   process.stderr.write(`negmine API ready: ${app.server!.url} (GraphiQL in a browser; ${access})\n`);
-  shutdownOnSignals(() => app.stop(), logger);
+  shutdownOnSignals(() => app.stop(), logger, config.shutdownGraceSeconds);
 }
 
 main().catch((error: unknown) => {

@@ -6,9 +6,11 @@
 import type { Logger } from './logger';
 
 const REPEAT_FORCES_AFTER_MS = 1_000;
-const STOP_DEADLINE_MS = 30_000;
+/** Beyond the configured grace: closing the queue, the models and the (embedded) database. */
+const CLOSE_MARGIN_MS = 15_000;
 
-export function shutdownOnSignals(stop: () => Promise<void>, logger: Logger): void {
+export function shutdownOnSignals(stop: () => Promise<void>, logger: Logger, graceSeconds: number): void {
+  const stopDeadlineMs = graceSeconds * 1000 + CLOSE_MARGIN_MS;
   let firstSignalAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (firstSignalAt !== undefined) {
@@ -19,9 +21,9 @@ export function shutdownOnSignals(stop: () => Promise<void>, logger: Logger): vo
     firstSignalAt = Date.now();
     logger.info({ signal }, 'shutting down');
     setTimeout(() => {
-      logger.error({ deadlineMs: STOP_DEADLINE_MS }, 'shutdown did not finish in time: exiting');
+      logger.error({ deadlineMs: stopDeadlineMs }, 'shutdown did not finish in time: exiting');
       process.exit(1);
-    }, STOP_DEADLINE_MS).unref();
+    }, stopDeadlineMs).unref();
     stop().then(
       () => process.exit(0),
       (error: unknown) => {

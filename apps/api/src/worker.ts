@@ -20,8 +20,11 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const workerCount = Math.max(1, config.workerCount);
   const app = await startApp({ ...config, workerCount }, logger, { http: false });
-  logger.info({ workers: workerCount, embeddedDatabase: app.database.embedded }, 'negmine worker ready');
-  shutdownOnSignals(() => app.stop(), logger);
+  logger.info(
+    { workers: workerCount, shardWorkers: config.shardWorkerCount, embeddedDatabase: app.database.embedded },
+    'negmine worker ready',
+  );
+  shutdownOnSignals(() => app.stop(), logger, config.shutdownGraceSeconds);
 }
 
 main().catch((error: unknown) => {

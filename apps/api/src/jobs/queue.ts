@@ -21,6 +21,20 @@ export interface JobPayloads {
 export type JobName = keyof JobPayloads;
 export const JOB_NAMES: readonly JobName[] = ['mine', 'evaluate', 'sweep', 'encode-images', 'encode-text'];
 
+/**
+ * How a worker process sizes its slots per job: run jobs (long: minutes of compute) and encoding
+ * shards (short: one shard of inputs). Every job name is its own pg-boss queue with its own slots,
+ * so no kind waits behind another.
+ */
+export type JobClass = 'run' | 'shard';
+export const JOB_CLASS: Readonly<Record<JobName, JobClass>> = {
+  mine: 'run',
+  evaluate: 'run',
+  sweep: 'run',
+  'encode-images': 'shard',
+  'encode-text': 'shard',
+};
+
 export interface QueuedJob<N extends JobName> {
   readonly id: string;
   readonly data: JobPayloads[N];
@@ -68,7 +82,9 @@ interface PgBossInstance {
   getQueue(name: string): Promise<unknown>;
   send(name: string, data: object, options?: object): Promise<string | null>;
   work(name: string, options: object, handler: (jobs: PgBossJob[]) => Promise<unknown>): Promise<string>;
+  offWork(name: string): Promise<void>;
   getJobById(name: string, id: string): Promise<{ state: string } | null>;
+  getDb(): { executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }> };
 }
 
 /** The queue-schema version pg-boss 10.4 installs; pg-boss 12 (used before) installed 46. */
@@ -107,6 +123,7 @@ export class JobQueue {
   private constructor(
     private readonly boss: PgBossInstance,
     private readonly logger: Logger,
+    private readonly schema: string,
   ) {}
 
   /** Connects pg-boss (installing its schema on first use) and creates the queues. */
@@ -132,7 +149,7 @@ export class JobQueue {
         });
       }
     }
-    return new JobQueue(boss, logger);
+    return new JobQueue(boss, logger, connection.queueSchema);
   }
 
   /** Enqueues a job; `singletonKey` makes re-sends of the same logical job collapse while one is queued. */
@@ -163,11 +180,32 @@ export class JobQueue {
     this.logger.debug({ queue: name, concurrency }, 'worker registered');
   }
 
+  /** Of `runIds`, those with a job of `name` still waiting, retrying or running. */
+  async pendingRunIds(name: JobName, runIds: readonly string[]): Promise<Set<string>> {
+    if (runIds.length === 0) return new Set();
+    const { rows } = await this.boss
+      .getDb()
+      .executeSql(
+        `SELECT DISTINCT data->>'runId' AS "runId" FROM "${this.schema}".job WHERE name = $1 AND state < 'completed' AND data->>'runId' = ANY($2::text[])`,
+        [name, [...runIds]],
+      );
+    return new Set((rows as { runId: string }[]).map((row) => row.runId));
+  }
+
   async jobState(name: JobName, id: string): Promise<string | undefined> {
     return (await this.boss.getJobById(name, id))?.state;
   }
 
-  async stop(): Promise<void> {
-    await this.boss.stop({ graceful: true, timeout: 10_000, close: true });
+  /** Stops taking jobs in this process (jobs already running go on); sending still works. */
+  async stopFetching(): Promise<void> {
+    for (const name of JOB_NAMES) await this.boss.offWork(name);
+  }
+
+  /**
+   * Waits up to `graceMs` for running handlers, then closes. pg-boss fails (and so retries) a job
+   * still active then, so shutdown hands its jobs back first (RunJobShell.handBackAll).
+   */
+  async stop(graceMs = 10_000): Promise<void> {
+    await this.boss.stop({ graceful: true, timeout: graceMs, close: true });
   }
 }

@@ -24,10 +24,11 @@ export const runsFeature = defineFeature({
   needs: [],
   createServices: ({ prisma, queue, logger, config }) => {
     const runStore = new RunStore(prisma);
+    const runJobs = new RunJobShell(runStore, queue, logger, config.heartbeatSeconds, config.stopCheckMs);
     return {
       runStore,
-      runs: new RunService(runStore, queue, logger),
-      runJobs: new RunJobShell(runStore, queue, logger, config.heartbeatSeconds),
+      runs: new RunService(runStore, queue, logger, (runId) => runJobs.stopRun(runId, 'cancelled')),
+      runJobs,
     };
   },
 });

@@ -135,6 +135,19 @@ export class RunStore {
     await this.update(kind, { id: runId, status: RunStatus.running, claimedBy: jobId }, { claimedBy: null });
   }
 
+  /**
+   * A shutting-down process gives the run back: unclaimed, still running at its step (finished
+   * shards stay finished), with a note; the attempt count is unchanged, so the hand-back spends no
+   * attempt. Its re-sent job claims it like a parked run. False when the claim was already gone.
+   */
+  async handBack(kind: RunKind, runId: string, jobId: string, note: string): Promise<boolean> {
+    return this.update(
+      kind,
+      { id: runId, status: RunStatus.running, claimedBy: jobId },
+      { claimedBy: null, statusReason: note, heartbeatAt: new Date() },
+    );
+  }
+
   async heartbeat(kind: RunKind, runId: string): Promise<void> {
     await this.update(kind, { id: runId, status: RunStatus.running }, { heartbeatAt: new Date() });
   }
@@ -216,6 +229,19 @@ export class RunStore {
       select: STATE_SELECT,
     });
     return rows.map((row) => ({ ...row, kind }));
+  }
+
+  /** Queued runs created before `cutoff` (long enough ago that their launch has enqueued their job, or died). */
+  async queuedBefore(kind: RunKind, cutoff: Date): Promise<RunState[]> {
+    const rows = await tables(this.prisma)[kind].findMany({
+      where: { status: RunStatus.queued, createdAt: { lt: cutoff } },
+      select: STATE_SELECT,
+    });
+    return rows.map((row) => ({ ...row, kind }));
+  }
+
+  async noteRequeued(kind: RunKind, runId: string, reason: string): Promise<void> {
+    await this.update(kind, { id: runId, status: RunStatus.queued }, { statusReason: reason });
   }
 
   /**

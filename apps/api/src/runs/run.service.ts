@@ -21,6 +21,8 @@ export class RunService {
     private readonly store: RunStore,
     private readonly queue: Pick<JobQueue, 'send'>,
     private readonly logger: Logger,
+    /** Told of each cancellation made here, so this process's jobs of the run stop at once (others notice by polling). */
+    private readonly onCancelled: (runId: string) => void = () => undefined,
   ) {}
 
   async progress(runId: string): Promise<RunProgress> {
@@ -36,13 +38,14 @@ export class RunService {
     };
   }
 
-  /** Cancels a queued or running run; its job sees the status and stops before writing results. */
+  /** Cancels a queued or running run; its jobs see the status within seconds, stop their work and store nothing more. */
   async cancel(runId: string): Promise<RunProgress> {
     const current = await this.progress(runId);
     if (TERMINAL_STATUSES.includes(current.status)) {
       throw conflict(`run ${runId} is already ${current.status}; only queued or running runs can be cancelled`);
     }
     const cancelled = await this.store.cancel(current.kind, runId);
+    if (cancelled !== null) this.onCancelled(runId);
     return cancelled === null
       ? this.progress(runId)
       : { ...current, status: cancelled.status, statusReason: cancelled.statusReason };
@@ -72,6 +75,39 @@ export class RunService {
       if (TERMINAL_STATUSES.includes(current.status) || signal?.aborted === true) return;
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
+  }
+
+  /**
+   * Re-sends the job of every run queued for longer than the stale age that has no job waiting or
+   * running: its launcher died between recording the run and enqueueing it. Returns how many.
+   */
+  async resendOrphanedRuns(
+    queue: Pick<JobQueue, 'send' | 'pendingRunIds'>,
+    policy: Pick<StaleRunPolicy, 'staleAfterSeconds'>,
+    now = new Date(),
+  ): Promise<number> {
+    const cutoff = new Date(now.getTime() - policy.staleAfterSeconds * 1000);
+    let resent = 0;
+    for (const kind of RUN_KINDS) {
+      const job = RUN_JOB_OF_KIND[kind];
+      const queued = await this.store.queuedBefore(kind, cutoff);
+      const pending = await queue.pendingRunIds(
+        job,
+        queued.map((run) => run.id),
+      );
+      for (const run of queued) {
+        if (pending.has(run.id)) continue;
+        await this.store.noteRequeued(
+          kind,
+          run.id,
+          `job re-sent at ${now.toISOString()}: the run was queued without one`,
+        );
+        await queue.send(job, { runId: run.id }, `${job}:${run.id}`);
+        this.logger.warn({ runId: run.id, kind }, 'queued run had no job; re-sent');
+        resent += 1;
+      }
+    }
+    return resent;
   }
 
   /** Re-queues (or, past maxAttempts, fails) runs whose heartbeat stopped. Returns how many were touched. */

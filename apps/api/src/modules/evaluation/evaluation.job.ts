@@ -13,7 +13,6 @@ import {
   type RocCurve,
 } from '@negmine/metrics';
 import {
-  evaluateMethod,
   scoringMethod,
   type MethodEvaluation,
   type MethodInputs,
@@ -21,6 +20,7 @@ import {
   type SetEvaluation,
 } from '@negmine/mining';
 import type { JobPayloads } from '../../jobs/queue';
+import { runInComputeProcess } from '../../runs/compute-process';
 import type { RunJobBody, RunJobContext, RunOutcome, ShardJobBody, ShardRequest } from '../../runs/run-job';
 import { ShardKind } from '../../runs/run.repository';
 import { storedEntries } from '../../shared/corpus-store';
@@ -438,21 +438,26 @@ export class EvaluationJob implements RunJobBody {
     const run = await this.runs.forJob(context.runId);
     const gathered = await this.inputs.gather(run);
     await context.progress(0.25);
-    const evaluation = await evaluateMethod({
-      method: run.method,
-      params: scoringParams(run.params),
-      options: {
-        threads: this.options.threads,
-        permutation: run.groupPermutation === null ? undefined : decodeGroupPermutation(run.groupPermutation),
+    // On a compute process: scoring and metrics hold no event loop, and a cancellation terminates them.
+    const evaluation = await runInComputeProcess(
+      'evaluate',
+      {
+        method: run.method,
+        params: scoringParams(run.params),
+        options: {
+          threads: this.options.threads,
+          permutation: run.groupPermutation === null ? undefined : decodeGroupPermutation(run.groupPermutation),
+        },
+        idText: gathered.idText,
+        negText: gathered.negText,
+        idImages: gathered.idImages,
+        oodSets: gathered.oodSets,
+        // Stream methods: the given orders, the others drawn from the stream seed (OOD set i: seed + i), as `negmine evaluate --stream-seed`.
+        stream: { seed: run.streamSeed ?? run.seed, orders: gathered.givenStreamOrders },
+        inputs: gathered.extra?.inputs,
       },
-      idText: gathered.idText,
-      negText: gathered.negText,
-      idImages: gathered.idImages,
-      oodSets: gathered.oodSets,
-      // Stream methods: the given orders, the others drawn from the stream seed (OOD set i: seed + i), as `negmine evaluate --stream-seed`.
-      stream: { seed: run.streamSeed ?? run.seed, orders: gathered.givenStreamOrders },
-      inputs: gathered.extra?.inputs,
-    });
+      context.signal,
+    );
     await context.progress(0.9);
     const record = evaluationRecord(run.id, run.idImageSetId, evaluation, gathered);
     return {

@@ -80,7 +80,9 @@ export class MiningJob implements RunJobBody {
       idEmbeddings,
       params,
       threads,
+      context.signal,
     );
+    context.throwIfStopped();
     const diagnoses = await diagnoseNegatives(
       this.wordNet,
       entries,
@@ -91,6 +93,7 @@ export class MiningJob implements RunJobBody {
       idEmbeddings,
       threads,
     );
+    context.throwIfStopped();
     const rows: NegativeRow[] = Array.from(selection.selectedIndices, (corpusIndex, rank) => {
       const entry = entries[corpusIndex]!;
       const diagnosis = diagnoses[rank]!;

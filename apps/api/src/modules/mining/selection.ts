@@ -8,6 +8,7 @@ import {
   type SelectionResult,
 } from '@negmine/mining';
 import { badInput } from '../../errors';
+import { runInComputeProcess } from '../../runs/compute-process';
 import { toCorpusEntry, type StoredCorpusEntry } from '../../shared/corpus-store';
 import { backboneId, libraryId, SelectionMethod, type Backbone } from '../../shared/enums';
 import { WORDNET_SOURCE, type Matrix, type WordNetCorpus } from '../../shared/wordnet-corpus';
@@ -41,6 +42,10 @@ export function resolveSelectionParams(
   return { ...(strategy.defaults as object), ...preset, ...overrides };
 }
 
+/**
+ * Runs the strategy on a compute process (the kNN products are long synchronous onnxruntime calls
+ * that would otherwise hold the event loop); aborting `signal` kills that process.
+ */
 export function selectNegatives(
   method: SelectionMethod,
   candidates: Matrix,
@@ -48,11 +53,17 @@ export function selectNegatives(
   idEmbeddings: Matrix,
   params: Record<string, unknown>,
   threads: number,
+  signal: AbortSignal,
 ): Promise<SelectionResult> {
-  return selectionStrategy(libraryId(method)).select(
-    { candidateEmbeddings: candidates, partsOfSpeech, idEmbeddings },
-    params,
-    { threads },
+  return runInComputeProcess(
+    'select',
+    {
+      method: libraryId(method),
+      input: { candidateEmbeddings: candidates, partsOfSpeech, idEmbeddings },
+      params,
+      kernel: { threads },
+    },
+    signal,
   );
 }
 

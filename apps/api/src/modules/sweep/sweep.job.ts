@@ -4,8 +4,9 @@
 // objective, the chosen point on the test sets), then the commit writes every child as a finished
 // evaluation run — results, curves and scores — with the sweep's choice, in one transaction.
 import { randomUUID } from 'node:crypto';
-import { runSweep, type SweepSets as LibrarySweepSets } from '@negmine/mining';
+import type { SweepSets as LibrarySweepSets } from '@negmine/mining';
 import type { Prisma } from '../../db/prisma.service';
+import { runInComputeProcess } from '../../runs/compute-process';
 import type { RunJobBody, RunJobContext, RunOutcome, ShardRequest } from '../../runs/run-job';
 import { RunStatus, RunStep, SweepRole } from '../../generated/prisma/enums.js';
 import {
@@ -68,6 +69,7 @@ export class SweepJob implements RunJobBody {
         ? undefined
         : await this.inputs.gather(source(sweep, sweep.testIdImageSetId, sweep.testOodImageSetIds));
     await context.progress(0.1);
+    context.throwIfStopped();
     const streamSeed = first.streamSeed ?? first.seed ?? 0;
     const sets = (gathered: GatheredInputs): LibrarySweepSets => ({
       options: { threads: this.options.threads },
@@ -79,9 +81,11 @@ export class SweepJob implements RunJobBody {
       inputs: gathered.extra?.inputs,
     });
     const grid = sweep.grid as Record<string, readonly (number | string)[]>;
-    const children: ComputedChild[] = [];
-    const steps = requests.length + (test === undefined ? 0 : 1);
-    const result = await runSweep(
+    // Every grid point in one compute process: no event loop is held, and a cancellation (or a
+    // shutdown's hand-back) kills it mid-point.
+    let reported = Promise.resolve();
+    const { result, evaluations } = await runInComputeProcess(
+      'sweep',
       {
         method: sweep.method,
         grid,
@@ -91,19 +95,24 @@ export class SweepJob implements RunJobBody {
         test: test === undefined ? undefined : sets(test),
         maxPoints: requests.length,
       },
-      async (_child, index, _total, evaluation) => {
-        const request = requests[index]!;
-        // The launch resolved every point as launchEvaluation would; the job must score exactly those.
-        if (canonicalParams(evaluation.params) !== canonicalParams(scoringParams(request.params))) {
-          throw new Error(
-            `sweep ${sweep.id}: grid point ${index} resolved to ${JSON.stringify(evaluation.params)}, but was launched as ${JSON.stringify(request.params)}`,
-          );
-        }
-        const id = randomUUID();
-        children.push({ id, request, record: evaluationRecord(id, request.idImageSetId, evaluation, validation) });
-        await context.progress(0.1 + (0.85 * (index + 1)) / steps);
+      context.signal,
+      (fraction) => {
+        reported = reported.then(() => context.progress(0.1 + 0.85 * fraction)).catch(() => undefined);
       },
     );
+    await reported;
+    context.throwIfStopped();
+    const children: ComputedChild[] = evaluations.map((evaluation, index) => {
+      const request = requests[index]!;
+      // The launch resolved every point as launchEvaluation would; the job must score exactly those.
+      if (canonicalParams(evaluation.params) !== canonicalParams(scoringParams(request.params))) {
+        throw new Error(
+          `sweep ${sweep.id}: grid point ${index} resolved to ${JSON.stringify(evaluation.params)}, but was launched as ${JSON.stringify(request.params)}`,
+        );
+      }
+      const id = randomUUID();
+      return { id, request, record: evaluationRecord(id, request.idImageSetId, evaluation, validation) };
+    });
     const best = requests[result.bestIndex]!;
     const tested =
       result.test === undefined || testRequest === null || test === undefined

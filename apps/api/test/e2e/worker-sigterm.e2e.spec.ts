@@ -1,0 +1,137 @@
+// SIGTERM to a worker process in the middle of a mining run's selection: the process hands the job
+// back (claim released, a note on the run, the queue job completed without spending a retry, the
+// run's job re-sent) and exits within its grace; a second worker process finishes the run, whose
+// negatives equal an undisturbed run's; no run is left queued or running.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { Client } from 'pg';
+import { repositoryRoot } from '@negmine/formats/testing';
+import { EmbeddingTarget } from '../../src/modules/import/import.input';
+import { SelectionMethod } from '../../src/shared/enums';
+import { createImportedSpace, npyBase64, vectors } from '../support/imported-space';
+import { startTestApp, waitForRun, type TestApp } from '../support/test-app';
+
+const CORPUS = 30_000;
+const DIM = 96;
+const GRACE_SECONDS = 10;
+
+function startWorker(app: TestApp): ChildProcess {
+  const url = new URL(app.db.connection.url);
+  url.searchParams.set('schema', app.db.connection.schema);
+  return spawn(process.execPath, [path.join(repositoryRoot(), 'apps', 'api', 'scripts', 'run.js'), 'worker'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: url.toString(),
+      NEGMINE_WORKERS: '1',
+      NEGMINE_THREADS: '1',
+      NEGMINE_HEARTBEAT_SECONDS: '2',
+      NEGMINE_STALE_AFTER_SECONDS: '60',
+      NEGMINE_SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('SIGTERM to a worker mid-job', () => {
+  let app: TestApp;
+  const workers: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    // This process only enqueues: the runs execute in separate worker processes.
+    app = await startTestApp({ workerCount: 0 });
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const worker of workers) if (worker.exitCode === null) worker.kill('SIGKILL');
+    await app?.stop();
+  });
+
+  it('hands the job back without spending a retry; another worker finishes it with identical results', async () => {
+    const space = await createImportedSpace(app.services, 'sigterm', DIM);
+    const corpus = await app.services.imports.importEmbeddings({
+      target: EmbeddingTarget.corpus,
+      modelId: space.modelId,
+      corpusEntries: Array.from({ length: CORPUS }, (_, i) => ({
+        word: `candidate${i}`,
+        pos: i % 4 === 0 ? 'adj' : 'noun',
+        lexname: i % 4 === 0 ? 'adj.all' : 'noun.artifact',
+      })),
+      npyBase64: npyBase64(vectors(CORPUS, DIM, 9), CORPUS, DIM),
+    });
+    const launch = async () =>
+      (
+        await app.services.mining.mineNegatives({
+          labelSetId: space.labelSetId,
+          modelId: space.modelId,
+          corpusId: corpus.corpusId!,
+          selectionMethod: SelectionMethod.knn_density,
+          params: { k: 10 },
+        })
+      ).id;
+    const runId = await launch();
+    const run = () => app.db.prisma.miningRun.findUniqueOrThrow({ where: { id: runId } });
+
+    const first = startWorker(app);
+    workers.push(first);
+    await until(async () => (await run()).step === 'compute', 120_000);
+    // Let the selection get going in its compute process.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect((await run()).status).toBe('running');
+    const signalledAt = Date.now();
+    first.kill('SIGTERM');
+    const exitCode = await new Promise<number | null>((resolve) => first.once('exit', (code) => resolve(code)));
+    expect(exitCode).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(GRACE_SECONDS * 1000);
+
+    expect(await run()).toMatchObject({
+      status: 'running',
+      step: 'compute',
+      claimedBy: null,
+      attempts: 1,
+      statusReason: expect.stringMatching(/^attempt 1 handed back to the queue at step compute/),
+    });
+    const client = new Client({ connectionString: app.db.connection.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ state: string; retry_count: number }>(
+        `SELECT state, retry_count FROM "${app.db.connection.queueSchema}".job WHERE name = 'mine' AND data->>'runId' = $1 ORDER BY created_on`,
+        [runId],
+      );
+      // The handed-back job completed (no retry spent); its re-sent successor waits for a worker.
+      expect(rows).toEqual([
+        { state: 'completed', retry_count: 0 },
+        { state: 'created', retry_count: 0 },
+      ]);
+    } finally {
+      await client.end();
+    }
+
+    workers.push(startWorker(app));
+    expect(await waitForRun(app, runId, 240_000)).toEqual({ status: 'succeeded', error: null });
+    expect((await run()).attempts).toBe(1);
+
+    const undisturbed = await launch();
+    expect(await waitForRun(app, undisturbed, 240_000)).toEqual({ status: 'succeeded', error: null });
+    const negatives = async (id: string) =>
+      (
+        await app.db.prisma.negativeLabel.findMany({
+          where: { miningRunId: id },
+          orderBy: { rank: 'asc' },
+          select: { rank: true, corpusIndex: true, word: true, statistic: true, falseNegativeFlags: true },
+        })
+      ).map((row) => ({ ...row }));
+    const [handedBack, reference] = await Promise.all([negatives(runId), negatives(undisturbed)]);
+    expect(handedBack.length).toBeGreaterThan(0);
+    expect(handedBack).toEqual(reference);
+    expect(await app.db.prisma.miningRun.count({ where: { status: { in: ['queued', 'running'] } } })).toBe(0);
+  }, 600_000);
+});
