@@ -196,8 +196,11 @@ export class JobQueue {
     return (await this.boss.getJobById(name, id))?.state;
   }
 
+  private fetchingStopped = false;
+
   /** Stops taking jobs in this process (jobs already running go on); sending still works. */
   async stopFetching(): Promise<void> {
+    this.fetchingStopped = true;
     for (const name of JOB_NAMES) await this.boss.offWork(name);
   }
 
@@ -207,5 +210,9 @@ export class JobQueue {
    */
   async stop(graceMs = 10_000): Promise<void> {
     await this.boss.stop({ graceful: true, timeout: graceMs, close: true });
+    // offWork leaves a loop behind that re-checks its workers every second (pg-boss's manager); the
+    // workers are stopped now, so one more tick ends it. Returning before would leave it running
+    // after the queue is gone (in tests: after the module registry is torn down).
+    if (this.fetchingStopped) await new Promise((resolve) => setTimeout(resolve, 1_100));
   }
 }

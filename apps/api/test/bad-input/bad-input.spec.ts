@@ -676,7 +676,7 @@ describe('bad input (table-driven)', () => {
     });
     fixture = { space, miningRunId: run.id, roots, outside };
     client = await graphqlClient(services);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await client?.stop();
