@@ -86,6 +86,9 @@ export class DetectorThread implements DetectExecutor {
     const entry = workerEntry();
     const data: DetectorThreadData = { onnx, threads: options.threads, chunkRows: options.chunkRows };
     const worker = new Worker(entry.file, { workerData: data, execArgv: entry.execArgv, env: entry.env });
+    // A cached detector never holds the process open: it ends with the server (the thread's session
+    // is native memory of this process).
+    worker.unref();
     return new Promise((resolve, reject) => {
       const early = (error: Error) => reject(error);
       const exit = (code: number) => reject(new Error(`the detector thread exited (code ${code}) while loading`));
