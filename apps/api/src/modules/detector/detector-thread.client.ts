@@ -76,6 +76,9 @@ export class DetectorThread implements DetectExecutor {
         resolve();
       }),
     );
+    // A cached detector never holds the process open: it ends with the server (its session is native
+    // memory of this process). After the listeners: adding a 'message' listener refs the worker again.
+    worker.unref();
   }
 
   /**
@@ -86,9 +89,6 @@ export class DetectorThread implements DetectExecutor {
     const entry = workerEntry();
     const data: DetectorThreadData = { onnx, threads: options.threads, chunkRows: options.chunkRows };
     const worker = new Worker(entry.file, { workerData: data, execArgv: entry.execArgv, env: entry.env });
-    // A cached detector never holds the process open: it ends with the server (the thread's session
-    // is native memory of this process).
-    worker.unref();
     return new Promise((resolve, reject) => {
       const early = (error: Error) => reject(error);
       const exit = (code: number) => reject(new Error(`the detector thread exited (code ${code}) while loading`));
