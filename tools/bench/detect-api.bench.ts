@@ -1,13 +1,15 @@
 // Benchmark of the service's `detect` (issue 11): an in-process API (apps/api test app: its own
 // schema on the test Postgres, no workers, HTTP on a random port) holding one debiased detector of
-// K = 1,000 labels, N = 10,000 negatives, d = 512 (detectBenchSetup's, inserted as a row). Reports
-// p50_ms, p99_ms, requests_per_s of detect on ONE embedding under 20 concurrent connections
-// (autocannon) and images_per_s of detect on 10,000 embeddings in one request (base64 .npy decode +
-// score + JSON response, wall time at the client). Goals: p99 <= 10 ms; >= 5,000 images/s.
+// K = 1,000 labels, N = 10,000 negatives, d = 512 (detectBenchSetup's, inserted as a row). For both
+// paths — graphql_* (the detect mutation, base64 .npy in JSON) and http_* (POST
+// /detectors/:id/detect, a binary .npy body) — reports p50_ms, p99_ms, requests_per_s of detect on
+// ONE embedding under 20 concurrent connections (autocannon) and images_per_s of detect on 10,000
+// embeddings in one request (decode + score + JSON response, wall time at the client), all in one
+// run. Goals: p99 <= 10 ms; >= 5,000 images/s.
 // `npm run bench -- detect-api [--images 10000 --labels 1000 --negatives 10000 --dim 512 --connections 20 --seconds 10 --iterations 5]`
 import { serializeNpy } from '@negmine/formats';
 import path from 'node:path';
-import { numberFlags, percentile, report } from './bench-report';
+import { numberFlags, percentile, report, type BenchFigure } from './bench-report';
 import { detectBenchSetup } from './detect.bench';
 
 interface AutocannonResult {
@@ -27,6 +29,10 @@ interface TestApp {
   };
   gql<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
   stop(): Promise<void>;
+}
+
+interface DetectCount {
+  readonly count?: number;
 }
 
 type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
@@ -93,53 +99,63 @@ export async function main(argv: string[]): Promise<void> {
       select: { id: true },
     });
     const npy = (rows: number) =>
-      Buffer.from(serializeNpy(setup.images.data.subarray(0, rows * flags.dim), [rows, flags.dim], 'float32')).toString(
-        'base64',
-      );
-    const one = JSON.stringify({ query: DETECT, variables: { id: row.id, npy: npy(1) } });
+      Buffer.from(serializeNpy(setup.images.data.subarray(0, rows * flags.dim), [rows, flags.dim], 'float32'));
     const autocannon = require('autocannon') as Autocannon;
-    const options = {
-      url: app.server.url,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: one,
-      connections: flags.connections,
+    const paths: Record<'graphql' | 'http', { url: string; type: string; body: (rows: number) => string | Buffer }> = {
+      graphql: {
+        url: app.server.url,
+        type: 'application/json',
+        body: (rows) => JSON.stringify({ query: DETECT, variables: { id: row.id, npy: npy(rows).toString('base64') } }),
+      },
+      http: {
+        url: new URL(`/detectors/${row.id}/detect`, app.server.url).href,
+        type: 'application/x-npy',
+        body: npy,
+      },
     };
-    await autocannon({ ...options, duration: 2 });
-    const single = await autocannon({ ...options, duration: flags.seconds });
-    const batch = JSON.stringify({ query: DETECT, variables: { id: row.id, npy: npy(flags.images) } });
-    const batchMs: number[] = [];
-    for (let i = 0; i <= flags.iterations; i++) {
-      const start = performance.now();
-      const response = await fetch(app.server.url, {
+    const figures: BenchFigure[] = [];
+    const params: Record<string, unknown> = {};
+    for (const [name, target] of Object.entries(paths)) {
+      const options = {
+        url: target.url,
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: batch,
-      });
-      const body = (await response.json()) as { data?: { detect: { count: number } }; errors?: unknown[] };
-      if (body.data?.detect.count !== flags.images)
-        throw new Error(`batch detect failed: ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
-      if (i > 0) batchMs.push(performance.now() - start);
+        headers: { 'content-type': target.type },
+        body: target.body(1),
+        connections: flags.connections,
+      };
+      await autocannon({ ...options, duration: 2 });
+      const single = await autocannon({ ...options, duration: flags.seconds });
+      const batch = target.body(flags.images);
+      const batchMs: number[] = [];
+      for (let i = 0; i <= flags.iterations; i++) {
+        const start = performance.now();
+        const response = await fetch(target.url, {
+          method: 'POST',
+          headers: { 'content-type': target.type },
+          body: typeof batch === 'string' ? batch : new Uint8Array(batch),
+        });
+        const body = (await response.json()) as { data?: { detect: DetectCount }; errors?: unknown[] } & DetectCount;
+        const count = name === 'graphql' ? body.data?.detect.count : body.count;
+        if (count !== flags.images)
+          throw new Error(`${name} batch detect failed: ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
+        if (i > 0) batchMs.push(performance.now() - start);
+      }
+      const sorted = [...batchMs].sort((a, b) => a - b);
+      params[`${name}_errors`] = single.errors;
+      params[`${name}_non2xx`] = single.non2xx;
+      params[`${name}_batchMs`] = batchMs;
+      params[`${name}_batchRequestMb`] = batch.length / (1024 * 1024);
+      figures.push(
+        { metric: `${name}_p50_ms`, value: single.latency.p50, unit: 'ms' },
+        { metric: `${name}_p99_ms`, value: single.latency.p99, unit: 'ms' },
+        { metric: `${name}_requests_per_s`, value: single.requests.average, unit: 'requests/s' },
+        { metric: `${name}_images_per_s`, value: flags.images / (percentile(sorted, 50) / 1000), unit: 'images/s' },
+      );
     }
-    const sorted = [...batchMs].sort((a, b) => a - b);
     report(
       'detect-api',
-      {
-        method: 'debiased',
-        ...flags,
-        part: 'api',
-        errors: single.errors,
-        non2xx: single.non2xx,
-        batchMs,
-        batchRequestMb: batch.length / (1024 * 1024),
-        rate: 'median of the batch requests',
-      },
-      [
-        { metric: 'p50_ms', value: single.latency.p50, unit: 'ms' },
-        { metric: 'p99_ms', value: single.latency.p99, unit: 'ms' },
-        { metric: 'requests_per_s', value: single.requests.average, unit: 'requests/s' },
-        { metric: 'images_per_s', value: flags.images / (percentile(sorted, 50) / 1000), unit: 'images/s' },
-      ],
+      { method: 'debiased', ...flags, part: 'api', ...params, rate: 'median of the batch requests' },
+      figures,
     );
   } finally {
     await app.stop();

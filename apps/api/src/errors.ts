@@ -8,6 +8,8 @@ export enum ApiErrorCode {
   NotFound = 'NOT_FOUND',
   Conflict = 'CONFLICT',
   Forbidden = 'FORBIDDEN',
+  /** A bounded queue is full (e.g. detect requests waiting on one detector); retry shortly. */
+  Overloaded = 'OVERLOADED',
   Internal = 'INTERNAL_SERVER_ERROR',
 }
 

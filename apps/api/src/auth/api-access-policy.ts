@@ -109,6 +109,8 @@ export const HTTP_ROUTE_ACCESS: readonly RouteAccess[] = [
   { method: 'POST', path: '/graphql', access: 'viewer' },
   // Detector downloads (detector.onnx, detector.json, pipeline.onnx): downloads are a viewer's.
   { method: 'GET', path: '/detectors/*', access: 'viewer' },
+  // POST /detectors/:id/detect (detect.routes.ts): the HTTP form of Mutation.detect, the same role.
+  { method: 'POST', path: '/detectors/*', access: 'operator' },
   // Per-image scores of an evaluation run (evaluation-scores.routes.ts): /runs/:id/scores.csv|.npy.
   { method: 'GET', path: '/runs/*', access: 'viewer' },
   // Exports of a mining run's negatives (negative-exports.routes.ts): /mining-runs/:id/negatives.csv|.json|.txt.

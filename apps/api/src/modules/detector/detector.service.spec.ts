@@ -51,6 +51,7 @@ describe('DetectorService', () => {
       maxPageSize: 100,
       threads: 1,
       maxDetectBatch: 4,
+      limits: { maxBodyBytes: 1 << 20 },
     });
   });
 

@@ -1,7 +1,8 @@
 // Detectors: freeze an evaluation (or a mining run + static method) into a calibrated detector with
 // @negmine/mining's buildDetector, store it (files, metrics at its threshold, provenance) in one
 // transaction, list/get/delete it, and run it on embeddings, image files or an image set through a
-// per-process cache of onnxruntime sessions (exact: detector rows never change).
+// per-process cache of onnxruntime sessions (exact: detector rows never change), each on its own
+// thread, with concurrent requests coalesced into shared runs (detect-batcher.ts).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +14,6 @@ import {
   isPartOfSpeech,
   DEFAULT_TARGET_TPR,
   detectorMethod,
-  DetectorRunner,
   operatingPointAt,
   type DetectionResult,
   type DetectorThreshold,
@@ -31,6 +31,8 @@ import type { ImageSetRepository } from '../image-set';
 import type { LabelSetRepository } from '../label-set';
 import type { MiningRepository } from '../mining';
 import type { ClipModels, ModelRepository } from '../model';
+import { DetectBatcher } from './detect-batcher';
+import { DetectorThread } from './detector-thread.client';
 import type { DetectorInputs, ModelRef } from './detector-inputs';
 import type { CreateDetectorInput, DetectInput, DetectorsArgs } from './detector.input';
 import type { DetectorRepository, DetectorRow } from './detector.repository';
@@ -38,8 +40,16 @@ import type { Detection, DetectorOodMetrics, Detector, DetectResult } from './de
 
 /** Loaded detector sessions kept per process (each holds its label matrices: (K + N) × d floats). */
 export const CACHED_DETECTOR_SESSIONS = 8;
+/** Composed pipeline.onnx files kept per process (each holds a vision tower: up to hundreds of MB). */
+export const CACHED_PIPELINES = 2;
+/** Rows of concurrent detect requests coalesced into one run (the runner's chunk, one onnxruntime call). */
+export const DETECT_COALESCE_ROWS = 256;
+/** detect requests waiting per detector at most; more are refused with OVERLOADED. */
+export const DETECT_MAX_QUEUED = 1024;
 
-export type DetectorConfig = Pick<ApiConfig, 'maxPageSize' | 'threads' | 'maxDetectBatch'>;
+export type DetectorConfig = Pick<ApiConfig, 'maxPageSize' | 'threads' | 'maxDetectBatch'> & {
+  readonly limits: Pick<ApiConfig['limits'], 'maxBodyBytes'>;
+};
 
 export function detectorDownloads(
   row: Pick<DetectorRow, 'id'> & { modelKind?: ModelKind | null },
@@ -53,7 +63,10 @@ export function detectorDownloads(
 }
 
 interface LoadedDetector {
-  readonly runner: DetectorRunner;
+  /** The detector's onnxruntime session, on its own thread (session.run blocks the thread it runs on). */
+  readonly thread: DetectorThread;
+  /** Every detect on this detector goes through it (concurrent requests share onnxruntime runs). */
+  readonly batcher: DetectBatcher;
   readonly labels: readonly string[];
   readonly embeddingDim: number;
   readonly modelId: string;
@@ -70,6 +83,8 @@ function checkId(id: string): void {
 export class DetectorService {
   /** Insertion-ordered: the first entry is the least recently used. */
   private readonly sessions = new Map<string, Promise<LoadedDetector>>();
+  /** pipeline.onnx per detector, least recently used first (rows and model folders are immutable). */
+  private readonly pipelines = new Map<string, Promise<Uint8Array>>();
 
   constructor(
     private readonly repository: DetectorRepository,
@@ -293,7 +308,12 @@ export class DetectorService {
   private async evict(id: string): Promise<void> {
     const loaded = this.sessions.get(id);
     this.sessions.delete(id);
-    if (loaded !== undefined) await (await loaded.catch(() => undefined))?.runner.dispose();
+    this.pipelines.delete(id);
+    const detector = loaded === undefined ? undefined : await loaded.catch(() => undefined);
+    if (detector === undefined) return;
+    // Requests already queued on this detector finish before its session goes.
+    await detector.batcher.idle();
+    await detector.thread.dispose();
   }
 
   /** The detector's onnxruntime session, loaded once per process (rows are immutable, so the cache is exact). */
@@ -307,8 +327,20 @@ export class DetectorService {
     loaded = (async () => {
       const row = await this.repository.onnx(id);
       if (row === null) throw notFound('detector', id);
+      const thread = await DetectorThread.load(
+        row.onnx,
+        { threads: this.config.threads, chunkRows: DETECT_COALESCE_ROWS },
+        // A thread that died is dropped from the cache; the next detect loads a fresh one.
+        () => {
+          if (this.sessions.get(id) === loaded) this.sessions.delete(id);
+        },
+      );
       return {
-        runner: await DetectorRunner.load(row.onnx, { threads: this.config.threads }),
+        thread,
+        batcher: new DetectBatcher(thread, {
+          maxBatchRows: DETECT_COALESCE_ROWS,
+          maxQueuedRequests: DETECT_MAX_QUEUED,
+        }),
         labels: row.labels,
         embeddingDim: row.embeddingDim,
         modelId: row.modelId,
@@ -319,6 +351,11 @@ export class DetectorService {
     this.sessions.set(id, loaded);
     while (this.sessions.size > CACHED_DETECTOR_SESSIONS) void this.evict(this.sessions.keys().next().value!);
     return loaded;
+  }
+
+  /** The largest request body the HTTP detect route reads (NEGMINE_MAX_BODY_BYTES). */
+  get maxBodyBytes(): number {
+    return this.config.limits.maxBodyBytes;
   }
 
   /** How many sessions are loaded (for tests). */
@@ -334,13 +371,22 @@ export class DetectorService {
     if (given !== 1) throw badInput('give exactly one of embeddings { npyBase64 }, imagesBase64 or imageSetId');
     // The loaded session carries the (immutable) row: a warm detect asks the database nothing.
     const loaded = await this.session(detectorId);
-    const row = {
-      id: detectorId,
-      embeddingDim: loaded.embeddingDim,
-      modelId: loaded.modelId,
-      modelHash: loaded.modelHash,
-    };
-    const images = await this.imagesOf(row, input);
+    const images = await this.imagesOf(detectorId, loaded, input);
+    return this.run(detectorId, loaded, images);
+  }
+
+  /**
+   * detect on a binary `.npy` (float32 or float64 [n, d]): the HTTP fast path
+   * (POST /detectors/:id/detect). Same checks, same errors, same session and batching as `detect`.
+   */
+  async detectNpy(detectorId: string, npy: Uint8Array): Promise<DetectResult> {
+    checkId(detectorId);
+    const loaded = await this.session(detectorId);
+    return this.run(detectorId, loaded, embeddingsOfNpy(npy));
+  }
+
+  /** The checks every source of embeddings passes, then the detector's (batched) run. */
+  private async run(detectorId: string, loaded: LoadedDetector, images: Matrix): Promise<DetectResult> {
     if (images.rows === 0)
       throw badInput(`the batch is empty; give at least one image (at most ${this.config.maxDetectBatch})`, {
         max: this.config.maxDetectBatch,
@@ -351,27 +397,22 @@ export class DetectorService {
         { rows: images.rows, max: this.config.maxDetectBatch },
       );
     }
-    if (images.cols !== row.embeddingDim) {
-      throw badInput(`detector ${row.id} takes embeddings of width d = ${row.embeddingDim}; got width ${images.cols}`, {
-        dim: images.cols,
-        expected: row.embeddingDim,
-      });
+    if (images.cols !== loaded.embeddingDim) {
+      throw badInput(
+        `detector ${detectorId} takes embeddings of width d = ${loaded.embeddingDim}; got width ${images.cols}`,
+        { dim: images.cols, expected: loaded.embeddingDim },
+      );
     }
-    const result = await loaded.runner.detect(images);
+    const result = await loaded.batcher.detect(images);
     return { detectorId, count: images.rows, results: detections(result, loaded.labels) };
   }
 
-  private async imagesOf(
-    row: Pick<DetectorRow, 'id' | 'embeddingDim' | 'modelId' | 'modelHash'>,
-    input: DetectInput,
-  ): Promise<Matrix> {
+  private async imagesOf(detectorId: string, loaded: LoadedDetector, input: DetectInput): Promise<Matrix> {
     if (input.embeddings != null) {
       const bytes = Buffer.from(input.embeddings.npyBase64, 'base64');
-      return asFloat32Matrix(
-        parseNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
-        'embeddings .npy',
-      );
+      return embeddingsOfNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     }
+    const row = { id: detectorId, ...loaded };
     const model = await this.models.find(row.modelId);
     if (model === null) throw notFound('model', row.modelId);
     const ref: ModelRef = {
@@ -435,6 +476,24 @@ export class DetectorService {
   /** The model's vision tower and the detector composed into one graph (ONNX models only). */
   async pipelineFile(id: string): Promise<Uint8Array> {
     checkId(id);
+    let composed = this.pipelines.get(id);
+    if (composed !== undefined) {
+      this.pipelines.delete(id);
+    } else {
+      composed = this.composePipeline(id);
+      composed.catch(() => this.pipelines.delete(id));
+    }
+    this.pipelines.set(id, composed);
+    while (this.pipelines.size > CACHED_PIPELINES) this.pipelines.delete(this.pipelines.keys().next().value!);
+    return composed;
+  }
+
+  /** How many composed pipeline.onnx files are cached (for tests). */
+  get cachedPipelines(): number {
+    return this.pipelines.size;
+  }
+
+  private async composePipeline(id: string): Promise<Uint8Array> {
     const row = await this.repository.onnx(id);
     if (row === null) throw notFound('detector', id);
     const model = await this.models.find(row.modelId);
@@ -459,6 +518,11 @@ export class DetectorService {
       downloads: detectorDownloads({ id: row.id, modelKind }),
     } as Detector;
   }
+}
+
+/** The float32 [n, d] matrix of a `.npy` (float64 is rounded to float32, the detector's input type). */
+function embeddingsOfNpy(bytes: Uint8Array): Matrix {
+  return asFloat32Matrix(parseNpy(bytes), 'embeddings .npy');
 }
 
 function detections(result: DetectionResult, labels: readonly string[]): Detection[] {

@@ -1,6 +1,6 @@
 // The detector feature: frozen, calibrated OOD detectors (createDetector from an evaluation or a
 // mining run, list/get/delete, detect) and their downloads: detector.onnx, detector.json and, for
-// ONNX models, pipeline.onnx (vision tower + detector).
+// ONNX models, pipeline.onnx (vision tower + detector); POST /detectors/:id/detect, detect on a binary .npy.
 import type { Request, RequestHandler, Response } from 'express';
 import { defineFeature, type FeatureRoute } from '../../feature';
 import { ApiErrorCode, publicError } from '../../errors';
@@ -13,6 +13,7 @@ import type { ImageSetRepository } from '../image-set';
 import type { LabelSetRepository } from '../label-set';
 import type { MiningRepository } from '../mining';
 import type { ClipModels, ModelRepository } from '../model';
+import { detectRoute } from './detect.routes';
 import { DetectorInputs } from './detector-inputs';
 import { DetectorRepository } from './detector.repository';
 import { DetectorResolver } from './detector.resolver';
@@ -115,6 +116,7 @@ export const detectorFeature = defineFeature({
         path: '/detectors/:id/pipeline.onnx',
         handle: download('application/octet-stream', 'pipeline.onnx', (id) => detectors.pipelineFile(id)),
       },
+      detectRoute(detectors, detectors.maxBodyBytes),
     ];
   },
 });

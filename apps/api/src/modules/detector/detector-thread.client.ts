@@ -1,0 +1,132 @@
+// DetectorThread: one detector's onnxruntime session on its own worker thread (detector-thread.ts),
+// used by the service as the DetectBatcher's executor. Errors come back with their name, code and
+// details, so a MiningError (NaN, zero row, …) is the same typed error as in-process. A thread that
+// dies fails what it had in flight and every later call (the service then loads a fresh one).
+// Internal to the feature.
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { MiningError, type DetectionResult, type EmbeddingMatrix, type MiningErrorCode } from '@negmine/mining';
+import type { DetectExecutor } from './detect-batcher';
+import type {
+  DetectorThreadData,
+  DetectorThreadReply,
+  DetectorThreadRequest,
+  ThreadError,
+} from './detector-thread-protocol';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..', '..');
+
+/**
+ * The entry and how to start it. The API runs from TypeScript sources (scripts/run.js, swc in
+ * jest), but a worker starts as a bare Node isolate: a .ts entry gets @swc-node/register preloaded
+ * with the repository's tsconfig (for the @negmine/* paths); a compiled .js entry needs nothing.
+ */
+function workerEntry(): { file: string; execArgv: string[]; env: NodeJS.ProcessEnv } {
+  const file = path.join(__dirname, `detector-thread${path.extname(__filename)}`);
+  if (!file.endsWith('.ts')) return { file, execArgv: [...process.execArgv], env: process.env };
+  return {
+    file,
+    execArgv: [...process.execArgv, '--require', require.resolve('@swc-node/register')],
+    env: { ...process.env, SWC_NODE_PROJECT: process.env['SWC_NODE_PROJECT'] ?? path.join(REPO_ROOT, 'tsconfig.json') },
+  };
+}
+
+function fromThreadError(error: ThreadError): Error {
+  if (error.name === 'MiningError' && error.code !== undefined)
+    return new MiningError(error.code as MiningErrorCode, error.message, error.details ?? {});
+  const rebuilt = new Error(error.message);
+  rebuilt.name = error.name;
+  return Object.assign(rebuilt, error.code === undefined ? {} : { code: error.code, details: error.details ?? {} });
+}
+
+export interface DetectorThreadOptions {
+  readonly threads: number;
+  readonly chunkRows: number;
+}
+
+interface InFlight {
+  resolve(result: DetectionResult): void;
+  reject(error: Error): void;
+}
+
+export class DetectorThread implements DetectExecutor {
+  private readonly inFlight = new Map<number, InFlight>();
+  private nextId = 0;
+  private failure: Error | undefined;
+  private readonly exited: Promise<void>;
+
+  private constructor(
+    private readonly worker: Worker,
+    /** Width d of the embeddings the detector accepts. */
+    readonly embeddingDim: number,
+    onExit: () => void,
+  ) {
+    worker.on('message', (reply: DetectorThreadReply) => {
+      if (reply.kind !== 'result' && reply.kind !== 'error') return;
+      const pending = this.inFlight.get(reply.id);
+      this.inFlight.delete(reply.id);
+      if (reply.kind === 'result') pending?.resolve(reply.result);
+      else pending?.reject(fromThreadError(reply.error));
+    });
+    worker.on('error', (error) => this.fail(error));
+    this.exited = new Promise((resolve) =>
+      worker.once('exit', () => {
+        this.fail(new Error('the detector thread exited'));
+        onExit();
+        resolve();
+      }),
+    );
+    // A cached detector never holds the process open: it ends with the server (its session is native
+    // memory of this process). After the listeners: adding a 'message' listener refs the worker again.
+    worker.unref();
+  }
+
+  /**
+   * Starts the thread and loads the detector; rejects with the load's typed error (INVALID_DETECTOR, …).
+   * `onExit` runs when the thread ends (disposed, or died).
+   */
+  static load(onnx: Uint8Array, options: DetectorThreadOptions, onExit: () => void): Promise<DetectorThread> {
+    const entry = workerEntry();
+    const data: DetectorThreadData = { onnx, threads: options.threads, chunkRows: options.chunkRows };
+    const worker = new Worker(entry.file, { workerData: data, execArgv: entry.execArgv, env: entry.env });
+    return new Promise((resolve, reject) => {
+      const early = (error: Error) => reject(error);
+      const exit = (code: number) => reject(new Error(`the detector thread exited (code ${code}) while loading`));
+      worker.once('error', early);
+      worker.once('exit', exit);
+      worker.once('message', (reply: DetectorThreadReply) => {
+        worker.off('error', early);
+        worker.off('exit', exit);
+        if (reply.kind === 'ready') resolve(new DetectorThread(worker, reply.embeddingDim, onExit));
+        else {
+          void worker.terminate();
+          reject(reply.kind === 'load-failed' ? fromThreadError(reply.error) : new Error('unexpected first reply'));
+        }
+      });
+    });
+  }
+
+  detect(images: EmbeddingMatrix): Promise<DetectionResult> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    // Copied to the thread (a request's rows may view its body's buffer); float64 rows are rounded to float32.
+    const data = images.data instanceof Float32Array ? images.data : Float32Array.from(images.data);
+    const request: DetectorThreadRequest = { kind: 'detect', id, data, rows: images.rows, cols: images.cols };
+    return new Promise((resolve, reject) => {
+      this.inFlight.set(id, { resolve, reject });
+      this.worker.postMessage(request);
+    });
+  }
+
+  /** Disposes the session on its thread and waits for the thread to end. */
+  async dispose(): Promise<void> {
+    if (this.failure === undefined) this.worker.postMessage({ kind: 'dispose' } satisfies DetectorThreadRequest);
+    await this.exited;
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const pending of this.inFlight.values()) pending.reject(this.failure);
+    this.inFlight.clear();
+  }
+}
