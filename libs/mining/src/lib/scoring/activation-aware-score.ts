@@ -6,6 +6,9 @@
 //   Σ_c e^{l_c} / (Σ_c e^{l_c} + Σ_{n < e} e^{l_n}), so the highest-ranked negatives weigh most.
 // Shifted by the row maximum (the ratio is unchanged), so nothing overflows.
 
+// Module bindings, not a global lookup per logit (slow inside jest's vm context; see grouped-softmax.ts).
+const { exp, max: larger, min: smaller } = Math;
+
 export function activationAwareScore(
   logits: ArrayLike<number>,
   offset: number,
@@ -15,12 +18,12 @@ export function activationAwareScore(
 ): number {
   const end = offset + idCount + negCount;
   let max = -Infinity;
-  for (let i = offset; i < end; i++) max = Math.max(max, logits[i]!);
+  for (let i = offset; i < end; i++) max = larger(max, logits[i]!);
   let idSum = 0;
-  for (let c = 0; c < idCount; c++) idSum += Math.exp(logits[offset + c]! - max);
+  for (let c = 0; c < idCount; c++) idSum += exp(logits[offset + c]! - max);
   if (step === 0) {
     let negSum = 0;
-    for (let n = 0; n < negCount; n++) negSum += Math.exp(logits[offset + idCount + n]! - max);
+    for (let n = 0; n < negCount; n++) negSum += exp(logits[offset + idCount + n]! - max);
     return idSum / (idSum + negSum);
   }
   let negSum = 0;
@@ -28,8 +31,8 @@ export function activationAwareScore(
   let prefixes = 0;
   let n = 0;
   for (let start = 0; start < negCount; start += step) {
-    const stop = Math.min(start + step, negCount);
-    for (; n < stop; n++) negSum += Math.exp(logits[offset + idCount + n]! - max);
+    const stop = smaller(start + step, negCount);
+    for (; n < stop; n++) negSum += exp(logits[offset + idCount + n]! - max);
     total += idSum / (idSum + negSum);
     prefixes += 1;
   }

@@ -2,6 +2,10 @@
 import { MiningError, MiningErrorCode } from '../errors';
 import type { EmbeddingMatrix } from './ood-score-method';
 
+// Module bindings, not a global lookup per value (slow inside jest's vm context; see grouped-softmax.ts).
+const { isFinite: isFiniteNumber } = Number;
+const { sqrt } = Math;
+
 /** Checks shape, finiteness and non-zero rows; `what` names the input in error messages. */
 export function checkEmbeddings(what: string, matrix: EmbeddingMatrix, dim?: number): void {
   const { data, rows, cols } = matrix;
@@ -27,7 +31,7 @@ export function checkEmbeddings(what: string, matrix: EmbeddingMatrix, dim?: num
     let norm = 0;
     for (let c = 0; c < cols; c++) {
       const v = data[r * cols + c]!;
-      if (!Number.isFinite(v)) {
+      if (!isFiniteNumber(v)) {
         throw new MiningError(
           MiningErrorCode.NonFiniteValue,
           `${what} row ${r} holds a non-finite value (${v}); embeddings must be finite`,
@@ -53,7 +57,7 @@ export function normalizedRows(matrix: EmbeddingMatrix, start = 0, count = matri
     const base = (start + r) * cols;
     let norm = 0;
     for (let c = 0; c < cols; c++) norm += data[base + c]! * data[base + c]!;
-    const inverse = 1 / Math.sqrt(norm);
+    const inverse = 1 / sqrt(norm);
     for (let c = 0; c < cols; c++) out[r * cols + c] = data[base + c]! * inverse;
   }
   return out;
@@ -87,7 +91,7 @@ export function normalizedRowsIn(
     const base = (selection.order === undefined ? start + r : selection.order[r]!) * cols;
     let norm = 0;
     for (let c = 0; c < cols; c++) norm += data[base + c]! * data[base + c]!;
-    const factor = scale / Math.sqrt(norm);
+    const factor = scale / sqrt(norm);
     for (let c = 0; c < cols; c++) out[r * cols + c] = data[base + c]! * factor;
   }
   return out;
