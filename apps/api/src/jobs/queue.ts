@@ -19,6 +19,15 @@ export interface JobPayloads {
 }
 
 export type JobName = keyof JobPayloads;
+
+/** How long stop() waits for handlers still running after pg-boss stopped. */
+const HANDLER_DRAIN_MS = 5_000;
+/** One period of pg-boss's offWork re-check loop (manager.js: `await delay(1000)`), plus a margin. */
+const OFF_WORK_TICK_MS = 1_100;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 export const JOB_NAMES: readonly JobName[] = ['mine', 'evaluate', 'sweep', 'encode-images', 'encode-text'];
 
 /**
@@ -164,13 +173,18 @@ export class JobQueue {
     handler: (job: QueuedJob<N>) => Promise<void>,
   ): Promise<void> {
     const onJobs = async (jobs: PgBossJob[]): Promise<void> => {
-      for (const job of jobs) {
-        await handler({
-          id: job.id,
-          data: job.data as JobPayloads[N],
-          retryCount: job.retryCount,
-          retryLimit: job.retryLimit,
-        });
+      this.handlersRunning += 1;
+      try {
+        for (const job of jobs) {
+          await handler({
+            id: job.id,
+            data: job.data as JobPayloads[N],
+            retryCount: job.retryCount,
+            retryLimit: job.retryLimit,
+          });
+        }
+      } finally {
+        this.handlersRunning -= 1;
       }
     };
     // pg-boss 10 runs one job at a time per work() call: `concurrency` calls give that many in parallel.
@@ -196,11 +210,11 @@ export class JobQueue {
     return (await this.boss.getJobById(name, id))?.state;
   }
 
-  private fetchingStopped = false;
+  /** Handlers of this process still running (pg-boss's workers stop only once theirs return). */
+  private handlersRunning = 0;
 
   /** Stops taking jobs in this process (jobs already running go on); sending still works. */
   async stopFetching(): Promise<void> {
-    this.fetchingStopped = true;
     for (const name of JOB_NAMES) await this.boss.offWork(name);
   }
 
@@ -210,9 +224,13 @@ export class JobQueue {
    */
   async stop(graceMs = 10_000): Promise<void> {
     await this.boss.stop({ graceful: true, timeout: graceMs, close: true });
-    // offWork leaves a loop behind that re-checks its workers every second (pg-boss's manager); the
-    // workers are stopped now, so one more tick ends it. Returning before would leave it running
-    // after the queue is gone (in tests: after the module registry is torn down).
-    if (this.fetchingStopped) await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // pg-boss's offWork (stopFetching, and boss.stop itself) leaves a loop that re-checks every
+    // second whether its workers have stopped, and a worker stops only once its handler returns.
+    // Waiting for the handlers (bounded: past the grace they fail fast on the closed database) and
+    // then one more tick ends that loop before this returns, so it never outlives the queue (in
+    // tests: the next spec file crashed once jest had torn down the module registry).
+    const deadline = Date.now() + HANDLER_DRAIN_MS;
+    while (this.handlersRunning > 0 && Date.now() < deadline) await sleep(100);
+    await sleep(OFF_WORK_TICK_MS);
   }
 }
