@@ -40,7 +40,7 @@ import {
 } from './plugins/origin-check';
 import { queryLimitRules, queryParseOptions } from './plugins/query-limits';
 import { httpSubscriptionGuardPlugin } from './plugins/http-subscription-guard';
-import { CallerRateLimiter, RateLimitedError, rateLimitKey } from './plugins/rate-limit';
+import { CallerRateLimiter, RateLimitedError, rateLimitKey, sendRateLimited } from './plugins/rate-limit';
 import { requestLoggingPlugin } from './plugins/request-logging.plugin';
 import { responseSizeGuard } from './plugins/response-size-guard';
 import { checkWsOperation } from './plugins/ws-operation-guard';
@@ -264,12 +264,7 @@ export async function startServer(
         next(error);
         return;
       }
-      res.setHeader('Retry-After', String(error.retryAfterSeconds));
-      res.status(429).json({
-        errors: [
-          { message: error.message, extensions: { code: error.code, retryAfterSeconds: error.retryAfterSeconds } },
-        ],
-      });
+      sendRateLimited(res, error);
     });
   });
   app.get('/healthz', (_req, res) => {

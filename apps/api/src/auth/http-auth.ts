@@ -10,7 +10,7 @@ import { authenticate, bearerKey, connectionParamsKey, type AccessMode } from '.
 import type { FailedAuthLimiter } from './failed-auth-limiter';
 import { HTTP_ROUTE_ACCESS, routeAccess, type RouteAccess } from './api-access-policy';
 import { allows } from './roles';
-import { RateLimitedError } from '../plugins/rate-limit';
+import { RateLimitedError, sendRateLimited } from '../plugins/rate-limit';
 
 export interface AuthSettings {
   readonly mode: AccessMode;
@@ -80,12 +80,7 @@ export function httpAccessGuard(
       if (!allows(callerRole(caller), access)) throw forbidden(access, callerRole(caller));
     } catch (error) {
       if (error instanceof RateLimitedError) {
-        res.setHeader('Retry-After', String(error.retryAfterSeconds));
-        res.status(429).json({
-          errors: [
-            { message: error.message, extensions: { code: error.code, retryAfterSeconds: error.retryAfterSeconds } },
-          ],
-        });
+        sendRateLimited(res, error);
         return;
       }
       if (!(error instanceof AuthError)) throw error;

@@ -27,6 +27,14 @@ export class RateLimitedError extends Error {
   }
 }
 
+/** The 429 answer of a refused request: JSON with the code and Retry-After (header and extension). */
+export function sendRateLimited(res: Response, error: RateLimitedError): void {
+  res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  res.status(429).json({
+    errors: [{ message: error.message, extensions: { code: error.code, retryAfterSeconds: error.retryAfterSeconds } }],
+  });
+}
+
 /** The limiter key of a caller: its API key id, else (open mode) the client address. */
 export function rateLimitKey(caller: Caller | undefined, address: string | undefined): string {
   return caller?.kind === 'key' ? `key:${caller.keyId}` : `addr:${address ?? 'unknown'}`;
@@ -57,12 +65,7 @@ export class CallerRateLimiter {
         await this.consume(rateLimitKey(res.locals['caller'] as Caller | undefined, req.socket.remoteAddress));
       } catch (error) {
         if (!(error instanceof RateLimitedError)) throw error;
-        res.setHeader('Retry-After', String(error.retryAfterSeconds));
-        res.status(429).json({
-          errors: [
-            { message: error.message, extensions: { code: error.code, retryAfterSeconds: error.retryAfterSeconds } },
-          ],
-        });
+        sendRateLimited(res, error);
         return;
       }
       next();
