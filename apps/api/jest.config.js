@@ -10,6 +10,10 @@ const base = jestConfigFor(__dirname);
 // client is generated (if missing or stale) once before the run.
 module.exports = {
   ...base,
+  // Every spec file gets a fresh worker process (recycled past this tiny limit after each file), even
+  // with one worker: the specs start servers, pg-boss, worker threads and child processes, and a
+  // library loop that outlives its file (pg-boss's offWork re-check) must not fire inside the next one.
+  workerIdleMemoryLimit: '1MB',
   setupFiles: ['reflect-metadata'],
   globalSetup: path.join(__dirname, 'test', 'support', 'jest-global-setup.js'),
   transform: {
