@@ -53,7 +53,8 @@ export function decodeSortCursor(cursor: string, order: string): SortPosition {
   const [name, hasValue, value, id] = decodeCursor(cursor, 4);
   if (name !== order || (hasValue !== 0 && hasValue !== 1) || typeof id !== 'string')
     throw badInput(
-      `cursor '${cursor}' is not valid for orderBy ${order}: pass the endCursor of a previous page of the same query and ordering`,
+      `after is not a valid cursor for orderBy ${order}: pass the endCursor of a previous page of the same query and ordering`,
+      { cursorLength: cursor.length },
     );
   return { value: hasValue === 1 ? String(value) : null, id };
 }

@@ -2,7 +2,7 @@
 // maximum page size, and the generic Connection/Edge/PageInfo types.
 import { Kind, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import { Max, Min } from 'class-validator';
+import { Max, MaxLength, Min } from 'class-validator';
 import { badInput } from '../errors';
 
 @ObjectType()
@@ -14,6 +14,9 @@ export class PageInfo {
   endCursor?: string;
 }
 
+/** Cursors are a few sort-key values; anything longer is not one of ours (and is not parsed). */
+export const MAX_CURSOR_LENGTH = 1024;
+
 @ArgsType()
 export class PageArgs {
   @Field(() => Int, { defaultValue: 50, description: 'Page size (at most the configured maximum, 500 by default)' })
@@ -22,6 +25,7 @@ export class PageArgs {
   first!: number;
 
   @Field({ nullable: true, description: 'endCursor of the previous page' })
+  @MaxLength(MAX_CURSOR_LENGTH)
   after?: string;
 }
 
@@ -37,6 +41,7 @@ export function encodeCursor(key: readonly (string | number)[]): string {
 
 export function decodeCursor(cursor: string, arity: number): (string | number)[] {
   try {
+    if (cursor.length > MAX_CURSOR_LENGTH) throw new RangeError('cursor too long');
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (
       Array.isArray(key) &&
@@ -48,9 +53,10 @@ export function decodeCursor(cursor: string, arity: number): (string | number)[]
   } catch {
     // fall through to the error below
   }
-  throw badInput(
-    `cursor '${cursor}' is not valid: pass the endCursor of a previous page of the same query and ordering`,
-  );
+  // The cursor is not echoed: it is client input of any size and content.
+  throw badInput('after is not a valid cursor: pass the endCursor of a previous page of the same query and ordering', {
+    cursorLength: cursor.length,
+  });
 }
 
 export function checkPageSize(first: number, maxPageSize: number): void {

@@ -183,6 +183,13 @@ const CASES: readonly BadInput[] = [
     code: 'BAD_USER_INPUT',
   },
   {
+    // Bounded by the argument's MaxLength before any decoding; the message does not echo it.
+    name: 'cursor of 100,000 characters',
+    query: `query($id: ID, $after: String) { negatives(miningRunId: $id, after: $after) { totalCount } }`,
+    variables: (f) => ({ id: f.miningRunId, after: 'A'.repeat(100_000) }),
+    code: 'BAD_USER_INPUT',
+  },
+  {
     name: 'wrong argument type (string for Int)',
     query: `{ miningRuns(first: "ten") { totalCount } }`,
     code: 'GRAPHQL_VALIDATION_FAILED',

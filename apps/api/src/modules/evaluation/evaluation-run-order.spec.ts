@@ -208,7 +208,9 @@ describe('evaluationRuns orderings (Postgres)', () => {
       }),
     ).rejects.toMatchObject({
       code: 'BAD_USER_INPUT',
-      message: expect.stringMatching(/not valid for orderBy meanAuroc_asc: pass the endCursor of a previous page/),
+      message: expect.stringMatching(
+        /not a valid cursor for orderBy meanAuroc_asc: pass the endCursor of a previous page/,
+      ),
     });
   });
 });

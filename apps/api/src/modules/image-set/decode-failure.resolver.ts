@@ -26,7 +26,8 @@ function afterKey(after: string | undefined): readonly [number, number, string] 
   const [setIndex, position, modelHash] = decodeCursor(after, 3);
   if (typeof setIndex !== 'number' || typeof position !== 'number' || typeof modelHash !== 'string')
     throw badInput(
-      `cursor '${after.slice(0, 64)}' is not valid: pass the endCursor of a previous page of the same decodeFailures field`,
+      'after is not a valid cursor: pass the endCursor of a previous page of the same decodeFailures field',
+      { cursorLength: after.length },
     );
   return [setIndex, position, modelHash];
 }
