@@ -53,6 +53,11 @@ export interface ApiConfig {
   readonly shardSize: number;
   /** Largest `first` a connection accepts (NEGMINE_MAX_PAGE_SIZE). */
   readonly maxPageSize: number;
+  /**
+   * Megabytes of whole answers kept for queries over immutable data, e.g. a succeeded run's negatives
+   * pages (NEGMINE_RESPONSE_CACHE_MB); 0 turns the cache off.
+   */
+  readonly responseCacheMb: number;
   /** Most images one `detect` request scores (NEGMINE_MAX_DETECT_BATCH). */
   readonly maxDetectBatch: number;
   /** Seconds between a running job's heartbeats (NEGMINE_HEARTBEAT_SECONDS). */
@@ -289,6 +294,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ApiConfig>
     preprocessThreads: integer(env, 'NEGMINE_PREPROCESS_THREADS', availableParallelism(), 0, 256),
     shardSize: integer(env, 'NEGMINE_SHARD_SIZE', 512, 1, 1_000_000),
     maxPageSize,
+    responseCacheMb: integer(env, 'NEGMINE_RESPONSE_CACHE_MB', 64, 0, 65_536),
     maxDetectBatch: integer(env, 'NEGMINE_MAX_DETECT_BATCH', 10_000, 1, 1_000_000),
     heartbeatSeconds,
     stopCheckMs: integer(env, 'NEGMINE_STOP_CHECK_MS', 1_000, 100, 60_000),

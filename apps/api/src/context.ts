@@ -5,6 +5,7 @@ import type { Caller } from './auth/caller';
 import type { ApiConfig } from './config';
 import { createFeatureLoaders, type FeatureLoaders, type FeatureServices } from './features';
 import type { Logger } from './logger';
+import type { ResponseCacheScope } from './plugins/immutable-response-cache';
 
 export type ApiServices = FeatureServices & {
   readonly config: ApiConfig;
@@ -19,13 +20,16 @@ export interface ApiContext {
   readonly logger: Logger;
   /** Who is calling (authenticated by the server before execution); absent only in direct-execution specs, where fields above `viewer` fail closed. */
   readonly caller?: Caller;
+  /** Present when this request's answer may be stored whole (plugins/immutable-response-cache.ts). */
+  readonly responseCache?: ResponseCacheScope;
 }
 
-export function createContext(services: ApiServices, caller?: Caller): ApiContext {
+export function createContext(services: ApiServices, caller?: Caller, responseCache?: ResponseCacheScope): ApiContext {
   return {
     services,
     loaders: createFeatureLoaders(services),
     logger: services.logger,
     ...(caller === undefined ? {} : { caller }),
+    ...(responseCache === undefined ? {} : { responseCache }),
   };
 }

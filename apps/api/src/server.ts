@@ -40,6 +40,7 @@ import {
 } from './plugins/origin-check';
 import { queryLimitRules, queryParseOptions } from './plugins/query-limits';
 import { httpSubscriptionGuardPlugin } from './plugins/http-subscription-guard';
+import { ImmutableResponseCache } from './plugins/immutable-response-cache';
 import { CallerRateLimiter, RateLimitedError, rateLimitKey, sendRateLimited } from './plugins/rate-limit';
 import { requestLoggingPlugin } from './plugins/request-logging.plugin';
 import { responseSizeGuard } from './plugins/response-size-guard';
@@ -63,6 +64,8 @@ export interface RunningServer {
   readonly apollo: ApolloServer<ApiContext>;
   /** 'open' (no keys, loopback only) or 'keys', as of now. */
   readonly accessMode: 'open' | 'keys';
+  /** Whole answers of immutable queries (hits, misses, stored, invalidated in `stats`). */
+  readonly responseCache: ImmutableResponseCache;
   stop(): Promise<void>;
 }
 
@@ -159,6 +162,7 @@ export async function startServer(
     return access.mode === 'open' ? origins.policies.open : origins.policies.keys;
   };
   const limiter = new CallerRateLimiter(limits.rate);
+  const responseCache = new ImmutableResponseCache(config.responseCacheMb * 1024 * 1024, requestCaller);
   // Set by stop(): /readyz answers 503 so a balancer stops routing here while in-flight requests drain.
   let draining = false;
 
@@ -226,6 +230,7 @@ export async function startServer(
     wsServer,
   );
   const apollo = createApollo(schema, services, [
+    responseCache.plugin<ApiContext>(),
     ApolloServerPluginDrainHttpServer({ httpServer }),
     {
       async serverWillStart() {
@@ -290,7 +295,10 @@ export async function startServer(
     '/graphql',
     responseSizeGuard(limits.maxResponseBytes),
     jsonBody(limits.maxBodyBytes),
-    expressMiddleware(apollo, { context: async ({ res }) => createContext(services, requestCaller(res)) }),
+    responseCache.middleware(),
+    expressMiddleware(apollo, {
+      context: async ({ res }) => createContext(services, requestCaller(res), ImmutableResponseCache.scopeOf(res)),
+    }),
   );
   app.use(jsonNotFound());
   app.use(jsonErrorHandler((error) => logger.error({ err: error }, 'HTTP request failed (masked for the client)')));
@@ -318,6 +326,7 @@ export async function startServer(
     get accessMode() {
       return access.mode;
     },
+    responseCache,
     /** Stops taking connections, lets in-flight requests finish (Apollo's drain), then closes WebSockets. */
     async stop() {
       draining = true;

@@ -46,7 +46,11 @@ export class MiningResolver {
     @Args(() => NegativesArgs) args: NegativesArgs,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Page<NegativeLabel>> {
-    return ctx.services.mining.negatives(args, { totalCount: selectsField(info, 'totalCount') });
+    return ctx.services.mining.negatives(args, {
+      totalCount: selectsField(info, 'totalCount'),
+      // The page and every field under it are plain values of the run's rows.
+      whileImmutable: (check) => ctx.responseCache?.declareImmutable(String(info.path.key), check),
+    });
   }
 
   @Query(() => [Corpus])

@@ -186,7 +186,18 @@ export class MiningService {
     return { id: latest.id, status: RunStatus.succeeded };
   }
 
-  async negatives(args: NegativesArgs, options: { totalCount?: boolean } = {}): Promise<Page<NegativeLabel>> {
+  /**
+   * A page of a run's negatives. `whileImmutable` hears when the page can never change while the
+   * check it is given holds: a run named by id that has succeeded (not the latest run of a label set
+   * and model, which a newer run replaces), as long as that run still exists.
+   */
+  async negatives(
+    args: NegativesArgs,
+    options: {
+      totalCount?: boolean;
+      whileImmutable?: (check: { subject: string; stillValid: () => Promise<boolean> }) => void;
+    } = {},
+  ): Promise<Page<NegativeLabel>> {
     checkPageSize(args.first, this.config.maxPageSize);
     const run = await this.resolveRun(args);
     const miningRunId = run.id;
@@ -205,7 +216,13 @@ export class MiningService {
         const finished = await this.finishedNegatives.getOrLoad(miningRunId, async () => ({
           byRank: await this.repository.negativesInRankOrder(miningRunId),
         }));
-        return pageFromMemory(finished, args.orderBy, args.after ?? undefined, args.first, ordering.cursorOf);
+        const page = pageFromMemory(finished, args.orderBy, args.after ?? undefined, args.first, ordering.cursorOf);
+        if (args.miningRunId != null)
+          options.whileImmutable?.({
+            subject: `mining-run:${miningRunId}`,
+            stillValid: async () => (await this.repository.status(miningRunId)) === RunStatus.succeeded,
+          });
+        return page;
       }
     }
     const where: Prisma.NegativeLabelWhereInput = {
