@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/test-d
 import { ApiKeyRepository } from './api-key.repository';
 import { ApiKeyInputError, ApiKeyStore } from './api-key.store';
 import { AuthError } from './auth-errors';
+import { verifySecret } from './secret-hash';
 import { runKeysCommand } from './keys-command';
 
 const FAST = { N: 2 ** 10, r: 8, p: 1 };
@@ -74,6 +75,46 @@ describe('ApiKeyStore (Postgres)', () => {
     await expect(other.verify(created.key)).resolves.toMatchObject({ keyId: created.id });
     clock += 5_001;
     await expect(other.verify(created.key)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('an expired entry re-reads the row without hashing again, and concurrent requests share one verification', async () => {
+    const hashes = jest.fn(verifySecret);
+    store = new ApiKeyStore(new ApiKeyRepository(db.prisma), {
+      scrypt: FAST,
+      cacheTtlMs: 5_000,
+      now: () => clock,
+      verifySecret: hashes,
+    });
+    const created = await store.create('ci', 'viewer');
+    const reads = jest.spyOn(ApiKeyRepository.prototype, 'findForVerification');
+    try {
+      const first = await Promise.all(Array.from({ length: 50 }, () => store.verify(created.key)));
+      expect(new Set(first.map((principal) => principal.keyId))).toEqual(new Set([created.id]));
+      expect(hashes).toHaveBeenCalledTimes(1);
+      expect(reads).toHaveBeenCalledTimes(1);
+      // Expired: 50 requests at once read the row once and hash nothing.
+      clock += 5_001;
+      await Promise.all(Array.from({ length: 50 }, () => store.verify(created.key)));
+      expect(hashes).toHaveBeenCalledTimes(1);
+      expect(reads).toHaveBeenCalledTimes(2);
+      // A revocation seen on re-reading still refuses every one of them.
+      await db.prisma.apiKey.update({ where: { id: created.id }, data: { revokedAt: new Date(clock) } });
+      clock += 5_001;
+      const refused = await Promise.allSettled(Array.from({ length: 10 }, () => store.verify(created.key)));
+      expect(refused.every((r) => r.status === 'rejected' && (r.reason as AuthError).code === 'UNAUTHENTICATED')).toBe(
+        true,
+      );
+      // A key whose stored hash changed is hashed again (here: against a hash it does not match).
+      await db.prisma.apiKey.update({ where: { id: created.id }, data: { revokedAt: null } });
+      await expect(store.verify(created.key)).resolves.toMatchObject({ keyId: created.id });
+      const hashCount = hashes.mock.calls.length;
+      await db.prisma.apiKey.update({ where: { id: created.id }, data: { secretHash: 'scrypt$1024$8$1$AAAA$AAAA' } });
+      clock += 5_001;
+      await expect(store.verify(created.key)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+      expect(hashes.mock.calls.length).toBe(hashCount + 1);
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('records the last use, at most once a minute', async () => {

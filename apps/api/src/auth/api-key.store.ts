@@ -45,11 +45,15 @@ export interface ApiKeyStoreOptions {
   readonly lastUsedEveryMs?: number;
   readonly scrypt?: ScryptParameters;
   readonly now?: () => number;
+  /** Checks a secret against a stored hash (default: scrypt, secret-hash.ts); specs count the calls. */
+  readonly verifySecret?: (secret: string, stored: string) => Promise<boolean>;
 }
 
 interface CachedKey {
   readonly principal: KeyPrincipal;
   readonly until: number;
+  /** The stored hash the presented secret was proven against: while the row keeps it, no scrypt again. */
+  readonly secretHash: string;
 }
 
 function info(row: ApiKeyRow): ApiKeyInfo {
@@ -66,6 +70,8 @@ function info(row: ApiKeyRow): ApiKeyInfo {
 
 export class ApiKeyStore {
   private readonly verified = new Map<string, CachedKey>();
+  /** Verifications under way per presented key: concurrent requests with one key share one. */
+  private readonly verifying = new Map<string, Promise<KeyPrincipal>>();
   private readonly lastUsedWritten = new Map<string, number>();
   private readonly cacheTtlMs: number;
   private readonly lastUsedEveryMs: number;
@@ -123,7 +129,12 @@ export class ApiKeyStore {
     return info(row);
   }
 
-  /** The principal of a presented key; UNAUTHENTICATED (without saying which part was wrong) otherwise. */
+  /**
+   * The principal of a presented key; UNAUTHENTICATED (without saying which part was wrong)
+   * otherwise. When a verified key's cache entry expires, its row is read again (revocation, role)
+   * but the secret is not hashed again while the row holds the hash it was proven against: with
+   * hundreds of requests in flight, an expiry would otherwise cost one scrypt each, all at once.
+   */
   async verify(presented: string): Promise<KeyPrincipal> {
     const digest = createHash('sha256').update(presented).digest('base64url');
     const now = this.now();
@@ -132,17 +143,36 @@ export class ApiKeyStore {
       this.touch(cached.principal.keyId, now);
       return cached.principal;
     }
+    const pending = this.verifying.get(digest);
+    if (pending !== undefined) return pending;
+    const verification = this.verifyWithDatabase(presented, digest, cached, now).finally(() =>
+      this.verifying.delete(digest),
+    );
+    this.verifying.set(digest, verification);
+    return verification;
+  }
+
+  private async verifyWithDatabase(
+    presented: string,
+    digest: string,
+    expired: CachedKey | undefined,
+    now: number,
+  ): Promise<KeyPrincipal> {
     this.verified.delete(digest);
     const parts = parseKey(presented);
     if (parts === undefined) throw unauthenticated('the API key is malformed');
     const row = await this.keys.findForVerification(parts.lookupId);
-    // The hash is checked even for a revoked key, so timing does not tell revoked from valid.
-    const matches = row !== null && (await verifySecret(parts.secret, row.secretHash));
+    // The hash is checked even for a revoked key, so timing does not tell revoked from valid (a
+    // presenter whose secret was already proven learns nothing from a skipped hash).
+    const matches =
+      row !== null &&
+      (expired?.secretHash === row.secretHash ||
+        (await (this.options.verifySecret ?? verifySecret)(parts.secret, row.secretHash)));
     if (row === null || !matches || row.revokedAt !== null || !isRole(row.role))
       throw unauthenticated('the API key is unknown or revoked');
     const principal: KeyPrincipal = { keyId: row.id, name: row.name, role: row.role };
     if (this.verified.size > 10_000) this.verified.clear();
-    this.verified.set(digest, { principal, until: now + this.cacheTtlMs });
+    this.verified.set(digest, { principal, until: now + this.cacheTtlMs, secretHash: row.secretHash });
     this.touch(row.id, now);
     return principal;
   }
