@@ -157,6 +157,85 @@ describe('immutable response cache', () => {
     expect(stats()).toMatchObject({ stored: before.stored + 1, hits: before.hits + 1 });
   });
 
+  it('stores a filtered page of a succeeded run, not of a running one', async () => {
+    const done = await miningRun(RunStatus.succeeded, ['mole', 'moth', 'newt']);
+    const running = await miningRun(RunStatus.running, ['mole', 'mink']);
+    const searched = `query($id: ID) { negatives(miningRunId: $id, first: 5, filter: { search: "mo" }) { totalCount edges { node { word } } } }`;
+    const before = stats();
+    const first = await post({ query: searched, variables: { id: done } });
+    expect(JSON.parse(first.text).data.negatives.totalCount).toBe(2);
+    expect(await post({ query: searched, variables: { id: done } })).toEqual(first);
+    for (let i = 0; i < 2; i++) await post({ query: searched, variables: { id: running } });
+    expect(stats()).toMatchObject({ stored: before.stored + 1, hits: before.hits + 1 });
+  });
+
+  it('stores a succeeded evaluation run read for its values, never with its relations or while it runs', async () => {
+    const imageSet = await app.db.prisma.imageSet.create({
+      data: { name: 'ood', kind: 'folder', folder: '/x', imageCount: 1, contentHash: 'c'.repeat(64) },
+    });
+    const model = await app.db.prisma.encoderModel.findUniqueOrThrow({ where: { id: modelId } });
+    const evaluation = async (status: RunStatus) => {
+      const run = await app.db.prisma.evaluationRun.create({
+        data: {
+          labelSetId,
+          modelId,
+          method: 'mcm',
+          params: {},
+          seed: 0,
+          permutations: 1,
+          idImageSetId: imageSet.id,
+          oodImageSetIds: [imageSet.id],
+          modelHash: model.contentHash,
+          shardSize: 256,
+          codeVersion: 'test',
+          status,
+        },
+      });
+      if (status === RunStatus.succeeded)
+        await app.db.prisma.evaluationResult.create({
+          data: {
+            evaluationRunId: run.id,
+            oodImageSetId: imageSet.id,
+            fprAtTprId: 0.25,
+            fprAtTprOod: 0.5,
+            auroc: 0.875,
+            auprIn: 0.5,
+            auprOut: 0.5,
+            nId: 10,
+            nOod: 10,
+            thresholdAtTprId: 0,
+            rocPoints: [],
+            histograms: {},
+            guardHits: 0,
+          },
+        });
+      return run.id;
+    };
+    const succeeded = await evaluation(RunStatus.succeeded);
+    const running = await evaluation(RunStatus.running);
+    const values = `query($id: ID!) { evaluationRun(id: $id) { id status method params results { auroc fprAtTprId rocPoints { fpr tpr } } } }`;
+    const relations = `query($id: ID!) { evaluationRun(id: $id) { id results { auroc oodImageSet { name } } } }`;
+    const related = `query($id: ID!) { evaluationRun(id: $id) { id labelSet { name } } }`;
+    const before = stats();
+    const first = await post({ query: values, variables: { id: succeeded } });
+    expect(JSON.parse(first.text).data.evaluationRun.results[0].auroc).toBe(0.875);
+    expect(await post({ query: values, variables: { id: succeeded } })).toEqual(first);
+    for (const [query, id] of [
+      [values, running],
+      [relations, succeeded],
+      [related, succeeded],
+    ] as const) {
+      for (let i = 0; i < 2; i++)
+        expect(JSON.parse((await post({ query, variables: { id } })).text).errors).toBeUndefined();
+    }
+    expect(stats()).toMatchObject({ stored: before.stored + 1, hits: before.hits + 1 });
+    // A renamed label set shows at once where the query reads it.
+    await app.db.prisma.labelSet.update({ where: { id: labelSetId }, data: { name: 'renamed pets' } });
+    expect(
+      JSON.parse((await post({ query: related, variables: { id: succeeded } })).text).data.evaluationRun.labelSet.name,
+    ).toBe('renamed pets');
+  });
+
   it('never replays a run deleted by another process', async () => {
     const id = await miningRun(RunStatus.succeeded, ['ibex', 'jay']);
     const request = { query: NEGATIVES, variables: { id } };

@@ -7,6 +7,7 @@ import { Prisma } from '../../db/prisma.service';
 import { keysetCondition, orderByClause, type SortPosition, type SqlSortExpression } from '../../db/sql-order';
 import type { EvaluationRunFilter, EvaluationRunSortKey } from './evaluation.input';
 import type { EvaluationRun } from './evaluation.type';
+import type { RunStatus } from '../../shared/enums';
 
 /** A result row without its curves (ROC points, histograms), which are fetched only when asked. */
 export type ResultRow = Omit<Prisma.EvaluationResultGetPayload<object>, 'rocPoints' | 'histograms'>;
@@ -150,6 +151,12 @@ export class EvaluationRepository {
       }
       throw error;
     }
+  }
+
+  status(id: string): Promise<RunStatus | undefined> {
+    return this.prisma.evaluationRun
+      .findUnique({ where: { id }, select: { status: true } })
+      .then((row) => row?.status as RunStatus | undefined);
   }
 
   find(id: string, db: Db = this.prisma): Promise<EvaluationRun | null> {

@@ -6,6 +6,7 @@ import type { ApiContext } from '../../context';
 import { notFound } from '../../errors';
 import { RunStatus } from '../../shared/enums';
 import { connectionTypes, PageArgs, selectedNodeFields, selectsField, type Page } from '../../shared/pagination';
+import { selectionWithin, type AllowedSelection } from '../../shared/selection-within';
 import type { DecodeFailureRow } from '../image-set/decode-failure.repository';
 import { decodeFailurePage } from '../image-set/decode-failure.resolver';
 import { ImageDecodeFailureConnection } from '../image-set/decode-failure.type';
@@ -19,6 +20,67 @@ import { EvaluationResult, EvaluationRun, RocPoint, RunComparison, ScoreHistogra
 import { NullArguments, type RootOf } from '../../plugins/null-arguments.middleware';
 
 export const EvaluationRunConnection = connectionTypes(EvaluationRun, 'EvaluationRun');
+
+/** What a query may read of a succeeded run for its answer to be stored whole: values, no relations. */
+const SUCCEEDED_RUN_VALUES: AllowedSelection = {
+  ...Object.fromEntries(
+    [
+      'id',
+      'status',
+      'progress',
+      'statusReason',
+      'error',
+      'errorCode',
+      'codeVersion',
+      'attempts',
+      'heartbeatAt',
+      'createdAt',
+      'startedAt',
+      'finishedAt',
+      'idempotencyKey',
+      'labelSetId',
+      'modelId',
+      'miningRunId',
+      'method',
+      'params',
+      'seed',
+      'permutations',
+      'streamSeed',
+      'batchSize',
+      'streamOrders',
+      'idImageSetId',
+      'oodImageSetIds',
+      'modelHash',
+      'shardSize',
+      'warnings',
+      'diagnostics',
+      'meanMetrics',
+      'sweepId',
+      'sweepRole',
+      'sweepIndex',
+      'groupPermutation',
+    ].map((field) => [field, true as const]),
+  ),
+  results: {
+    ...Object.fromEntries(
+      [
+        'fprAtTprId',
+        'fprAtTprOod',
+        'auroc',
+        'auprIn',
+        'auprOut',
+        'evaluationRunId',
+        'oodImageSetId',
+        'nId',
+        'nOod',
+        'thresholdAtTprId',
+        'guardHits',
+        'rocPoints',
+        'histograms',
+      ].map((field) => [field, true as const]),
+    ),
+  },
+};
 
 @NullArguments()
 @Resolver(() => EvaluationRun)
@@ -47,8 +109,20 @@ export class EvaluationResolver {
   }
 
   @Query(() => EvaluationRun)
-  evaluationRun(@Ctx() ctx: ApiContext, @Arg('id', () => ID) id: string): Promise<EvaluationRun> {
-    return ctx.services.evaluations.get(id);
+  async evaluationRun(
+    @Ctx() ctx: ApiContext,
+    @Arg('id', () => ID) id: string,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<EvaluationRun> {
+    const run = await ctx.services.evaluations.get(id);
+    // A succeeded run is final: its columns, results and curves were written with the status flip.
+    // Its relations (label set, model, image sets) are other rows that can change.
+    if (run.status === RunStatus.succeeded && selectionWithin(info, SUCCEEDED_RUN_VALUES))
+      ctx.responseCache?.declareImmutable(String(info.path.key), {
+        subject: `evaluation-run:${id}`,
+        stillValid: () => ctx.services.evaluations.stillSucceeded(id),
+      });
+    return run;
   }
 
   @Query(() => RunComparison, { description: 'Metrics of evaluation runs side by side per OOD set' })

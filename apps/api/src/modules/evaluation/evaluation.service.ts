@@ -492,6 +492,11 @@ export class EvaluationService {
     return indices;
   }
 
+  /** Whether the run still exists and has succeeded (a succeeded run can only go away, with its label set). */
+  async stillSucceeded(id: string): Promise<boolean> {
+    return (await this.repository.status(id)) === RunStatus.succeeded;
+  }
+
   async get(id: string, db?: Db): Promise<EvaluationRun> {
     const run = await this.repository.find(id, db);
     if (run === null) throw notFound('evaluation run', id);

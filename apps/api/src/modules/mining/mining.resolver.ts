@@ -49,7 +49,9 @@ export class MiningResolver {
     return ctx.services.mining.negatives(args, {
       totalCount: selectsField(info, 'totalCount'),
       // The page and every field under it are plain values of the run's rows.
-      whileImmutable: (check) => ctx.responseCache?.declareImmutable(String(info.path.key), check),
+      ...(ctx.responseCache === undefined
+        ? {}
+        : { whileImmutable: (check) => ctx.responseCache?.declareImmutable(String(info.path.key), check) }),
     });
   }
 

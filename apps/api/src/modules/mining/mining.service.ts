@@ -167,6 +167,14 @@ export class MiningService {
     return this.finishedSummaries.getOrLoad(`${run.id}:${bins}`, () => this.repository.negativesSummary(run.id, bins));
   }
 
+  /** "The run still exists and has succeeded", for answers that hold while it does. */
+  private succeededCheck(miningRunId: string): { subject: string; stillValid: () => Promise<boolean> } {
+    return {
+      subject: `mining-run:${miningRunId}`,
+      stillValid: async () => (await this.repository.status(miningRunId)) === RunStatus.succeeded,
+    };
+  }
+
   /** The run a negatives query reads: the given one, or the latest succeeded run of a label set and model. */
   async resolveRunId(args: Pick<NegativesArgs, 'miningRunId' | 'labelSetId' | 'modelId'>): Promise<string> {
     return (await this.resolveRun(args)).id;
@@ -217,11 +225,7 @@ export class MiningService {
           byRank: await this.repository.negativesInRankOrder(miningRunId),
         }));
         const page = pageFromMemory(finished, args.orderBy, args.after ?? undefined, args.first, ordering.cursorOf);
-        if (args.miningRunId != null)
-          options.whileImmutable?.({
-            subject: `mining-run:${miningRunId}`,
-            stillValid: async () => (await this.repository.status(miningRunId)) === RunStatus.succeeded,
-          });
+        if (args.miningRunId != null) options.whileImmutable?.(this.succeededCheck(miningRunId));
         return page;
       }
     }
@@ -240,6 +244,12 @@ export class MiningService {
       options.totalCount !== false,
     );
     if (rows.length === 0 && totalCount <= 0 && args.after == null) await this.get(miningRunId);
+    // Filtered and word-ordered pages of a succeeded run never change either (read after the page,
+    // so a run that succeeded in between is only reported immutable from its next page on).
+    if (args.miningRunId != null && options.whileImmutable !== undefined) {
+      const status = run.status ?? (await this.repository.status(miningRunId));
+      if (status === RunStatus.succeeded) options.whileImmutable(this.succeededCheck(miningRunId));
+    }
     return toPage(rows, args.first, ordering.cursorOf, Math.max(totalCount, 0));
   }
 }
