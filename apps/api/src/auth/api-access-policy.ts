@@ -77,6 +77,7 @@ export const API_ACCESS_POLICY: AccessPolicy = {
   'NegativeLabelEdge.*': 'viewer',
   'NegativeLabel.*': 'viewer',
   'RunProgress.*': 'viewer',
+  'RunEvent.*': 'viewer',
   'ImportEmbeddingsResult.*': 'viewer',
   'Detector.*': 'viewer',
   'DetectorOodMetrics.*': 'viewer',

@@ -143,6 +143,18 @@ describe('RunJobShell (Postgres)', () => {
       errorCode: 'JOB_FAILED',
       error: 'disk full',
     });
+    // Every try of the job and its failure are on the run, in order (the queue's retries resume the
+    // run's one attempt).
+    const history = (await store.events('mining', [flaky])).get(flaky)!;
+    expect(history.map(({ attempt, event, message, code }) => ({ attempt, event, message, code }))).toEqual([
+      { attempt: 1, event: 'started', message: null, code: null },
+      { attempt: 1, event: 'attempt_failed', message: 'disk full', code: 'JOB_FAILED' },
+      { attempt: 1, event: 'resumed', message: 'resumed by job attempt 2', code: null },
+      { attempt: 1, event: 'attempt_failed', message: 'disk full', code: 'JOB_FAILED' },
+      { attempt: 1, event: 'resumed', message: 'resumed by job attempt 3', code: null },
+      { attempt: 1, event: 'failed', message: 'disk full', code: 'JOB_FAILED' },
+    ]);
+    expect((await store.events('mining', [fixable])).get(fixable)!.map((e) => e.event)).toEqual(['started', 'failed']);
   });
 
   it('plans shards once, parks, and the last shard continues the run without planning again', async () => {

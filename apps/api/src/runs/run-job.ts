@@ -361,7 +361,9 @@ export class RunJobShell {
         const decision = decideFailure(error, job.retryCount, job.retryLimit);
         logger.warn({ err: error, retry: decision.retry, code: decision.code }, 'job failed');
         if (decision.retry) {
-          await this.store.noteRetry(kind, runId, decision.message, job.retryCount + 1).catch(() => undefined);
+          await this.store
+            .noteRetry(kind, runId, decision.message, job.retryCount + 1, decision.code)
+            .catch(() => undefined);
           throw error;
         }
         await this.store.fail(kind, runId, decision.message, decision.code);

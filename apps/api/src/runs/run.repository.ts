@@ -3,10 +3,11 @@
 // of runs. Mining runs, evaluation runs and sweeps keep their own tables (their columns, indexes and
 // keyset pagination differ); this store puts one typed interface in front of them, so no caller
 // switches on the kind. Internal to apps/api: only the RunJob shell and RunService use it.
-import type { Db, PrismaClient } from '../db/prisma.service';
+import { Prisma, type Db, type PrismaClient } from '../db/prisma.service';
 import { RunStatus } from '../shared/enums';
 import { RunStep, ShardKind } from '../generated/prisma/enums.js';
 import { RUN_KINDS, type RunKind } from './run-kind';
+import type { RunEventKind } from './run-event';
 
 export { RunStep, ShardKind };
 
@@ -57,6 +58,24 @@ function tables(db: Db): Record<RunKind, RunTable> {
   };
 }
 
+export interface RunEventRow {
+  readonly attempt: number;
+  readonly event: RunEventKind;
+  readonly message: string | null;
+  readonly code: string | null;
+  readonly at: Date;
+}
+
+/** The run_events column and the table of each run kind. */
+const EVENT_TARGET: Record<RunKind, { readonly column: string; readonly table: string; readonly field: string }> = {
+  mining: { column: 'mining_run_id', table: 'mining_runs', field: 'miningRunId' },
+  evaluation: { column: 'evaluation_run_id', table: 'evaluation_runs', field: 'evaluationRunId' },
+  sweep: { column: 'sweep_id', table: 'sweeps', field: 'sweepId' },
+};
+
+/** Event messages are bounded like stored errors. */
+const MAX_EVENT_MESSAGE = 1_000;
+
 /** What a claim took: the run's state after it (and whether this claim started a new attempt). */
 export interface Claim {
   readonly run: RunState;
@@ -88,6 +107,57 @@ export class RunStore {
     return (await tables(db)[kind].updateMany({ where, data })).count === 1;
   }
 
+  /** Appends an event, stamped with the run's attempt count as of now (one statement). */
+  private async record(
+    kind: RunKind,
+    runId: string,
+    event: RunEventKind,
+    message: string | null = null,
+    code: string | null = null,
+    db: Db = this.prisma,
+  ): Promise<void> {
+    const { column, table } = EVENT_TARGET[kind];
+    const bounded = message === null ? null : message.slice(0, MAX_EVENT_MESSAGE);
+    await db.$executeRaw`INSERT INTO run_events (${Prisma.raw(`"${column}"`)}, attempt, event, message, code)
+      SELECT id, attempts, ${event}, ${bounded}, ${code} FROM ${Prisma.raw(`"${table}"`)} WHERE id = ${runId}::uuid`;
+  }
+
+  /** A state change, then its event when it happened. */
+  private async transition(
+    kind: RunKind,
+    runId: string,
+    where: object,
+    data: object,
+    event: RunEventKind,
+    message: string | null = null,
+    code: string | null = null,
+  ): Promise<boolean> {
+    const changed = await this.update(kind, where, data);
+    if (changed) await this.record(kind, runId, event, message, code);
+    return changed;
+  }
+
+  /** The run's events, oldest first. */
+  async events(kind: RunKind, runIds: readonly string[]): Promise<Map<string, RunEventRow[]>> {
+    const { field } = EVENT_TARGET[kind];
+    const rows = await this.prisma.runEvent.findMany({
+      where: { [field]: { in: [...runIds] } },
+      orderBy: { id: 'asc' },
+    });
+    const byRun = new Map<string, RunEventRow[]>(runIds.map((id) => [id, []]));
+    for (const row of rows) {
+      const runId = (row as unknown as Record<string, string>)[field]!;
+      byRun.get(runId)?.push({
+        attempt: row.attempt,
+        event: row.event as RunEventKind,
+        message: row.message,
+        code: row.code,
+        at: row.at,
+      });
+    }
+    return byRun;
+  }
+
   /**
    * Claims the run for `jobId`. A queued run starts a new attempt; a running run is taken only
    * when nobody holds it (parked while its shards encode) or `jobId` already holds it (the queue
@@ -110,7 +180,9 @@ export class RunStore {
           startedAt: now,
         },
       );
-      return took ? { run: (await this.findOfKind(kind, runId))!, newAttempt: true } : this.claim(kind, runId, jobId);
+      if (!took) return this.claim(kind, runId, jobId);
+      await this.record(kind, runId, 'started');
+      return { run: (await this.findOfKind(kind, runId))!, newAttempt: true };
     }
     if (current.status !== RunStatus.running) return null;
     const took = await this.update(
@@ -141,10 +213,13 @@ export class RunStore {
    * attempt. Its re-sent job claims it like a parked run. False when the claim was already gone.
    */
   async handBack(kind: RunKind, runId: string, jobId: string, note: string): Promise<boolean> {
-    return this.update(
+    return this.transition(
       kind,
+      runId,
       { id: runId, status: RunStatus.running, claimedBy: jobId },
       { claimedBy: null, statusReason: note, heartbeatAt: new Date() },
+      'handed_back',
+      note,
     );
   }
 
@@ -179,7 +254,10 @@ export class RunStore {
           { ...fields, status: RunStatus.succeeded, progress: 1, finishedAt: new Date(), claimedBy: null },
           tx,
         );
-        if (flipped) await write(tx);
+        if (flipped) {
+          await write(tx);
+          await this.record(kind, runId, 'succeeded', null, null, tx);
+        }
         return flipped;
       },
       { timeout: 120_000 },
@@ -187,8 +265,9 @@ export class RunStore {
   }
 
   async fail(kind: RunKind, runId: string, message: string, code: string): Promise<boolean> {
-    return this.update(
+    return this.transition(
       kind,
+      runId,
       { id: runId, status: { in: ACTIVE } },
       {
         status: RunStatus.failed,
@@ -198,19 +277,33 @@ export class RunStore {
         statusReason: `failed: ${code}`,
         claimedBy: null,
       },
+      'failed',
+      message,
+      code,
     );
   }
 
-  async noteRetry(kind: RunKind, runId: string, message: string, attempt: number): Promise<void> {
-    await this.update(
+  async noteRetry(kind: RunKind, runId: string, message: string, attempt: number, code?: string): Promise<void> {
+    await this.transition(
       kind,
+      runId,
       { id: runId, status: RunStatus.running },
       { statusReason: `attempt ${attempt} failed (${message}); retrying` },
+      'attempt_failed',
+      message,
+      code ?? null,
     );
   }
 
   async noteResumed(kind: RunKind, runId: string, reason: string): Promise<void> {
-    await this.update(kind, { id: runId, status: RunStatus.running }, { statusReason: reason });
+    await this.transition(
+      kind,
+      runId,
+      { id: runId, status: RunStatus.running },
+      { statusReason: reason },
+      'resumed',
+      reason,
+    );
   }
 
   async cancel(
@@ -219,7 +312,15 @@ export class RunStore {
     now = new Date(),
   ): Promise<{ status: RunStatus; statusReason: string; finishedAt: Date } | null> {
     const data = { status: RunStatus.cancelled, statusReason: 'cancelled by request', finishedAt: now };
-    return (await this.update(kind, { id: runId, status: { in: ACTIVE } }, { ...data, claimedBy: null })) ? data : null;
+    const cancelled = await this.transition(
+      kind,
+      runId,
+      { id: runId, status: { in: ACTIVE } },
+      { ...data, claimedBy: null },
+      'cancelled',
+      data.statusReason,
+    );
+    return cancelled ? data : null;
   }
 
   /** Running runs whose heartbeat is older than `cutoff` (or missing). */
@@ -241,7 +342,14 @@ export class RunStore {
   }
 
   async noteRequeued(kind: RunKind, runId: string, reason: string): Promise<void> {
-    await this.update(kind, { id: runId, status: RunStatus.queued }, { statusReason: reason });
+    await this.transition(
+      kind,
+      runId,
+      { id: runId, status: RunStatus.queued },
+      { statusReason: reason },
+      'requeued',
+      reason,
+    );
   }
 
   /**
@@ -265,15 +373,27 @@ export class RunStore {
           finishedAt: now,
           errorCode: 'STALE',
         };
-    return this.update(run.kind, { id: run.id, status: RunStatus.running, attempts: run.attempts }, data);
+    return this.transition(
+      run.kind,
+      run.id,
+      { id: run.id, status: RunStatus.running, attempts: run.attempts },
+      data,
+      requeue ? 'stale_requeued' : 'failed',
+      data.statusReason,
+      requeue ? null : 'STALE',
+    );
   }
 
   /** A run whose job could not be enqueued would stay queued forever: it fails at once. */
   async failUnqueued(kind: RunKind, runId: string, error: unknown): Promise<void> {
-    await this.update(
+    await this.transition(
       kind,
+      runId,
       { id: runId, status: RunStatus.queued },
       { status: RunStatus.failed, errorCode: 'ENQUEUE_FAILED', error: String(error), finishedAt: new Date() },
+      'failed',
+      String(error),
+      'ENQUEUE_FAILED',
     );
   }
 

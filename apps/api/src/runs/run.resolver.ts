@@ -1,12 +1,19 @@
 // GraphQL operations shared by runs: cancelRun, runProgress (query and graphql-ws subscription).
-import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { ApiContext } from '../context';
-import { RunProgress } from './run.type';
+import { RunEvent, RunProgress } from './run.type';
 import { NullArguments } from '../plugins/null-arguments.middleware';
 
 @NullArguments()
-@Resolver()
+@Resolver(() => RunProgress)
 export class RunResolver {
+  @FieldResolver(() => [RunEvent], {
+    description: 'What happened to the run, oldest first: each attempt, its failure or hand-back, re-queues, the end',
+  })
+  history(@Root() progress: RunProgress, @Ctx() ctx: ApiContext): Promise<RunEvent[]> {
+    return ctx.services.runs.history(progress.kind, progress.runId);
+  }
+
   @Mutation(() => RunProgress, {
     description: 'Cancels a queued or running mining or evaluation run (CONFLICT if it already finished)',
   })

@@ -35,6 +35,7 @@ describe('RunService (Postgres)', () => {
   it('cancels a queued run once and refuses to cancel it again', async () => {
     const run = await mine();
     expect((await services.runs.cancel(run.id)).status).toBe('cancelled');
+    expect((await services.runs.history('mining', run.id)).map((e) => e.event)).toEqual(['cancelled']);
     await expect(services.runs.cancel(run.id)).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(await runJob(services, 'mine', { runId: run.id })).toBe('not-claimed');
   });
@@ -65,6 +66,12 @@ describe('RunService (Postgres)', () => {
       errorCode: 'STALE',
       statusReason: expect.stringMatching(/after 2 attempts/),
     });
+    const history = await services.runs.history('mining', run.id);
+    expect(history.map(({ attempt, event, code }) => ({ attempt, event, code }))).toEqual([
+      { attempt: 1, event: 'stale_requeued', code: null },
+      { attempt: 2, event: 'failed', code: 'STALE' },
+    ]);
+    expect(history[0]!.message).toMatch(/re-queued: no heartbeat since/);
   });
 
   it('leaves runs with a fresh heartbeat alone', async () => {

@@ -6,7 +6,7 @@ import type { JobQueue } from '../jobs/queue';
 import type { Logger } from '../logger';
 import { TERMINAL_STATUSES } from '../shared/enums';
 import { RUN_JOB_OF_KIND, RUN_KINDS, type RunKind } from './run-kind';
-import type { RunStore } from './run.repository';
+import type { RunEventRow, RunStore } from './run.repository';
 import type { RunProgress } from './run.type';
 
 export interface StaleRunPolicy {
@@ -24,6 +24,11 @@ export class RunService {
     /** Told of each cancellation made here, so this process's jobs of the run stop at once (others notice by polling). */
     private readonly onCancelled: (runId: string) => void = () => undefined,
   ) {}
+
+  /** The run's events, oldest first. */
+  async history(kind: RunKind, runId: string): Promise<RunEventRow[]> {
+    return (await this.store.events(kind, [runId])).get(runId) ?? [];
+  }
 
   async progress(runId: string): Promise<RunProgress> {
     const run = await this.store.find(runId);
