@@ -3,8 +3,11 @@
 // fixed-point weights (Pillow libImaging/Resample.c). Coefficient tables are cached per (source,
 // target) size, the arithmetic stays in int32, and a centre crop is computed directly: output pixels
 // are independent, so computing only the crop's columns and the rows its taps read is exact.
-// Public via resizeBicubicPillow and resizeBicubicPillowRegion.
+// Passes of at most 8 taps run in the WebAssembly SIMD kernels of pillow-resize-wasm.ts (same bytes);
+// the JS kernels here are the fallback and the reference. Public via resizeBicubicPillow and
+// resizeBicubicPillowRegion.
 import { EncodersError, EncodersErrorCode } from './errors';
+import { resizeRegionWasm, WASM_TAPS, wasmResizeAvailable } from './pillow-resize-wasm';
 import type { RgbImage } from './rgb-image';
 
 const PRECISION_BITS = 32 - 8 - 2;
@@ -25,7 +28,7 @@ function bicubicKernel(t: number): number {
 }
 
 /** Taps of the unrolled kernels: every bicubic resize down to a factor of about 1.75 fits. */
-const UNROLLED_TAPS = 8;
+const UNROLLED_TAPS = WASM_TAPS;
 
 /** Per output index: first input tap, tap count, and fixed-point weights (kernelSize per index). */
 interface FixedCoefficients {
@@ -278,6 +281,29 @@ function checkResizeArguments(src: RgbImage, outWidth: number, outHeight: number
 }
 
 /**
+ * Which kernels run the passes: 'wasm' (SIMD, used whenever every pass has at most 8 taps and the
+ * runtime has WebAssembly SIMD; otherwise the JS kernels) or 'js' (always the JS kernels, the
+ * reference the wasm kernels are checked against). Both give identical bytes.
+ */
+export type ResizeKernels = 'wasm' | 'js';
+
+/**
+ * The kernels a resize of `src` to outWidth x outHeight runs when `requested` are asked for: 'wasm'
+ * only if the runtime has WebAssembly SIMD and every pass that runs has at most 8 taps.
+ */
+export function resizeKernelsFor(
+  src: { readonly width: number; readonly height: number },
+  outWidth: number,
+  outHeight: number,
+  requested: ResizeKernels = 'wasm',
+): ResizeKernels {
+  if (requested === 'js' || !wasmResizeAvailable()) return 'js';
+  const fits = (inSize: number, outSize: number): boolean =>
+    inSize === outSize || coefficients(inSize, outSize).padded !== undefined;
+  return fits(src.width, outWidth) && fits(src.height, outHeight) ? 'wasm' : 'js';
+}
+
+/**
  * The pixels of `region` of Pillow's `image.resize((outWidth, outHeight), Image.BICUBIC)`, computing
  * nothing outside it. A pass is skipped when its size does not change, exactly as Pillow skips it.
  */
@@ -286,6 +312,7 @@ export function resizeBicubicPillowRegion(
   outWidth: number,
   outHeight: number,
   region: ResizeRegion,
+  kernels: ResizeKernels = 'wasm',
 ): RgbImage {
   checkResizeArguments(src, outWidth, outHeight);
   const { left, top, width, height } = region;
@@ -321,6 +348,23 @@ export function resizeBicubicPillowRegion(
       rowEnd = Math.max(rowEnd, first[y]! + count[y]!);
     }
   }
+  const horizontal = outWidth !== src.width ? coefficients(src.width, outWidth) : undefined;
+  const vertical = needVertical ? coefficients(src.height, outHeight) : undefined;
+  if (resizeKernelsFor(src, outWidth, outHeight, kernels) === 'wasm') {
+    const pixels = resizeRegionWasm({
+      pixels: src.pixels,
+      srcWidth: src.width,
+      horizontal: horizontal && { first: horizontal.first, padded: horizontal.padded! },
+      vertical: vertical && { first: vertical.first, padded: vertical.padded! },
+      left,
+      top,
+      width,
+      height,
+      rowStart,
+      rowEnd,
+    });
+    return { width, height, pixels };
+  }
   let rows: Uint8Array;
   if (outWidth !== src.width) rows = resizeHorizontal(src, outWidth, left, left + width, rowStart, rowEnd);
   else {
@@ -339,6 +383,17 @@ export function resizeBicubicPillowRegion(
 }
 
 /** Resizes like Pillow's `image.resize((outWidth, outHeight), Image.BICUBIC)`, bit for bit. */
-export function resizeBicubicPillow(src: RgbImage, outWidth: number, outHeight: number): RgbImage {
-  return resizeBicubicPillowRegion(src, outWidth, outHeight, { left: 0, top: 0, width: outWidth, height: outHeight });
+export function resizeBicubicPillow(
+  src: RgbImage,
+  outWidth: number,
+  outHeight: number,
+  kernels: ResizeKernels = 'wasm',
+): RgbImage {
+  return resizeBicubicPillowRegion(
+    src,
+    outWidth,
+    outHeight,
+    { left: 0, top: 0, width: outWidth, height: outHeight },
+    kernels,
+  );
 }
