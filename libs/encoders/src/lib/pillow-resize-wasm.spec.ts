@@ -1,7 +1,7 @@
 // The WebAssembly SIMD resize kernels against the JS kernels (themselves checked against a plain
 // Pillow transcription in pillow-resize.spec.ts): identical bytes on random sizes and regions,
-// including edge columns, single rows and columns, upscales, skipped passes and the largest
-// downscale that still has 8 taps; resizes with more taps fall back to the JS kernels.
+// including edge columns, single rows and columns, upscales, skipped passes, every tap-count
+// variant up to its widest downscale; resizes with more than 32 taps fall back to the JS kernels.
 import { seededRandom } from '../testing';
 import { resizeBicubicPillowRegion, resizeKernelsFor, type ResizeRegion } from './pillow-resize';
 import { pillowResizeModuleBytes, wasmResizeAvailable } from './pillow-resize-wasm';
@@ -41,7 +41,11 @@ describe('pillow resize wasm kernels', () => {
 
   // [source width, source height, target width, target height]
   const fixedCases: Array<[number, number, number, number]> = [
-    [500, 375, 298, 224], // the CLIP shortest-edge resize of a typical photo
+    [500, 375, 298, 224], // the CLIP shortest-edge resize of a typical photo (8 taps)
+    [640, 120, 298, 56], // 2.14x as from 640x480: 12 taps
+    [1024, 96, 298, 28], // 3.43x: 16 taps
+    [1500, 64, 400, 20], // 24 taps wide, 16 high
+    [775, 30, 100, 4], // 7.75x: 32 taps
     [7, 4, 4, 4], // 1.75x: 8 taps on the wide columns, width-only pass
     [4, 7, 4, 4], // the same, height-only pass
     [1, 1, 5, 3], // upscale of one pixel
@@ -57,22 +61,23 @@ describe('pillow resize wasm kernels', () => {
     expectSameBytes(src, ow, oh, full(ow, oh));
   });
 
-  it('falls back to the JS kernels beyond 8 taps, with the same bytes', () => {
-    const src = randomImage(40, 30);
-    expect(resizeKernelsFor(src, 10, 30)).toBe('js');
-    expect(resizeKernelsFor(src, 40, 8)).toBe('js');
-    expect(resizeKernelsFor(src, 10, 30, 'js')).toBe('js');
-    expectSameBytes(src, 10, 30, full(10, 30));
+  it('falls back to the JS kernels beyond 32 taps, with the same bytes', () => {
+    const src = randomImage(300, 200);
+    expect(resizeKernelsFor(src, 30, 200)).toBe('js');
+    expect(resizeKernelsFor(src, 300, 20)).toBe('js');
+    expect(resizeKernelsFor(src, 150, 100, 'js')).toBe('js');
+    expectSameBytes(src, 30, 200, full(30, 200));
+    expectSameBytes(src, 300, 20, full(300, 20));
   });
 
   it('matches the JS kernels on random sizes and regions', () => {
     let wasmRuns = 0;
     for (let trial = 0; trial < 300; trial++) {
-      const w = randomInt(1, 90);
-      const h = randomInt(1, 90);
-      // Mostly within 8 taps (down to 1/1.75), sometimes beyond, sometimes a skipped pass.
+      const w = randomInt(1, 160);
+      const h = randomInt(1, 160);
+      // Upscales to 2x and downscales to 1/10 (all tap variants, some beyond), some skipped passes.
       const pick = (size: number): number =>
-        random.uniform() < 0.15 ? size : Math.max(1, Math.round(size * (0.5 + random.uniform() * 2)));
+        random.uniform() < 0.15 ? size : Math.max(1, Math.round(size / (0.5 + random.uniform() * 9.5)));
       const ow = pick(w);
       const oh = pick(h);
       const src = randomImage(w, h);
@@ -85,6 +90,6 @@ describe('pillow resize wasm kernels', () => {
       const top = edge < 0.25 ? oh - height : edge < 0.5 ? 0 : randomInt(0, oh - height);
       expectSameBytes(src, ow, oh, { left, top, width, height });
     }
-    expect(wasmRuns).toBeGreaterThan(150);
+    expect(wasmRuns).toBeGreaterThan(200);
   });
 });

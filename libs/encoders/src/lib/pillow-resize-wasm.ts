@@ -1,11 +1,12 @@
-// The two passes of the Pillow bicubic resize (see pillow-resize.ts) as WebAssembly SIMD kernels for
-// tables of at most 8 taps, emitted from TypeScript by wasm-module-builder.ts. The arithmetic is the
+// The two passes of the Pillow bicubic resize (see pillow-resize.ts) as WebAssembly SIMD kernels,
+// emitted from TypeScript by wasm-module-builder.ts, one pair per tap count in WASM_TAP_VARIANTS (a
+// pass runs the smallest that holds its widest kernel, zero-padded). The arithmetic is the
 // JS kernels' exactly: int32 products of bytes and 22-bit weights, accumulated from the rounding
 // constant, shifted right by 22 and clamped to 0..255 (saturating narrows = Pillow's clip8).
-// - horizontal: one output pixel per step, lanes = R, G, B and one ignored lane; the 8 taps are
-//   8 eight-byte loads widened to i16 and their low four lanes to i32x4, times pre-broadcast weights.
-// - vertical: 16 bytes of an output row per step, 8 source rows times broadcast weights, in four
-//   i32x4 accumulators.
+// - horizontal: one output pixel per step, lanes = R, G, B and one ignored lane; each tap is an
+//   eight-byte load widened to i16 and its low four lanes to i32x4, times a pre-broadcast weight.
+// - vertical: 16 bytes of an output row per step, one source row per tap times its broadcast
+//   weight, in four i32x4 accumulators.
 // Zero-weight taps past an image edge read bytes that are multiplied by 0, so every buffer in wasm
 // memory has slack after it and no column or row needs a separate edge loop.
 import { EncodersError, EncodersErrorCode } from './errors';
@@ -14,17 +15,24 @@ import { type WasmFunctionBody, WasmModuleBuilder, WasmType } from './wasm-modul
 const PRECISION_BITS = 22;
 const ROUNDING_START = 1 << (PRECISION_BITS - 1);
 const CHANNELS = 3;
-/** Taps per output index in the tables these kernels take (the padded tables of pillow-resize.ts). */
-export const WASM_TAPS = 8;
-/** Per output index: the first tap (one i32, padded to 16 bytes), then WASM_TAPS broadcast weights. */
-const ENTRY_INT32S = 4 + 4 * WASM_TAPS;
-const ENTRY_BYTES = ENTRY_INT32S * 4;
+/**
+ * Tap counts with their own kernels: 8 covers downscales to about 1/1.75, 12 to 1/2.75 (a 480-600 px
+ * short side to 224), 16, 24 and 32 to about 1/3.75, 1/5.75 and 1/7.75. Wider passes run in JS.
+ */
+export const WASM_TAP_VARIANTS = [8, 12, 16, 24, 32] as const;
+/** Per output index: the first tap (one i32, padded to 16 bytes), then `taps` broadcast weights. */
+const entryInt32s = (taps: number): number => 4 + 4 * taps;
 const WASM_PAGE_BYTES = 65_536;
-/** Covers a horizontal step's reads past the row (up to 26 bytes) and a vertical step's overhang. */
+/** Covers a vertical step's 16-byte overhang; horizontal reads past a row add 3 bytes per tap. */
 const BUFFER_SLACK = 32;
 
+/** The smallest kernel variant holding `maxTaps` taps, or undefined when none does. */
+export function wasmTapsFor(maxTaps: number): number | undefined {
+  return WASM_TAP_VARIANTS.find((taps) => taps >= maxTaps);
+}
+
 /** horizontal(src, srcRowBytes, rowCount, table, columns, out): every column of every source row. */
-function horizontalKernel(f: WasmFunctionBody): void {
+function horizontalKernel(f: WasmFunctionBody, taps: number): void {
   const [src, srcRowBytes, rowCount, table, columns, out] = [0, 1, 2, 3, 4, 5];
   const rowPointer = f.local(WasmType.I32);
   const rowsLeft = f.local(WasmType.I32);
@@ -44,7 +52,7 @@ function horizontalKernel(f: WasmFunctionBody): void {
     f.doWhile(() => {
       f.localGet(entry).i32Load().i32Const(CHANNELS).i32Mul().localGet(rowPointer).i32Add().localSet(pixel);
       f.localGet(rounding).localSet(accumulator);
-      for (let tap = 0; tap < WASM_TAPS; tap++) {
+      for (let tap = 0; tap < taps; tap++) {
         f.localGet(accumulator);
         f.localGet(pixel)
           .v128Load8x8U(tap * CHANNELS)
@@ -59,7 +67,10 @@ function horizontalKernel(f: WasmFunctionBody): void {
       // Four bytes: the fourth is the next pixel's R (rewritten next) or slack.
       f.v128Store32Lane(0);
       f.localGet(output).i32Const(CHANNELS).i32Add().localSet(output);
-      f.localGet(entry).i32Const(ENTRY_BYTES).i32Add().localSet(entry);
+      f.localGet(entry)
+        .i32Const(entryInt32s(taps) * 4)
+        .i32Add()
+        .localSet(entry);
       f.localGet(columnsLeft).i32Const(1).i32Sub().localTee(columnsLeft);
     });
     f.localGet(rowPointer).localGet(srcRowBytes).i32Add().localSet(rowPointer);
@@ -68,11 +79,11 @@ function horizontalKernel(f: WasmFunctionBody): void {
 }
 
 /** vertical(rowsBase, rowBytes, table, outRows, out): every output row, 16 bytes per step. */
-function verticalKernel(f: WasmFunctionBody): void {
+function verticalKernel(f: WasmFunctionBody, taps: number): void {
   // rowsBase: where source row 0 would start (rows are rowBytes apart); entries hold absolute rows.
   const [rowsBase, rowBytes, table, outRows, out] = [0, 1, 2, 3, 4];
-  const rowOffsets = Array.from({ length: WASM_TAPS }, () => f.local(WasmType.I32));
-  const weights = Array.from({ length: WASM_TAPS }, () => f.local(WasmType.V128));
+  const rowOffsets = Array.from({ length: taps }, () => f.local(WasmType.I32));
+  const weights = Array.from({ length: taps }, () => f.local(WasmType.V128));
   const accumulators = Array.from({ length: 4 }, () => f.local(WasmType.V128));
   const entry = f.local(WasmType.I32);
   const rowsLeft = f.local(WasmType.I32);
@@ -84,20 +95,20 @@ function verticalKernel(f: WasmFunctionBody): void {
   const high = f.local(WasmType.V128);
   const rounding = f.local(WasmType.V128);
   f.i32Const(ROUNDING_START).i32x4Splat().localSet(rounding);
-  for (let tap = 0; tap < WASM_TAPS; tap++) f.localGet(rowBytes).i32Const(tap).i32Mul().localSet(rowOffsets[tap]!);
+  for (let tap = 0; tap < taps; tap++) f.localGet(rowBytes).i32Const(tap).i32Mul().localSet(rowOffsets[tap]!);
   f.localGet(table).localSet(entry);
   f.localGet(out).localSet(output);
   f.localGet(outRows).localSet(rowsLeft);
   f.doWhile(() => {
     f.localGet(entry).i32Load().localGet(rowBytes).i32Mul().localGet(rowsBase).i32Add().localSet(rowStart);
-    for (let tap = 0; tap < WASM_TAPS; tap++)
+    for (let tap = 0; tap < taps; tap++)
       f.localGet(entry)
         .v128Load(16 + 16 * tap)
         .localSet(weights[tap]!);
     f.i32Const(0).localSet(offset);
     f.doWhile(() => {
       for (const a of accumulators) f.localGet(rounding).localSet(a);
-      for (let tap = 0; tap < WASM_TAPS; tap++) {
+      for (let tap = 0; tap < taps; tap++) {
         f.localGet(rowStart).localGet(offset).i32Add().localGet(rowOffsets[tap]!).i32Add().v128Load().localSet(bytes);
         f.localGet(bytes).i16x8ExtendLowI8x16U().localSet(low);
         f.localGet(bytes).i16x8ExtendHighI8x16U().localSet(high);
@@ -127,24 +138,39 @@ function verticalKernel(f: WasmFunctionBody): void {
       f.localGet(offset).i32Const(16).i32Add().localTee(offset).localGet(rowBytes).i32LtU();
     });
     f.localGet(output).localGet(rowBytes).i32Add().localSet(output);
-    f.localGet(entry).i32Const(ENTRY_BYTES).i32Add().localSet(entry);
+    f.localGet(entry)
+      .i32Const(entryInt32s(taps) * 4)
+      .i32Add()
+      .localSet(entry);
     f.localGet(rowsLeft).i32Const(1).i32Sub().localTee(rowsLeft);
   });
 }
 
-/** The module's bytes: exports memory, horizontal(...) and vertical(...). */
+/** The module's bytes: exports memory and horizontal<taps>(...), vertical<taps>(...) per variant. */
 export function pillowResizeModuleBytes(): Uint8Array<ArrayBuffer> {
   const builder = new WasmModuleBuilder();
   const i32 = WasmType.I32;
-  builder.addFunction('horizontal', [i32, i32, i32, i32, i32, i32], horizontalKernel);
-  builder.addFunction('vertical', [i32, i32, i32, i32, i32], verticalKernel);
+  for (const taps of WASM_TAP_VARIANTS) {
+    builder.addFunction(`horizontal${taps}`, [i32, i32, i32, i32, i32, i32], (f) => horizontalKernel(f, taps));
+    builder.addFunction(`vertical${taps}`, [i32, i32, i32, i32, i32], (f) => verticalKernel(f, taps));
+  }
   return builder.encode(1);
 }
 
+type HorizontalKernel = (
+  src: number,
+  srcRowBytes: number,
+  rowCount: number,
+  table: number,
+  columns: number,
+  out: number,
+) => void;
+type VerticalKernel = (rowsBase: number, rowBytes: number, table: number, outRows: number, out: number) => void;
+
 interface ResizeKernels {
   readonly memory: WebAssembly.Memory;
-  horizontal(src: number, srcRowBytes: number, rowCount: number, table: number, columns: number, out: number): void;
-  vertical(rowsBase: number, rowBytes: number, table: number, outRows: number, out: number): void;
+  readonly horizontal: ReadonlyMap<number, HorizontalKernel>;
+  readonly vertical: ReadonlyMap<number, VerticalKernel>;
 }
 
 let kernels: ResizeKernels | null | undefined;
@@ -153,10 +179,15 @@ function loadKernels(): ResizeKernels | null {
   if (kernels === undefined) {
     const bytes = pillowResizeModuleBytes();
     // Without WebAssembly SIMD (or WebAssembly at all) the JS kernels do the work.
-    kernels =
-      typeof WebAssembly === 'object' && WebAssembly.validate(bytes)
-        ? (new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as ResizeKernels)
-        : null;
+    if (typeof WebAssembly !== 'object' || !WebAssembly.validate(bytes)) kernels = null;
+    else {
+      const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
+      kernels = {
+        memory: exports['memory'] as WebAssembly.Memory,
+        horizontal: new Map(WASM_TAP_VARIANTS.map((t) => [t, exports[`horizontal${t}`] as HorizontalKernel])),
+        vertical: new Map(WASM_TAP_VARIANTS.map((t) => [t, exports[`vertical${t}`] as VerticalKernel])),
+      };
+    }
   }
   return kernels;
 }
@@ -166,26 +197,34 @@ export function wasmResizeAvailable(): boolean {
   return loadKernels() !== null;
 }
 
-/** One pass's coefficients: first tap per output index and WASM_TAPS zero-padded weights each. */
+/** One pass's coefficients (see pillow-resize.ts): per output index the first tap, count, weights. */
 export interface WasmPassCoefficients {
   readonly first: Int32Array;
-  readonly padded: Int32Array;
+  readonly count: Int32Array;
+  /** kernelSize weights per output index, of which the first count are used. */
+  readonly weights: Int32Array;
+  readonly kernelSize: number;
+  /** The widest count; must be at most the largest of WASM_TAP_VARIANTS. */
+  readonly maxTaps: number;
 }
 
 const entryTables = new WeakMap<Int32Array, Int32Array>();
 
-/** The pass's coefficients as kernel entries (first tap, then each weight broadcast to 4 lanes). */
-function entries(pass: WasmPassCoefficients): Int32Array {
-  let table = entryTables.get(pass.padded);
+/** The pass's coefficients as kernel entries: first tap, then each weight broadcast to 4 lanes. */
+function entries(pass: WasmPassCoefficients, taps: number): Int32Array {
+  let table = entryTables.get(pass.weights);
   if (table === undefined) {
     const size = pass.first.length;
-    table = new Int32Array(size * ENTRY_INT32S);
+    const stride = entryInt32s(taps);
+    table = new Int32Array(size * stride);
     for (let i = 0; i < size; i++) {
-      table[i * ENTRY_INT32S] = pass.first[i]!;
-      for (let tap = 0; tap < WASM_TAPS; tap++)
-        table.fill(pass.padded[i * WASM_TAPS + tap]!, i * ENTRY_INT32S + 4 + 4 * tap, i * ENTRY_INT32S + 8 + 4 * tap);
+      table[i * stride] = pass.first[i]!;
+      for (let tap = 0; tap < pass.count[i]!; tap++) {
+        const at = i * stride + 4 + 4 * tap;
+        table.fill(pass.weights[i * pass.kernelSize + tap]!, at, at + 4);
+      }
     }
-    entryTables.set(pass.padded, table);
+    entryTables.set(pass.weights, table);
   }
   return table;
 }
@@ -208,37 +247,47 @@ export interface WasmResizeJob {
   readonly rowEnd: number;
 }
 
+function unavailable(reason: string): EncodersError {
+  return new EncodersError(EncodersErrorCode.InvalidOption, `the wasm resize kernels cannot run: ${reason}`);
+}
+
 /** Runs a region resize (see resizeBicubicPillowRegion) in the wasm kernels. */
 export function resizeRegionWasm(job: WasmResizeJob): Uint8Array {
   const k = loadKernels();
-  if (k === null) {
-    throw new EncodersError(
-      EncodersErrorCode.InvalidOption,
-      'the wasm resize kernels need WebAssembly SIMD, which this runtime lacks; use the JS kernels',
-    );
-  }
+  if (k === null) throw unavailable('this runtime lacks WebAssembly SIMD; use the JS kernels');
   const { pixels, srcWidth, horizontal, vertical, left, top, width, height, rowStart, rowEnd } = job;
+  const tapsOf = (pass: WasmPassCoefficients | undefined): number => {
+    if (pass === undefined) return 0;
+    const taps = wasmTapsFor(pass.maxTaps);
+    if (taps === undefined) throw unavailable(`${pass.maxTaps} taps exceed the widest variant; use the JS kernels`);
+    return taps;
+  };
+  const horizontalTaps = tapsOf(horizontal);
+  const verticalTaps = tapsOf(vertical);
   const srcRowBytes = srcWidth * CHANNELS;
   const rowBytes = width * CHANNELS;
   const rowCount = rowEnd - rowStart;
   const horizontalTable = 0;
-  const verticalTable = horizontalTable + (horizontal !== undefined ? width * ENTRY_BYTES : 0);
-  const srcAt = verticalTable + (vertical !== undefined ? height * ENTRY_BYTES : 0);
-  const rowsAt = srcAt + (horizontal !== undefined ? align16(rowCount * srcRowBytes + BUFFER_SLACK) : 0);
-  // Zero-weight taps below the last row read up to WASM_TAPS - 1 rows further.
-  const outAt = rowsAt + align16((rowCount + WASM_TAPS) * rowBytes + BUFFER_SLACK);
+  const verticalTable = horizontalTable + width * entryInt32s(horizontalTaps) * 4;
+  const srcAt = verticalTable + height * entryInt32s(verticalTaps) * 4;
+  // Zero-weight taps right of the last pixel read up to 3 bytes per tap (plus the 8-byte load) on.
+  const rowsAt =
+    srcAt + (horizontal !== undefined ? align16(rowCount * srcRowBytes + 3 * horizontalTaps + BUFFER_SLACK) : 0);
+  // Zero-weight taps below the last row read up to taps - 1 rows further.
+  const outAt = rowsAt + align16((rowCount + verticalTaps) * rowBytes + BUFFER_SLACK);
   const end = outAt + align16(height * rowBytes + BUFFER_SLACK);
   const missing = end - k.memory.buffer.byteLength;
   if (missing > 0) k.memory.grow(Math.ceil(missing / WASM_PAGE_BYTES));
   const memory = new Uint8Array(k.memory.buffer);
   const memoryInt32 = new Int32Array(k.memory.buffer);
   if (horizontal !== undefined) {
+    const stride = entryInt32s(horizontalTaps);
     memoryInt32.set(
-      entries(horizontal).subarray(left * ENTRY_INT32S, (left + width) * ENTRY_INT32S),
+      entries(horizontal, horizontalTaps).subarray(left * stride, (left + width) * stride),
       horizontalTable / 4,
     );
     memory.set(pixels.subarray(rowStart * srcRowBytes, rowEnd * srcRowBytes), srcAt);
-    k.horizontal(srcAt, srcRowBytes, rowCount, horizontalTable, width, rowsAt);
+    k.horizontal.get(horizontalTaps)!(srcAt, srcRowBytes, rowCount, horizontalTable, width, rowsAt);
   } else {
     for (let y = rowStart; y < rowEnd; y++) {
       memory.set(
@@ -248,7 +297,8 @@ export function resizeRegionWasm(job: WasmResizeJob): Uint8Array {
     }
   }
   if (vertical === undefined) return memory.slice(rowsAt, rowsAt + rowCount * rowBytes);
-  memoryInt32.set(entries(vertical).subarray(top * ENTRY_INT32S, (top + height) * ENTRY_INT32S), verticalTable / 4);
-  k.vertical(rowsAt - rowStart * rowBytes, rowBytes, verticalTable, height, outAt);
+  const stride = entryInt32s(verticalTaps);
+  memoryInt32.set(entries(vertical, verticalTaps).subarray(top * stride, (top + height) * stride), verticalTable / 4);
+  k.vertical.get(verticalTaps)!(rowsAt - rowStart * rowBytes, rowBytes, verticalTable, height, outAt);
   return memory.slice(outAt, outAt + height * rowBytes);
 }

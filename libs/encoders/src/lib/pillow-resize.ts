@@ -3,11 +3,11 @@
 // fixed-point weights (Pillow libImaging/Resample.c). Coefficient tables are cached per (source,
 // target) size, the arithmetic stays in int32, and a centre crop is computed directly: output pixels
 // are independent, so computing only the crop's columns and the rows its taps read is exact.
-// Passes of at most 8 taps run in the WebAssembly SIMD kernels of pillow-resize-wasm.ts (same bytes);
+// Passes of at most 32 taps run in the WebAssembly SIMD kernels of pillow-resize-wasm.ts (same bytes);
 // the JS kernels here are the fallback and the reference. Public via resizeBicubicPillow and
 // resizeBicubicPillowRegion.
 import { EncodersError, EncodersErrorCode } from './errors';
-import { resizeRegionWasm, WASM_TAPS, wasmResizeAvailable } from './pillow-resize-wasm';
+import { resizeRegionWasm, wasmResizeAvailable, wasmTapsFor } from './pillow-resize-wasm';
 import type { RgbImage } from './rgb-image';
 
 const PRECISION_BITS = 32 - 8 - 2;
@@ -28,7 +28,7 @@ function bicubicKernel(t: number): number {
 }
 
 /** Taps of the unrolled kernels: every bicubic resize down to a factor of about 1.75 fits. */
-const UNROLLED_TAPS = WASM_TAPS;
+const UNROLLED_TAPS = 8;
 
 /** Per output index: first input tap, tap count, and fixed-point weights (kernelSize per index). */
 interface FixedCoefficients {
@@ -36,6 +36,8 @@ interface FixedCoefficients {
   readonly count: Int32Array;
   readonly weights: Int32Array;
   readonly kernelSize: number;
+  /** The largest count. */
+  readonly maxTaps: number;
   /** The weights zero-padded to UNROLLED_TAPS per index, when no index has more taps. */
   readonly padded: Int32Array | undefined;
 }
@@ -69,13 +71,14 @@ function computeCoefficients(inSize: number, outSize: number): FixedCoefficients
     first[out] = xmin;
     count[out] = xmax;
   }
+  const maxTaps = Math.max(...count);
   let padded: Int32Array | undefined;
-  if (count.every((n) => n <= UNROLLED_TAPS)) {
+  if (maxTaps <= UNROLLED_TAPS) {
     padded = new Int32Array(outSize * UNROLLED_TAPS);
     for (let out = 0; out < outSize; out++)
       padded.set(weights.subarray(out * kernelSize, out * kernelSize + count[out]!), out * UNROLLED_TAPS);
   }
-  return { first, count, weights, kernelSize, padded };
+  return { first, count, weights, kernelSize, maxTaps, padded };
 }
 
 const coefficientCache = new Map<number, FixedCoefficients>();
@@ -281,7 +284,7 @@ function checkResizeArguments(src: RgbImage, outWidth: number, outHeight: number
 }
 
 /**
- * Which kernels run the passes: 'wasm' (SIMD, used whenever every pass has at most 8 taps and the
+ * Which kernels run the passes: 'wasm' (SIMD, used whenever every pass has at most 32 taps and the
  * runtime has WebAssembly SIMD; otherwise the JS kernels) or 'js' (always the JS kernels, the
  * reference the wasm kernels are checked against). Both give identical bytes.
  */
@@ -289,7 +292,7 @@ export type ResizeKernels = 'wasm' | 'js';
 
 /**
  * The kernels a resize of `src` to outWidth x outHeight runs when `requested` are asked for: 'wasm'
- * only if the runtime has WebAssembly SIMD and every pass that runs has at most 8 taps.
+ * only if the runtime has WebAssembly SIMD and every pass that runs fits a wasm kernel variant.
  */
 export function resizeKernelsFor(
   src: { readonly width: number; readonly height: number },
@@ -299,7 +302,7 @@ export function resizeKernelsFor(
 ): ResizeKernels {
   if (requested === 'js' || !wasmResizeAvailable()) return 'js';
   const fits = (inSize: number, outSize: number): boolean =>
-    inSize === outSize || coefficients(inSize, outSize).padded !== undefined;
+    inSize === outSize || wasmTapsFor(coefficients(inSize, outSize).maxTaps) !== undefined;
   return fits(src.width, outWidth) && fits(src.height, outHeight) ? 'wasm' : 'js';
 }
 
@@ -354,8 +357,8 @@ export function resizeBicubicPillowRegion(
     const pixels = resizeRegionWasm({
       pixels: src.pixels,
       srcWidth: src.width,
-      horizontal: horizontal && { first: horizontal.first, padded: horizontal.padded! },
-      vertical: vertical && { first: vertical.first, padded: vertical.padded! },
+      horizontal,
+      vertical,
       left,
       top,
       width,
