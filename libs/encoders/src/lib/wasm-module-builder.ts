@@ -73,6 +73,9 @@ export class WasmFunctionBody {
   i32Add(): this {
     return this.emit(0x6a);
   }
+  i32Shl(): this {
+    return this.emit(0x74);
+  }
   i32Sub(): this {
     return this.emit(0x6b);
   }
@@ -81,6 +84,17 @@ export class WasmFunctionBody {
   }
   i32LtU(): this {
     return this.emit(0x49);
+  }
+  /** One byte, zero-extended to i32. */
+  i32Load8U(offset = 0): this {
+    return this.emit(0x2d, 0, ...unsignedLeb128(offset));
+  }
+  f32Load(offset = 0): this {
+    return this.emit(0x2a, 2, ...unsignedLeb128(offset));
+  }
+  /** Stores the f32 on top of the stack at the address below it. */
+  f32Store(offset = 0): this {
+    return this.emit(0x38, 2, ...unsignedLeb128(offset));
   }
   /** i32.load with a constant byte offset (natural 4-byte alignment hint). */
   i32Load(offset = 0): this {
