@@ -1,6 +1,7 @@
 // Turns a decoded RGB image into CLIP pixel_values exactly as transformers' CLIPImageProcessor (PIL
 // path) does: Pillow bicubic resize, floor centre crop, float32 rescale + normalise, HWC -> CHW. Public.
 import { EncodersError, EncodersErrorCode } from './errors';
+import { pixelValuesWasm } from './pixel-values-wasm';
 import { resizeBicubicPillow, resizeBicubicPillowRegion } from './pillow-resize';
 import type { PreprocessSpec } from './preprocessor-config';
 import type { RgbImage } from './rgb-image';
@@ -95,6 +96,7 @@ export function toPixelValues(image: RgbImage, spec: PreprocessSpec, out?: Float
     pixelValueTables.set(spec, table);
   }
   const pixels = image.pixels;
+  if (pixelValuesWasm(pixels, table, values)) return values;
   for (let i = 0, p = 0; i < plane; i++, p += 3) {
     values[i] = table[pixels[p]!]!;
     values[plane + i] = table[256 + pixels[p + 1]!]!;

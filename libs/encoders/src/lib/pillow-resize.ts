@@ -3,8 +3,11 @@
 // fixed-point weights (Pillow libImaging/Resample.c). Coefficient tables are cached per (source,
 // target) size, the arithmetic stays in int32, and a centre crop is computed directly: output pixels
 // are independent, so computing only the crop's columns and the rows its taps read is exact.
-// Public via resizeBicubicPillow and resizeBicubicPillowRegion.
+// Passes of at most 32 taps run in the WebAssembly SIMD kernels of pillow-resize-wasm.ts (same bytes);
+// the JS kernels here are the fallback and the reference. Public via resizeBicubicPillow and
+// resizeBicubicPillowRegion.
 import { EncodersError, EncodersErrorCode } from './errors';
+import { resizeRegionWasm, wasmResizeAvailable, wasmTapsFor } from './pillow-resize-wasm';
 import type { RgbImage } from './rgb-image';
 
 const PRECISION_BITS = 32 - 8 - 2;
@@ -33,6 +36,8 @@ interface FixedCoefficients {
   readonly count: Int32Array;
   readonly weights: Int32Array;
   readonly kernelSize: number;
+  /** The largest count. */
+  readonly maxTaps: number;
   /** The weights zero-padded to UNROLLED_TAPS per index, when no index has more taps. */
   readonly padded: Int32Array | undefined;
 }
@@ -66,13 +71,14 @@ function computeCoefficients(inSize: number, outSize: number): FixedCoefficients
     first[out] = xmin;
     count[out] = xmax;
   }
+  const maxTaps = Math.max(...count);
   let padded: Int32Array | undefined;
-  if (count.every((n) => n <= UNROLLED_TAPS)) {
+  if (maxTaps <= UNROLLED_TAPS) {
     padded = new Int32Array(outSize * UNROLLED_TAPS);
     for (let out = 0; out < outSize; out++)
       padded.set(weights.subarray(out * kernelSize, out * kernelSize + count[out]!), out * UNROLLED_TAPS);
   }
-  return { first, count, weights, kernelSize, padded };
+  return { first, count, weights, kernelSize, maxTaps, padded };
 }
 
 const coefficientCache = new Map<number, FixedCoefficients>();
@@ -278,6 +284,29 @@ function checkResizeArguments(src: RgbImage, outWidth: number, outHeight: number
 }
 
 /**
+ * Which kernels run the passes: 'wasm' (SIMD, used whenever every pass has at most 32 taps and the
+ * runtime has WebAssembly SIMD; otherwise the JS kernels) or 'js' (always the JS kernels, the
+ * reference the wasm kernels are checked against). Both give identical bytes.
+ */
+export type ResizeKernels = 'wasm' | 'js';
+
+/**
+ * The kernels a resize of `src` to outWidth x outHeight runs when `requested` are asked for: 'wasm'
+ * only if the runtime has WebAssembly SIMD and every pass that runs fits a wasm kernel variant.
+ */
+export function resizeKernelsFor(
+  src: { readonly width: number; readonly height: number },
+  outWidth: number,
+  outHeight: number,
+  requested: ResizeKernels = 'wasm',
+): ResizeKernels {
+  if (requested === 'js' || !wasmResizeAvailable()) return 'js';
+  const fits = (inSize: number, outSize: number): boolean =>
+    inSize === outSize || wasmTapsFor(coefficients(inSize, outSize).maxTaps) !== undefined;
+  return fits(src.width, outWidth) && fits(src.height, outHeight) ? 'wasm' : 'js';
+}
+
+/**
  * The pixels of `region` of Pillow's `image.resize((outWidth, outHeight), Image.BICUBIC)`, computing
  * nothing outside it. A pass is skipped when its size does not change, exactly as Pillow skips it.
  */
@@ -286,6 +315,7 @@ export function resizeBicubicPillowRegion(
   outWidth: number,
   outHeight: number,
   region: ResizeRegion,
+  kernels: ResizeKernels = 'wasm',
 ): RgbImage {
   checkResizeArguments(src, outWidth, outHeight);
   const { left, top, width, height } = region;
@@ -321,6 +351,23 @@ export function resizeBicubicPillowRegion(
       rowEnd = Math.max(rowEnd, first[y]! + count[y]!);
     }
   }
+  const horizontal = outWidth !== src.width ? coefficients(src.width, outWidth) : undefined;
+  const vertical = needVertical ? coefficients(src.height, outHeight) : undefined;
+  if (resizeKernelsFor(src, outWidth, outHeight, kernels) === 'wasm') {
+    const pixels = resizeRegionWasm({
+      pixels: src.pixels,
+      srcWidth: src.width,
+      horizontal,
+      vertical,
+      left,
+      top,
+      width,
+      height,
+      rowStart,
+      rowEnd,
+    });
+    return { width, height, pixels };
+  }
   let rows: Uint8Array;
   if (outWidth !== src.width) rows = resizeHorizontal(src, outWidth, left, left + width, rowStart, rowEnd);
   else {
@@ -339,6 +386,17 @@ export function resizeBicubicPillowRegion(
 }
 
 /** Resizes like Pillow's `image.resize((outWidth, outHeight), Image.BICUBIC)`, bit for bit. */
-export function resizeBicubicPillow(src: RgbImage, outWidth: number, outHeight: number): RgbImage {
-  return resizeBicubicPillowRegion(src, outWidth, outHeight, { left: 0, top: 0, width: outWidth, height: outHeight });
+export function resizeBicubicPillow(
+  src: RgbImage,
+  outWidth: number,
+  outHeight: number,
+  kernels: ResizeKernels = 'wasm',
+): RgbImage {
+  return resizeBicubicPillowRegion(
+    src,
+    outWidth,
+    outHeight,
+    { left: 0, top: 0, width: outWidth, height: outHeight },
+    kernels,
+  );
 }
