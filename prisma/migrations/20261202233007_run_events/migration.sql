@@ -30,6 +30,3 @@ ALTER TABLE "run_events" ADD CONSTRAINT "run_events_evaluation_run_id_fkey" FORE
 
 -- AddForeignKey
 ALTER TABLE "run_events" ADD CONSTRAINT "run_events_sweep_id_fkey" FOREIGN KEY ("sweep_id") REFERENCES "sweeps"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- An event belongs to exactly one run: RunStore sets one column (Prisma does not model CHECK constraints).
-ALTER TABLE "run_events" ADD CONSTRAINT "run_events_one_run" CHECK (num_nonnulls("mining_run_id", "evaluation_run_id", "sweep_id") = 1);
