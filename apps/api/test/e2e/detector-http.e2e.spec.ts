@@ -225,7 +225,13 @@ describe('POST /detectors/:id/detect', () => {
         'NOT_FOUND',
         /does not exist/,
       ],
-      ['not an id', await detectHttp(npy(matrix(1, 1)), { id: 'nope' }), 404, 'NOT_FOUND', /does not exist/],
+      [
+        'not an id',
+        await detectHttp(npy(matrix(1, 1)), { id: 'nope' }),
+        400,
+        'BAD_USER_INPUT',
+        /malformed; ids are UUIDs/,
+      ],
     ];
     for (const [what, response, status, code, message] of cases) {
       const body = await json(response);

@@ -294,7 +294,7 @@ describeWithSharedFixtures(
         code: 'BAD_USER_INPUT',
         message: expect.stringContaining('empty'),
       });
-      expect((await errorOf(detect, { id: 'nope', npy: npy(1, 512, 1) })).code).toBe('NOT_FOUND');
+      expect((await errorOf(detect, { id: 'nope', npy: npy(1, 512, 1) })).code).toBe('BAD_USER_INPUT');
       expect(
         (
           await app.gql<{ deleteDetector: boolean }>('mutation($id: ID!) { deleteDetector(id: $id) }', {

@@ -83,7 +83,7 @@ describe('DetectorService', () => {
     });
     await expect(service.delete(ID)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(service.detect('not-a-uuid', { embeddings: { npyBase64: npy(1) } })).rejects.toMatchObject({
-      code: 'NOT_FOUND',
+      code: 'BAD_USER_INPUT',
     });
   });
 });

@@ -76,8 +76,10 @@ interface LoadedDetector {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** NOT_FOUND for an id that cannot name a detector (not a UUID) without asking the database. */
+/** A malformed id is the caller's mistake (BAD_USER_INPUT), an unknown well-formed one NOT_FOUND. */
 function checkId(id: string): void {
-  if (!UUID.test(id)) throw notFound('detector', id);
+  if (!UUID.test(id))
+    throw badInput(`detector id '${id.slice(0, 64)}' is malformed; ids are UUIDs`, { reason: 'MALFORMED_ID' });
 }
 
 export class DetectorService {
