@@ -117,6 +117,7 @@ export async function startApp(config: ApiConfig, logger: Logger, options: { htt
     async stop() {
       await stopWorkersAndServer(config, services, queue, workers, server);
       await queue.stop(SHUTDOWN_QUEUE_CLOSE_MS);
+      await services.detectors.disposeAll();
       await services.clipModels.disposeAll();
       await database.close();
     },

@@ -37,6 +37,7 @@ export async function startTestApp(overrides: Partial<ApiConfig> = {}): Promise<
     // workers to end; jest tears the spec's environment down under it ("require after teardown"
     // breaks the next suite of an in-band run). Two periods let that loop finish first.
     if (queue !== undefined) await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await services?.detectors.disposeAll();
     await services?.clipModels.disposeAll();
     await db.drop();
   };

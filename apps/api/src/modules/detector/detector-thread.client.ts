@@ -49,6 +49,13 @@ interface InFlight {
   reject(error: Error): void;
 }
 
+/** Detector threads of this process that have started and not exited (for shutdown checks and tests). */
+let liveThreads = 0;
+
+export function liveDetectorThreads(): number {
+  return liveThreads;
+}
+
 export class DetectorThread implements DetectExecutor {
   private readonly inFlight = new Map<number, InFlight>();
   private nextId = 0;
@@ -69,8 +76,10 @@ export class DetectorThread implements DetectExecutor {
       else pending?.reject(fromThreadError(reply.error));
     });
     worker.on('error', (error) => this.fail(error));
+    liveThreads++;
     this.exited = new Promise((resolve) =>
       worker.once('exit', () => {
+        liveThreads--;
         this.fail(new Error('the detector thread exited'));
         onExit();
         resolve();

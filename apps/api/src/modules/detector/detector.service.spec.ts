@@ -3,6 +3,7 @@
 // anything runs.
 import { buildDetector } from '@negmine/mining';
 import { serializeNpy } from '@negmine/formats';
+import { liveDetectorThreads } from './detector-thread.client';
 import { DetectorService } from './detector.service';
 import type { DetectorRepository } from './detector.repository';
 
@@ -85,5 +86,19 @@ describe('DetectorService', () => {
     await expect(service.detect('not-a-uuid', { embeddings: { npyBase64: npy(1) } })).rejects.toMatchObject({
       code: 'BAD_USER_INPUT',
     });
+  });
+
+  it('disposeAll ends every cached detector thread after its queued requests', async () => {
+    deleted = false;
+    const threadsBefore = liveDetectorThreads();
+    const pending = service.detect(ID, { embeddings: { npyBase64: npy(2) } });
+    await pending;
+    expect(service.cachedSessions).toBe(1);
+    expect(liveDetectorThreads()).toBe(threadsBefore + 1);
+    const queued = service.detect(ID, { embeddings: { npyBase64: npy(3) } });
+    await service.disposeAll();
+    expect((await queued).count).toBe(3);
+    expect(service.cachedSessions).toBe(0);
+    expect(liveDetectorThreads()).toBe(threadsBefore);
   });
 });

@@ -307,6 +307,11 @@ export class DetectorService {
     return true;
   }
 
+  /** Shutdown: every cached detector finishes its queued requests, then its session and thread go. */
+  async disposeAll(): Promise<void> {
+    await Promise.all([...this.sessions.keys()].map((id) => this.evict(id)));
+  }
+
   private async evict(id: string): Promise<void> {
     const loaded = this.sessions.get(id);
     this.sessions.delete(id);
