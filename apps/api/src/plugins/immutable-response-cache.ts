@@ -39,8 +39,6 @@ export class ResponseCacheScope {
   private readonly declared = new Map<string, ValidityCheck>();
   private storable = false;
 
-  constructor(readonly key: string) {}
-
   /** A root field (by response key: alias or name) whose whole subtree is immutable while `stillValid` holds. */
   declareImmutable(responseKey: string, check: ValidityCheck): void {
     this.declared.set(responseKey, check);
@@ -181,7 +179,7 @@ export class ImmutableResponseCache {
   }
 
   private recordAnswer(key: string, res: Response): void {
-    const scope = new ResponseCacheScope(key);
+    const scope = new ResponseCacheScope();
     res.locals['responseCacheScope'] = scope;
     const send = res.send.bind(res);
     res.send = ((body?: unknown) => {

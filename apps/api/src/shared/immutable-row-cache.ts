@@ -2,7 +2,8 @@
 // invalidation: a succeeded mining run's negatives and a succeeded evaluation's results (written
 // in the transaction that marks the run succeeded; callers confirm the run still exists, since it
 // can be deleted with its label set) and encoder model rows (registered once, never updated or
-// deleted). Internal to apps/api.
+// deleted), and whole answers of queries over such rows (plugins/immutable-response-cache.ts,
+// which re-checks existence on every hit). Internal to apps/api.
 
 export class ImmutableRowCache<T> {
   private readonly entries = new Map<string, { readonly value: T; readonly weight: number }>();

@@ -229,6 +229,13 @@ export class MiningService {
         return page;
       }
     }
+    // Filtered and word-ordered pages of a succeeded run never change either. The status is read
+    // before the page: negatives are written with the status flip, so a page read after a
+    // "succeeded" is final, while one read before it might be the empty page of a running run.
+    const succeededBeforeRead =
+      args.miningRunId != null &&
+      options.whileImmutable !== undefined &&
+      (run.status ?? (await this.repository.status(miningRunId))) === RunStatus.succeeded;
     const where: Prisma.NegativeLabelWhereInput = {
       miningRunId,
       pos: filter.pos ?? undefined,
@@ -244,12 +251,7 @@ export class MiningService {
       options.totalCount !== false,
     );
     if (rows.length === 0 && totalCount <= 0 && args.after == null) await this.get(miningRunId);
-    // Filtered and word-ordered pages of a succeeded run never change either (read after the page,
-    // so a run that succeeded in between is only reported immutable from its next page on).
-    if (args.miningRunId != null && options.whileImmutable !== undefined) {
-      const status = run.status ?? (await this.repository.status(miningRunId));
-      if (status === RunStatus.succeeded) options.whileImmutable(this.succeededCheck(miningRunId));
-    }
+    if (succeededBeforeRead) options.whileImmutable?.(this.succeededCheck(miningRunId));
     return toPage(rows, args.first, ordering.cursorOf, Math.max(totalCount, 0));
   }
 }
