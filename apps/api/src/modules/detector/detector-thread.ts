@@ -17,7 +17,10 @@ async function serve(): Promise<void> {
   const send = (reply: DetectorThreadReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
   let runner: DetectorRunner;
   try {
-    runner = await DetectorRunner.load(onnx, { threads, chunkRows });
+    // No busy-waiting between runs: single-embedding requests make many small runs, and spinning
+    // intra-op threads took the cores the event loop serves them on (bench detect-api: about half of
+    // the process's CPU per request).
+    runner = await DetectorRunner.load(onnx, { threads, chunkRows, allowSpinning: false });
   } catch (error) {
     send({ kind: 'load-failed', error: toThreadError(error) });
     return;

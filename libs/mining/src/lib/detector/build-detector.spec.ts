@@ -216,4 +216,25 @@ describe('DetectorRunner', () => {
     await runner.dispose();
     await expect(DetectorRunner.load(new Uint8Array([1, 2, 3]))).rejects.toMatchObject({ code: 'INVALID_DETECTOR' });
   });
+
+  it('gives the same outputs with sleeping intra-op threads (allowSpinning: false) as with spinning ones', async () => {
+    const built = await buildDetector({
+      method: 'neglabel',
+      idText,
+      negText,
+      threshold: { value: 0.5 },
+      codeVersion: 't',
+    });
+    const spinning = await DetectorRunner.load(built.onnxBytes, { threads: 2 });
+    const sleeping = await DetectorRunner.load(built.onnxBytes, { threads: 2, allowSpinning: false });
+    try {
+      const expected = await spinning.detect(idImages);
+      const actual = await sleeping.detect(idImages);
+      expect(Array.from(actual.scores)).toEqual(Array.from(expected.scores));
+      expect(Array.from(actual.predictedClass)).toEqual(Array.from(expected.predictedClass));
+    } finally {
+      await spinning.dispose();
+      await sleeping.dispose();
+    }
+  });
 });

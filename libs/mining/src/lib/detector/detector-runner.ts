@@ -15,6 +15,8 @@ export interface DetectorRunnerOptions {
   readonly threads?: number;
   /** Embeddings per onnxruntime call; default 256. */
   readonly chunkRows?: number;
+  /** Busy-waiting intra-op threads (KernelOptions.allowSpinning); default true. */
+  readonly allowSpinning?: boolean;
 }
 
 export interface DetectionResult {
@@ -69,7 +71,10 @@ export class DetectorRunner {
     }
     const dim = detectorEmbeddingDim(onnxBytes);
     return new DetectorRunner(
-      await DetectorSessionKernel.create(onnxBytes, dim, { threads: options.threads ?? 0 }),
+      await DetectorSessionKernel.create(onnxBytes, dim, {
+        threads: options.threads ?? 0,
+        allowSpinning: options.allowSpinning ?? true,
+      }),
       dim,
       chunkRows,
     );

@@ -6,6 +6,12 @@ import { MiningError, MiningErrorCode } from '../errors';
 export interface KernelOptions {
   /** Intra-op threads for onnxruntime; default: 0 (onnxruntime picks one per physical core). */
   readonly threads?: number;
+  /**
+   * Whether idle intra-op threads busy-wait for the next parallel section (onnxruntime's default,
+   * true). false makes them sleep: for many small runs on cores shared with an event loop, where
+   * the spinning burns the CPU that serves requests (the service's detector threads).
+   */
+  readonly allowSpinning?: boolean;
 }
 
 export type KernelFeed = Record<string, ort.Tensor>;
@@ -30,6 +36,7 @@ export class OrtKernelSession {
         intraOpNumThreads: threads,
         interOpNumThreads: 1,
         enableCpuMemArena: true,
+        ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
       });
       return new OrtKernelSession(session);
     } catch (error) {
