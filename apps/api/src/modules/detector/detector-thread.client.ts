@@ -118,12 +118,14 @@ export class DetectorThread implements DetectExecutor {
   detect(images: EmbeddingMatrix): Promise<DetectionResult> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     const id = this.nextId++;
-    // Copied to the thread (a request's rows may view its body's buffer); float64 rows are rounded to float32.
-    const data = images.data instanceof Float32Array ? images.data : Float32Array.from(images.data);
+    // A compact copy of the rows, transferred (not cloned) to the thread: a request's rows may view a
+    // larger buffer (the socket's 64 KB read buffer behind a small body), and postMessage would clone
+    // all of that buffer. float64 rows are rounded to float32.
+    const data = images.data instanceof Float32Array ? images.data.slice() : Float32Array.from(images.data);
     const request: DetectorThreadRequest = { kind: 'detect', id, data, rows: images.rows, cols: images.cols };
     return new Promise((resolve, reject) => {
       this.inFlight.set(id, { resolve, reject });
-      this.worker.postMessage(request);
+      this.worker.postMessage(request, [data.buffer]);
     });
   }
 
