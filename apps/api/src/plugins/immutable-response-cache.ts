@@ -72,12 +72,17 @@ export interface ResponseCacheStats {
   invalidated: number;
 }
 
+/** A document whose first definition is a mutation (the common form; decide() catches the others). */
+const MUTATION_DOCUMENT = /^\s*mutation\b/;
+
 function requestKey(req: Request, caller: Caller | undefined): string | undefined {
   const body = req.body as Record<string, unknown> | undefined;
   if (body === null || typeof body !== 'object' || Array.isArray(body) || typeof body['query'] !== 'string')
     return undefined;
   // Extensions (persisted queries, client hints) could change the answer: such requests are not cached.
   if (body['extensions'] !== undefined) return undefined;
+  // A mutation is never stored (decide() refuses it): skip the key of its (maybe large) variables.
+  if (MUTATION_DOCUMENT.test(body['query'])) return undefined;
   const operationName = typeof body['operationName'] === 'string' ? body['operationName'] : '';
   return JSON.stringify([
     caller === undefined ? '' : callerRole(caller),
