@@ -8,6 +8,7 @@
 // run. Goals: p99 <= 10 ms; >= 5,000 images/s.
 // `npm run bench -- detect-api [--images 10000 --labels 1000 --negatives 10000 --dim 512 --connections 20 --seconds 10 --iterations 5]`
 import { serializeNpy } from '@negmine/formats';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { numberFlags, percentile, report, type BenchFigure } from './bench-report';
 import { detectBenchSetup } from './detect.bench';
@@ -35,7 +36,26 @@ interface DetectCount {
   readonly count?: number;
 }
 
-type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
+/**
+ * autocannon in a child process (autocannon-child.js): the server runs in this process, and a load
+ * generator on the same event loop would add its own work to every measured latency.
+ */
+function autocannonChild(options: Record<string, unknown> & { body: string | Buffer }): Promise<AutocannonResult> {
+  const { body, ...rest } = options;
+  const child = spawn(process.execPath, [path.join(__dirname, 'autocannon-child.js')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stdin.end(JSON.stringify({ ...rest, bodyBase64: Buffer.from(body).toString('base64') }));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code === 0) resolve(JSON.parse(output) as AutocannonResult);
+      else reject(new Error(`autocannon child exited with code ${code}`));
+    });
+  });
+}
 
 const DETECT =
   'mutation($id: ID!, $npy: String!) { detect(detectorId: $id, input: { embeddings: { npyBase64: $npy } }) { count results { index score isOod predictedLabel predictedProbability } } }';
@@ -100,7 +120,6 @@ export async function main(argv: string[]): Promise<void> {
     });
     const npy = (rows: number) =>
       Buffer.from(serializeNpy(setup.images.data.subarray(0, rows * flags.dim), [rows, flags.dim], 'float32'));
-    const autocannon = require('autocannon') as Autocannon;
     const paths: Record<'graphql' | 'http', { url: string; type: string; body: (rows: number) => string | Buffer }> = {
       graphql: {
         url: app.server.url,
@@ -123,8 +142,12 @@ export async function main(argv: string[]): Promise<void> {
         body: target.body(1),
         connections: flags.connections,
       };
-      await autocannon({ ...options, duration: 2 });
-      const single = await autocannon({ ...options, duration: flags.seconds });
+      await autocannonChild({ ...options, duration: 2 });
+      // CPU of this process (the API's event loop and the detector thread) per request: a figure the
+      // machine's other load disturbs less than latency.
+      const cpuBefore = process.cpuUsage();
+      const single = await autocannonChild({ ...options, duration: flags.seconds });
+      const cpu = process.cpuUsage(cpuBefore);
       const batch = target.body(flags.images);
       const batchMs: number[] = [];
       for (let i = 0; i <= flags.iterations; i++) {
@@ -149,6 +172,11 @@ export async function main(argv: string[]): Promise<void> {
         { metric: `${name}_p50_ms`, value: single.latency.p50, unit: 'ms' },
         { metric: `${name}_p99_ms`, value: single.latency.p99, unit: 'ms' },
         { metric: `${name}_requests_per_s`, value: single.requests.average, unit: 'requests/s' },
+        {
+          metric: `${name}_server_cpu_ms_per_request`,
+          value: (cpu.user + cpu.system) / 1000 / Math.max(1, single.requests.total),
+          unit: 'ms',
+        },
         { metric: `${name}_images_per_s`, value: flags.images / (percentile(sorted, 50) / 1000), unit: 'images/s' },
       );
     }
