@@ -1,6 +1,6 @@
 // Messages between DetectorThread (the service's side) and detector-thread.ts (a worker thread that
 // owns one detector's onnxruntime session). Internal to the feature.
-import type { DetectionResult } from '@negmine/mining';
+import { MiningError, type DetectionResult, type MiningErrorCode } from '@negmine/mining';
 
 export interface DetectorThreadData {
   readonly onnx: Uint8Array;
@@ -43,4 +43,13 @@ export function toThreadError(error: unknown): ThreadError {
       ? { details: { ...(details as Record<string, unknown>) } }
       : {}),
   };
+}
+
+/** The error again on this side: a MiningError as itself, any other with its name, code and details. */
+export function fromThreadError(error: ThreadError): Error {
+  if (error.name === 'MiningError' && error.code !== undefined)
+    return new MiningError(error.code as MiningErrorCode, error.message, error.details ?? {});
+  const rebuilt = new Error(error.message);
+  rebuilt.name = error.name;
+  return Object.assign(rebuilt, error.code === undefined ? {} : { code: error.code, details: error.details ?? {} });
 }

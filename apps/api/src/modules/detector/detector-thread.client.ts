@@ -3,41 +3,16 @@
 // details, so a MiningError (NaN, zero row, …) is the same typed error as in-process. A thread that
 // dies fails what it had in flight and every later call (the service then loads a fresh one).
 // Internal to the feature.
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { MiningError, type DetectionResult, type EmbeddingMatrix, type MiningErrorCode } from '@negmine/mining';
+import type { DetectionResult, EmbeddingMatrix } from '@negmine/mining';
 import type { DetectExecutor } from './detect-batcher';
-import type {
-  DetectorThreadData,
-  DetectorThreadReply,
-  DetectorThreadRequest,
-  ThreadError,
+import {
+  fromThreadError,
+  type DetectorThreadData,
+  type DetectorThreadReply,
+  type DetectorThreadRequest,
 } from './detector-thread-protocol';
-
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..', '..');
-
-/**
- * The entry and how to start it. The API runs from TypeScript sources (scripts/run.js, swc in
- * jest), but a worker starts as a bare Node isolate: a .ts entry gets @swc-node/register preloaded
- * with the repository's tsconfig (for the @negmine/* paths); a compiled .js entry needs nothing.
- */
-function workerEntry(): { file: string; execArgv: string[]; env: NodeJS.ProcessEnv } {
-  const file = path.join(__dirname, `detector-thread${path.extname(__filename)}`);
-  if (!file.endsWith('.ts')) return { file, execArgv: [...process.execArgv], env: process.env };
-  return {
-    file,
-    execArgv: [...process.execArgv, '--require', require.resolve('@swc-node/register')],
-    env: { ...process.env, SWC_NODE_PROJECT: process.env['SWC_NODE_PROJECT'] ?? path.join(REPO_ROOT, 'tsconfig.json') },
-  };
-}
-
-function fromThreadError(error: ThreadError): Error {
-  if (error.name === 'MiningError' && error.code !== undefined)
-    return new MiningError(error.code as MiningErrorCode, error.message, error.details ?? {});
-  const rebuilt = new Error(error.message);
-  rebuilt.name = error.name;
-  return Object.assign(rebuilt, error.code === undefined ? {} : { code: error.code, details: error.details ?? {} });
-}
+import { threadEntry } from './thread-entry';
 
 export interface DetectorThreadOptions {
   readonly threads: number;
@@ -95,7 +70,7 @@ export class DetectorThread implements DetectExecutor {
    * `onExit` runs when the thread ends (disposed, or died).
    */
   static load(onnx: Uint8Array, options: DetectorThreadOptions, onExit: () => void): Promise<DetectorThread> {
-    const entry = workerEntry();
+    const entry = threadEntry('detector-thread');
     const data: DetectorThreadData = { onnx, threads: options.threads, chunkRows: options.chunkRows };
     const worker = new Worker(entry.file, { workerData: data, execArgv: entry.execArgv, env: entry.env });
     return new Promise((resolve, reject) => {

@@ -2,15 +2,14 @@
 // @negmine/mining's buildDetector, store it (files, metrics at its threshold, provenance) in one
 // transaction, list/get/delete it, and run it on embeddings, image files or an image set through a
 // per-process cache of onnxruntime sessions (exact: detector rows never change), each on its own
-// thread, with concurrent requests coalesced into shared runs (detect-batcher.ts).
+// thread, with concurrent requests coalesced into shared runs (detect-batcher.ts). Builds, image
+// encoding and pipeline composition run on the feature's compute thread (compute-thread.ts).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { asFloat32Matrix, parseNpy } from '@negmine/formats';
 import { readModelFolder } from '@negmine/encoders';
 import {
-  buildDetector,
-  composePipeline,
   isPartOfSpeech,
   DEFAULT_TARGET_TPR,
   detectorMethod,
@@ -31,6 +30,7 @@ import type { ImageSetRepository } from '../image-set';
 import type { LabelSetRepository } from '../label-set';
 import type { MiningRepository } from '../mining';
 import type { ClipModels, ModelRepository } from '../model';
+import { ComputeThread } from './compute-thread.client';
 import { DetectBatcher } from './detect-batcher';
 import { DetectorThread } from './detector-thread.client';
 import type { DetectorInputs, ModelRef } from './detector-inputs';
@@ -87,6 +87,8 @@ export class DetectorService {
   private readonly sessions = new Map<string, Promise<LoadedDetector>>();
   /** pipeline.onnx per detector, least recently used first (rows and model folders are immutable). */
   private readonly pipelines = new Map<string, Promise<Uint8Array>>();
+  /** Builds, image encoding and pipeline composition: heavy work kept off the event loop. */
+  private readonly compute: ComputeThread;
 
   constructor(
     private readonly repository: DetectorRepository,
@@ -96,9 +98,11 @@ export class DetectorService {
     private readonly labelSets: LabelSetRepository,
     private readonly models: ModelRepository,
     private readonly imageSets: ImageSetRepository,
-    private readonly clipModels: ClipModels,
+    clipModels: ClipModels,
     private readonly config: DetectorConfig,
-  ) {}
+  ) {
+    this.compute = new ComputeThread(clipModels.settings);
+  }
 
   async create(input: CreateDetectorInput): Promise<Detector> {
     if (input.tpr != null && input.threshold != null) throw badInput('give tpr (a calibration) or threshold, not both');
@@ -187,7 +191,7 @@ export class DetectorService {
         calibrationImages: await this.inputs.imageMatrix(ref, calibrationImageSetId!),
         targetTpr: input.tpr ?? DEFAULT_TARGET_TPR,
       };
-    const built = await buildDetector({
+    const built = await this.compute.buildDetector({
       method: methodId,
       idText,
       negText,
@@ -307,9 +311,12 @@ export class DetectorService {
     return true;
   }
 
-  /** Shutdown: every cached detector finishes its queued requests, then its session and thread go. */
+  /**
+   * Shutdown: every cached detector finishes its queued requests, then its session and thread go;
+   * the compute thread finishes its tasks in flight, then ends.
+   */
   async disposeAll(): Promise<void> {
-    await Promise.all([...this.sessions.keys()].map((id) => this.evict(id)));
+    await Promise.all([...[...this.sessions.keys()].map((id) => this.evict(id)), this.compute.dispose()]);
   }
 
   private async evict(id: string): Promise<void> {
@@ -447,12 +454,11 @@ export class DetectorService {
         `detector ${row.id} was built on model '${model.name}', an imported embedding space; image files need an ONNX model: send embeddings instead`,
       );
     }
-    const clip = await this.clipModels.get(model.folder);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'negmine-detect-'));
     try {
       const paths = files.map((_, i) => path.join(dir, `image-${i}`));
       await Promise.all(files.map((file, i) => writeFile(paths[i]!, Buffer.from(file, 'base64'))));
-      const encoded = await clip.image!.encodeFiles(paths, {});
+      const encoded = await this.compute.encodeImageFiles(model.folder, paths);
       if (encoded.failures.length > 0) {
         const failed = encoded.failures.map((f) => paths.indexOf(f.path));
         throw badInput(
@@ -515,7 +521,7 @@ export class DetectorService {
     const tower = (files.visionModel ?? files.combinedModel)?.bytes;
     if (tower === undefined)
       throw badInput(`model '${model.name}' has no ONNX vision tower to compose pipeline.onnx from`);
-    return composePipeline(tower, row.onnx);
+    return this.compute.composePipeline(tower, row.onnx);
   }
 
   private toDetector(row: DetectorRow, modelKind: ModelKind | null): Detector {

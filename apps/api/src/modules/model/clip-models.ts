@@ -19,7 +19,11 @@ export class ClipModels {
 
   private readonly options: LoadClipModelOptions;
 
-  constructor(settings: ClipModelSettings, logger: Logger) {
+  constructor(
+    /** Kept for threads of this process that load towers themselves (the detector's compute thread). */
+    readonly settings: ClipModelSettings,
+    logger: Logger,
+  ) {
     this.options = {
       intraOpThreads: settings.threads,
       executionProvider: settings.executionProvider,

@@ -8,7 +8,7 @@ import { ModelResolver } from './model.resolver';
 import { ModelService } from './model.service';
 import type { EncoderModel } from './model.type';
 
-export { ClipModels } from './clip-models';
+export { ClipModels, type ClipModelSettings } from './clip-models';
 export { ModelRepository } from './model.repository';
 export { ModelService } from './model.service';
 export { EncoderModel } from './model.type';

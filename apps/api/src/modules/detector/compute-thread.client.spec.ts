@@ -1,0 +1,84 @@
+// ComputeThread: a detector built on the thread is byte-identical to one built in-process; image
+// files encoded there equal the in-process tower's embeddings, with undecodable files listed as
+// failures; a library error comes back as the same typed error; dispose lets a task in flight
+// finish, then ends the thread (and the next task starts a fresh one).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadClipModel } from '@negmine/encoders';
+import { writeSyntheticImages, writeTinyClipModel } from '@negmine/encoders/testing';
+import { buildDetector, type DetectorRequest } from '@negmine/mining';
+import { ComputeThread, liveComputeThreads } from './compute-thread.client';
+
+const DIM = 16;
+
+function matrix(rows: number, seed: number): { data: Float32Array; rows: number; cols: number } {
+  const data = Float32Array.from(
+    { length: rows * DIM },
+    (_, i) => Math.sin(seed * 3.1 + i * 0.7) + (i % DIM === (seed + Math.floor(i / DIM)) % DIM ? 1 : 0),
+  );
+  return { data, rows, cols: DIM };
+}
+
+const REQUEST: DetectorRequest = {
+  method: 'neglabel',
+  idText: matrix(5, 1),
+  negText: matrix(200, 2),
+  threshold: { calibrationImages: matrix(30, 3), targetTpr: 0.9 },
+  labels: ['a', 'b', 'c', 'd', 'e'],
+  codeVersion: 'test',
+  threads: 1,
+};
+
+describe('ComputeThread', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'negmine-compute-thread-'));
+  const compute = new ComputeThread({ threads: 1, executionProvider: 'cpu', preprocessThreads: 1 });
+
+  afterAll(async () => {
+    await compute.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('builds the same detector as buildDetector in-process', async () => {
+    const [onThread, inProcess] = await Promise.all([compute.buildDetector(REQUEST), buildDetector(REQUEST)]);
+    expect(Buffer.from(onThread.onnxBytes).equals(Buffer.from(inProcess.onnxBytes))).toBe(true);
+    expect(onThread.manifestJson).toBe(inProcess.manifestJson);
+    expect(onThread.manifest.threshold).toBe(inProcess.manifest.threshold);
+  });
+
+  it('answers a library error as the same typed error', async () => {
+    await expect(compute.buildDetector({ ...REQUEST, method: 'adaneg' })).rejects.toMatchObject({
+      name: 'MiningError',
+      code: 'STREAM_ADAPTIVE_METHOD',
+    });
+  });
+
+  it('encodes image files like the in-process tower and lists the undecodable ones', async () => {
+    const modelDir = path.join(dir, 'model');
+    writeTinyClipModel(modelDir, { seed: 3, dim: DIM });
+    const images = await writeSyntheticImages(path.join(dir, 'images'), 3, { seed: 5, maxSide: 200 });
+    const broken = path.join(dir, 'images', 'broken.jpg');
+    writeFileSync(broken, 'not an image');
+    const files = [images[0]!, broken, images[1]!, images[2]!];
+    const onThread = await compute.encodeImageFiles(modelDir, files);
+    const model = await loadClipModel(modelDir, { towers: 'vision', intraOpThreads: 1, preprocessThreads: 0 });
+    try {
+      const inProcess = await model.image!.encodeFiles(files, {});
+      expect(onThread.files).toEqual(inProcess.files);
+      expect(onThread.failures.map((f) => [f.path, f.code])).toEqual([[broken, 'IMAGE_DECODE_FAILED']]);
+      expect(Array.from(onThread.embeddings)).toEqual(Array.from(inProcess.embeddings));
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('finishes a task in flight on dispose, ends the thread, and starts a fresh one on the next task', async () => {
+    const before = liveComputeThreads();
+    const inFlight = compute.buildDetector(REQUEST);
+    await compute.dispose();
+    expect((await inFlight).manifest.method).toBe('neglabel');
+    expect(liveComputeThreads()).toBe(before - 1);
+    await compute.buildDetector(REQUEST);
+    expect(liveComputeThreads()).toBe(before);
+  });
+});
