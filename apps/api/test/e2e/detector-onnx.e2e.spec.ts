@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { loadClipModel } from '@negmine/encoders';
 import { meanRows } from '../../src/shared/embedding-store';
 import { createOnnxFixtures, type OnnxFixtures } from '../support/onnx-fixtures';
 import { startTestApp, waitForRun, type TestApp } from '../support/test-app';
@@ -120,7 +121,8 @@ describe('detectors end to end on the generated ONNX test model', () => {
       `mutation($id: ID!, $images: [String!]) { detect(detectorId: $id, input: { imagesBase64: $images }) { ${fields} } }`,
       { id: detectorId, images: files.map((file) => readFileSync(file).toString('base64')) },
     );
-    const clip = await app.services.clipModels.get(fixtures.modelDir);
+    // The reference: the same model loaded here, in-process (the service runs it on its tower thread).
+    const clip = await loadClipModel(fixtures.modelDir, { towers: 'vision', preprocessThreads: 0 });
     const encoded = await clip.image!.encodeFiles(files, {});
     expect(encoded.failures).toEqual([]);
     const reference = await runOnnx(detectorOnnx, 'image_embeds', encoded.embeddings, [files.length, dim]);
@@ -167,5 +169,6 @@ describe('detectors end to end on the generated ONNX test model', () => {
     expectClose(composed.score, reference.score, 'pipeline.onnx score');
     expect(composed.predictedClass).toEqual(reference.predictedClass);
     expect(composed.isOod).toEqual(reference.isOod);
+    await clip.dispose();
   }, 900_000);
 });

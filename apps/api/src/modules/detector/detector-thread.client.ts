@@ -6,13 +6,9 @@
 import { Worker } from 'node:worker_threads';
 import type { DetectionResult, EmbeddingMatrix } from '@negmine/mining';
 import type { DetectExecutor } from './detect-batcher';
-import {
-  fromThreadError,
-  type DetectorThreadData,
-  type DetectorThreadReply,
-  type DetectorThreadRequest,
-} from './detector-thread-protocol';
-import { threadEntry } from './thread-entry';
+import { threadEntry } from '../../shared/thread-entry';
+import { fromThreadError } from '../../shared/thread-errors';
+import type { DetectorThreadData, DetectorThreadReply, DetectorThreadRequest } from './detector-thread-protocol';
 
 export interface DetectorThreadOptions {
   readonly threads: number;
@@ -70,7 +66,7 @@ export class DetectorThread implements DetectExecutor {
    * `onExit` runs when the thread ends (disposed, or died).
    */
   static load(onnx: Uint8Array, options: DetectorThreadOptions, onExit: () => void): Promise<DetectorThread> {
-    const entry = threadEntry('detector-thread');
+    const entry = threadEntry(__dirname, 'detector-thread');
     const data: DetectorThreadData = { onnx, threads: options.threads, chunkRows: options.chunkRows };
     const worker = new Worker(entry.file, { workerData: data, execArgv: entry.execArgv, env: entry.env });
     return new Promise((resolve, reject) => {

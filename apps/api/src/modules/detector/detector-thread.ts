@@ -4,12 +4,8 @@
 // requests (and coalescing the next batch) meanwhile. Internal to the feature.
 import { parentPort, workerData } from 'node:worker_threads';
 import { DetectorRunner } from '@negmine/mining';
-import {
-  toThreadError,
-  type DetectorThreadData,
-  type DetectorThreadReply,
-  type DetectorThreadRequest,
-} from './detector-thread-protocol';
+import { toThreadError } from '../../shared/thread-errors';
+import type { DetectorThreadData, DetectorThreadReply, DetectorThreadRequest } from './detector-thread-protocol';
 
 async function serve(): Promise<void> {
   const port = parentPort!;

@@ -3,7 +3,7 @@
 // transaction, list/get/delete it, and run it on embeddings, image files or an image set through a
 // per-process cache of onnxruntime sessions (exact: detector rows never change), each on its own
 // thread, with concurrent requests coalesced into shared runs (detect-batcher.ts). Builds, image
-// encoding and pipeline composition run on the feature's compute thread (compute-thread.ts).
+// encoding and pipeline composition run off the event loop (the compute and tower threads).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,7 +87,7 @@ export class DetectorService {
   private readonly sessions = new Map<string, Promise<LoadedDetector>>();
   /** pipeline.onnx per detector, least recently used first (rows and model folders are immutable). */
   private readonly pipelines = new Map<string, Promise<Uint8Array>>();
-  /** Builds, image encoding and pipeline composition: heavy work kept off the event loop. */
+  /** Builds and pipeline composition: heavy work kept off the event loop. */
   private readonly compute: ComputeThread;
 
   constructor(
@@ -98,10 +98,10 @@ export class DetectorService {
     private readonly labelSets: LabelSetRepository,
     private readonly models: ModelRepository,
     private readonly imageSets: ImageSetRepository,
-    clipModels: ClipModels,
+    private readonly clipModels: ClipModels,
     private readonly config: DetectorConfig,
   ) {
-    this.compute = new ComputeThread(clipModels.settings);
+    this.compute = new ComputeThread();
   }
 
   async create(input: CreateDetectorInput): Promise<Detector> {
@@ -458,7 +458,7 @@ export class DetectorService {
     try {
       const paths = files.map((_, i) => path.join(dir, `image-${i}`));
       await Promise.all(files.map((file, i) => writeFile(paths[i]!, Buffer.from(file, 'base64'))));
-      const encoded = await this.compute.encodeImageFiles(model.folder, paths);
+      const encoded = await (await this.clipModels.get(model.folder)).encodeImageFiles(paths);
       if (encoded.failures.length > 0) {
         const failed = encoded.failures.map((f) => paths.indexOf(f.path));
         throw badInput(

@@ -68,7 +68,7 @@ export class EncodingService {
     if (missing.length === 0) return;
     const model = await this.clipModels.get(folder);
     const texts = missing.map((hash) => byHash.get(hash)!);
-    const vectors = await model.text!.encode(texts);
+    const vectors = await model.encodeTexts(texts);
     const dim = model.embeddingDim;
     await this.embeddings.store(
       'text',
@@ -86,14 +86,14 @@ export class EncodingService {
     seed: number,
   ): Promise<{ images: { data: Float32Array; rows: number; cols: number }; size: number }> {
     const model = await this.clipModels.get(folder);
-    const crop = model.image!.preprocessSpec.centerCrop;
+    const crop = model.centerCrop;
     if (crop === undefined || crop.width !== crop.height) {
       throw new Error(
         `the image tower of ${folder} has no square input size, so noise images cannot be generated for it`,
       );
     }
     const noise = generateNoiseImages({ seed, size: crop.width });
-    const data = await model.image!.encodePixelValues(noise.map((image) => image.pixelValues));
+    const data = await model.encodePixelValues(noise.map((image) => image.pixelValues));
     return { images: { data, rows: noise.length, cols: model.embeddingDim }, size: crop.width };
   }
 
@@ -120,7 +120,7 @@ export class EncodingService {
     if (todo.length === 0) return { failed: [], encoded: cached };
     const model = await this.clipModels.get(folder);
     const files = todo.map((item) => path.join(imageFolder, item.path ?? ''));
-    const result = await model.image!.encodeFiles(files, {});
+    const result = await model.encodeImageFiles(files);
     const itemOf = new Map(todo.map((item, i) => [files[i]!, item]));
     const dim = result.embeddingDim;
     await this.embeddings.store(

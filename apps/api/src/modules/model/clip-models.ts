@@ -1,41 +1,34 @@
-// Adapter over @negmine/encoders: loads CLIP folders once per process and keeps them for workers.
-import { loadClipModel, type ClipModel, type ExecutionProvider, type LoadClipModelOptions } from '@negmine/encoders';
+// Adapter over @negmine/encoders: CLIP folders for this process's jobs and detectors, loaded once
+// on the tower thread (tower-thread.ts) and kept there, so tower runs never hold the event loop.
+import { loadClipModel } from '@negmine/encoders';
 import type { Logger } from '../../logger';
+import { TaskThread } from '../../shared/task-thread';
+import { inspectionLoadOptions, type ClipModelSettings } from './clip-model-settings';
+import { ClipTowers } from './clip-towers';
+import type { TowerResults, TowerTask, TowerThreadData } from './tower-thread-protocol';
+
+export type { ClipModelSettings } from './clip-model-settings';
 
 export interface ClipModelInfo {
   readonly contentHash: string;
   readonly embeddingDim: number;
 }
 
-/** How this process runs CLIP towers (from the API's configuration). */
-export interface ClipModelSettings {
-  readonly threads: number;
-  readonly executionProvider: ExecutionProvider;
-  readonly preprocessThreads: number;
-}
-
 export class ClipModels {
-  private readonly loaded = new Map<string, Promise<ClipModel>>();
-
-  private readonly options: LoadClipModelOptions;
+  private readonly thread: TaskThread<TowerTask, TowerResults>;
+  private readonly loaded = new Map<string, Promise<ClipTowers>>();
 
   constructor(
-    /** Kept for threads of this process that load towers themselves (the detector's compute thread). */
     readonly settings: ClipModelSettings,
-    logger: Logger,
+    private readonly logger: Logger,
   ) {
-    this.options = {
-      intraOpThreads: settings.threads,
-      executionProvider: settings.executionProvider,
-      preprocessThreads: settings.preprocessThreads,
-      logger,
-    };
+    const data: TowerThreadData = { settings, logLevel: logger.level };
+    this.thread = new TaskThread(__dirname, 'tower-thread', data);
   }
 
   /** Reads a folder's identity (hash, width) without keeping its sessions. */
   async inspect(folder: string): Promise<ClipModelInfo> {
-    // Reading the identity needs neither the GPU nor the preprocessing pool.
-    const model = await loadClipModel(folder, { ...this.options, executionProvider: 'cpu', preprocessThreads: 0 });
+    const model = await loadClipModel(folder, { ...inspectionLoadOptions(this.settings), logger: this.logger });
     try {
       return { contentHash: model.contentHash, embeddingDim: model.embeddingDim };
     } finally {
@@ -43,20 +36,25 @@ export class ClipModels {
     }
   }
 
-  /** The model of `folder`, loaded on first use and then shared by this process's jobs. */
-  get(folder: string): Promise<ClipModel> {
-    let model = this.loaded.get(folder);
-    if (model === undefined) {
-      model = loadClipModel(folder, this.options);
-      model.catch(() => this.loaded.delete(folder));
-      this.loaded.set(folder, model);
+  /** The towers of `folder`, loaded on the tower thread on first use and then shared by this process. */
+  get(folder: string): Promise<ClipTowers> {
+    let towers = this.loaded.get(folder);
+    if (towers === undefined) {
+      towers = this.thread
+        .run({ kind: 'describe', folder })
+        .then((description) => new ClipTowers(this.thread, folder, description));
+      towers.catch(() => this.loaded.delete(folder));
+      this.loaded.set(folder, towers);
     }
-    return model;
+    return towers;
   }
 
+  /**
+   * Ends the tower thread and the models it loaded. At shutdown the jobs have been handed back and
+   * requests drained: an encode still running belongs to neither, so it stops after its current batch.
+   */
   async disposeAll(): Promise<void> {
-    const models = [...this.loaded.values()];
     this.loaded.clear();
-    await Promise.all(models.map(async (model) => (await model).dispose().catch(() => undefined)));
+    await this.thread.dispose(0);
   }
 }

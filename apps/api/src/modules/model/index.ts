@@ -9,6 +9,7 @@ import { ModelService } from './model.service';
 import type { EncoderModel } from './model.type';
 
 export { ClipModels, type ClipModelSettings } from './clip-models';
+export type { ClipTowers } from './clip-towers';
 export { ModelRepository } from './model.repository';
 export { ModelService } from './model.service';
 export { EncoderModel } from './model.type';
