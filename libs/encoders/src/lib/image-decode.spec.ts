@@ -1,7 +1,7 @@
 // Decoding every accepted container to Pillow-style RGB: formats, EXIF orientation, grayscale,
 // grayscale+alpha, palette, RGBA (alpha dropped, not composited), CMYK (Pillow's formula), bad bytes.
 import sharp, { type Sharp } from 'sharp';
-import { decodeImageToRgb, jpegComponentCount } from './image-decode';
+import { decodeImageToRgb, inspectJpegHeader } from './image-decode';
 import { EncodersErrorCode } from './errors';
 
 jest.setTimeout(60_000);
@@ -147,7 +147,7 @@ describe('decodeImageToRgb', () => {
   });
 });
 
-describe('jpegComponentCount (the CMYK check without a metadata pass)', () => {
+describe('inspectJpegHeader (the CMYK and fast-path checks without a metadata pass)', () => {
   const raw = Buffer.alloc(16 * 8 * 3).map((_, i) => (i * 37) % 256);
   const rgb = (): Sharp => sharp(raw, { raw: { width: 16, height: 8, channels: 3 } });
 
@@ -159,7 +159,7 @@ describe('jpegComponentCount (the CMYK check without a metadata pass)', () => {
       [await rgb().jpeg({ progressive: true }).toBuffer(), 3, 'srgb'],
     ];
     for (const [bytes, components, space] of cases) {
-      expect(jpegComponentCount(bytes)).toBe(components);
+      expect(inspectJpegHeader(bytes)?.components).toBe(components);
       expect((await sharp(bytes).metadata()).space).toBe(space);
     }
   });
@@ -172,8 +172,69 @@ describe('jpegComponentCount (the CMYK check without a metadata pass)', () => {
   });
 
   it('gives up (undefined) on what is not a JPEG header', async () => {
-    expect(jpegComponentCount(await rgb().png().toBuffer())).toBeUndefined();
-    expect(jpegComponentCount(Uint8Array.from([0xff, 0xd8, 0x00, 0x00]))).toBeUndefined();
-    expect(jpegComponentCount(Uint8Array.from([0xff, 0xd8, 0xff, 0xc0, 0x00]))).toBeUndefined();
+    expect(inspectJpegHeader(await rgb().png().toBuffer())).toBeUndefined();
+    expect(inspectJpegHeader(Uint8Array.from([0xff, 0xd8, 0x00, 0x00]))).toBeUndefined();
+    expect(inspectJpegHeader(Uint8Array.from([0xff, 0xd8, 0xff, 0xc0, 0x00]))).toBeUndefined();
+  });
+
+  it('tells upright JPEGs (no Exif, Orientation 1, Exif without it) from rotated ones, in both byte orders', async () => {
+    expect(inspectJpegHeader(await rgb().jpeg().toBuffer())?.uprightByExif).toBe(true);
+    expect(inspectJpegHeader(await rgb().jpeg().withMetadata({ orientation: 1 }).toBuffer())?.uprightByExif).toBe(true);
+    expect(
+      inspectJpegHeader(
+        await rgb()
+          .jpeg()
+          .withExif({ IFD0: { Copyright: 'x' } })
+          .toBuffer(),
+      )?.uprightByExif,
+    ).toBe(true);
+    for (const orientation of [2, 3, 6, 8]) {
+      const bytes = await rgb().jpeg().withMetadata({ orientation }).toBuffer();
+      expect([orientation, inspectJpegHeader(bytes)?.uprightByExif]).toEqual([orientation, false]);
+    }
+    // A big-endian ("MM") Exif segment with Orientation 6, spliced in after SOI.
+    const tiff = [0x4d, 0x4d, 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0];
+    const app1 = [...Buffer.from('Exif\0\0', 'latin1'), ...tiff];
+    const plain = await rgb().jpeg().toBuffer();
+    const spliced = Buffer.concat([
+      plain.subarray(0, 2),
+      Buffer.from([0xff, 0xe1, (app1.length + 2) >> 8, (app1.length + 2) & 0xff, ...app1]),
+      plain.subarray(2),
+    ]);
+    expect(inspectJpegHeader(spliced)).toEqual({ components: 3, uprightByExif: false });
+    expect((await sharp(spliced).metadata()).orientation).toBe(6);
+    // libjpeg also keeps an Exif segment between the frame header and the first scan.
+    const sos = plain.indexOf(Buffer.from([0xff, 0xda]));
+    const late = Buffer.concat([plain.subarray(0, sos), spliced.subarray(2, 2 + 4 + app1.length), plain.subarray(sos)]);
+    expect(inspectJpegHeader(late)).toEqual({ components: 3, uprightByExif: false });
+    expect((await sharp(late).metadata()).orientation).toBe(6);
+    // Malformed Exif (an IFD0 offset past the end) never counts as upright.
+    const broken = Buffer.from(spliced);
+    broken[plain.subarray(0, 2).length + 4 + 6 + 7] = 0xf0;
+    expect(inspectJpegHeader(broken)?.uprightByExif).toBe(false);
+  });
+});
+
+describe('the plain colour JPEG fast path', () => {
+  const raw = Buffer.alloc(16 * 8 * 3).map((_, i) => (i * 53) % 256);
+  const rgb = (): Sharp => sharp(raw, { raw: { width: 16, height: 8, channels: 3 } });
+
+  it('ignores an embedded ICC profile, as the general path and Pillow do', async () => {
+    const bytes = await rgb().jpeg().withIccProfile('p3').toBuffer();
+    expect((await sharp(bytes).metadata()).icc).toBeDefined();
+    const decoded = await decodeImageToRgb(bytes, 'p3.jpg');
+    const general = await sharp(bytes).keepIccProfile().removeAlpha().toColourspace('srgb').raw().toBuffer();
+    const converted = await sharp(bytes).raw().toBuffer();
+    expect(Buffer.from(decoded.pixels).equals(general)).toBe(true);
+    expect(Buffer.from(decoded.pixels).equals(converted)).toBe(false);
+  });
+
+  it('still rotates a JPEG whose Exif asks for it, and leaves it as stored when orientation is off', async () => {
+    const bytes = await rgb().jpeg({ quality: 100 }).withMetadata({ orientation: 6 }).toBuffer();
+    const rotated = await decodeImageToRgb(bytes, 'rotated.jpg');
+    expect([rotated.width, rotated.height]).toEqual([8, 16]);
+    const stored = await decodeImageToRgb(bytes, 'rotated.jpg', { applyExifOrientation: false });
+    expect([stored.width, stored.height]).toEqual([16, 8]);
+    expect(Buffer.from(stored.pixels).equals(await sharp(bytes).raw().toBuffer())).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import { EncodersError, EncodersErrorCode } from './errors';
 import type { DecodeImageOptions } from './image-decode';
-import { preprocessFileFor, type PixelBufferAllocator, type PreprocessTarget } from './preprocess-file';
+import { preprocessFileBlockingReadFor, type PixelBufferAllocator, type PreprocessTarget } from './preprocess-file';
 
 export interface PreprocessWorkerData {
   readonly target: PreprocessTarget;
@@ -47,7 +47,7 @@ export type PreprocessHandler = (
 ) => Promise<Float32Array>;
 
 export const defaultPreprocessHandler: PreprocessHandler = (file, target, decode, allocate) =>
-  preprocessFileFor(target, file, decode, allocate);
+  preprocessFileBlockingReadFor(target, file, decode, allocate);
 
 /** Serves requests on this worker thread until the pool terminates it. */
 export function servePreprocessRequests(handler: PreprocessHandler = defaultPreprocessHandler): void {
