@@ -5,7 +5,8 @@
 // /detectors/:id/detect, a binary .npy body) — reports p50_ms, p99_ms, requests_per_s of detect on
 // ONE embedding under 20 concurrent connections (autocannon) and images_per_s of detect on 10,000
 // embeddings in one request (decode + score + JSON response, wall time at the client), all in one
-// run. Goals: p99 <= 10 ms; >= 5,000 images/s.
+// run, and the server's CPU ms per single-embedding request (this process: event loop and detector
+// thread; the load generator runs in a child process). Goals: p99 <= 10 ms; >= 5,000 images/s.
 // `npm run bench -- detect-api [--images 10000 --labels 1000 --negatives 10000 --dim 512 --connections 20 --seconds 10 --iterations 5]`
 import { serializeNpy } from '@negmine/formats';
 import { spawn } from 'node:child_process';
