@@ -1,37 +1,13 @@
-// A worker process killed (SIGKILL) in the middle of an evaluation: the queue retries its job on
-// another worker, the run completes exactly once, and its results equal an undisturbed run's.
-import { spawn, type ChildProcess } from 'node:child_process';
+// A worker process killed (SIGKILL) while an evaluation's encode-images shards run: another worker
+// finishes the run exactly once, and its results equal an undisturbed run's. (Kills during mining,
+// scoring and the result write: worker-faults.e2e.spec.ts.)
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { repositoryRoot } from '@negmine/formats/testing';
 import { createOnnxFixtures, type OnnxFixtures } from '../support/onnx-fixtures';
 import { startTestApp, waitForRun, type TestApp } from '../support/test-app';
+import { killNow, startWorkerProcess, until } from '../support/worker-process';
 
 const SHARD_SIZE = 3;
-
-function startWorker(app: TestApp): ChildProcess {
-  const url = new URL(app.db.connection.url);
-  url.searchParams.set('schema', app.db.connection.schema);
-  return spawn(process.execPath, [path.join(repositoryRoot(), 'apps', 'api', 'scripts', 'run.js'), 'worker'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: url.toString(),
-      NEGMINE_WORKERS: '1',
-      NEGMINE_THREADS: '1',
-      NEGMINE_HEARTBEAT_SECONDS: '2',
-      NEGMINE_STALE_AFTER_SECONDS: '30',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('killing a worker mid-evaluation', () => {
   let app: TestApp;
@@ -95,21 +71,20 @@ describe('killing a worker mid-evaluation', () => {
       ).launchEvaluation.id;
 
     const runId = await launch('disturbed');
-    const first = startWorker(app);
+    const first = startWorkerProcess(app.db.connection);
     workers.push(first);
     // Kill the first worker once it has encoded some shards but not all of them.
     await until(
       async () => (await app.db.prisma.encodeShard.count({ where: { runId, status: 'done' } })) >= 2,
       120_000,
     );
-    first.kill('SIGKILL');
-    await new Promise((resolve) => first.once('exit', resolve));
+    await killNow(first);
     const doneAtKill = await app.db.prisma.encodeShard.count({ where: { runId, status: 'done' } });
     const totalShards = await app.db.prisma.encodeShard.count({ where: { runId } });
     expect(totalShards).toBe((2 * 18) / SHARD_SIZE);
     expect(doneAtKill).toBeLessThan(totalShards);
 
-    workers.push(startWorker(app));
+    workers.push(startWorkerProcess(app.db.connection));
     expect(await waitForRun(app, runId, 180_000)).toEqual({ status: 'succeeded', error: null });
     expect(await app.db.prisma.evaluationResult.count({ where: { evaluationRunId: runId } })).toBe(1);
     expect(await app.db.prisma.sampleScores.count({ where: { evaluationRunId: runId } })).toBe(2);
