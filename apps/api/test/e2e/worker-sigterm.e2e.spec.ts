@@ -8,7 +8,7 @@ import { EmbeddingTarget } from '../../src/modules/import/import.input';
 import { SelectionMethod } from '../../src/shared/enums';
 import { createImportedSpace, npyBase64, vectors } from '../support/imported-space';
 import { startTestApp, waitForRun, type TestApp } from '../support/test-app';
-import { exited, startWorkerProcess, until } from '../support/worker-process';
+import { childProcessIds, exited, startWorkerProcess, until } from '../support/worker-process';
 
 const CORPUS = 30_000;
 const DIM = 96;
@@ -60,10 +60,16 @@ describe('SIGTERM to a worker mid-job', () => {
 
     const first = startWorkerProcess(app.db.connection, WORKER_ENV);
     workers.push(first);
-    await until(async () => (await run()).step === 'compute', 120_000);
-    // Let the selection get going in its compute process.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    expect((await run()).status).toBe('running');
+    // The selection runs in its compute process (a fixed wait after the step changed could let it finish first).
+    await until(
+      async () => {
+        const row = await run();
+        return row.step === 'compute' && row.progress >= 0.85 && childProcessIds(first.pid!).length > 0;
+      },
+      120_000,
+      'selection running in its compute process',
+      50,
+    );
     const signalledAt = Date.now();
     first.kill('SIGTERM');
     const exitCode = await exited(first);
@@ -96,6 +102,13 @@ describe('SIGTERM to a worker mid-job', () => {
     workers.push(startWorkerProcess(app.db.connection, WORKER_ENV));
     expect(await waitForRun(app, runId, 240_000)).toEqual({ status: 'succeeded', error: null });
     expect((await run()).attempts).toBe(1);
+    expect(
+      (await app.services.runs.history('mining', runId)).map(({ event, attempt }) => ({ event, attempt })),
+    ).toEqual([
+      { event: 'started', attempt: 1 },
+      { event: 'handed_back', attempt: 1 },
+      { event: 'succeeded', attempt: 1 },
+    ]);
 
     const undisturbed = await launch();
     expect(await waitForRun(app, undisturbed, 240_000)).toEqual({ status: 'succeeded', error: null });
