@@ -3,6 +3,7 @@
 import { Client } from 'pg';
 import type { DatabaseConnection } from '../db/connection';
 import type { Logger } from '../logger';
+import { tolerateLostJobCompletions } from './lost-job-completions';
 
 /** Every job kind and its payload. */
 export interface JobPayloads {
@@ -129,11 +130,16 @@ async function assertQueueSchemaUsable(connection: DatabaseConnection): Promise<
 }
 
 export class JobQueue {
+  /** Ends the tolerance of pg-boss's unawaited job completions (see lost-job-completions.ts). */
+  private readonly untolerate: () => void;
+
   private constructor(
     private readonly boss: PgBossInstance,
     private readonly logger: Logger,
     private readonly schema: string,
-  ) {}
+  ) {
+    this.untolerate = tolerateLostJobCompletions(logger);
+  }
 
   /** Connects pg-boss (installing its schema on first use) and creates the queues. */
   static async start(connection: DatabaseConnection, options: QueueOptions, logger: Logger): Promise<JobQueue> {
@@ -223,14 +229,19 @@ export class JobQueue {
    * still active then, so shutdown hands its jobs back first (RunJobShell.handBackAll).
    */
   async stop(graceMs = 10_000): Promise<void> {
-    await this.boss.stop({ graceful: true, timeout: graceMs, close: true });
-    // pg-boss's offWork (stopFetching, and boss.stop itself) leaves a loop that re-checks every
-    // second whether its workers have stopped, and a worker stops only once its handler returns.
-    // Waiting for the handlers (bounded: past the grace they fail fast on the closed database) and
-    // then one more tick ends that loop before this returns, so it never outlives the queue (in
-    // tests: the next spec file crashed once jest had torn down the module registry).
-    const deadline = Date.now() + HANDLER_DRAIN_MS;
-    while (this.handlersRunning > 0 && Date.now() < deadline) await sleep(100);
-    await sleep(OFF_WORK_TICK_MS);
+    try {
+      await this.boss.stop({ graceful: true, timeout: graceMs, close: true });
+      // pg-boss's offWork (stopFetching, and boss.stop itself) leaves a loop that re-checks every
+      // second whether its workers have stopped, and a worker stops only once its handler returns.
+      // Waiting for the handlers (bounded: past the grace they fail fast on the closed database) and
+      // then one more tick ends that loop before this returns, so it never outlives the queue (in
+      // tests: the next spec file crashed once jest had torn down the module registry).
+      const deadline = Date.now() + HANDLER_DRAIN_MS;
+      while (this.handlersRunning > 0 && Date.now() < deadline) await sleep(100);
+      await sleep(OFF_WORK_TICK_MS);
+    } finally {
+      // Only now: a handler that ended during the drain had its end written to a closed pool.
+      this.untolerate();
+    }
   }
 }

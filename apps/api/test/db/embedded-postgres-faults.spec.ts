@@ -5,26 +5,15 @@
 // cluster follows HOME when the server account can enter it, and the ready line says where it went.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repositoryRoot } from '@negmine/formats/testing';
 import { isProcessAlive } from '../../src/db/embedded-cluster-files';
+import { freePort } from '../support/free-port';
 
 const RUN_SCRIPT = path.join(repositoryRoot(), 'apps', 'api', 'scripts', 'run-script.js');
 const PROBE = path.join(__dirname, 'embedded-postgres-faults.probe.ts');
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function probe(...args: string[]): {
   status: number | null;

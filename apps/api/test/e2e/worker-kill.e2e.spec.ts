@@ -1,37 +1,18 @@
-// A worker process killed (SIGKILL) in the middle of an evaluation: the queue retries its job on
-// another worker, the run completes exactly once, and its results equal an undisturbed run's.
-import { spawn, type ChildProcess } from 'node:child_process';
+// A worker process killed (SIGKILL) inside an evaluation's encode-images shard — after the shard's
+// first step reached the embedding cache, before its last: the run's heartbeat goes stale, a second
+// worker takes it over (a new attempt re-plans the unfinished shards, encoding only what the cache
+// lacks), the run completes exactly once, and its results equal an undisturbed run's. (Kills during
+// mining, scoring and the result write: worker-faults.e2e.spec.ts.)
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { repositoryRoot } from '@negmine/formats/testing';
+import { IMAGE_ENCODE_STEP } from '../../src/modules/embedding/encoding.service';
 import { createOnnxFixtures, type OnnxFixtures } from '../support/onnx-fixtures';
 import { startTestApp, waitForRun, type TestApp } from '../support/test-app';
+import { killNow, startWorkerProcess, until } from '../support/worker-process';
 
-const SHARD_SIZE = 3;
-
-function startWorker(app: TestApp): ChildProcess {
-  const url = new URL(app.db.connection.url);
-  url.searchParams.set('schema', app.db.connection.schema);
-  return spawn(process.execPath, [path.join(repositoryRoot(), 'apps', 'api', 'scripts', 'run.js'), 'worker'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: url.toString(),
-      NEGMINE_WORKERS: '1',
-      NEGMINE_THREADS: '1',
-      NEGMINE_HEARTBEAT_SECONDS: '2',
-      NEGMINE_STALE_AFTER_SECONDS: '30',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** Three steps of the shard encoding (IMAGE_ENCODE_STEP each), so a shard is mid-way for two of them. */
+const SHARD_SIZE = 3 * IMAGE_ENCODE_STEP;
+const WORKER_ENV = { NEGMINE_SHARD_WORKERS: '1', NEGMINE_HEARTBEAT_SECONDS: '1', NEGMINE_STALE_AFTER_SECONDS: '6' };
 
 describe('killing a worker mid-evaluation', () => {
   let app: TestApp;
@@ -75,8 +56,8 @@ describe('killing a worker mid-evaluation', () => {
           },
         )
       ).registerImageSet.id;
-    const idSet = await register('id', 18, 1);
-    const oodSet = await register('ood', 18, 2);
+    const idSet = await register('id', SHARD_SIZE, 1);
+    const oodSet = await register('ood', SHARD_SIZE, 2);
     const launch = async (key: string) =>
       (
         await app.gql<{ launchEvaluation: { id: string } }>(
@@ -95,23 +76,40 @@ describe('killing a worker mid-evaluation', () => {
       ).launchEvaluation.id;
 
     const runId = await launch('disturbed');
-    const first = startWorker(app);
+    const first = startWorkerProcess(app.db.connection, WORKER_ENV);
     workers.push(first);
-    // Kill the first worker once it has encoded some shards but not all of them.
+    // Kill the first worker inside a shard: some of its steps are stored, not all (one shard runs at a time).
+    const stored = () => app.db.prisma.imageEmbedding.count();
     await until(
-      async () => (await app.db.prisma.encodeShard.count({ where: { runId, status: 'done' } })) >= 2,
+      async () => {
+        const count = await stored();
+        return count % SHARD_SIZE !== 0;
+      },
       120_000,
+      'a shard part-way through its steps',
+      20,
     );
-    first.kill('SIGKILL');
-    await new Promise((resolve) => first.once('exit', resolve));
+    await killNow(first);
+    const storedAtKill = await stored();
+    expect(storedAtKill % SHARD_SIZE).not.toBe(0);
     const doneAtKill = await app.db.prisma.encodeShard.count({ where: { runId, status: 'done' } });
     const totalShards = await app.db.prisma.encodeShard.count({ where: { runId } });
-    expect(totalShards).toBe((2 * 18) / SHARD_SIZE);
+    expect(totalShards).toBe(2);
     expect(doneAtKill).toBeLessThan(totalShards);
 
-    workers.push(startWorker(app));
+    workers.push(startWorkerProcess(app.db.connection, WORKER_ENV));
     expect(await waitForRun(app, runId, 180_000)).toEqual({ status: 'succeeded', error: null });
     expect(await app.db.prisma.evaluationResult.count({ where: { evaluationRunId: runId } })).toBe(1);
+    expect(await stored()).toBe(2 * SHARD_SIZE);
+    // The killed worker's shard never ended: the run's heartbeat went stale and a new attempt re-planned.
+    expect(
+      (await app.services.runs.history('evaluation', runId)).map(({ event, attempt }) => ({ event, attempt })),
+    ).toEqual([
+      { event: 'started', attempt: 1 },
+      { event: 'stale_requeued', attempt: 1 },
+      { event: 'started', attempt: 2 },
+      { event: 'succeeded', attempt: 2 },
+    ]);
     expect(await app.db.prisma.sampleScores.count({ where: { evaluationRunId: runId } })).toBe(2);
 
     const undisturbed = await launch('undisturbed');

@@ -2,44 +2,22 @@
 // back (claim released, a note on the run, the queue job completed without spending a retry, the
 // run's job re-sent) and exits within its grace; a second worker process finishes the run, whose
 // negatives equal an undisturbed run's; no run is left queued or running.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
-import { repositoryRoot } from '@negmine/formats/testing';
 import { EmbeddingTarget } from '../../src/modules/import/import.input';
 import { SelectionMethod } from '../../src/shared/enums';
 import { createImportedSpace, npyBase64, vectors } from '../support/imported-space';
 import { startTestApp, waitForRun, type TestApp } from '../support/test-app';
+import { childProcessIds, exited, startWorkerProcess, until } from '../support/worker-process';
 
 const CORPUS = 30_000;
 const DIM = 96;
 const GRACE_SECONDS = 10;
 
-function startWorker(app: TestApp): ChildProcess {
-  const url = new URL(app.db.connection.url);
-  url.searchParams.set('schema', app.db.connection.schema);
-  return spawn(process.execPath, [path.join(repositoryRoot(), 'apps', 'api', 'scripts', 'run.js'), 'worker'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: url.toString(),
-      NEGMINE_WORKERS: '1',
-      NEGMINE_THREADS: '1',
-      NEGMINE_HEARTBEAT_SECONDS: '2',
-      NEGMINE_STALE_AFTER_SECONDS: '60',
-      NEGMINE_SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS),
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const WORKER_ENV = {
+  NEGMINE_STALE_AFTER_SECONDS: '60',
+  NEGMINE_SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS),
+};
 
 describe('SIGTERM to a worker mid-job', () => {
   let app: TestApp;
@@ -80,15 +58,21 @@ describe('SIGTERM to a worker mid-job', () => {
     const runId = await launch();
     const run = () => app.db.prisma.miningRun.findUniqueOrThrow({ where: { id: runId } });
 
-    const first = startWorker(app);
+    const first = startWorkerProcess(app.db.connection, WORKER_ENV);
     workers.push(first);
-    await until(async () => (await run()).step === 'compute', 120_000);
-    // Let the selection get going in its compute process.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    expect((await run()).status).toBe('running');
+    // The selection runs in its compute process (a fixed wait after the step changed could let it finish first).
+    await until(
+      async () => {
+        const row = await run();
+        return row.step === 'compute' && row.progress >= 0.85 && childProcessIds(first.pid!).length > 0;
+      },
+      120_000,
+      'selection running in its compute process',
+      50,
+    );
     const signalledAt = Date.now();
     first.kill('SIGTERM');
-    const exitCode = await new Promise<number | null>((resolve) => first.once('exit', (code) => resolve(code)));
+    const exitCode = await exited(first);
     expect(exitCode).toBe(0);
     expect(Date.now() - signalledAt).toBeLessThan(GRACE_SECONDS * 1000);
 
@@ -115,9 +99,16 @@ describe('SIGTERM to a worker mid-job', () => {
       await client.end();
     }
 
-    workers.push(startWorker(app));
+    workers.push(startWorkerProcess(app.db.connection, WORKER_ENV));
     expect(await waitForRun(app, runId, 240_000)).toEqual({ status: 'succeeded', error: null });
     expect((await run()).attempts).toBe(1);
+    expect(
+      (await app.services.runs.history('mining', runId)).map(({ event, attempt }) => ({ event, attempt })),
+    ).toEqual([
+      { event: 'started', attempt: 1 },
+      { event: 'handed_back', attempt: 1 },
+      { event: 'succeeded', attempt: 1 },
+    ]);
 
     const undisturbed = await launch();
     expect(await waitForRun(app, undisturbed, 240_000)).toEqual({ status: 'succeeded', error: null });

@@ -22,9 +22,10 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(overrides: Partial<ApiConfig> = {}): Promise<TestApp> {
+/** `serverUrl`: the Postgres server the spec's schema goes to (default the test server). */
+export async function startTestApp(overrides: Partial<ApiConfig> = {}, serverUrl?: string): Promise<TestApp> {
   const config = testConfig({ workerCount: 1, heartbeatSeconds: 2, staleAfterSeconds: 30, ...overrides });
-  const db = await createTestDatabase();
+  const db = await createTestDatabase(serverUrl);
   let queue: JobQueue | undefined;
   let workers: WorkerPool | undefined;
   let server: RunningServer | undefined;

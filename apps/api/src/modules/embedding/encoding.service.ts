@@ -2,6 +2,7 @@
 // prompts inline, corpus prompts by `encode-text` shards) and image files (by `encode-images`
 // shards). Only what a cache lacks is encoded; writes skip existing keys, so retries change nothing.
 import path from 'node:path';
+import type { ImageFailure } from '@negmine/encoders';
 import { generateNoiseImages } from '@negmine/mining';
 import type { Logger } from '../../logger';
 import type { EmbeddingStore } from '../../shared/embedding-store';
@@ -37,6 +38,16 @@ export interface ImageEncodeOutcome {
   readonly encoded: readonly number[];
 }
 
+/**
+ * Images encoded and stored per step of an image shard, and prompts per step of a text shard. A
+ * shard stops between steps when its job is told to (a shutdown hands it back, a cancellation ends
+ * it), keeping what earlier steps stored: its re-sent job encodes only the rest. A step is a few
+ * onnxruntime batches, seconds at most on a CPU, so a stop lands well within the shutdown grace
+ * (NEGMINE_SHUTDOWN_GRACE_SECONDS; shards are stopped at 60 % of it) however long the shard is.
+ */
+export const IMAGE_ENCODE_STEP = 64;
+export const PROMPT_ENCODE_STEP = 1_024;
+
 /** Longest stored reason of a failed file. */
 export const MAX_FAILURE_MESSAGE_LENGTH = 500;
 
@@ -61,20 +72,31 @@ export class EncodingService {
     private readonly logger: Logger,
   ) {}
 
-  /** Encodes whichever of `prompts` the text cache lacks. */
-  async encodePrompts(folder: string, modelHash: string, prompts: readonly string[]): Promise<void> {
+  /**
+   * Encodes whichever of `prompts` the text cache lacks, storing each step of PROMPT_ENCODE_STEP;
+   * an aborted `signal` stops it between steps (throwing its reason) with the earlier steps kept.
+   */
+  async encodePrompts(
+    folder: string,
+    modelHash: string,
+    prompts: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<void> {
     const byHash = new Map(prompts.map((prompt) => [promptInputHash(prompt), prompt]));
     const missing = await this.embeddings.missing('text', modelHash, [...byHash.keys()]);
     if (missing.length === 0) return;
     const model = await this.clipModels.get(folder);
-    const texts = missing.map((hash) => byHash.get(hash)!);
-    const vectors = await model.encodeTexts(texts);
     const dim = model.embeddingDim;
-    await this.embeddings.store(
-      'text',
-      modelHash,
-      missing.map((inputHash, row) => ({ inputHash, vector: vectors.subarray(row * dim, (row + 1) * dim) })),
-    );
+    for (let start = 0; start < missing.length; start += PROMPT_ENCODE_STEP) {
+      signal?.throwIfAborted();
+      const step = missing.slice(start, start + PROMPT_ENCODE_STEP);
+      const vectors = await model.encodeTexts(step.map((hash) => byHash.get(hash)!));
+      await this.embeddings.store(
+        'text',
+        modelHash,
+        step.map((inputHash, row) => ({ inputHash, vector: vectors.subarray(row * dim, (row + 1) * dim) })),
+      );
+    }
   }
 
   /**
@@ -100,6 +122,8 @@ export class EncodingService {
   /**
    * Encodes whichever of `images` (files under `imageFolder`) the image cache lacks and returns
    * which files failed to decode (they are left out of the cache) and which have an embedding now.
+   * Each step of IMAGE_ENCODE_STEP files is stored before the next starts; an aborted `signal`
+   * stops it between steps (throwing its reason) with the earlier steps kept in the cache.
    */
   async encodeImages(
     folder: string,
@@ -107,6 +131,7 @@ export class EncodingService {
     imageFolder: string,
     images: readonly ImageToEncode[],
     runId: string,
+    signal?: AbortSignal,
   ): Promise<ImageEncodeOutcome> {
     const missing = new Set(
       await this.embeddings.missing(
@@ -120,18 +145,25 @@ export class EncodingService {
     if (todo.length === 0) return { failed: [], encoded: cached };
     const model = await this.clipModels.get(folder);
     const files = todo.map((item) => path.join(imageFolder, item.path ?? ''));
-    const result = await model.encodeImageFiles(files);
     const itemOf = new Map(todo.map((item, i) => [files[i]!, item]));
-    const dim = result.embeddingDim;
-    await this.embeddings.store(
-      'image',
-      modelHash,
-      result.files.map((file, row) => ({
-        inputHash: itemOf.get(file)!.inputHash,
-        vector: result.embeddings.subarray(row * dim, (row + 1) * dim),
-      })),
-    );
-    const failed = result.failures.map((failure) => {
+    const encodedFiles: string[] = [];
+    const failures: ImageFailure[] = [];
+    for (let start = 0; start < files.length; start += IMAGE_ENCODE_STEP) {
+      signal?.throwIfAborted();
+      const step = await model.encodeImageFiles(files.slice(start, start + IMAGE_ENCODE_STEP));
+      const dim = step.embeddingDim;
+      await this.embeddings.store(
+        'image',
+        modelHash,
+        step.files.map((file, row) => ({
+          inputHash: itemOf.get(file)!.inputHash,
+          vector: step.embeddings.subarray(row * dim, (row + 1) * dim),
+        })),
+      );
+      encodedFiles.push(...step.files);
+      failures.push(...step.failures);
+    }
+    const failed = failures.map((failure) => {
       const item = itemOf.get(failure.path)!;
       return {
         position: item.position,
@@ -145,6 +177,6 @@ export class EncodingService {
         "images could not be decoded; they are left out (recorded as the set's decode failures)",
       );
     }
-    return { failed, encoded: [...cached, ...result.files.map((file) => itemOf.get(file)!.position)] };
+    return { failed, encoded: [...cached, ...encodedFiles.map((file) => itemOf.get(file)!.position)] };
   }
 }

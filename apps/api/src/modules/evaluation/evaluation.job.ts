@@ -481,14 +481,22 @@ export class EncodeImagesShardJob implements ShardJobBody<'encode-images'> {
     private readonly encoding: EncodingService,
   ) {}
 
-  async encode(shard: JobPayloads['encode-images']): Promise<void> {
+  async encode(shard: JobPayloads['encode-images'], context: RunJobContext): Promise<void> {
     const model = await this.modelOf(shard);
     if (model === null) return;
     const imageSet = await this.imageSets.find(shard.imageSetId);
     if (imageSet === null || imageSet.folder === null || model.folder === null)
       throw new Error(`shard ${shard.imageSetId} is not a folder set of an ONNX model`);
     const items = await this.imageSets.items(shard.imageSetId, shard.start, shard.end);
-    const outcome = await this.encoding.encodeImages(model.folder, model.hash, imageSet.folder, items, shard.runId);
+    // Stopped between steps (a hand-back or cancellation): the steps stored so far stay cached.
+    const outcome = await this.encoding.encodeImages(
+      model.folder,
+      model.hash,
+      imageSet.folder,
+      items,
+      shard.runId,
+      context.signal,
+    );
     // After the embeddings are stored: a crash in between leaves the files to the retried shard.
     await this.decodeFailures.recordShard({
       imageSetId: shard.imageSetId,

@@ -152,7 +152,7 @@ export class EncodeTextShardJob implements ShardJobBody<'encode-text'> {
     private readonly wordNet: WordNetCorpus,
   ) {}
 
-  async encode(shard: JobPayloads['encode-text']): Promise<void> {
+  async encode(shard: JobPayloads['encode-text'], context: RunJobContext): Promise<void> {
     const run = await this.runs.forTextShard(shard.runId);
     if (run === null) return;
     if (run.model.folder === null) throw new Error(`mining run ${shard.runId} has no ONNX model to encode with`);
@@ -161,6 +161,7 @@ export class EncodeTextShardJob implements ShardJobBody<'encode-text'> {
       run.model.folder,
       run.modelHash,
       prompts.slice(promptStart[shard.start]!, promptStart[shard.end]!),
+      context.signal,
     );
   }
 }
