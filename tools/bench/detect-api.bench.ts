@@ -48,10 +48,12 @@ function autocannonChild(options: Record<string, unknown> & { body: string | Buf
   });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stdin.end(JSON.stringify({ ...rest, bodyBase64: Buffer.from(body).toString('base64') }));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => {
+    child.stdin.once('error', reject);
+    child.stdin.end(JSON.stringify({ ...rest, bodyBase64: Buffer.from(body).toString('base64') }));
+    // 'close', not 'exit': stdout is read to its end first.
+    child.once('close', (code) => {
       if (code === 0) resolve(JSON.parse(output) as AutocannonResult);
       else reject(new Error(`autocannon child exited with code ${code}`));
     });

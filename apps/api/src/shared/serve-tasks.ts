@@ -25,10 +25,26 @@ export function serveTasks<Task>(run: (task: Task) => Promise<TaskOutcome>, clea
         .finally(() => port.close());
       return;
     }
+    const fail = (error: unknown) =>
+      port.postMessage({ kind: 'failed', id: request.id, error: toThreadError(error) } satisfies TaskReply);
     run(request.task).then(
-      ({ value, transfer }) => port.postMessage({ kind: 'done', id: request.id, value } satisfies TaskReply, transfer),
-      (error: unknown) =>
-        port.postMessage({ kind: 'failed', id: request.id, error: toThreadError(error) } satisfies TaskReply),
+      ({ value, transfer }) => {
+        try {
+          port.postMessage({ kind: 'done', id: request.id, value } satisfies TaskReply, transfer);
+        } catch (error) {
+          // A value that cannot be cloned (or a bad transfer list) fails its own task, not the thread.
+          fail(error);
+        }
+      },
+      (error: unknown) => {
+        try {
+          fail(error);
+        } catch {
+          // Details that cannot be cloned: the error without them.
+          const { name, message, code } = toThreadError(error);
+          fail(Object.assign(new Error(message), { name, ...(code === undefined ? {} : { code }) }));
+        }
+      },
     );
   });
 }

@@ -32,6 +32,8 @@ export function liveTaskThreads(name: string): number {
 export class TaskThread<Task extends { readonly kind: string }, Results extends Record<Task['kind'], unknown>> {
   private running: Running | undefined;
   private nextId = 0;
+  /** Set by close(): no task starts a thread again (at shutdown nothing may outlive the process's end). */
+  private closed = false;
 
   /**
    * @param dir, name  the entry file `<dir>/<name>.ts|.js`
@@ -45,11 +47,23 @@ export class TaskThread<Task extends { readonly kind: string }, Results extends 
 
   /** Runs one task on the thread; `transfer` lists buffers of the task handed over without a copy. */
   run<K extends Task['kind']>(task: Extract<Task, { kind: K }>, transfer: ArrayBuffer[] = []): Promise<Results[K]> {
-    const running = (this.running ??= this.start());
+    if (this.closed)
+      return Promise.reject(new Error(`the ${this.name} thread is closed: the process is shutting down`));
+    let running: Running;
+    try {
+      running = this.running ??= this.start();
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     const id = this.nextId++;
     const result = new Promise<Results[K]>((resolve, reject) => {
       running.inFlight.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      running.worker.postMessage({ kind: 'task', id, task } satisfies TaskRequest<Task>, transfer);
+      try {
+        running.worker.postMessage({ kind: 'task', id, task } satisfies TaskRequest<Task>, transfer);
+      } catch (error) {
+        running.inFlight.delete(id);
+        reject(error as Error);
+      }
     });
     const settled: Promise<unknown> = result.then(
       () => running.settled.delete(settled),
@@ -65,6 +79,16 @@ export class TaskThread<Task extends { readonly kind: string }, Results extends 
    * so what is still running fails at its next step instead of keeping the process.
    */
   async dispose(graceMs = Number.POSITIVE_INFINITY): Promise<void> {
+    await this.end(graceMs);
+  }
+
+  /** dispose(), and no later task starts a thread again: they are refused (shutdown). */
+  async close(graceMs = 0): Promise<void> {
+    this.closed = true;
+    await this.end(graceMs);
+  }
+
+  private async end(graceMs: number): Promise<void> {
     const running = this.running;
     if (running === undefined) return;
     this.running = undefined;
@@ -93,6 +117,8 @@ export class TaskThread<Task extends { readonly kind: string }, Results extends 
       else pending?.reject(fromThreadError(reply.error));
     });
     worker.on('error', (error) => fail(error));
+    // A reply that cannot be deserialised here: its task cannot be told apart, so all in flight fail.
+    worker.on('messageerror', (error) => fail(error));
     live.set(this.name, liveTaskThreads(this.name) + 1);
     const exited = new Promise<void>((resolve) =>
       worker.once('exit', (code) => {

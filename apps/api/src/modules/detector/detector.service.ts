@@ -313,10 +313,11 @@ export class DetectorService {
 
   /**
    * Shutdown: every cached detector finishes its queued requests, then its session and thread go;
-   * the compute thread finishes its tasks in flight, then ends.
+   * the compute thread ends at once (requests were drained before: a build still running is one
+   * whose request timed out).
    */
   async disposeAll(): Promise<void> {
-    await Promise.all([...[...this.sessions.keys()].map((id) => this.evict(id)), this.compute.dispose()]);
+    await Promise.all([...[...this.sessions.keys()].map((id) => this.evict(id)), this.compute.dispose(0)]);
   }
 
   private async evict(id: string): Promise<void> {

@@ -44,6 +44,7 @@ export class MiningJob implements RunJobBody {
       run.model.folder!,
       run.modelHash,
       this.wordNet.labelPrompts(run.labelsSnapshot, run.labelSet.promptTemplates),
+      context.signal,
     );
     const { corpusKeys } = this.keys(run);
     const missing = new Set(await this.embeddings.missing('text', run.modelHash, corpusKeys.flat()));

@@ -89,9 +89,29 @@ describe('ClipModels', () => {
     await expect(models.get(missing)).rejects.toMatchObject({ name: 'EncodersError' });
   });
 
-  it('disposeAll ends the tower thread', async () => {
+  it('keeps a model that a task still uses when loading others evicts it', async () => {
+    const images = await writeSyntheticImages(path.join(dir, 'many'), 48, { seed: 9, maxSide: 320 });
+    const others = [1, 2].map((seed) => {
+      const folder = path.join(dir, `other-${seed}`);
+      writeTinyClipModel(folder, { seed: 10 + seed, dim: DIM });
+      return folder;
+    });
+    const towers = await models.get(modelDir);
+    // While the first folder's encode runs, two other folders load: the thread keeps two models.
+    const encoding = towers.encodeImageFiles(images);
+    await Promise.all(others.map((folder) => models.get(folder)));
+    const encoded = await encoding;
+    expect(encoded.failures).toEqual([]);
+    expect(encoded.files).toHaveLength(images.length);
+  }, 60_000);
+
+  it('disposeAll ends the tower thread and refuses later encodes (no thread starts again)', async () => {
+    const towers = await models.get(modelDir);
     expect(liveTaskThreads('tower-thread')).toBeGreaterThan(0);
     await models.disposeAll();
+    expect(liveTaskThreads('tower-thread')).toBe(0);
+    await expect(towers.encodeTexts(['a photo'])).rejects.toThrow(/shutting down/);
+    await expect(models.get(modelDir)).rejects.toThrow(/shutting down/);
     expect(liveTaskThreads('tower-thread')).toBe(0);
   });
 });

@@ -18,11 +18,16 @@ export class ClipModels {
   private readonly thread: TaskThread<TowerTask, TowerResults>;
   private readonly loaded = new Map<string, Promise<ClipTowers>>();
 
+  readonly settings: ClipModelSettings;
+
   constructor(
-    readonly settings: ClipModelSettings,
+    settings: ClipModelSettings,
     private readonly logger: Logger,
   ) {
-    const data: TowerThreadData = { settings, logLevel: logger.level };
+    // Only these fields: the caller may pass the whole configuration, which the thread must not get.
+    const { threads, executionProvider, preprocessThreads } = settings;
+    this.settings = { threads, executionProvider, preprocessThreads };
+    const data: TowerThreadData = { settings: this.settings, logLevel: logger.level };
     this.thread = new TaskThread(__dirname, 'tower-thread', data);
   }
 
@@ -50,11 +55,12 @@ export class ClipModels {
   }
 
   /**
-   * Ends the tower thread and the models it loaded. At shutdown the jobs have been handed back and
-   * requests drained: an encode still running belongs to neither, so it stops after its current batch.
+   * Shutdown: ends the tower thread and the models it loaded, and refuses later encodes. The jobs
+   * have been handed back and requests drained: an encode still running belongs to neither, so it
+   * stops after its current batch.
    */
   async disposeAll(): Promise<void> {
     this.loaded.clear();
-    await this.thread.dispose(0);
+    await this.thread.close(0);
   }
 }

@@ -1,6 +1,7 @@
 // Entry file of this process's tower thread (ClipModels): loads CLIP folders and runs their text
 // and vision towers off the API's event loop. Models stay loaded for the next task (the two most
-// recently used folders; each holds a model's weights, up to hundreds of MB). Internal to the feature.
+// recently used folders; each holds a model's weights, up to hundreds of MB); an evicted model that
+// a task still uses is disposed when the last such task ends. Internal to the feature.
 import { workerData } from 'node:worker_threads';
 import { loadClipModel, type ClipModel } from '@negmine/encoders';
 import { createLogger } from '../../logger';
@@ -12,24 +13,52 @@ const CACHED_MODELS = 2;
 
 const { settings, logLevel } = workerData as TowerThreadData;
 const logger = createLogger(logLevel);
-/** Insertion-ordered: the first entry is the least recently used. */
-const models = new Map<string, Promise<ClipModel>>();
+interface Cached {
+  readonly model: Promise<ClipModel>;
+  /** Tasks using the model now: it is disposed only once none is (an evicted model finishes them first). */
+  users: number;
+  evicted: boolean;
+}
 
-function model(folder: string): Promise<ClipModel> {
-  let loaded = models.get(folder);
-  if (loaded !== undefined) models.delete(folder);
+/** Insertion-ordered: the first entry is the least recently used. */
+const models = new Map<string, Cached>();
+
+function disposeWhenIdle(entry: Cached): void {
+  if (entry.evicted && entry.users === 0) void entry.model.then((m) => m.dispose()).catch(() => undefined);
+}
+
+/** The model of `folder` for one task; the task calls `release` when done with it. */
+async function acquire(folder: string): Promise<{ model: ClipModel; release: () => void }> {
+  let entry = models.get(folder);
+  if (entry !== undefined) models.delete(folder);
   else {
-    loaded = loadClipModel(folder, { ...encodingLoadOptions(settings), logger });
-    loaded.catch(() => models.delete(folder));
+    const model = loadClipModel(folder, { ...encodingLoadOptions(settings), logger });
+    entry = { model, users: 0, evicted: false };
+    const created = entry;
+    model.catch(() => {
+      if (models.get(folder) === created) models.delete(folder);
+    });
   }
-  models.set(folder, loaded);
+  models.set(folder, entry);
+  entry.users++;
+  const held = entry;
+  const release = () => {
+    held.users--;
+    disposeWhenIdle(held);
+  };
   while (models.size > CACHED_MODELS) {
     const oldest = models.keys().next().value!;
     const evicted = models.get(oldest)!;
     models.delete(oldest);
-    void evicted.then((m) => m.dispose()).catch(() => undefined);
+    evicted.evicted = true;
+    disposeWhenIdle(evicted);
   }
-  return loaded;
+  try {
+    return { model: await held.model, release };
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
 function textTower(loaded: ClipModel): NonNullable<ClipModel['text']> {
@@ -43,7 +72,15 @@ function imageTower(loaded: ClipModel): NonNullable<ClipModel['image']> {
 }
 
 async function run(task: TowerTask): Promise<TaskOutcome> {
-  const loaded = await model(task.folder);
+  const { model: loaded, release } = await acquire(task.folder);
+  try {
+    return await runOn(loaded, task);
+  } finally {
+    release();
+  }
+}
+
+async function runOn(loaded: ClipModel, task: TowerTask): Promise<TaskOutcome> {
   switch (task.kind) {
     case 'describe':
       return {
@@ -71,5 +108,5 @@ async function run(task: TowerTask): Promise<TaskOutcome> {
 serveTasks(run, async () => {
   const all = [...models.values()];
   models.clear();
-  await Promise.allSettled(all.map(async (m) => (await m).dispose()));
+  await Promise.allSettled(all.map(async (entry) => (await entry.model).dispose()));
 });
