@@ -238,3 +238,46 @@ describe('DetectorRunner', () => {
     }
   });
 });
+
+describe('float32 range', () => {
+  // An image that is one negative label exactly, orthogonal to every ID label and to the other
+  // negatives: at T = 0.005 its ID logits sit 200 below the row maximum, so float32 exponentials
+  // shifted by that maximum underflow to 0 for the ID side and for every other group. Each sum is
+  // shifted by its own maximum first, so the float32 scores stay finite and equal the float64 ones.
+  const dim = 16;
+  const basis = (rows: number, offset: number): EmbeddingMatrix => {
+    const data = new Float32Array(rows * dim);
+    for (let r = 0; r < rows; r++) data[r * dim + offset + r] = 1;
+    return { data, rows, cols: dim };
+  };
+  const farId = basis(2, 0);
+  const farNegatives = basis(12, 2);
+  const farImages: EmbeddingMatrix = { data: farNegatives.data.slice(0, dim), rows: 1, cols: dim };
+
+  for (const method of ['neglabel', 'debiased'] as const) {
+    it(`${method}: the library's float32 scores and the detector's equal the float64 scores`, async () => {
+      // Q = 2 = K: debiased's partition stays positive at its default tau (no guard involved).
+      const params = { groups: 6, seed: 1, temperature: 0.005 };
+      const score = (precision: 'float32' | 'float64') =>
+        scoringMethod(method).score(farImages, farId, farNegatives, params, { precision });
+      const [single, double] = await Promise.all([score('float32'), score('float64')]);
+      expect(Array.from(single.scores).every(Number.isFinite)).toBe(true);
+      expect(maxRelativeError(single.scores, double.scores)).toBeLessThan(1e-5);
+      const built = await buildDetector({
+        method,
+        idText: farId,
+        negText: farNegatives,
+        params,
+        threshold: { value: 0.5 },
+        codeVersion: 't',
+      });
+      const runner = await DetectorRunner.load(built.onnxBytes);
+      try {
+        const detected = await runner.detect(farImages);
+        expect(maxRelativeError(detected.scores, double.scores)).toBeLessThan(1e-5);
+      } finally {
+        await runner.dispose();
+      }
+    });
+  }
+});

@@ -1,9 +1,10 @@
 // The detector graph: one ONNX model from raw image embeddings to score, is_ood, predicted_class and
 // predicted_probability, with the label matrices and every constant as initializers. Its front is
 // the fused scoring kernel's (score-group-sums.kernel.ts): L2-normalise, two Gemms against label rows
-// pre-scaled by 1/T, exponentials shifted by the row maximum, per-group sums; its epilogue is the
-// method's (detector-epilogues.ts) in float64, as the library's epilogue runs in float64, so the
-// exported scores agree with the library's float32 scores to rounding. Internal.
+// pre-scaled by 1/T, the ID sum and each group's sum of exponentials shifted by their own maximum
+// (none underflows to 0 in float32), then shifted to the common row maximum in float64; its epilogue
+// is the method's (detector-epilogues.ts) in float64, as the library's epilogue runs in float64, so
+// the exported scores agree with the library's float32 scores to rounding. Internal.
 //
 // Opset 13, and only ops whose meaning has not changed since (ReduceMax is avoided: its axes moved
 // to an input at opset 18; the row maximum is GatherElements at ArgMax), so the graph stays valid
@@ -62,28 +63,40 @@ export function buildDetectorGraph(spec: DetectorGraphSpec): Uint8Array {
     .node('Sub', ['id_logits', 'id_max'], ['id_centred_own'])
     .node('Exp', ['id_centred_own'], ['id_shifted_own'])
     .node('ReduceSum', ['id_shifted_own', 'axis1'], ['id_sum_own'], { keepdims: { int: 0 } })
-    .node('Reciprocal', ['id_sum_own'], ['predicted_probability']);
-  let rowMax = 'id_max';
+    .node('Reciprocal', ['id_sum_own'], ['predicted_probability'])
+    .node('ReduceSum', ['id_shifted_own', 'axis1'], ['id_sum_own_col'], { keepdims: { int: 1 } })
+    .node('Cast', ['id_sum_own_col'], ['id_own_f64'], { to: { int: 11 } })
+    .node('Cast', ['id_max'], ['id_max_f64'], { to: { int: 11 } });
   if (s > 0) {
     g.initializer('neg_text', { type: 'float32', dims: [s * q, dim], data: spec.negWeights })
       .initializer('group_shape', int64([0, s, q]))
+      .initializer('group_cols', int64([0, s]))
       .initializer('axis2', int64([2]))
       .node('Gemm', ['unit_images', 'neg_text'], ['neg_logits'], { transB: { int: 1 } })
-      .node('ArgMax', ['neg_logits'], ['neg_argmax'], { axis: { int: 1 }, keepdims: { int: 1 } })
-      .node('GatherElements', ['neg_logits', 'neg_argmax'], ['neg_max'], { axis: { int: 1 } })
-      .node('Max', ['id_max', 'neg_max'], ['row_max'])
-      .node('Sub', ['neg_logits', 'row_max'], ['neg_centred'])
+      .node('Reshape', ['neg_logits', 'group_shape'], ['neg_grouped'])
+      .node('ArgMax', ['neg_grouped'], ['group_argmax'], { axis: { int: 2 }, keepdims: { int: 1 } })
+      .node('GatherElements', ['neg_grouped', 'group_argmax'], ['group_max'], { axis: { int: 2 } })
+      .node('Sub', ['neg_grouped', 'group_max'], ['neg_centred'])
       .node('Exp', ['neg_centred'], ['neg_shifted'])
-      .node('Reshape', ['neg_shifted', 'group_shape'], ['neg_grouped'])
-      .node('ReduceSum', ['neg_grouped', 'axis2'], ['group_sums'], { keepdims: { int: 0 } })
-      .node('Cast', ['group_sums'], ['group_sums_f64'], { to: { int: 11 } });
-    rowMax = 'row_max';
+      .node('ReduceSum', ['neg_shifted', 'axis2'], ['group_own'], { keepdims: { int: 0 } })
+      .node('Reshape', ['group_max', 'group_cols'], ['group_max_cols'])
+      .node('ArgMax', ['group_max_cols'], ['top_group'], { axis: { int: 1 }, keepdims: { int: 1 } })
+      .node('GatherElements', ['group_max_cols', 'top_group'], ['neg_max'], { axis: { int: 1 } })
+      .node('Max', ['id_max', 'neg_max'], ['row_max'])
+      .node('Cast', ['row_max'], ['row_max_f64'], { to: { int: 11 } })
+      // Each sum shifted from its own maximum to the row maximum, in float64 (exp reaches 745 below).
+      .node('Cast', ['group_max_cols'], ['group_max_f64'], { to: { int: 11 } })
+      .node('Sub', ['group_max_f64', 'row_max_f64'], ['group_gap'])
+      .node('Exp', ['group_gap'], ['group_scale'])
+      .node('Cast', ['group_own'], ['group_own_f64'], { to: { int: 11 } })
+      .node('Mul', ['group_own_f64', 'group_scale'], ['group_sums_f64'])
+      .node('Sub', ['id_max_f64', 'row_max_f64'], ['id_gap'])
+      .node('Exp', ['id_gap'], ['id_scale'])
+      .node('Mul', ['id_own_f64', 'id_scale'], ['id_sum_f64']);
+  } else {
+    // Without negatives the row maximum is the ID maximum: the ID sum is already shifted by it.
+    g.node('Identity', ['id_own_f64'], ['id_sum_f64']).node('Identity', ['id_max_f64'], ['row_max_f64']);
   }
-  g.node('Sub', ['id_logits', rowMax], ['id_centred'])
-    .node('Exp', ['id_centred'], ['id_shifted'])
-    .node('ReduceSum', ['id_shifted', 'axis1'], ['id_sum'], { keepdims: { int: 1 } })
-    .node('Cast', ['id_sum'], ['id_sum_f64'], { to: { int: 11 } })
-    .node('Cast', [rowMax], ['row_max_f64'], { to: { int: 11 } });
   // The epilogue reads id_sum_f64 (B × 1), group_sums_f64 (B × S), row_max_f64 (B × 1) and writes score_f64 (B × 1).
   epilogue.addNodes(g, { idCount: k, groupCount: s, groupSize: q, constants: spec.constants });
   g.node('Reshape', ['score_f64', 'flat'], ['score_f64_flat'])

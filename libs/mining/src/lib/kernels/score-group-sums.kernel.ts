@@ -6,10 +6,17 @@
 //   x         = LpNormalization(images, p = 2)   each image row L2-normalised (raw rows go in)
 //   idLogits  = Gemm(x, Wid, transB)             B × K       = s_c / T
 //   negLogits = Gemm(x, Wneg, transB)            B × (G·Q)   = s_n / T
-//   rowMax    = Max(ReduceMax(idLogits), ReduceMax(negLogits))          B × 1
-//   idSum     = ReduceSum(Exp(idLogits − rowMax))                       B × 1   = A · exp(−rowMax)
-//   groupSums = ReduceSum(Reshape(Exp(negLogits − rowMax), [B, G, Q]), axis 2)   B × G
-// Every exponent is ≤ 0, so nothing overflows. The product is split in two Gemms (same FLOPs)
+//   idMax     = ReduceMax(idLogits)                                     B × 1
+//   idOwn     = ReduceSum(Exp(idLogits − idMax))                        B × 1   (≥ 1)
+//   groupMax  = ReduceMax(Reshape(negLogits, [B, G, Q]), axis 2)        B × G
+//   groupOwn  = ReduceSum(Exp(Reshape(negLogits) − groupMax), axis 2)   B × G   (≥ 1)
+// Every exponent is ≤ 0, so nothing overflows, and each sum is shifted by its own maximum, so none
+// underflows to 0 either (shifted by the row maximum, a float32 sum of logits 87 below it would:
+// with T = 0.01, an ID side 0.87 in cosine below the best negative gave NegLabel 0/0). run() then
+// shifts them to the common row maximum in float64, where exp reaches 745 below:
+//   rowMax = max(idMax, max_g groupMax); idSum = idOwn · exp(idMax − rowMax) = A · exp(−rowMax);
+//   groupSums = groupOwn · exp(groupMax − rowMax).
+// The product is split in two Gemms (same FLOPs)
 // because slicing one B × (K + G·Q) product costs an extra copy of the whole matrix (measured:
 // epilogue overhead ≈ 30% of the Gemm time with Slice, ≈ 8% without). The negatives are laid
 // out in group order beforehand, so groups are consecutive columns and a Reshape replaces any
@@ -87,18 +94,26 @@ export class GroupSumsKernel {
           ? images
           : Float32Array.from(images);
     const out = await this.session.run({ images: new ort.Tensor(precision, data, [rows, dim]), ...this.labels });
-    const rowMax = out['row_max'];
-    const idSum = out['id_sum'];
-    const groupSums = out['group_sums'];
-    invariant(rowMax !== undefined && idSum !== undefined, 'kernel outputs present');
-    return {
-      rowMaxLogit: Float64Array.from(rowMax.data as Float32Array | Float64Array),
-      idSum: Float64Array.from(idSum.data as Float32Array | Float64Array),
-      groupSums:
-        groups > 0 && groupSums !== undefined
-          ? Float64Array.from(groupSums.data as Float32Array | Float64Array)
-          : new Float64Array(0),
-    };
+    const idMax = out['id_max']?.data as Float32Array | Float64Array | undefined;
+    const idOwn = out['id_sum']?.data as Float32Array | Float64Array | undefined;
+    invariant(idMax !== undefined && idOwn !== undefined, 'kernel outputs present');
+    const groupMax = out['group_max']?.data as Float32Array | Float64Array | undefined;
+    const groupOwn = out['group_sums']?.data as Float32Array | Float64Array | undefined;
+    invariant(groups === 0 || (groupMax !== undefined && groupOwn !== undefined), 'group outputs present');
+    const rowMaxLogit = new Float64Array(rows);
+    const idSum = new Float64Array(rows);
+    const groupSums = new Float64Array(rows * groups);
+    for (let i = 0; i < rows; i++) {
+      let rowMax = idMax[i]!;
+      for (let j = 0; j < groups; j++) rowMax = Math.max(rowMax, groupMax![i * groups + j]!);
+      rowMaxLogit[i] = rowMax;
+      idSum[i] = idOwn[i]! * Math.exp(idMax[i]! - rowMax);
+      for (let j = 0; j < groups; j++) {
+        const at = i * groups + j;
+        groupSums[at] = groupOwn![at]! * Math.exp(groupMax![at]! - rowMax);
+      }
+    }
+    return { rowMaxLogit, idSum, groupSums };
   }
 
   async dispose(): Promise<void> {
@@ -119,27 +134,24 @@ function buildGroupSumsGraph(spec: GroupSumsKernelSpec): Uint8Array {
     .initializer('axis1', int64([1]))
     .node('LpNormalization', ['images'], ['unit_images'], { axis: { int: 1 }, p: { int: 2 } })
     .node('Gemm', ['unit_images', 'id_text'], ['id_logits'], { transB: { int: 1 } })
-    .node('ReduceMax', ['id_logits'], [groups > 0 ? 'id_max' : 'row_max'], {
-      axes: { ints: [1] },
-      keepdims: { int: 1 },
-    });
+    .node('ReduceMax', ['id_logits'], ['id_max'], { axes: { ints: [1] }, keepdims: { int: 1 } });
   if (groups > 0) {
     g.input('neg_text', type, [groups * groupSize, dim])
       .initializer('group_shape', int64([0, groups, groupSize]))
       .initializer('axis2', int64([2]))
       .node('Gemm', ['unit_images', 'neg_text'], ['neg_logits'], { transB: { int: 1 } })
-      .node('ReduceMax', ['neg_logits'], ['neg_max'], { axes: { ints: [1] }, keepdims: { int: 1 } })
-      .node('Max', ['id_max', 'neg_max'], ['row_max'])
-      .node('Sub', ['neg_logits', 'row_max'], ['neg_centred'])
+      .node('Reshape', ['neg_logits', 'group_shape'], ['neg_grouped'])
+      .node('ReduceMax', ['neg_grouped'], ['group_max'], { axes: { ints: [2] }, keepdims: { int: 1 } })
+      .node('Sub', ['neg_grouped', 'group_max'], ['neg_centred'])
       .node('Exp', ['neg_centred'], ['neg_shifted'])
-      .node('Reshape', ['neg_shifted', 'group_shape'], ['neg_grouped'])
-      .node('ReduceSum', ['neg_grouped', 'axis2'], ['group_sums'], { keepdims: { int: 0 } })
+      .node('ReduceSum', ['neg_shifted', 'axis2'], ['group_sums'], { keepdims: { int: 0 } })
+      .output('group_max', type, ['batch', groups, 1])
       .output('group_sums', type, ['batch', groups]);
   }
-  g.node('Sub', ['id_logits', 'row_max'], ['id_centred'])
+  g.node('Sub', ['id_logits', 'id_max'], ['id_centred'])
     .node('Exp', ['id_centred'], ['id_shifted'])
     .node('ReduceSum', ['id_shifted', 'axis1'], ['id_sum'], { keepdims: { int: 1 } })
-    .output('row_max', type, ['batch', 1])
+    .output('id_max', type, ['batch', 1])
     .output('id_sum', type, ['batch', 1]);
   return g.toBytes({ opset: 17 });
 }
