@@ -49,7 +49,7 @@ describe('ClipModels', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('reads a folder identity in-process', async () => {
+  it('reads a folder identity on the tower thread', async () => {
     const info = await models.inspect(modelDir);
     expect(info.embeddingDim).toBe(DIM);
     expect(info.contentHash).toMatch(/^[0-9a-f]{64}$/);

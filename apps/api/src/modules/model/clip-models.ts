@@ -1,9 +1,9 @@
 // Adapter over @negmine/encoders: CLIP folders for this process's jobs and detectors, loaded once
-// on the tower thread (tower-thread.ts) and kept there, so tower runs never hold the event loop.
-import { loadClipModel } from '@negmine/encoders';
+// on the tower thread (tower-thread.ts) and kept there, so tower runs and identity reads never hold
+// the event loop.
 import type { Logger } from '../../logger';
 import { TaskThread } from '../../shared/task-thread';
-import { inspectionLoadOptions, type ClipModelSettings } from './clip-model-settings';
+import type { ClipModelSettings } from './clip-model-settings';
 import { ClipTowers } from './clip-towers';
 import type { TowerResults, TowerTask, TowerThreadData } from './tower-thread-protocol';
 
@@ -20,10 +20,7 @@ export class ClipModels {
 
   readonly settings: ClipModelSettings;
 
-  constructor(
-    settings: ClipModelSettings,
-    private readonly logger: Logger,
-  ) {
+  constructor(settings: ClipModelSettings, logger: Logger) {
     // Only these fields: the caller may pass the whole configuration, which the thread must not get.
     const { threads, executionProvider, preprocessThreads } = settings;
     this.settings = { threads, executionProvider, preprocessThreads };
@@ -31,14 +28,12 @@ export class ClipModels {
     this.thread = new TaskThread(__dirname, 'tower-thread', data);
   }
 
-  /** Reads a folder's identity (hash, width) without keeping its sessions. */
-  async inspect(folder: string): Promise<ClipModelInfo> {
-    const model = await loadClipModel(folder, { ...inspectionLoadOptions(this.settings), logger: this.logger });
-    try {
-      return { contentHash: model.contentHash, embeddingDim: model.embeddingDim };
-    } finally {
-      await model.dispose();
-    }
+  /**
+   * Reads a folder's identity (hash, width) on the tower thread without keeping its sessions: hashing
+   * the files and creating the sessions (synchronous in onnxruntime-node) take seconds for a ViT.
+   */
+  inspect(folder: string): Promise<ClipModelInfo> {
+    return this.thread.run({ kind: 'inspect', folder });
   }
 
   /** The towers of `folder`, loaded on the tower thread on first use and then shared by this process. */

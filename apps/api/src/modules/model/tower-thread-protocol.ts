@@ -20,6 +20,7 @@ export interface TowerDescription {
 }
 
 export type TowerTask =
+  | { readonly kind: 'inspect'; readonly folder: string }
   | { readonly kind: 'describe'; readonly folder: string }
   | { readonly kind: 'encode-texts'; readonly folder: string; readonly texts: readonly string[] }
   | { readonly kind: 'encode-image-files'; readonly folder: string; readonly files: readonly string[] }
@@ -27,6 +28,7 @@ export type TowerTask =
 
 /** What each task answers. */
 export interface TowerResults {
+  readonly inspect: { readonly contentHash: string; readonly embeddingDim: number };
   readonly describe: TowerDescription;
   readonly 'encode-texts': Float32Array;
   readonly 'encode-image-files': ImageEncodeResult;

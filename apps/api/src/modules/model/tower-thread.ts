@@ -6,7 +6,7 @@ import { workerData } from 'node:worker_threads';
 import { loadClipModel, type ClipModel } from '@negmine/encoders';
 import { createLogger } from '../../logger';
 import { serveTasks, wholeBuffer, type TaskOutcome } from '../../shared/serve-tasks';
-import { encodingLoadOptions } from './clip-model-settings';
+import { encodingLoadOptions, inspectionLoadOptions } from './clip-model-settings';
 import type { TowerTask, TowerThreadData } from './tower-thread-protocol';
 
 const CACHED_MODELS = 2;
@@ -71,7 +71,18 @@ function imageTower(loaded: ClipModel): NonNullable<ClipModel['image']> {
   return loaded.image;
 }
 
+/** A folder's identity, read with a model loaded for that alone (CPU, no preprocessing pool) and not kept. */
+async function inspect(folder: string): Promise<TaskOutcome> {
+  const model = await loadClipModel(folder, { ...inspectionLoadOptions(settings), logger });
+  try {
+    return { value: { contentHash: model.contentHash, embeddingDim: model.embeddingDim } };
+  } finally {
+    await model.dispose();
+  }
+}
+
 async function run(task: TowerTask): Promise<TaskOutcome> {
+  if (task.kind === 'inspect') return inspect(task.folder);
   const { model: loaded, release } = await acquire(task.folder);
   try {
     return await runOn(loaded, task);
@@ -80,7 +91,7 @@ async function run(task: TowerTask): Promise<TaskOutcome> {
   }
 }
 
-async function runOn(loaded: ClipModel, task: TowerTask): Promise<TaskOutcome> {
+async function runOn(loaded: ClipModel, task: Exclude<TowerTask, { kind: 'inspect' }>): Promise<TaskOutcome> {
   switch (task.kind) {
     case 'describe':
       return {
