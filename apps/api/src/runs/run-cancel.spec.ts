@@ -16,6 +16,14 @@ import { RunStore, ShardKind } from './run.repository';
 /** Candidates of the big corpus: the kNN selection over them takes many seconds on one thread. */
 const BIG_CORPUS = 30_000;
 const DIM = 96;
+/**
+ * How a small job ends when cancelled while its compute process runs: stopped by its status poll, or
+ * — when the compute finished first, which a loaded machine makes possible for these small inputs —
+ * discarded by the commit guard. Either way nothing is stored; the mining case (a selection of many
+ * seconds) shows the kill mid-compute.
+ */
+const STOPPED_OR_DISCARDED = ['cancelled', 'discarded'];
+
 /** How long a cancelled job may go on after the cancellation. */
 const STOP_BOUND_MS = 5_000;
 
@@ -105,7 +113,7 @@ describe('cancelRun stops the work', () => {
     const cancelledAt = Date.now();
     // Not through RunService: as another process would, so only the job's status poll can notice.
     expect(await store.cancel('evaluation', run.id)).not.toBeNull();
-    expect(await job).toBe('cancelled');
+    expect(STOPPED_OR_DISCARDED).toContain(await job);
     expect(Date.now() - cancelledAt).toBeLessThan(STOP_BOUND_MS);
     await until(() => liveComputeProcesses() === 0, STOP_BOUND_MS);
     expect(await store.findOfKind('evaluation', run.id)).toMatchObject({ status: RunStatus.cancelled });
@@ -133,7 +141,7 @@ describe('cancelRun stops the work', () => {
     await until(() => liveComputeProcesses() === 1, 60_000);
     const cancelledAt = Date.now();
     await services.runs.cancel(sweep.id);
-    expect(await job).toBe('cancelled');
+    expect(STOPPED_OR_DISCARDED).toContain(await job);
     expect(Date.now() - cancelledAt).toBeLessThan(STOP_BOUND_MS);
     await until(() => liveComputeProcesses() === 0, STOP_BOUND_MS);
     expect(await store.findOfKind('sweep', sweep.id)).toMatchObject({ status: RunStatus.cancelled });
