@@ -4,10 +4,9 @@
 // returns within seconds, its compute process is gone, the run stays cancelled, and nothing more is
 // stored; a cancelled run's pending shard jobs end without work.
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
-import { createImportedSpace, npyBase64, vectors, type ImportedSpace } from '../../test/support/imported-space';
+import { createImportedSpace, importCandidateCorpus, type ImportedSpace } from '../../test/support/imported-space';
 import { RecordingQueue, runJob, testConfig, testServices } from '../../test/support/test-services';
 import type { AllServices } from '../app';
-import { EmbeddingTarget } from '../modules/import/import.input';
 import { SweepObjective } from '../modules/sweep/sweep.input';
 import { RunStatus, ScoringMethod, SelectionMethod } from '../shared/enums';
 import { liveComputeProcesses } from './compute-process';
@@ -47,17 +46,7 @@ describe('cancelRun stops the work', () => {
     services = testServices(db.prisma, new RecordingQueue(), testConfig({ stopCheckMs: 200 }));
     store = new RunStore(db.prisma);
     space = await createImportedSpace(services, 'cancel', DIM);
-    const corpus = await services.imports.importEmbeddings({
-      target: EmbeddingTarget.corpus,
-      modelId: space.modelId,
-      corpusEntries: Array.from({ length: BIG_CORPUS }, (_, i) => ({
-        word: `candidate${i}`,
-        pos: i % 4 === 0 ? 'adj' : 'noun',
-        lexname: i % 4 === 0 ? 'adj.all' : 'noun.artifact',
-      })),
-      npyBase64: npyBase64(vectors(BIG_CORPUS, DIM, 9), BIG_CORPUS, DIM),
-    });
-    bigCorpusId = corpus.corpusId!;
+    bigCorpusId = await importCandidateCorpus(services, space.modelId, BIG_CORPUS, DIM);
   }, 240_000);
 
   afterAll(async () => {

@@ -8,10 +8,9 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded-postgres';
-import { EmbeddingTarget } from '../../src/modules/import/import.input';
 import { SelectionMethod } from '../../src/shared/enums';
 import { freePort } from '../support/free-port';
-import { createImportedSpace, npyBase64, vectors } from '../support/imported-space';
+import { createImportedSpace, importCandidateCorpus } from '../support/imported-space';
 import { startTestApp, waitForRun, type TestApp } from '../support/test-app';
 import { silentLogger } from '../support/test-services';
 import { childProcessIds, killAll, killNow, startWorkerProcess, until } from '../support/worker-process';
@@ -61,22 +60,13 @@ describe('stopping the database during a run and bringing it back', () => {
 
   it('ends the run once with the undisturbed negatives; /readyz is not ready while the server is down', async () => {
     const space = await createImportedSpace(app.services, 'restart', DIM);
-    const corpus = await app.services.imports.importEmbeddings({
-      target: EmbeddingTarget.corpus,
-      modelId: space.modelId,
-      corpusEntries: Array.from({ length: CORPUS }, (_, i) => ({
-        word: `candidate${i}`,
-        pos: i % 4 === 0 ? 'adj' : 'noun',
-        lexname: i % 4 === 0 ? 'adj.all' : 'noun.artifact',
-      })),
-      npyBase64: npyBase64(vectors(CORPUS, DIM, 9), CORPUS, DIM),
-    });
+    const corpusId = await importCandidateCorpus(app.services, space.modelId, CORPUS, DIM);
     const launch = async () =>
       (
         await app.services.mining.mineNegatives({
           labelSetId: space.labelSetId,
           modelId: space.modelId,
-          corpusId: corpus.corpusId!,
+          corpusId,
           selectionMethod: SelectionMethod.knn_density,
           params: { k: 10 },
         })

@@ -9,7 +9,13 @@ import type { ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
 import { EmbeddingTarget } from '../../src/modules/import/import.input';
 import { ScoringMethod, SelectionMethod } from '../../src/shared/enums';
-import { createImportedSpace, npyBase64, vectors, type ImportedSpace } from '../support/imported-space';
+import {
+  createImportedSpace,
+  importCandidateCorpus,
+  npyBase64,
+  vectors,
+  type ImportedSpace,
+} from '../support/imported-space';
 import { startTestApp, waitForRun, type TestApp } from '../support/test-app';
 import {
   childProcessIds,
@@ -171,18 +177,7 @@ describe('kill -9 of a worker process at each phase of a run', () => {
     // This process only enqueues: runs execute in worker processes the cases start and kill.
     app = await startTestApp({ workerCount: 0 });
     space = await createImportedSpace(app.services, 'faults', DIM);
-    corpusId = (
-      await app.services.imports.importEmbeddings({
-        target: EmbeddingTarget.corpus,
-        modelId: space.modelId,
-        corpusEntries: Array.from({ length: CORPUS }, (_, i) => ({
-          word: `candidate${i}`,
-          pos: i % 4 === 0 ? 'adj' : 'noun',
-          lexname: i % 4 === 0 ? 'adj.all' : 'noun.artifact',
-        })),
-        npyBase64: npyBase64(vectors(CORPUS, DIM, 9), CORPUS, DIM),
-      })
-    ).corpusId!;
+    corpusId = await importCandidateCorpus(app.services, space.modelId, CORPUS, DIM);
     const imageSet = async (name: string, seed: number) =>
       (
         await app.services.imports.importEmbeddings({

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { IMAGE_ENCODE_STEP } from '../../src/modules/embedding/encoding.service';
 import { createOnnxFixtures, type OnnxFixtures } from '../support/onnx-fixtures';
 import { startTestApp, waitForRun, type TestApp } from '../support/test-app';
-import { killNow, startWorkerProcess, until } from '../support/worker-process';
+import { killAll, killNow, startWorkerProcess, until } from '../support/worker-process';
 
 /** Three steps of the shard encoding (IMAGE_ENCODE_STEP each), so a shard is mid-way for two of them. */
 const SHARD_SIZE = 3 * IMAGE_ENCODE_STEP;
@@ -31,7 +31,7 @@ describe('killing a worker mid-evaluation', () => {
   }, 60_000);
 
   afterAll(async () => {
-    for (const worker of workers) if (worker.exitCode === null) worker.kill('SIGKILL');
+    killAll(workers);
     await app?.stop();
     fixtures?.remove();
   });

@@ -4,10 +4,10 @@
 // the grace; a second worker encodes only the rest and the run succeeds once.
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { Client } from 'pg';
 import { IMAGE_ENCODE_STEP } from '../../src/modules/embedding/encoding.service';
 import { ScoringMethod } from '../../src/shared/enums';
 import { createOnnxFixtures, type OnnxFixtures } from '../support/onnx-fixtures';
+import { queueJobs } from '../support/queue-jobs';
 import { startTestApp, waitForRun, type TestApp } from '../support/test-app';
 import { exited, killAll, startWorkerProcess, until } from '../support/worker-process';
 
@@ -74,22 +74,11 @@ describe('SIGTERM while a shard outlasts the shutdown grace', () => {
     const storedAtExit = await stored();
     expect(storedAtExit).toBeGreaterThanOrEqual(storedAtSignal);
     expect(storedAtExit).toBeLessThan(IMAGES);
-    const client = new Client({ connectionString: app.db.connection.url });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ state: string; retry_count: number }>(
-        `SELECT state, retry_count FROM "${app.db.connection.queueSchema}".job
-          WHERE name = 'encode-images' AND data->>'imageSetId' = $1 ORDER BY created_on`,
-        [idSet],
-      );
-      // The stopped shard's job completed (no retry spent); its re-sent successor waits for a worker.
-      expect(rows).toEqual([
-        { state: 'completed', retry_count: 0 },
-        { state: 'created', retry_count: 0 },
-      ]);
-    } finally {
-      await client.end();
-    }
+    // The stopped shard's job completed (no retry spent); its re-sent successor waits for a worker.
+    expect(await queueJobs(app.db.connection, 'encode-images', 'imageSetId', idSet)).toEqual([
+      { state: 'completed', retry_count: 0 },
+      { state: 'created', retry_count: 0 },
+    ]);
 
     workers.push(startWorkerProcess(app.db.connection, WORKER_ENV));
     expect(await waitForRun(app, run.id, 180_000)).toEqual({ status: 'succeeded', error: null });

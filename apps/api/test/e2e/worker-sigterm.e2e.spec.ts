@@ -3,12 +3,11 @@
 // run's job re-sent) and exits within its grace; a second worker process finishes the run, whose
 // negatives equal an undisturbed run's; no run is left queued or running.
 import type { ChildProcess } from 'node:child_process';
-import { Client } from 'pg';
-import { EmbeddingTarget } from '../../src/modules/import/import.input';
 import { SelectionMethod } from '../../src/shared/enums';
-import { createImportedSpace, npyBase64, vectors } from '../support/imported-space';
+import { createImportedSpace, importCandidateCorpus } from '../support/imported-space';
+import { queueJobs } from '../support/queue-jobs';
 import { startTestApp, waitForRun, type TestApp } from '../support/test-app';
-import { childProcessIds, exited, startWorkerProcess, until } from '../support/worker-process';
+import { childProcessIds, exited, killAll, startWorkerProcess, until } from '../support/worker-process';
 
 const CORPUS = 30_000;
 const DIM = 96;
@@ -29,28 +28,19 @@ describe('SIGTERM to a worker mid-job', () => {
   }, 60_000);
 
   afterAll(async () => {
-    for (const worker of workers) if (worker.exitCode === null) worker.kill('SIGKILL');
+    killAll(workers);
     await app?.stop();
   });
 
   it('hands the job back without spending a retry; another worker finishes it with identical results', async () => {
     const space = await createImportedSpace(app.services, 'sigterm', DIM);
-    const corpus = await app.services.imports.importEmbeddings({
-      target: EmbeddingTarget.corpus,
-      modelId: space.modelId,
-      corpusEntries: Array.from({ length: CORPUS }, (_, i) => ({
-        word: `candidate${i}`,
-        pos: i % 4 === 0 ? 'adj' : 'noun',
-        lexname: i % 4 === 0 ? 'adj.all' : 'noun.artifact',
-      })),
-      npyBase64: npyBase64(vectors(CORPUS, DIM, 9), CORPUS, DIM),
-    });
+    const corpusId = await importCandidateCorpus(app.services, space.modelId, CORPUS, DIM);
     const launch = async () =>
       (
         await app.services.mining.mineNegatives({
           labelSetId: space.labelSetId,
           modelId: space.modelId,
-          corpusId: corpus.corpusId!,
+          corpusId,
           selectionMethod: SelectionMethod.knn_density,
           params: { k: 10 },
         })
@@ -83,21 +73,11 @@ describe('SIGTERM to a worker mid-job', () => {
       attempts: 1,
       statusReason: expect.stringMatching(/^attempt 1 handed back to the queue at step compute/),
     });
-    const client = new Client({ connectionString: app.db.connection.url });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ state: string; retry_count: number }>(
-        `SELECT state, retry_count FROM "${app.db.connection.queueSchema}".job WHERE name = 'mine' AND data->>'runId' = $1 ORDER BY created_on`,
-        [runId],
-      );
-      // The handed-back job completed (no retry spent); its re-sent successor waits for a worker.
-      expect(rows).toEqual([
-        { state: 'completed', retry_count: 0 },
-        { state: 'created', retry_count: 0 },
-      ]);
-    } finally {
-      await client.end();
-    }
+    // The handed-back job completed (no retry spent); its re-sent successor waits for a worker.
+    expect(await queueJobs(app.db.connection, 'mine', 'runId', runId)).toEqual([
+      { state: 'completed', retry_count: 0 },
+      { state: 'created', retry_count: 0 },
+    ]);
 
     workers.push(startWorkerProcess(app.db.connection, WORKER_ENV));
     expect(await waitForRun(app, runId, 240_000)).toEqual({ status: 'succeeded', error: null });

@@ -69,3 +69,26 @@ export async function createImportedSpace(services: AllServices, name: string, d
     words,
   };
 }
+
+/**
+ * Imports a corpus of `size` candidates (`candidate<i>`, every fourth an adjective) with deterministic
+ * vectors into the model's space; returns its id. Big enough, it makes a kNN selection take seconds.
+ */
+export async function importCandidateCorpus(
+  services: AllServices,
+  modelId: string,
+  size: number,
+  dim: number,
+): Promise<string> {
+  const corpus = await services.imports.importEmbeddings({
+    target: EmbeddingTarget.corpus,
+    modelId,
+    corpusEntries: Array.from({ length: size }, (_, i) => ({
+      word: `candidate${i}`,
+      pos: i % 4 === 0 ? 'adj' : 'noun',
+      lexname: i % 4 === 0 ? 'adj.all' : 'noun.artifact',
+    })),
+    npyBase64: npyBase64(vectors(size, dim, 9), size, dim),
+  });
+  return corpus.corpusId!;
+}
