@@ -1,7 +1,6 @@
-// Messages between DetectorThread (the service's side) and detector-thread.ts (a worker thread that
-// owns one detector's onnxruntime session). Internal to the feature.
-import type { DetectionResult } from '@negmine/mining';
-import type { ThreadError } from '../../shared/thread-errors';
+// Tasks of a detector thread (detector-thread.ts, a TaskThread that owns one detector's onnxruntime
+// session, loaded from its workerData). Internal to the feature.
+import type { DetectionResult, EmbeddingMatrix } from '@negmine/mining';
 
 export interface DetectorThreadData {
   readonly onnx: Uint8Array;
@@ -9,18 +8,12 @@ export interface DetectorThreadData {
   readonly chunkRows: number;
 }
 
-export type DetectorThreadRequest =
-  | {
-      readonly kind: 'detect';
-      readonly id: number;
-      readonly data: Float32Array;
-      readonly rows: number;
-      readonly cols: number;
-    }
-  | { readonly kind: 'dispose' };
+export type DetectorTask =
+  | { readonly kind: 'embedding-dim' }
+  | { readonly kind: 'detect'; readonly images: EmbeddingMatrix & { readonly data: Float32Array } };
 
-export type DetectorThreadReply =
-  | { readonly kind: 'ready'; readonly embeddingDim: number }
-  | { readonly kind: 'load-failed'; readonly error: ThreadError }
-  | { readonly kind: 'result'; readonly id: number; readonly result: DetectionResult }
-  | { readonly kind: 'error'; readonly id: number; readonly error: ThreadError };
+/** What each task answers. */
+export interface DetectorResults {
+  readonly 'embedding-dim': number;
+  readonly detect: DetectionResult;
+}

@@ -342,14 +342,11 @@ export class DetectorService {
     loaded = (async () => {
       const row = await this.repository.onnx(id);
       if (row === null) throw notFound('detector', id);
-      const thread = await DetectorThread.load(
-        row.onnx,
-        { threads: this.config.threads, chunkRows: DETECT_COALESCE_ROWS },
-        // A thread that died is dropped from the cache; the next detect loads a fresh one.
-        () => {
-          if (this.sessions.get(id) === loaded) this.sessions.delete(id);
-        },
-      );
+      // A thread that dies is started again by the next detect (from the same immutable bytes).
+      const thread = await DetectorThread.load(row.onnx, {
+        threads: this.config.threads,
+        chunkRows: DETECT_COALESCE_ROWS,
+      });
       return {
         thread,
         batcher: new DetectBatcher(thread, {
