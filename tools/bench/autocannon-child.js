@@ -9,10 +9,13 @@ process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk) => (input += chunk));
 process.stdin.on('end', () => {
   const { bodyBase64, ...options } = JSON.parse(input);
+  const cpuBefore = process.cpuUsage();
   autocannon({ ...options, body: Buffer.from(bodyBase64, 'base64') }).then(
     (result) => {
       const { latency, requests, errors, non2xx } = result;
-      process.stdout.write(`${JSON.stringify({ latency, requests, errors, non2xx })}\n`);
+      const cpu = process.cpuUsage(cpuBefore);
+      const clientCpuMs = (cpu.user + cpu.system) / 1000;
+      process.stdout.write(`${JSON.stringify({ latency, requests, errors, non2xx, clientCpuMs })}\n`);
     },
     (error) => {
       process.stderr.write(`${error.stack ?? error}\n`);

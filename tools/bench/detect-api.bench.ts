@@ -19,6 +19,8 @@ interface AutocannonResult {
   requests: { average: number; total: number };
   errors: number;
   non2xx: number;
+  /** CPU the load generator itself used over the run (it shares the machine's cores with the server). */
+  clientCpuMs: number;
 }
 
 /** What this bench uses of apps/api/test/support/test-app's TestApp. */
@@ -178,6 +180,11 @@ export async function main(argv: string[]): Promise<void> {
         {
           metric: `${name}_server_cpu_ms_per_request`,
           value: (cpu.user + cpu.system) / 1000 / Math.max(1, single.requests.total),
+          unit: 'ms',
+        },
+        {
+          metric: `${name}_client_cpu_ms_per_request`,
+          value: single.clientCpuMs / Math.max(1, single.requests.total),
           unit: 'ms',
         },
         { metric: `${name}_images_per_s`, value: flags.images / (percentile(sorted, 50) / 1000), unit: 'images/s' },
