@@ -6,13 +6,12 @@
 // left queued or running. (Worker processes killed at each phase: worker-faults.e2e.spec.ts.)
 import { startApiProcess, type ApiProcess } from '../support/api-process';
 import { createImportedSpace, importCandidateCorpus, type ImportedSpace } from '../support/imported-space';
+import { FAST_RECOVERY_ENV, minedNegatives } from '../support/run-outcome';
 import { startTestApp, waitForRun, type TestApp } from '../support/test-app';
 import { childProcessIds, killAll, killNow, processRunning, until } from '../support/worker-process';
 
 const DIM = 64;
 const CORPUS = 20_000;
-const STALE_AFTER_SECONDS = 6;
-const API_ENV = { NEGMINE_HEARTBEAT_SECONDS: '1', NEGMINE_STALE_AFTER_SECONDS: String(STALE_AFTER_SECONDS) };
 
 describe('kill -9 of the API process with in-process workers', () => {
   let app: TestApp;
@@ -38,12 +37,7 @@ describe('kill -9 of the API process with in-process workers', () => {
 
   const run = (id: string) => app.db.prisma.miningRun.findUniqueOrThrow({ where: { id } });
 
-  const negatives = async (id: string) =>
-    app.db.prisma.negativeLabel.findMany({
-      where: { miningRunId: id },
-      orderBy: { rank: 'asc' },
-      select: { rank: true, corpusIndex: true, word: true, statistic: true, falseNegativeFlags: true },
-    });
+  const negatives = (id: string) => minedNegatives(app.db.prisma, id);
 
   const events = async (id: string) =>
     (await app.services.runs.history('mining', id)).map(({ event, attempt }) => ({ event, attempt }));
@@ -61,7 +55,7 @@ describe('kill -9 of the API process with in-process workers', () => {
   });
 
   it('resumes the running and the queued run in the next API process, each succeeding once', async () => {
-    const first = await startApiProcess(app.db.connection, API_ENV);
+    const first = await startApiProcess(app.db.connection, FAST_RECOVERY_ENV);
     apis.push(first);
     const killed = await launch(first);
     expect(killed.status).toBe('queued');
@@ -86,7 +80,7 @@ describe('kill -9 of the API process with in-process workers', () => {
     // The crashed API's compute process goes with it (its channel closed).
     await until(() => computeProcesses.every((pid) => !processRunning(pid)), 60_000, 'orphaned compute process exited');
 
-    const second = await startApiProcess(app.db.connection, API_ENV);
+    const second = await startApiProcess(app.db.connection, FAST_RECOVERY_ENV);
     apis.push(second);
     for (const id of [killed.id, waiting.id])
       expect(await waitForRun(app, id, 180_000)).toEqual({ status: 'succeeded', error: null });

@@ -6,6 +6,7 @@
 import { ScoringMethod, SelectionMethod } from '../../src/shared/enums';
 import { createImportedSpace, type ImportedSpace } from '../support/imported-space';
 import { queueJobs } from '../support/queue-jobs';
+import { evaluationOutcome } from '../support/run-outcome';
 import { startTestApp, waitForRun, type TestApp } from '../support/test-app';
 
 const LAUNCHES = 20;
@@ -44,17 +45,7 @@ describe('concurrent launches: one idempotency key, and identical requests witho
     ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
   });
 
-  const outcome = async (id: string) => {
-    const results = await app.db.prisma.evaluationResult.findMany({ where: { evaluationRunId: id } });
-    const scores = await app.db.prisma.sampleScores.findMany({
-      where: { evaluationRunId: id },
-      orderBy: { imageSetId: 'asc' },
-    });
-    return {
-      results: results.map((row) => ({ ...row, id: '', evaluationRunId: '' })),
-      scores: scores.map((row) => ({ imageSetId: row.imageSetId, bytes: Buffer.from(row.scores).toString('base64') })),
-    };
-  };
+  const outcome = (id: string) => evaluationOutcome(app.db.prisma, id);
 
   it('makes one run of the keyed launches and one run per unkeyed launch, each succeeding once', async () => {
     const responses = await Promise.all(

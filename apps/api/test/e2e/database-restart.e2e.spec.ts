@@ -11,14 +11,13 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embed
 import { SelectionMethod } from '../../src/shared/enums';
 import { freePort } from '../support/free-port';
 import { createImportedSpace, importCandidateCorpus } from '../support/imported-space';
+import { FAST_RECOVERY_ENV, minedNegatives } from '../support/run-outcome';
 import { startTestApp, waitForRun, type TestApp } from '../support/test-app';
 import { silentLogger } from '../support/test-services';
 import { childProcessIds, killAll, killNow, startWorkerProcess, until } from '../support/worker-process';
 
 const DIM = 64;
 const CORPUS = 20_000;
-const STALE_AFTER_SECONDS = 6;
-const WORKER_ENV = { NEGMINE_HEARTBEAT_SECONDS: '1', NEGMINE_STALE_AFTER_SECONDS: String(STALE_AFTER_SECONDS) };
 
 describe('stopping the database during a run and bringing it back', () => {
   let root: string;
@@ -75,7 +74,7 @@ describe('stopping the database during a run and bringing it back', () => {
     const run = () => app.db.prisma.miningRun.findUniqueOrThrow({ where: { id: runId } });
     expect(await readiness()).toEqual({ status: 200, body: { status: 'ready', database: 'ok' } });
 
-    const worker = startWorkerProcess(app.db.connection, WORKER_ENV);
+    const worker = startWorkerProcess(app.db.connection, FAST_RECOVERY_ENV);
     workers.push(worker);
     await until(
       async () => {
@@ -109,12 +108,7 @@ describe('stopping the database during a run and bringing it back', () => {
 
     const undisturbed = await launch();
     expect(await waitForRun(app, undisturbed, 120_000)).toEqual({ status: 'succeeded', error: null });
-    const negatives = async (id: string) =>
-      app.db.prisma.negativeLabel.findMany({
-        where: { miningRunId: id },
-        orderBy: { rank: 'asc' },
-        select: { rank: true, corpusIndex: true, word: true, statistic: true, falseNegativeFlags: true },
-      });
+    const negatives = (id: string) => minedNegatives(app.db.prisma, id);
     const [restarted, reference] = await Promise.all([negatives(runId), negatives(undisturbed)]);
     expect(restarted.length).toBeGreaterThan(0);
     expect(restarted).toEqual(reference);

@@ -16,6 +16,7 @@ import {
   vectors,
   type ImportedSpace,
 } from '../support/imported-space';
+import { evaluationOutcome, FAST_RECOVERY_ENV, minedNegatives } from '../support/run-outcome';
 import { startTestApp, waitForRun, type TestApp } from '../support/test-app';
 import {
   childProcessIds,
@@ -29,9 +30,6 @@ import {
 const DIM = 64;
 const CORPUS = 20_000;
 const IMAGES = 6_000;
-/** A killed worker's run is taken over once its heartbeat is this old (the sweep runs every quarter of it). */
-const STALE_AFTER_SECONDS = 6;
-const WORKER_ENV = { NEGMINE_HEARTBEAT_SECONDS: '1', NEGMINE_STALE_AFTER_SECONDS: String(STALE_AFTER_SECONDS) };
 
 type Kind = 'mining' | 'evaluation';
 
@@ -59,29 +57,8 @@ describe('kill -9 of a worker process at each phase of a run', () => {
       ? app.db.prisma.miningRun.findUniqueOrThrow({ where: { id } })
       : app.db.prisma.evaluationRun.findUniqueOrThrow({ where: { id } });
 
-  const negatives = async (id: string) =>
-    app.db.prisma.negativeLabel.findMany({
-      where: { miningRunId: id },
-      orderBy: { rank: 'asc' },
-      select: { rank: true, corpusIndex: true, word: true, statistic: true, falseNegativeFlags: true },
-    });
-
-  const evaluationResults = async (id: string) => {
-    const results = await app.db.prisma.evaluationResult.findMany({
-      where: { evaluationRunId: id },
-      orderBy: { oodImageSetId: 'asc' },
-    });
-    const scores = await app.db.prisma.sampleScores.findMany({
-      where: { evaluationRunId: id },
-      orderBy: { imageSetId: 'asc' },
-    });
-    return {
-      results: results.map((row) => ({ ...row, id: '', evaluationRunId: '' })),
-      scores: scores.map((row) => ({ imageSetId: row.imageSetId, sha: Buffer.from(row.scores).toString('base64') })),
-    };
-  };
-
-  const results = (kind: Kind, id: string) => (kind === 'mining' ? negatives(id) : evaluationResults(id));
+  const results = (kind: Kind, id: string) =>
+    kind === 'mining' ? minedNegatives(app.db.prisma, id) : evaluationOutcome(app.db.prisma, id);
 
   /** The job stored the compute step's progress (0.8 + 0.2 × 0.25) and its compute process is alive. */
   const inComputeProcess = async (worker: ChildProcess, kind: Kind, runId: string): Promise<void> => {
@@ -201,7 +178,7 @@ describe('kill -9 of a worker process at each phase of a run', () => {
     async (fault) => {
       const runId = await fault.launch();
       // The previous case's rescuer is idle now: it takes this run and is the one killed.
-      const first = idle ?? startWorkerProcess(app.db.connection, WORKER_ENV);
+      const first = idle ?? startWorkerProcess(app.db.connection, FAST_RECOVERY_ENV);
       idle = undefined;
       if (!workers.includes(first)) workers.push(first);
       const release = await fault.reach(first, runId);
@@ -217,7 +194,7 @@ describe('kill -9 of a worker process at each phase of a run', () => {
         'orphaned compute process exited',
       );
 
-      const second = startWorkerProcess(app.db.connection, WORKER_ENV);
+      const second = startWorkerProcess(app.db.connection, FAST_RECOVERY_ENV);
       workers.push(second);
       expect(await waitForRun(app, runId, 120_000)).toEqual({ status: 'succeeded', error: null });
       const history = (await app.services.runs.history(fault.kind, runId)).map(({ event, attempt }) => ({

@@ -7,12 +7,13 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { IMAGE_ENCODE_STEP } from '../../src/modules/embedding/encoding.service';
 import { createOnnxFixtures, type OnnxFixtures } from '../support/onnx-fixtures';
+import { FAST_RECOVERY_ENV } from '../support/run-outcome';
 import { startTestApp, waitForRun, type TestApp } from '../support/test-app';
 import { killAll, killNow, startWorkerProcess, until } from '../support/worker-process';
 
 /** Three steps of the shard encoding (IMAGE_ENCODE_STEP each), so a shard is mid-way for two of them. */
 const SHARD_SIZE = 3 * IMAGE_ENCODE_STEP;
-const WORKER_ENV = { NEGMINE_SHARD_WORKERS: '1', NEGMINE_HEARTBEAT_SECONDS: '1', NEGMINE_STALE_AFTER_SECONDS: '6' };
+const WORKER_ENV = { ...FAST_RECOVERY_ENV, NEGMINE_SHARD_WORKERS: '1' };
 
 describe('killing a worker mid-evaluation', () => {
   let app: TestApp;

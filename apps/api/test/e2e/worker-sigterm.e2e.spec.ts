@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { SelectionMethod } from '../../src/shared/enums';
 import { createImportedSpace, importCandidateCorpus } from '../support/imported-space';
 import { queueJobs } from '../support/queue-jobs';
+import { minedNegatives } from '../support/run-outcome';
 import { startTestApp, waitForRun, type TestApp } from '../support/test-app';
 import { childProcessIds, exited, killAll, startWorkerProcess, until } from '../support/worker-process';
 
@@ -92,14 +93,7 @@ describe('SIGTERM to a worker mid-job', () => {
 
     const undisturbed = await launch();
     expect(await waitForRun(app, undisturbed, 240_000)).toEqual({ status: 'succeeded', error: null });
-    const negatives = async (id: string) =>
-      (
-        await app.db.prisma.negativeLabel.findMany({
-          where: { miningRunId: id },
-          orderBy: { rank: 'asc' },
-          select: { rank: true, corpusIndex: true, word: true, statistic: true, falseNegativeFlags: true },
-        })
-      ).map((row) => ({ ...row }));
+    const negatives = (id: string) => minedNegatives(app.db.prisma, id);
     const [handedBack, reference] = await Promise.all([negatives(runId), negatives(undisturbed)]);
     expect(handedBack.length).toBeGreaterThan(0);
     expect(handedBack).toEqual(reference);
