@@ -125,9 +125,9 @@ describe('immutable response cache', () => {
         query: `query($l: ID, $m: ID) { negatives(labelSetId: $l, modelId: $m, first: 2) { totalCount } }`,
         variables: { l: labelSetId, m: modelId },
       },
-      // Another root field (run lists change).
+      // Another root field that declares nothing (corpora).
       {
-        query: `query($id: ID) { negatives(miningRunId: $id, first: 2) { totalCount } miningRuns { totalCount } }`,
+        query: `query($id: ID) { negatives(miningRunId: $id, first: 2) { totalCount } corpora { id } }`,
         variables: { id: done },
       },
       {

@@ -1,10 +1,12 @@
 // Whole HTTP answers for GraphQL queries over data that never changes once written (a succeeded
-// mining run's negatives), replayed without parsing, validating or executing the query again: for
-// such a page most of the CPU is graphql-js execution over its rows, Prisma and the garbage they
-// make. A query is stored only when every root field of the operation declared itself immutable
-// (ResponseCacheScope.declareImmutable) and the answer has no errors; a hit first runs the checks
-// those fields gave (e.g. "the run still exists and succeeded": a run can be deleted with its label
-// set, from any process), and falls through to a normal execution when one fails. Concurrent hits
+// mining run's negatives) or has not changed since (a run list whose tables' version is the same),
+// replayed without parsing, validating or executing the query again: for such a page most of the
+// CPU is graphql-js execution over its rows, Prisma and the garbage they make. A query is stored
+// only when every root field of the operation declared itself immutable while a check holds
+// (ResponseCacheScope.declareImmutable, readVersioned) and the answer has no errors; a hit first
+// runs the checks those fields gave (e.g. "the run still exists and succeeded": a run can be
+// deleted with its label set, from any process; "the tables' version is still V"), and falls
+// through to a normal execution when one fails. Concurrent hits
 // share one in-flight check of the same thing (single flight), unless a mutation of this process
 // finished since that check started: so a client that deleted a run never gets its page back from
 // here. The key holds the caller's role, the Accept header and the whole request (query, operation
@@ -42,6 +44,27 @@ export class ResponseCacheScope {
   /** A root field (by response key: alias or name) whose whole subtree is immutable while `stillValid` holds. */
   declareImmutable(responseKey: string, check: ValidityCheck): void {
     this.declared.set(responseKey, check);
+  }
+
+  /**
+   * Reads a root field's answer with `read` and declares it valid while `version` reads what it read
+   * before `read` began (db/tables-version.ts): a write committed during or after the read changes
+   * the version, so the stored answer fails its next check. Hits on answers of one version share
+   * one check.
+   */
+  async readVersioned<T>(
+    responseKey: string,
+    subject: string,
+    version: () => Promise<string>,
+    read: () => Promise<T>,
+  ): Promise<T> {
+    const before = await version();
+    const answer = await read();
+    this.declareImmutable(responseKey, {
+      subject: `${subject}@${before}`,
+      stillValid: async () => (await version()) === before,
+    });
+    return answer;
   }
 
   /** After execution: storable only when every root selection is a plain field that declared itself. */

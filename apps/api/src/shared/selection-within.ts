@@ -32,3 +32,13 @@ export function selectionWithin(info: GraphQLResolveInfo, allowed: AllowedSelect
     (node) => node.selectionSet === undefined || within(node.selectionSet, allowed, info.fragments),
   );
 }
+
+/** Fields allowed with everything under them (plain values). */
+export function valueFields(names: readonly string[]): AllowedSelection {
+  return Object.fromEntries(names.map((name) => [name, true as const]));
+}
+
+/** A connection's fields (shared/pagination.ts) over nodes allowed by `node`. */
+export function connectionSelection(node: AllowedSelection): AllowedSelection {
+  return { totalCount: true, pageInfo: true, edges: { cursor: true, node } };
+}

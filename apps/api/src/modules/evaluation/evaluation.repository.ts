@@ -5,6 +5,7 @@
 import type { Db, PrismaClient } from '../../db/prisma.service';
 import { Prisma } from '../../db/prisma.service';
 import { keysetCondition, orderByClause, type SortPosition, type SqlSortExpression } from '../../db/sql-order';
+import { tablesVersion } from '../../db/tables-version';
 import type { EvaluationRunFilter, EvaluationRunSortKey } from './evaluation.input';
 import type { EvaluationRun } from './evaluation.type';
 import type { RunStatus } from '../../shared/enums';
@@ -236,6 +237,11 @@ export class EvaluationRepository {
       return run === undefined ? [] : [{ run, sortValue: row.sort_value }];
     });
     return { rows, totalCount };
+  }
+
+  /** The version of what a run list reads: the runs (with their results) and their label sets and models. */
+  listingVersion(): Promise<string> {
+    return tablesVersion(this.prisma, ['evaluation_runs', 'label_sets', 'encoder_models']);
   }
 
   groupPermutations(ids: readonly string[]): Promise<{ id: string; groupPermutation: Uint8Array | null }[]> {

@@ -6,14 +6,19 @@ import type { ApiContext } from '../../context';
 import { notFound } from '../../errors';
 import { RunStatus } from '../../shared/enums';
 import { connectionTypes, PageArgs, selectedNodeFields, selectsField, type Page } from '../../shared/pagination';
-import { selectionWithin, type AllowedSelection } from '../../shared/selection-within';
+import {
+  connectionSelection,
+  selectionWithin,
+  valueFields,
+  type AllowedSelection,
+} from '../../shared/selection-within';
 import type { DecodeFailureRow } from '../image-set/decode-failure.repository';
 import { decodeFailurePage } from '../image-set/decode-failure.resolver';
 import { ImageDecodeFailureConnection } from '../image-set/decode-failure.type';
 import { ImageSet } from '../image-set/image-set.type';
-import { LabelSet } from '../label-set/label-set.type';
+import { LABEL_SET_VALUES, LabelSet } from '../label-set/label-set.type';
 import { MiningRun } from '../mining/mining.type';
-import { EncoderModel } from '../model/model.type';
+import { EncoderModel, MODEL_VALUES } from '../model/model.type';
 import { EvaluationRunsArgs, LaunchEvaluationInput } from './evaluation.input';
 import { decodeGroupPermutation } from './group-permutation';
 import { EvaluationResult, EvaluationRun, RocPoint, RunComparison, ScoreHistograms } from './evaluation.type';
@@ -21,66 +26,63 @@ import { NullArguments, type RootOf } from '../../plugins/null-arguments.middlew
 
 export const EvaluationRunConnection = connectionTypes(EvaluationRun, 'EvaluationRun');
 
-/** What a query may read of a succeeded run for its answer to be stored whole: values, no relations. */
-const SUCCEEDED_RUN_VALUES: AllowedSelection = {
-  ...Object.fromEntries(
-    [
-      'id',
-      'status',
-      'progress',
-      'statusReason',
-      'error',
-      'errorCode',
-      'codeVersion',
-      'attempts',
-      'heartbeatAt',
-      'createdAt',
-      'startedAt',
-      'finishedAt',
-      'idempotencyKey',
-      'labelSetId',
-      'modelId',
-      'miningRunId',
-      'method',
-      'params',
-      'seed',
-      'permutations',
-      'streamSeed',
-      'batchSize',
-      'streamOrders',
-      'idImageSetId',
-      'oodImageSetIds',
-      'modelHash',
-      'shardSize',
-      'warnings',
-      'diagnostics',
-      'meanMetrics',
-      'sweepId',
-      'sweepRole',
-      'sweepIndex',
-      'groupPermutation',
-    ].map((field) => [field, true as const]),
-  ),
-  results: {
-    ...Object.fromEntries(
-      [
-        'fprAtTprId',
-        'fprAtTprOod',
-        'auroc',
-        'auprIn',
-        'auprOut',
-        'evaluationRunId',
-        'oodImageSetId',
-        'nId',
-        'nOod',
-        'thresholdAtTprId',
-        'guardHits',
-        'rocPoints',
-        'histograms',
-      ].map((field) => [field, true as const]),
-    ),
-  },
+/** The values of a run's own row and of its results (no other rows): what a stored answer may read of a run. */
+const RUN_VALUES: AllowedSelection = {
+  ...valueFields([
+    'id',
+    'status',
+    'progress',
+    'statusReason',
+    'error',
+    'errorCode',
+    'codeVersion',
+    'attempts',
+    'heartbeatAt',
+    'createdAt',
+    'startedAt',
+    'finishedAt',
+    'idempotencyKey',
+    'labelSetId',
+    'modelId',
+    'miningRunId',
+    'method',
+    'params',
+    'seed',
+    'permutations',
+    'streamSeed',
+    'batchSize',
+    'streamOrders',
+    'idImageSetId',
+    'oodImageSetIds',
+    'modelHash',
+    'shardSize',
+    'warnings',
+    'diagnostics',
+    'meanMetrics',
+    'sweepId',
+    'sweepRole',
+    'sweepIndex',
+    'groupPermutation',
+  ]),
+  results: valueFields([
+    'fprAtTprId',
+    'fprAtTprOod',
+    'auroc',
+    'auprIn',
+    'auprOut',
+    'evaluationRunId',
+    'oodImageSetId',
+    'nId',
+    'nOod',
+    'thresholdAtTprId',
+    'guardHits',
+    'rocPoints',
+    'histograms',
+  ]),
 };
+
+/** What a run list may read for its answer to be stored while the tables it reads keep their version. */
+const RUN_LIST_VALUES = connectionSelection({ ...RUN_VALUES, labelSet: LABEL_SET_VALUES, model: MODEL_VALUES });
 
 @NullArguments()
 @Resolver(() => EvaluationRun)
@@ -102,10 +104,19 @@ export class EvaluationResolver {
     @Args(() => EvaluationRunsArgs) args: EvaluationRunsArgs,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Page<EvaluationRun>> {
-    return ctx.services.evaluations.list(args, {
-      totalCount: selectsField(info, 'totalCount'),
-      fields: selectedNodeFields(info),
-    });
+    const read = () =>
+      ctx.services.evaluations.list(args, {
+        totalCount: selectsField(info, 'totalCount'),
+        fields: selectedNodeFields(info),
+      });
+    return ctx.responseCache !== undefined && selectionWithin(info, RUN_LIST_VALUES)
+      ? ctx.responseCache.readVersioned(
+          String(info.path.key),
+          'evaluation-runs',
+          () => ctx.services.evaluations.listingVersion(),
+          read,
+        )
+      : read();
   }
 
   @Query(() => EvaluationRun)
@@ -117,7 +128,7 @@ export class EvaluationResolver {
     const run = await ctx.services.evaluations.get(id);
     // A succeeded run is final: its columns, results and curves were written with the status flip.
     // Its relations (label set, model, image sets) are other rows that can change.
-    if (run.status === RunStatus.succeeded && selectionWithin(info, SUCCEEDED_RUN_VALUES))
+    if (run.status === RunStatus.succeeded && selectionWithin(info, RUN_VALUES))
       ctx.responseCache?.declareImmutable(String(info.path.key), {
         subject: `evaluation-run:${id}`,
         stillValid: () => ctx.services.evaluations.stillSucceeded(id),

@@ -493,6 +493,11 @@ export class EvaluationService {
   }
 
   /** Whether the run still exists and has succeeded (a succeeded run can only go away, with its label set). */
+  /** Changes with every committed write a run list can show (db/tables-version.ts). */
+  listingVersion(): Promise<string> {
+    return this.repository.listingVersion();
+  }
+
   async stillSucceeded(id: string): Promise<boolean> {
     return (await this.repository.status(id)) === RunStatus.succeeded;
   }

@@ -6,6 +6,7 @@ import { RunStatus } from '../../shared/enums';
 import type { StoredCorpusEntry } from '../../shared/corpus-store';
 import { WORDNET_SOURCE, type WordNetCorpus } from '../../shared/wordnet-corpus';
 import { keysetCondition, orderByClause, type SortPosition, type SqlSortExpression } from '../../db/sql-order';
+import { tablesVersion } from '../../db/tables-version';
 import type { MiningRunSortKey, MiningRunsArgs } from './mining.input';
 import type { Corpus, MiningRun, NegativeLabel, NegativesSummary, NegativeValueCount } from './mining.type';
 
@@ -126,6 +127,11 @@ export class MiningRepository {
       return run === undefined ? [] : [{ run, sortValue: row.sort_value }];
     });
     return { rows, totalCount: counted[0]?.count ?? 0 };
+  }
+
+  /** The version of what a run list reads: the runs (with their negatives) and their label sets and models. */
+  listingVersion(): Promise<string> {
+    return tablesVersion(this.prisma, ['mining_runs', 'label_sets', 'encoder_models']);
   }
 
   latestSucceeded(labelSetId: string, modelId: string): Promise<{ id: string } | null> {

@@ -5,8 +5,9 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver
 import type { ApiContext } from '../../context';
 import { notFound } from '../../errors';
 import { connectionTypes, selectsField, type Page } from '../../shared/pagination';
-import { LabelSet } from '../label-set/label-set.type';
-import { EncoderModel } from '../model/model.type';
+import { connectionSelection, selectionWithin, valueFields } from '../../shared/selection-within';
+import { LABEL_SET_VALUES, LabelSet } from '../label-set/label-set.type';
+import { EncoderModel, MODEL_VALUES } from '../model/model.type';
 import { MineNegativesInput, MiningRunsArgs, NegativesArgs } from './mining.input';
 import { MAX_SUMMARY_BINS } from './mining.service';
 import { Corpus, MiningRun, NegativeLabel, NegativesSummary } from './mining.type';
@@ -14,6 +15,35 @@ import { NullArguments, type RootOf } from '../../plugins/null-arguments.middlew
 
 export const NegativeLabelConnection = connectionTypes(NegativeLabel, 'NegativeLabel');
 export const MiningRunConnection = connectionTypes(MiningRun, 'MiningRun');
+
+/** What a run list may read for its answer to be stored while the tables it reads keep their version. */
+const RUN_LIST_VALUES = connectionSelection({
+  ...valueFields([
+    'id',
+    'status',
+    'progress',
+    'statusReason',
+    'error',
+    'errorCode',
+    'codeVersion',
+    'attempts',
+    'heartbeatAt',
+    'createdAt',
+    'startedAt',
+    'finishedAt',
+    'labelSetId',
+    'modelId',
+    'corpusId',
+    'selectionMethod',
+    'selectionParams',
+    'labelsSnapshot',
+    'modelHash',
+    // Negatives are written in the commit that flips the run's status.
+    'negativeCount',
+  ]),
+  labelSet: LABEL_SET_VALUES,
+  model: MODEL_VALUES,
+});
 
 @NullArguments()
 @Resolver(() => MiningRun)
@@ -29,8 +59,20 @@ export class MiningResolver {
   }
 
   @Query(() => MiningRunConnection, { description: 'Mining runs, newest first unless orderBy says otherwise' })
-  miningRuns(@Ctx() ctx: ApiContext, @Args(() => MiningRunsArgs) args: MiningRunsArgs): Promise<Page<MiningRun>> {
-    return ctx.services.mining.list(args);
+  miningRuns(
+    @Ctx() ctx: ApiContext,
+    @Args(() => MiningRunsArgs) args: MiningRunsArgs,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Page<MiningRun>> {
+    const read = () => ctx.services.mining.list(args);
+    return ctx.responseCache !== undefined && selectionWithin(info, RUN_LIST_VALUES)
+      ? ctx.responseCache.readVersioned(
+          String(info.path.key),
+          'mining-runs',
+          () => ctx.services.mining.listingVersion(),
+          read,
+        )
+      : read();
   }
 
   @Query(() => MiningRun)

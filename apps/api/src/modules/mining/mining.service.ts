@@ -137,6 +137,11 @@ export class MiningService {
     return this.repository.corpora();
   }
 
+  /** Changes with every committed write a run list can show (db/tables-version.ts). */
+  listingVersion(): Promise<string> {
+    return this.repository.listingVersion();
+  }
+
   async list(args: MiningRunsArgs): Promise<Page<MiningRun>> {
     checkPageSize(args.first, this.config.maxPageSize);
     const order = args.orderBy ?? MiningRunOrder.created_desc;

@@ -1,6 +1,20 @@
 // GraphQL type of an encoder model: an ONNX CLIP folder or an imported embedding space.
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Backbone, ModelKind, ModelStatus } from '../../shared/enums';
+import { valueFields } from '../../shared/selection-within';
+
+/** The fields that are values of a model's own row. */
+export const MODEL_VALUES = valueFields([
+  'id',
+  'name',
+  'kind',
+  'folder',
+  'backbone',
+  'embeddingDim',
+  'contentHash',
+  'status',
+  'createdAt',
+]);
 
 @ObjectType()
 export class EncoderModel {
