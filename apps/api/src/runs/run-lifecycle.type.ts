@@ -3,6 +3,21 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { RunStatus } from '../shared/enums';
 
+/** The lifecycle fields by name: all of them are values of the run's own row. */
+export const RUN_LIFECYCLE_FIELDS = [
+  'status',
+  'progress',
+  'statusReason',
+  'error',
+  'errorCode',
+  'codeVersion',
+  'attempts',
+  'heartbeatAt',
+  'createdAt',
+  'startedAt',
+  'finishedAt',
+] as const;
+
 @ObjectType({ description: 'Lifecycle fields shared by run types (not exposed as a type of its own)' })
 export abstract class RunLifecycleFields {
   @Field(() => RunStatus)

@@ -23,6 +23,7 @@ import { EvaluationRunsArgs, LaunchEvaluationInput } from './evaluation.input';
 import { decodeGroupPermutation } from './group-permutation';
 import { EvaluationResult, EvaluationRun, RocPoint, RunComparison, ScoreHistograms } from './evaluation.type';
 import { NullArguments, type RootOf } from '../../plugins/null-arguments.middleware';
+import { RUN_LIFECYCLE_FIELDS } from '../../runs/run-lifecycle.type';
 
 export const EvaluationRunConnection = connectionTypes(EvaluationRun, 'EvaluationRun');
 
@@ -30,17 +31,7 @@ export const EvaluationRunConnection = connectionTypes(EvaluationRun, 'Evaluatio
 const RUN_VALUES: AllowedSelection = {
   ...valueFields([
     'id',
-    'status',
-    'progress',
-    'statusReason',
-    'error',
-    'errorCode',
-    'codeVersion',
-    'attempts',
-    'heartbeatAt',
-    'createdAt',
-    'startedAt',
-    'finishedAt',
+    ...RUN_LIFECYCLE_FIELDS,
     'idempotencyKey',
     'labelSetId',
     'modelId',

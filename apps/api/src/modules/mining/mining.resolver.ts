@@ -12,6 +12,7 @@ import { MineNegativesInput, MiningRunsArgs, NegativesArgs } from './mining.inpu
 import { MAX_SUMMARY_BINS } from './mining.service';
 import { Corpus, MiningRun, NegativeLabel, NegativesSummary } from './mining.type';
 import { NullArguments, type RootOf } from '../../plugins/null-arguments.middleware';
+import { RUN_LIFECYCLE_FIELDS } from '../../runs/run-lifecycle.type';
 
 export const NegativeLabelConnection = connectionTypes(NegativeLabel, 'NegativeLabel');
 export const MiningRunConnection = connectionTypes(MiningRun, 'MiningRun');
@@ -20,17 +21,7 @@ export const MiningRunConnection = connectionTypes(MiningRun, 'MiningRun');
 const RUN_LIST_VALUES = connectionSelection({
   ...valueFields([
     'id',
-    'status',
-    'progress',
-    'statusReason',
-    'error',
-    'errorCode',
-    'codeVersion',
-    'attempts',
-    'heartbeatAt',
-    'createdAt',
-    'startedAt',
-    'finishedAt',
+    ...RUN_LIFECYCLE_FIELDS,
     'labelSetId',
     'modelId',
     'corpusId',
