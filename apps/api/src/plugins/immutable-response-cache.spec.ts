@@ -4,7 +4,8 @@
 // page is never replayed, whether this process deleted it (a mutation) or another one did (a row
 // deleted under the server).
 import { startTestApp, type TestApp } from '../../test/support/test-app';
-import { RunStatus, SelectionMethod } from '../shared/enums';
+import { evaluationRunRow, miningRunRow, negativeRows } from '../../test/support/run-rows';
+import { RunStatus } from '../shared/enums';
 
 jest.setTimeout(60_000);
 
@@ -35,30 +36,12 @@ describe('immutable response cache', () => {
     const corpus = await app.db.prisma.corpus.findFirstOrThrow();
     const model = await app.db.prisma.encoderModel.findUniqueOrThrow({ where: { id: modelId } });
     const run = await app.db.prisma.miningRun.create({
-      data: {
-        labelSetId: labelSet,
-        modelId,
-        corpusId: corpus.id,
-        selectionMethod: SelectionMethod.neglabel,
-        selectionParams: {},
-        labelsSnapshot: [],
-        modelHash: model.contentHash,
-        codeVersion: 'test',
-        status,
-      },
+      data: miningRunRow(
+        { labelSetId: labelSet, modelId, modelHash: model.contentHash, corpusId: corpus.id },
+        { status },
+      ),
     });
-    await app.db.prisma.negativeLabel.createMany({
-      data: words.map((word, rank) => ({
-        miningRunId: run.id,
-        rank,
-        corpusIndex: rank,
-        word,
-        pos: 'noun',
-        statistic: rank / 10,
-        falseNegativeFlags: [],
-        flagged: false,
-      })),
-    });
+    await app.db.prisma.negativeLabel.createMany({ data: negativeRows(run.id, words) });
     return run.id;
   }
 
@@ -176,20 +159,10 @@ describe('immutable response cache', () => {
     const model = await app.db.prisma.encoderModel.findUniqueOrThrow({ where: { id: modelId } });
     const evaluation = async (status: RunStatus) => {
       const run = await app.db.prisma.evaluationRun.create({
-        data: {
-          labelSetId,
-          modelId,
-          method: 'mcm',
-          params: {},
-          seed: 0,
-          permutations: 1,
-          idImageSetId: imageSet.id,
-          oodImageSetIds: [imageSet.id],
-          modelHash: model.contentHash,
-          shardSize: 256,
-          codeVersion: 'test',
-          status,
-        },
+        data: evaluationRunRow(
+          { labelSetId, modelId, modelHash: model.contentHash, imageSetId: imageSet.id },
+          { status },
+        ),
       });
       if (status === RunStatus.succeeded)
         await app.db.prisma.evaluationResult.create({

@@ -4,7 +4,8 @@
 // including a write committed while the answer was being computed. A list that reads other rows
 // (image sets, the mining run of an evaluation) is never stored.
 import { startTestApp, type TestApp } from '../../test/support/test-app';
-import { RunStatus, SelectionMethod } from '../shared/enums';
+import { evaluationRunRow, miningRunRow, negativeRows } from '../../test/support/run-rows';
+import { RunStatus } from '../shared/enums';
 
 jest.setTimeout(60_000);
 
@@ -43,20 +44,7 @@ describe('run lists in the response cache', () => {
 
   async function evaluationRun(status: RunStatus): Promise<string> {
     const run = await app.db.prisma.evaluationRun.create({
-      data: {
-        labelSetId,
-        modelId,
-        method: 'mcm',
-        params: {},
-        seed: 0,
-        permutations: 1,
-        idImageSetId: imageSetId,
-        oodImageSetIds: [imageSetId],
-        modelHash: 'a'.repeat(64),
-        shardSize: 256,
-        codeVersion: 'test',
-        status,
-      },
+      data: evaluationRunRow({ labelSetId, modelId, modelHash: 'a'.repeat(64), imageSetId }, { status }),
     });
     return run.id;
   }
@@ -140,17 +128,10 @@ describe('run lists in the response cache', () => {
   it('replays a mining run list until a run succeeds with its negatives', async () => {
     const corpus = await app.db.prisma.corpus.findFirstOrThrow();
     const run = await app.db.prisma.miningRun.create({
-      data: {
-        labelSetId,
-        modelId,
-        corpusId: corpus.id,
-        selectionMethod: SelectionMethod.neglabel,
-        selectionParams: {},
-        labelsSnapshot: [],
-        modelHash: 'a'.repeat(64),
-        codeVersion: 'test',
-        status: RunStatus.running,
-      },
+      data: miningRunRow(
+        { labelSetId, modelId, modelHash: 'a'.repeat(64), corpusId: corpus.id },
+        { status: RunStatus.running },
+      ),
     });
     const before = stats();
     const first = await post(MINING);
@@ -161,18 +142,7 @@ describe('run lists in the response cache', () => {
     // The job's commit: the status flip and the negatives together.
     await app.db.prisma.$transaction([
       app.db.prisma.miningRun.update({ where: { id: run.id }, data: { status: RunStatus.succeeded, progress: 1 } }),
-      app.db.prisma.negativeLabel.createMany({
-        data: ['ant', 'bee'].map((word, rank) => ({
-          miningRunId: run.id,
-          rank,
-          corpusIndex: rank,
-          word,
-          pos: 'noun',
-          statistic: rank,
-          falseNegativeFlags: [],
-          flagged: false,
-        })),
-      }),
+      app.db.prisma.negativeLabel.createMany({ data: negativeRows(run.id, ['ant', 'bee']) }),
     ]);
     expect(JSON.parse(await post(MINING)).data.miningRuns.edges[0].node).toMatchObject({
       status: 'succeeded',

@@ -2,6 +2,7 @@
 // a reference sort in JS gives (names, means, duration; nulls last; ties by id in the same
 // direction), with filters, and a cursor of another ordering is refused. The means a list sorts by
 // are the ones writeResults stores with the results.
+import { evaluationRunRow } from '../../../test/support/run-rows';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import { RecordingQueue, testServices } from '../../../test/support/test-services';
 import type { AllServices } from '../../app';
@@ -82,23 +83,17 @@ describe('evaluationRuns orderings (Postgres)', () => {
       const createdAt = new Date(base + Math.floor(i / 2) * 60_000);
       const finished = status === RunStatus.succeeded || status === RunStatus.failed;
       const run = await db.prisma.evaluationRun.create({
-        data: {
-          labelSetId: labelSet.id,
-          modelId: model.id,
-          method: methods[(i * 7) % 4]!,
-          params: {},
-          seed: 0,
-          permutations: 1,
-          idImageSetId: imageSet.id,
-          oodImageSetIds: Array.from({ length: 1 + (i % 3) }, () => imageSet.id),
-          modelHash: model.contentHash,
-          shardSize: 256,
-          codeVersion: 'test',
-          status,
-          createdAt,
-          startedAt: finished ? createdAt : null,
-          finishedAt: finished ? new Date(createdAt.getTime() + ((i * 37) % 11) * 1500 + 0.5) : null,
-        },
+        data: evaluationRunRow(
+          { labelSetId: labelSet.id, modelId: model.id, modelHash: model.contentHash, imageSetId: imageSet.id },
+          {
+            method: methods[(i * 7) % 4]!,
+            oodImageSetIds: Array.from({ length: 1 + (i % 3) }, () => imageSet.id),
+            status,
+            createdAt,
+            startedAt: finished ? createdAt : null,
+            finishedAt: finished ? new Date(createdAt.getTime() + ((i * 37) % 11) * 1500 + 0.5) : null,
+          },
+        ),
       });
       const results =
         status === RunStatus.succeeded
